@@ -1,0 +1,28 @@
+// UTC time points as slowscope passes them around: int64 microseconds since the Unix
+// epoch. Functions here turn them into text and back. All are pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slowscope {
+
+// "2024-03-01T12:00:00Z", or "2024-03-01T12:00:00.123456Z" when there are microseconds.
+std::string format_utc(int64_t epoch_us);
+
+// Parses an absolute time a user may type: "2024-03-01", "2024-03-01 12:00[:00[.frac]]",
+// "2024-03-01T12:00:00Z", with an optional "Z" or "+hh:mm"/"-hh:mm" offset (no offset
+// means UTC), or a plain number of seconds since the epoch. nullopt when it is none of these.
+std::optional<int64_t> parse_utc(std::string_view text);
+
+// Parses a duration such as "90s", "30m", "12h", "7d", "2w" (a bare number means seconds)
+// into microseconds. nullopt when malformed or negative.
+std::optional<int64_t> parse_duration(std::string_view text);
+
+// A --since/--until argument: an absolute time, or a duration meaning that long before
+// `now_us`. Throws std::invalid_argument naming the accepted forms.
+int64_t parse_time_argument(std::string_view text, int64_t now_us);
+
+}  // namespace slowscope

@@ -1,0 +1,61 @@
+#include "analyzer/time/utc_time.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace slowscope {
+namespace {
+
+TEST(UtcTime, FormatsWholeAndFractionalSeconds) {
+  EXPECT_EQ(format_utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_utc(1709294400'000000), "2024-03-01T12:00:00Z");
+  EXPECT_EQ(format_utc(1709294400'000123), "2024-03-01T12:00:00.000123Z");
+  EXPECT_EQ(format_utc(-1), "1969-12-31T23:59:59.999999Z");
+}
+
+struct ParseCase {
+  const char* text;
+  std::optional<int64_t> expected_us;
+};
+
+TEST(UtcTime, ParsesTheFormsUsersType) {
+  const ParseCase cases[] = {
+      {"2024-03-01", 1709251200'000000},
+      {"2024-03-01 12:00", 1709294400'000000},
+      {"2024-03-01 12:00:00", 1709294400'000000},
+      {"2024-03-01T12:00:00Z", 1709294400'000000},
+      {"2024-03-01T12:00:00.5Z", 1709294400'500000},
+      {"2024-03-01T13:00:00+01:00", 1709294400'000000},
+      {"2024-03-01T07:00:00-0500", 1709294400'000000},
+      {"1709294400", 1709294400'000000},
+      {"2024-02-30", std::nullopt},
+      {"2024-03-01T25:00:00", std::nullopt},
+      {"2024-03-01X", std::nullopt},
+      {"yesterday", std::nullopt},
+      {"", std::nullopt},
+  };
+  for (const auto& c : cases) EXPECT_EQ(parse_utc(c.text), c.expected_us) << c.text;
+}
+
+TEST(UtcTime, ParsesDurations) {
+  EXPECT_EQ(parse_duration("90s"), 90'000000);
+  EXPECT_EQ(parse_duration("30m"), 1800'000000);
+  EXPECT_EQ(parse_duration("1.5h"), 5400'000000);
+  EXPECT_EQ(parse_duration("7d"), 7 * 86400'000000LL);
+  EXPECT_EQ(parse_duration("2w"), 14 * 86400'000000LL);
+  EXPECT_EQ(parse_duration("250ms"), 250'000);
+  EXPECT_EQ(parse_duration("12"), 12'000000);
+  EXPECT_EQ(parse_duration("-5m"), std::nullopt);
+  EXPECT_EQ(parse_duration("5 parsecs"), std::nullopt);
+}
+
+TEST(UtcTime, TimeArgumentIsAbsoluteOrAgo) {
+  const int64_t now = 1709294400'000000;
+  EXPECT_EQ(parse_time_argument("1h", now), now - 3600'000000);
+  EXPECT_EQ(parse_time_argument("2024-03-01", now), 1709251200'000000);
+  EXPECT_THROW(parse_time_argument("soon", now), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace slowscope
