@@ -1,0 +1,38 @@
+# Debian packages slowscope needs, and a function that installs the missing ones.
+# Sourced by scripts/quickstart and scripts/test; safe to source more than once.
+
+# To build and run slowscope.
+SLOWSCOPE_BUILD_PACKAGES=(
+  build-essential cmake pkg-config
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  libyaml-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev libmysqlcppconn-dev
+  libboost-graph-dev libpg-query-dev libcurl4-openssl-dev
+)
+
+# Additionally, to run the test suite: test framework, sanitizer and fuzzer runtimes,
+# the JSON Schema validator the tests check reports with.
+SLOWSCOPE_TEST_PACKAGES=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  python3 python3-jsonschema
+)
+
+# ensure_packages PKG...: apt-get installs those not installed yet; prints nothing when
+# everything is present so that repeated runs stay quiet and fast.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "slowscope: missing packages: ${missing[*]}" >&2
+    echo "slowscope: run as root, or install them with: sudo apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  echo "slowscope: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
