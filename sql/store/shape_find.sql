@@ -1,0 +1,1 @@
+SELECT id FROM shapes WHERE hash = $1

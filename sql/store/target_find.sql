@@ -1,0 +1,1 @@
+SELECT id, engine FROM targets WHERE name = $1
