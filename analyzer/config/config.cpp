@@ -1,0 +1,71 @@
+#include "analyzer/config/config.h"
+
+#include "analyzer/config/dsn.h"
+
+namespace slowscope {
+
+std::string_view to_string(Engine engine) {
+  switch (engine) {
+    case Engine::kPostgres:
+      return "postgres";
+    case Engine::kMysql:
+      return "mysql";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(MysqlSource source) {
+  switch (source) {
+    case MysqlSource::kSlowLogFile:
+      return "slow_log_file";
+    case MysqlSource::kSlowLogTable:
+      return "slow_log_table";
+    case MysqlSource::kPerformanceSchema:
+      return "performance_schema";
+  }
+  return "unknown";
+}
+
+StoreLocation StoreLocation::parse(std::string_view text) {
+  if (text.starts_with("sqlite:") && text.size() > 7) {
+    return StoreLocation{Kind::kSqlite, std::string(text.substr(7))};
+  }
+  if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {
+    if (!is_valid_dsn(text)) {
+      throw std::invalid_argument("store '" + redact_dsn(text) +
+                                  "' is not a valid libpq connection URI");
+    }
+    return StoreLocation{Kind::kPostgres, std::string(text)};
+  }
+  throw std::invalid_argument(
+      "store must be sqlite:PATH or a libpq URI such as postgresql://user@host/db");
+}
+
+std::string StoreLocation::redacted() const {
+  if (kind == Kind::kSqlite) return "sqlite:" + address;
+  return redact_dsn(address);
+}
+
+std::string TargetConfig::to_string() const {
+  std::string out = name + " (" + std::string(slowscope::to_string(engine));
+  if (engine == Engine::kPostgres) {
+    out += ", " + redact_dsn(dsn);
+  } else {
+    out += ", " + std::string(slowscope::to_string(mysql.source));
+    if (!mysql.slow_log.empty()) out += ", slow_log " + mysql.slow_log;
+    if (!mysql.socket.empty()) out += ", socket " + mysql.socket;
+    if (!mysql.host.empty()) out += ", host " + mysql.host;
+    if (mysql.port) out += ":" + std::to_string(*mysql.port);
+    if (!mysql.user.empty()) out += ", user " + mysql.user;
+  }
+  return out + ")";
+}
+
+const TargetConfig* Config::find_target(std::string_view name) const {
+  for (const auto& target : targets) {
+    if (target.name == name) return &target;
+  }
+  return nullptr;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,117 @@
+// Config: what `slowscope.yaml` says — where the history store lives, how often targets are
+// polled, how long history is kept, and which database servers (targets) to watch.
+//
+// Plain value types, built once by load_config() and then only read: safe to share between
+// threads as long as nobody modifies them. None of them holds a password except inside a
+// target's `dsn`, and their descriptions (to_string, redacted) never show it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slowscope {
+
+// A configuration that cannot be used. what() is "file:line:column: key.path: problem"
+// when the problem has a place in the file, and never contains a password.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Engine { kPostgres, kMysql };
+
+// "postgres" or "mysql", as written in the file.
+std::string_view to_string(Engine engine);
+
+// Where a MySQL target's statements come from.
+enum class MysqlSource { kSlowLogFile, kSlowLogTable, kPerformanceSchema };
+
+// "slow_log_file", "slow_log_table" or "performance_schema", as written in the file.
+std::string_view to_string(MysqlSource source);
+
+// Where the history store lives: an SQLite file, or a PostgreSQL database that several
+// collectors may share.
+struct StoreLocation {
+  enum class Kind { kSqlite, kPostgres };
+
+  Kind kind = Kind::kSqlite;
+  // The SQLite file path, or the libpq connection string (URI or key=value form).
+  std::string address = "slowscope.db";
+
+  // Reads "sqlite:PATH" or a libpq URI "postgresql://..." / "postgres://...". Throws
+  // std::invalid_argument naming the accepted forms (without echoing a password).
+  static StoreLocation parse(std::string_view text);
+
+  // The location as a user may see it in logs: "sqlite:PATH", or the connection string
+  // with any password replaced by "***".
+  std::string redacted() const;
+
+  bool operator==(const StoreLocation&) const = default;
+};
+
+// How long each tier of history is kept (see docs/STORE.md).
+struct Retention {
+  std::chrono::seconds raw{std::chrono::days{7}};
+  std::chrono::seconds hourly{std::chrono::days{90}};
+  std::chrono::seconds daily{std::chrono::days{730}};
+
+  bool operator==(const Retention&) const = default;
+};
+
+// Connection settings of a MySQL target; only parsed and validated so far, so that the
+// file format is fixed before the MySQL collector exists.
+struct MysqlTargetOptions {
+  MysqlSource source = MysqlSource::kPerformanceSchema;
+  std::string slow_log;  // the slow-log file, for source slow_log_file
+  std::string socket;    // unix socket of the server, or
+  std::string host;      // its host name
+  std::optional<uint16_t> port;
+  std::string user;
+  std::string defaults_file;  // a my.cnf-style file with the credentials
+
+  bool operator==(const MysqlTargetOptions&) const = default;
+};
+
+// One database server slowscope watches.
+struct TargetConfig {
+  std::string name;  // [a-z0-9][a-z0-9_.-]*, unique; every sample and finding carries it
+  Engine engine = Engine::kPostgres;
+  std::string dsn;            // postgres: libpq conninfo or URI (service=... works too)
+  std::string password_file;  // optional; must not be readable by group or others
+  MysqlTargetOptions mysql;   // engine mysql only
+
+  // "orders (postgres, host=/run/postgresql dbname=orders password=***)": for logs.
+  std::string to_string() const;
+
+  bool operator==(const TargetConfig&) const = default;
+};
+
+struct Config {
+  StoreLocation store;
+  std::chrono::seconds interval{60};  // how often each target is polled
+  Retention retention;
+  std::vector<TargetConfig> targets;
+
+  // The target called `name`, or nullptr.
+  const TargetConfig* find_target(std::string_view name) const;
+
+  bool operator==(const Config&) const = default;
+};
+
+// Reads and validates a configuration file. Relative paths in it (SQLite store, password
+// files, slow logs, defaults files) are taken relative to the file's folder. Throws
+// ConfigError.
+Config load_config(const std::filesystem::path& path);
+
+// As load_config, for text already in memory: `source_name` names it in messages and
+// `base_dir` anchors relative paths.
+Config parse_config(std::string_view yaml, std::string_view source_name,
+                    const std::filesystem::path& base_dir);
+
+}  // namespace slowscope

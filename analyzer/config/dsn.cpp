@@ -1,0 +1,121 @@
+#include "analyzer/config/dsn.h"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <optional>
+
+namespace slowscope {
+namespace {
+
+constexpr std::string_view kMask = "***";
+constexpr std::string_view kUnreadable = "<unreadable connection string>";
+
+bool starts_with_uri_scheme(std::string_view dsn) {
+  return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
+}
+
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// URI form: postgresql://[user[:password]@][hosts][/dbname][?key=value&...]
+std::string redact_uri(std::string_view uri) {
+  const size_t authority = uri.find("://") + 3;
+  std::string out(uri.substr(0, authority));
+  // libpq ends the user info at the first '@' or '/', so a '/' before any '@' means none.
+  const size_t end_of_userinfo = uri.find_first_of("@/?", authority);
+  size_t rest = authority;
+  if (end_of_userinfo != std::string_view::npos && uri[end_of_userinfo] == '@') {
+    std::string_view userinfo = uri.substr(authority, end_of_userinfo - authority);
+    const size_t colon = userinfo.find(':');
+    out += userinfo.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      out += ':';
+      out += kMask;
+    }
+    out += '@';
+    rest = end_of_userinfo + 1;
+  }
+  const size_t query = uri.find('?', rest);
+  out += uri.substr(rest, query == std::string_view::npos ? query : query - rest);
+  if (query == std::string_view::npos) return out;
+  out += '?';
+  std::string_view params = uri.substr(query + 1);
+  bool first = true;
+  while (true) {
+    const size_t amp = params.find('&');
+    std::string_view param = params.substr(0, amp);
+    if (!first) out += '&';
+    first = false;
+    const size_t eq = param.find('=');
+    if (eq != std::string_view::npos && param.substr(0, eq) == "password") {
+      out += "password=";
+      out += kMask;
+    } else {
+      out += param;
+    }
+    if (amp == std::string_view::npos) break;
+    params.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+// key=value form, following libpq's rules: values are single-quoted (with \' and \\) or
+// run to the next space, and a backslash escapes the next character in either.
+std::optional<std::string> redact_keyword_value(std::string_view dsn) {
+  std::string out;
+  size_t i = 0;
+  const size_t n = dsn.size();
+  while (i < n) {
+    const size_t word_start = i;
+    while (i < n && is_space(dsn[i])) ++i;
+    if (i == n) {
+      out += dsn.substr(word_start);
+      break;
+    }
+    const size_t key_start = i;
+    while (i < n && dsn[i] != '=' && !is_space(dsn[i])) ++i;
+    std::string_view key = dsn.substr(key_start, i - key_start);
+    while (i < n && is_space(dsn[i])) ++i;
+    if (i == n || dsn[i] != '=' || key.empty()) return std::nullopt;
+    ++i;
+    while (i < n && is_space(dsn[i])) ++i;
+    const size_t value_start = i;
+    if (i < n && dsn[i] == '\'') {
+      ++i;
+      while (i < n && dsn[i] != '\'') i += dsn[i] == '\\' ? 2 : 1;
+      if (i >= n) return std::nullopt;
+      ++i;
+    } else {
+      while (i < n && !is_space(dsn[i])) i += dsn[i] == '\\' ? 2 : 1;
+      i = std::min(i, n);
+    }
+    out += dsn.substr(word_start, value_start - word_start);
+    if (key == "password") {
+      out += kMask;
+    } else {
+      out += dsn.substr(value_start, i - value_start);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string redact_dsn(std::string_view dsn) {
+  if (starts_with_uri_scheme(dsn)) return redact_uri(dsn);
+  return redact_keyword_value(dsn).value_or(std::string(kUnreadable));
+}
+
+bool is_valid_dsn(std::string_view dsn) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(dsn).c_str(), &error);
+  // libpq's message may quote the string, password included: it is dropped, not shown.
+  PQfreemem(error);
+  if (options == nullptr) return false;
+  PQconninfoFree(options);
+  return true;
+}
+
+}  // namespace slowscope

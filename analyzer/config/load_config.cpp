@@ -1,0 +1,378 @@
+// Reading slowscope.yaml: a small walker over the yaml-cpp tree that knows, for every node,
+// its key path and position, so that each message can point at the exact place.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <utility>
+
+#include "analyzer/config/config.h"
+#include "analyzer/config/dsn.h"
+#include "analyzer/config/password_file.h"
+#include "analyzer/time/utc_time.h"
+
+namespace slowscope {
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" when one of `choices` is a plausible typo of `word`, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& choices) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  for (std::string_view choice : choices) {
+    const size_t d = edit_distance(word, choice);
+    if (d < best_distance) {
+      best = choice;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
+std::string join(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (std::string_view w : words) {
+    if (!out.empty()) out += ", ";
+    out += w;
+  }
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(std::string source, std::filesystem::path base_dir)
+      : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, std::string_view path,
+                         std::string_view message) const {
+    std::ostringstream out;
+    out << source_ << ':';
+    if (mark.line >= 0) {
+      out << mark.line + 1 << ':' << mark.column + 1 << ':';
+    }
+    out << ' ';
+    if (!path.empty()) out << path << ": ";
+    out << message;
+    throw ConfigError(out.str());
+  }
+
+  // A mapping's entries, after checking that every key is known and none repeats.
+  struct Entry {
+    std::string key;
+    YAML::Node key_node;
+    YAML::Node value;
+  };
+  std::vector<Entry> entries(const YAML::Node& node, const std::string& path,
+                             const std::vector<std::string_view>& known) const {
+    if (!node.IsMap()) {
+      fail(node.Mark(), path, "expected a mapping with keys " + join(known));
+    }
+    std::vector<Entry> result;
+    for (const auto& item : node) {
+      if (!item.first.IsScalar()) fail(item.first.Mark(), path, "keys must be plain words");
+      std::string key = item.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string hint = did_you_mean(key, known);
+        fail(item.first.Mark(), path,
+             "unknown key '" + key + "'" +
+                 (hint.empty() ? "; expected one of " + join(known) : hint));
+      }
+      for (const auto& seen : result) {
+        if (seen.key == key) {
+          fail(item.first.Mark(), path,
+               "duplicate key '" + key + "' (first at line " +
+                   std::to_string(seen.key_node.Mark().line + 1) + ")");
+        }
+      }
+      result.push_back(Entry{key, item.first, item.second});
+    }
+    return result;
+  }
+
+  std::string string(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar() || node.Scalar().empty()) fail(node.Mark(), path, "expected a text value");
+    return node.Scalar();
+  }
+
+  std::chrono::seconds duration(const YAML::Node& node, const std::string& path) const {
+    static constexpr std::string_view kExpected = "expected a duration such as 60s, 5m, 12h or 7d";
+    if (!node.IsScalar()) fail(node.Mark(), path, kExpected);
+    const std::optional<int64_t> us = parse_duration(node.Scalar());
+    if (!us) fail(node.Mark(), path, std::string(kExpected) + ", got '" + node.Scalar() + "'");
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(*us));
+  }
+
+  uint16_t port(const YAML::Node& node, const std::string& path) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+        value > 65535) {
+      fail(node.Mark(), path, "expected a port number from 1 to 65535, got '" + text + "'");
+    }
+    return static_cast<uint16_t>(value);
+  }
+
+  // Relative paths in the file mean relative to the file's folder, not to wherever the
+  // daemon happens to be started from.
+  std::string file_path(const YAML::Node& node, const std::string& path) const {
+    std::filesystem::path p(string(node, path));
+    if (p.is_relative()) p = (base_dir_ / p).lexically_normal();
+    return p.string();
+  }
+
+  const std::filesystem::path& base_dir() const { return base_dir_; }
+
+ private:
+  std::string source_;
+  std::filesystem::path base_dir_;
+};
+
+StoreLocation read_store(const Reader& r, const YAML::Node& node) {
+  const std::string text = r.string(node, "store");
+  StoreLocation location;
+  try {
+    location = StoreLocation::parse(text);
+  } catch (const std::invalid_argument& e) {
+    r.fail(node.Mark(), "store", e.what());
+  }
+  if (location.kind == StoreLocation::Kind::kSqlite && location.address != ":memory:") {
+    std::filesystem::path p(location.address);
+    if (p.is_relative()) location.address = (r.base_dir() / p).lexically_normal().string();
+  }
+  return location;
+}
+
+Retention read_retention(const Reader& r, const YAML::Node& node) {
+  Retention retention;
+  for (const auto& e : r.entries(node, "retention", {"raw", "hourly", "daily"})) {
+    const std::string path = "retention." + e.key;
+    const std::chrono::seconds value = r.duration(e.value, path);
+    if (e.key == "raw") {
+      if (value < std::chrono::hours(1)) r.fail(e.value.Mark(), path, "must be at least 1h");
+      retention.raw = value;
+    } else if (e.key == "hourly") {
+      retention.hourly = value;
+    } else {
+      retention.daily = value;
+    }
+  }
+  if (retention.hourly < retention.raw) {
+    r.fail(node.Mark(), "retention", "hourly must be at least as long as raw");
+  }
+  if (retention.daily < retention.hourly) {
+    r.fail(node.Mark(), "retention", "daily must be at least as long as hourly");
+  }
+  return retention;
+}
+
+bool valid_target_name(std::string_view name) {
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (name.empty() || name.size() > 63 || !lower_or_digit(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+const std::vector<std::string_view> kTargetKeys = {
+    "name",   "engine", "dsn",  "password_file", "source",       "slow_log",
+    "socket", "host",   "port", "user",          "defaults_file"};
+const std::vector<std::string_view> kMysqlOnlyKeys = {"source", "slow_log", "socket",       "host",
+                                                      "port",   "user",     "defaults_file"};
+
+TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::string& path) {
+  TargetConfig target;
+  const auto entries = r.entries(node, path, kTargetKeys);
+  auto find = [&](std::string_view key) -> const Reader::Entry* {
+    for (const auto& e : entries) {
+      if (e.key == key) return &e;
+    }
+    return nullptr;
+  };
+  auto require = [&](std::string_view key, std::string_view what) -> const Reader::Entry& {
+    const Reader::Entry* e = find(key);
+    if (e == nullptr)
+      r.fail(node.Mark(), path,
+             "missing key '" + std::string(key) + "' (" + std::string(what) + ")");
+    return *e;
+  };
+
+  const auto& name = require("name", "[a-z0-9][a-z0-9_.-]*");
+  target.name = r.string(name.value, path + ".name");
+  if (!valid_target_name(target.name)) {
+    r.fail(name.value.Mark(), path + ".name",
+           "'" + target.name + "' must match [a-z0-9][a-z0-9_.-]* (at most 63 characters)");
+  }
+
+  const auto& engine = require("engine", "postgres or mysql");
+  const std::string engine_text = r.string(engine.value, path + ".engine");
+  if (engine_text == "postgres") {
+    target.engine = Engine::kPostgres;
+  } else if (engine_text == "mysql") {
+    target.engine = Engine::kMysql;
+  } else {
+    r.fail(engine.value.Mark(), path + ".engine",
+           "expected postgres or mysql, got '" + engine_text + "'" +
+               did_you_mean(engine_text, {"postgres", "mysql"}));
+  }
+
+  if (const auto* e = find("password_file")) {
+    target.password_file = r.file_path(e->value, path + ".password_file");
+    try {
+      check_password_file(target.password_file);
+    } catch (const ConfigError& error) {
+      r.fail(e->value.Mark(), path + ".password_file", error.what());
+    }
+  }
+
+  if (target.engine == Engine::kPostgres) {
+    for (const auto& e : entries) {
+      if (std::find(kMysqlOnlyKeys.begin(), kMysqlOnlyKeys.end(), e.key) != kMysqlOnlyKeys.end()) {
+        r.fail(e.key_node.Mark(), path + "." + e.key, "only for engine mysql");
+      }
+    }
+    const auto& dsn =
+        require("dsn", "a libpq connection string such as \"host=/run/postgresql dbname=app\"");
+    target.dsn = r.string(dsn.value, path + ".dsn");
+    if (!is_valid_dsn(target.dsn)) {
+      r.fail(dsn.value.Mark(), path + ".dsn",
+             "not a valid libpq connection string: " + redact_dsn(target.dsn));
+    }
+    return target;
+  }
+
+  if (const auto* e = find("dsn")) {
+    r.fail(e->key_node.Mark(), path + ".dsn",
+           "only for engine postgres; a mysql target uses socket or host/port/user");
+  }
+  MysqlTargetOptions& mysql = target.mysql;
+  if (const auto* e = find("source")) {
+    const std::string text = r.string(e->value, path + ".source");
+    if (text == "slow_log_file") {
+      mysql.source = MysqlSource::kSlowLogFile;
+    } else if (text == "slow_log_table") {
+      mysql.source = MysqlSource::kSlowLogTable;
+    } else if (text == "performance_schema") {
+      mysql.source = MysqlSource::kPerformanceSchema;
+    } else {
+      r.fail(e->value.Mark(), path + ".source",
+             "expected slow_log_file, slow_log_table or performance_schema, got '" + text + "'" +
+                 did_you_mean(text, {"slow_log_file", "slow_log_table", "performance_schema"}));
+    }
+  }
+  if (const auto* e = find("slow_log")) mysql.slow_log = r.file_path(e->value, path + ".slow_log");
+  if (const auto* e = find("socket")) mysql.socket = r.string(e->value, path + ".socket");
+  if (const auto* e = find("host")) mysql.host = r.string(e->value, path + ".host");
+  if (const auto* e = find("port")) mysql.port = r.port(e->value, path + ".port");
+  if (const auto* e = find("user")) mysql.user = r.string(e->value, path + ".user");
+  if (const auto* e = find("defaults_file")) {
+    mysql.defaults_file = r.file_path(e->value, path + ".defaults_file");
+  }
+
+  if (mysql.source == MysqlSource::kSlowLogFile) {
+    if (mysql.slow_log.empty()) {
+      r.fail(node.Mark(), path,
+             "missing key 'slow_log' (the slow-log file, for source slow_log_file)");
+    }
+  } else {
+    if (const auto* e = find("slow_log")) {
+      r.fail(e->key_node.Mark(), path + ".slow_log", "only for source slow_log_file");
+    }
+    if (mysql.socket.empty() && mysql.host.empty()) {
+      r.fail(node.Mark(), path,
+             "missing key 'socket' or 'host' (how to reach the server for source " +
+                 std::string(to_string(mysql.source)) + ")");
+    }
+  }
+  if (!mysql.socket.empty() && !mysql.host.empty()) {
+    r.fail(find("host")->key_node.Mark(), path + ".host", "give socket or host, not both");
+  }
+  if (mysql.port && mysql.host.empty()) {
+    r.fail(find("port")->key_node.Mark(), path + ".port", "only together with host");
+  }
+  if (!mysql.defaults_file.empty() && !target.password_file.empty()) {
+    r.fail(find("defaults_file")->key_node.Mark(), path + ".defaults_file",
+           "password_file and defaults_file both give credentials; keep one");
+  }
+  return target;
+}
+
+std::vector<TargetConfig> read_targets(const Reader& r, const YAML::Node& node) {
+  if (!node.IsSequence()) r.fail(node.Mark(), "targets", "expected a list of targets");
+  std::vector<TargetConfig> targets;
+  std::map<std::string, int> first_line;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "targets[" + std::to_string(i) + "]";
+    TargetConfig target = read_target(r, node[i], path);
+    const YAML::Node name_node = node[i]["name"];
+    if (auto [it, inserted] = first_line.emplace(target.name, name_node.Mark().line + 1);
+        !inserted) {
+      r.fail(name_node.Mark(), path + ".name",
+             "duplicate target name '" + target.name + "' (first at line " +
+                 std::to_string(it->second) + ")");
+    }
+    targets.push_back(std::move(target));
+  }
+  return targets;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view yaml, std::string_view source_name,
+                    const std::filesystem::path& base_dir) {
+  const Reader r{std::string(source_name), base_dir};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    r.fail(e.mark, "", "invalid YAML: " + e.msg);
+  }
+  Config config;
+  config.store.address = (base_dir / config.store.address).lexically_normal().string();
+  if (root.IsNull()) return config;
+  for (const auto& e : r.entries(root, "", {"store", "interval", "retention", "targets"})) {
+    if (e.key == "store") {
+      config.store = read_store(r, e.value);
+    } else if (e.key == "interval") {
+      config.interval = r.duration(e.value, "interval");
+      if (config.interval < std::chrono::seconds(1)) {
+        r.fail(e.value.Mark(), "interval", "must be at least 1s, got '" + e.value.Scalar() + "'");
+      }
+    } else if (e.key == "retention") {
+      config.retention = read_retention(r, e.value);
+    } else {
+      config.targets = read_targets(r, e.value);
+    }
+  }
+  return config;
+}
+
+Config load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string() + ": cannot read: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::filesystem::path base = path.parent_path();
+  if (base.empty()) base = ".";
+  return parse_config(text.str(), path.string(), base);
+}
+
+}  // namespace slowscope
