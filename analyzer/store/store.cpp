@@ -1,0 +1,432 @@
+#include "analyzer/store/store.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "analyzer/store/measure_columns.h"
+#include "analyzer/store/migrations.h"
+#include "analyzer/store/postgres_connection.h"
+#include "analyzer/store/sqlite_connection.h"
+#include "analyzer/store/store_impl.h"
+#include "analyzer/store/tiers.h"
+#include "sql/embedded.h"
+
+namespace slowscope {
+namespace {
+
+int64_t seconds(StoreTime t) {
+  return t.time_since_epoch().count();
+}
+StoreTime at(int64_t s) {
+  return StoreTime(std::chrono::seconds(s));
+}
+
+int64_t wall_clock_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string describe_key(const StatementKey& key) {
+  return "(database " + key.database + ", user " + key.user + ", query " + key.query_id +
+         (key.toplevel ? ", toplevel)" : ", nested)");
+}
+
+void check_flags(uint32_t flags) {
+  if ((flags & ~uint32_t{kSampleEpochBreak | kSamplePartial}) != 0) {
+    throw StoreError("sample flags " + std::to_string(flags) + " hold unknown bits");
+  }
+}
+
+}  // namespace
+
+Engine engine_from_text(std::string_view text) {
+  return text == "mysql" ? Engine::kMysql : Engine::kPostgres;
+}
+
+SqlStatement& Store::Impl::sql(std::string_view name) {
+  auto it = statements.find(name);
+  if (it == statements.end()) {
+    const std::string full = "store/" + std::string(name);
+    it = statements.emplace(std::string(name), db->prepare(full, sql::text(full))).first;
+  }
+  it->second->reset();
+  return *it->second;
+}
+
+std::optional<std::pair<int64_t, Engine>> Store::Impl::find_target(std::string_view name) {
+  if (auto it = target_ids.find(name); it != target_ids.end()) return it->second;
+  auto& find = sql("target_find");
+  find.bind_text(1, name);
+  if (!find.step()) return std::nullopt;
+  std::pair<int64_t, Engine> found{find.get_int(0), engine_from_text(find.get_text(1))};
+  find.reset();
+  // Targets are never deleted, and a row read outside a transaction is committed.
+  if (!db->in_transaction()) target_ids.emplace(std::string(name), found);
+  return found;
+}
+
+int64_t Store::Impl::target_id(std::string_view name) {
+  auto found = find_target(name);
+  if (!found) {
+    throw StoreError("store " + db->describe() + ": unknown target '" + std::string(name) +
+                     "'; register it first");
+  }
+  return found->first;
+}
+
+void Store::Impl::fail(std::string_view operation, std::string_view cause) const {
+  throw StoreError("store " + db->describe() + ": " + std::string(operation) + ": " +
+                   std::string(cause));
+}
+
+Store Store::open(const StoreLocation& location) {
+  std::unique_ptr<SqlConnection> connection;
+  try {
+    if (location.kind == StoreLocation::Kind::kSqlite) {
+      connection = std::make_unique<SqliteConnection>(location.address);
+    } else {
+      connection = std::make_unique<PostgresConnection>(location.address);
+    }
+  } catch (const SqlError& e) {
+    throw StoreError(e.what());
+  }
+  return Store(std::move(connection));
+}
+
+Store::Store(std::unique_ptr<SqlConnection> connection) : impl_(std::make_unique<Impl>()) {
+  impl_->db = std::move(connection);
+  try {
+    impl_->version = migrate(*impl_->db, wall_clock_now());
+  } catch (const SqlError& e) {
+    impl_->fail("opening", e.what());
+  }
+}
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+int Store::schema_version() const {
+  return impl_->version;
+}
+
+std::string Store::describe() const {
+  return impl_->db->describe();
+}
+
+int64_t Store::ensure_target(std::string_view name, Engine engine) {
+  Impl& s = *impl_;
+  const int64_t id = s.in_transaction("registering target '" + std::string(name) + "'", [&] {
+    auto& insert = s.sql("target_insert");
+    insert.bind_text(1, name);
+    insert.bind_text(2, to_string(engine));
+    insert.bind_int(3, wall_clock_now());
+    insert.run();
+    auto found = s.find_target(name);
+    if (!found) throw StoreError("target row vanished");
+    if (found->second != engine) {
+      throw StoreError("store " + s.db->describe() + ": target '" + std::string(name) +
+                       "' is registered with engine " + std::string(to_string(found->second)) +
+                       ", not " + std::string(to_string(engine)));
+    }
+    auto& state = s.sql("target_state_insert");
+    state.bind_int(1, found->first);
+    state.run();
+    return found->first;
+  });
+  s.target_ids.emplace(std::string(name), std::pair{id, engine});
+  return id;
+}
+
+std::vector<TargetInfo> Store::targets() {
+  Impl& s = *impl_;
+  std::vector<TargetInfo> result;
+  try {
+    auto& list = s.sql("targets_list");
+    while (list.step()) {
+      TargetInfo t;
+      t.id = list.get_int(0);
+      t.name = list.get_text(1);
+      t.engine = engine_from_text(list.get_text(2));
+      t.created_at = at(list.get_int(3));
+      t.samples_through = at(list.get_int(4));
+      t.daily_through = at(list.get_int(5));
+      if (!list.is_null(6)) t.last_cycle_at = at(list.get_int(6));
+      result.push_back(std::move(t));
+    }
+    list.reset();
+  } catch (const SqlError& e) {
+    s.fail("listing targets", e.what());
+  }
+  return result;
+}
+
+std::vector<KnownStatement> Store::known_statements(std::string_view target,
+                                                    const ServerIdentity& server) {
+  Impl& s = *impl_;
+  std::vector<KnownStatement> result;
+  try {
+    auto found = s.find_target(target);
+    if (!found) return result;
+    auto& find_server = s.sql("server_find");
+    find_server.bind_int(1, found->first);
+    find_server.bind_text(2, server.system_id);
+    find_server.bind_text(3, server.version);
+    if (!find_server.step()) return result;
+    const int64_t server_id = find_server.get_int(0);
+    find_server.reset();
+    auto& list = s.sql("statements_of_server");
+    list.bind_int(1, server_id);
+    while (list.step()) {
+      KnownStatement k;
+      k.statement_id = list.get_int(0);
+      k.shape_id = list.get_int(1);
+      k.key =
+          StatementKey{list.get_text(2), list.get_text(3), list.get_text(4), list.get_int(5) != 0};
+      result.push_back(std::move(k));
+    }
+    list.reset();
+  } catch (const SqlError& e) {
+    s.fail("listing statements of target '" + std::string(target) + "'", e.what());
+  }
+  return result;
+}
+
+std::optional<std::string> Store::checkpoint(std::string_view target, std::string_view name) {
+  Impl& s = *impl_;
+  try {
+    auto& get = s.sql("checkpoint_get");
+    get.bind_int(1, s.target_id(target));
+    get.bind_text(2, name);
+    if (!get.step()) return std::nullopt;
+    std::string value = get.get_blob(0);
+    get.reset();
+    return value;
+  } catch (const SqlError& e) {
+    s.fail("reading checkpoint '" + std::string(name) + "' of target '" + std::string(target) + "'",
+           e.what());
+  }
+}
+
+void Store::write_cycle(const CycleWrite& cycle) {
+  Impl& s = *impl_;
+  const std::string operation = "writing a cycle of target '" + cycle.target + "'";
+  for (const Sample& sample : cycle.samples) {
+    check_flags(sample.flags);
+    if (sample.interval.count() <= 0) s.fail(operation, "sample interval must be positive");
+  }
+  const int64_t target = s.target_id(cycle.target);
+
+  // Ids created by this cycle; they join the caches only once the cycle has committed.
+  std::optional<int64_t> new_server;
+  std::map<std::string, int64_t> new_shapes;
+  std::map<StatementKey, std::pair<int64_t, int64_t>> new_statements;
+
+  s.in_transaction(operation, [&] {
+    int64_t earliest = std::numeric_limits<int64_t>::max();
+    int64_t latest_end = 0;
+    for (const Sample& sample : cycle.samples) {
+      earliest = std::min(earliest, seconds(sample.bucket_start));
+      latest_end = std::max(latest_end, seconds(sample.bucket_start) + sample.interval.count());
+    }
+    auto& touch = s.sql("target_state_touch");
+    touch.bind_int(1, target);
+    touch.bind_int(2, seconds(cycle.collected_at));
+    touch.bind_int(3, cycle.samples.empty() ? earliest : floor_to(earliest, kSecondsPerDay));
+    touch.bind_int(4, latest_end);
+    touch.run();
+
+    int64_t server_id;
+    if (auto it = s.server_ids.find({target, cycle.server}); it != s.server_ids.end()) {
+      server_id = it->second;
+    } else {
+      auto& insert = s.sql("server_insert");
+      insert.bind_int(1, target);
+      insert.bind_text(2, cycle.server.system_id);
+      insert.bind_text(3, cycle.server.version);
+      insert.bind_int(4, seconds(cycle.collected_at));
+      insert.run();
+      auto& find = s.sql("server_find");
+      find.bind_int(1, target);
+      find.bind_text(2, cycle.server.system_id);
+      find.bind_text(3, cycle.server.version);
+      if (!find.step()) throw StoreError("server row vanished");
+      server_id = find.get_int(0);
+      find.reset();
+      new_server = server_id;
+    }
+
+    // Shapes are shared by all targets: insert them in one global order (by hash) so that
+    // two collectors adding the same new shapes cannot deadlock each other.
+    std::vector<const NewStatement*> ordered;
+    for (const NewStatement& n : cycle.new_statements) ordered.push_back(&n);
+    std::sort(ordered.begin(), ordered.end(), [](const NewStatement* a, const NewStatement* b) {
+      return a->shape.hash < b->shape.hash;
+    });
+    for (const NewStatement* n : ordered) {
+      int64_t shape_id;
+      if (auto it = s.shape_ids.find(n->shape.hash); it != s.shape_ids.end()) {
+        shape_id = it->second;
+      } else if (auto staged = new_shapes.find(n->shape.hash); staged != new_shapes.end()) {
+        shape_id = staged->second;
+      } else {
+        auto& insert = s.sql("shape_insert");
+        insert.bind_text(1, n->shape.hash);
+        insert.bind_text(2, n->shape.fingerprint);
+        insert.bind_int(3, seconds(cycle.collected_at));
+        insert.run();
+        auto& find = s.sql("shape_find");
+        find.bind_text(1, n->shape.hash);
+        if (!find.step()) throw StoreError("shape row vanished");
+        shape_id = find.get_int(0);
+        find.reset();
+        for (const std::string& table : n->shape.tables) {
+          auto& insert_table = s.sql("shape_table_insert");
+          insert_table.bind_int(1, shape_id);
+          insert_table.bind_text(2, table);
+          insert_table.run();
+        }
+        new_shapes.emplace(n->shape.hash, shape_id);
+      }
+      auto& insert = s.sql("statement_insert");
+      insert.bind_int(1, target);
+      insert.bind_int(2, server_id);
+      insert.bind_text(3, n->key.database);
+      insert.bind_text(4, n->key.user);
+      insert.bind_text(5, n->key.query_id);
+      insert.bind_int(6, n->key.toplevel ? 1 : 0);
+      insert.bind_int(7, shape_id);
+      insert.bind_text(8, n->query_text);
+      insert.bind_int(9, seconds(cycle.collected_at));
+      insert.run();
+    }
+
+    auto resolve = [&](const StatementKey& key) -> std::pair<int64_t, int64_t> {
+      if (auto it = s.statement_ids.find({server_id, key}); it != s.statement_ids.end()) {
+        return it->second;
+      }
+      if (auto it = new_statements.find(key); it != new_statements.end()) return it->second;
+      auto& find = s.sql("statement_find");
+      find.bind_int(1, server_id);
+      find.bind_text(2, key.database);
+      find.bind_text(3, key.user);
+      find.bind_text(4, key.query_id);
+      find.bind_int(5, key.toplevel ? 1 : 0);
+      if (!find.step()) {
+        throw StoreError("store " + s.db->describe() + ": " + operation +
+                         ": a sample's statement " + describe_key(key) +
+                         " is not in the store; list it in new_statements first");
+      }
+      std::pair<int64_t, int64_t> ids{find.get_int(0), find.get_int(1)};
+      find.reset();
+      new_statements.emplace(key, ids);
+      return ids;
+    };
+    for (const NewStatement* n : ordered) resolve(n->key);
+
+    for (const Sample& sample : cycle.samples) {
+      const auto [statement_id, shape_id] = resolve(sample.key);
+      auto& insert = s.sql("sample_insert");
+      insert.bind_int(1, target);
+      insert.bind_int(2, seconds(sample.bucket_start));
+      insert.bind_int(3, statement_id);
+      insert.bind_int(4, shape_id);
+      insert.bind_int(5, sample.interval.count());
+      insert.bind_int(6, sample.flags);
+      bind_measures(insert, 7, sample.measures);
+      if (sample.sketch.empty()) {
+        insert.bind_null(29);
+      } else {
+        insert.bind_blob(29, sample.sketch);
+      }
+      const bool inserted = insert.step();
+      insert.reset();
+      if (!inserted) continue;  // stored before: already in its hour too
+      auto& hourly = s.sql("hourly_add");
+      hourly.bind_int(1, target);
+      hourly.bind_int(2, floor_to(seconds(sample.bucket_start), kSecondsPerHour));
+      hourly.bind_int(3, statement_id);
+      hourly.bind_int(4, shape_id);
+      hourly.bind_int(5, sample.flags);
+      bind_measures(hourly, 6, sample.measures);
+      hourly.run();
+    }
+
+    for (const Checkpoint& checkpoint : cycle.checkpoints) {
+      auto& put = s.sql("checkpoint_upsert");
+      put.bind_int(1, target);
+      put.bind_text(2, checkpoint.name);
+      put.bind_blob(3, checkpoint.value);
+      put.bind_int(4, seconds(cycle.collected_at));
+      put.run();
+    }
+    for (const CollectorEvent& event : cycle.events) {
+      auto& insert = s.sql("event_insert");
+      insert.bind_int(1, target);
+      insert.bind_int(2, seconds(event.at));
+      insert.bind_text(3, event.kind);
+      insert.bind_text(4, event.message);
+      insert.run();
+    }
+  });
+
+  if (new_server) s.server_ids.emplace(std::pair{target, cycle.server}, *new_server);
+  const int64_t server_id = s.server_ids.at({target, cycle.server});
+  for (const auto& [hash, id] : new_shapes) s.shape_ids.emplace(hash, id);
+  for (const auto& [key, ids] : new_statements)
+    s.statement_ids.emplace(std::pair{server_id, key}, ids);
+}
+
+RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retention) {
+  Impl& s = *impl_;
+  RollupReport report;
+  const int64_t now = seconds(now_time);
+  const int64_t day_end = floor_to(now, kSecondsPerDay);
+  // Hourly rows older than their retention may already be partly pruned: never rebuild a
+  // day from such incomplete data.
+  const int64_t oldest_complete_day = ceil_to(now - retention.hourly.count(), kSecondsPerDay);
+
+  for (const TargetInfo& target : targets()) {
+    s.in_transaction("rolling up target '" + target.name + "'", [&] {
+      auto& lock = s.sql("target_state_lock");
+      lock.bind_int(1, target.id);
+      lock.run();
+      auto& get = s.sql("target_state_get");
+      get.bind_int(1, target.id);
+      if (!get.step()) throw StoreError("target state row missing");
+      const int64_t daily_through = get.get_int(0);
+      get.reset();
+
+      const int64_t days_from = std::max(daily_through, oldest_complete_day);
+      const int64_t new_daily = std::max(daily_through, day_end);
+      if (day_end > days_from) {
+        auto& roll = s.sql("rollup_daily");
+        roll.bind_int(1, target.id);
+        roll.bind_int(2, days_from);
+        roll.bind_int(3, day_end);
+        roll.run();
+        report.days_rolled += (day_end - days_from) / kSecondsPerDay;
+      }
+      auto& advance = s.sql("target_state_advance");
+      advance.bind_int(1, target.id);
+      advance.bind_int(2, new_daily);
+      advance.run();
+
+      auto prune = [&](std::string_view name, int64_t before) {
+        auto& del = s.sql(name);
+        del.bind_int(1, target.id);
+        del.bind_int(2, before);
+        del.run();
+      };
+      prune("prune_samples", now - retention.raw.count());
+      prune("prune_hourly", std::min(now - retention.hourly.count(), new_daily));
+      prune("prune_daily", now - retention.daily.count());
+      prune("prune_events", now - retention.daily.count());
+    });
+    ++report.targets;
+  }
+  return report;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,255 @@
+// Store: slowscope's history — per-interval samples of every statement of every target,
+// their hourly and daily rollups, the query shapes they belong to, collector checkpoints and
+// events — in SQLite or in a PostgreSQL database shared by several collectors.
+//
+// Collectors write one CycleWrite per collection cycle, atomically; readers ask for top
+// shapes and timelines. The same code and SQL run on both backends (see docs/STORE.md).
+//
+// A Store owns one connection and is not thread-safe: use one Store per thread. Any number
+// of Stores, in one process or many, may use the same database; two collectors writing
+// different targets never block each other for long.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/config/config.h"
+#include "analyzer/store/measures.h"
+#include "analyzer/store/sql_connection.h"
+#include "analyzer/store/store_error.h"
+
+namespace slowscope {
+
+using StoreTime = std::chrono::sys_seconds;
+
+// Which server a target was while its statement keys were read. PostgreSQL: the system
+// identifier and the major version (query ids change with either); MySQL: server_uuid and
+// version.
+struct ServerIdentity {
+  std::string system_id;
+  std::string version;
+
+  auto operator<=>(const ServerIdentity&) const = default;
+};
+
+// Identifies a statement within one server identity. PostgreSQL: dbid, userid, queryid (as
+// decimal text) and toplevel; MySQL: schema name and digest, with `user` empty.
+struct StatementKey {
+  std::string database;
+  std::string user;
+  std::string query_id;
+  bool toplevel = true;
+
+  auto operator<=>(const StatementKey&) const = default;
+};
+
+// A query shape: one normalized statement, the same across servers and targets.
+struct ShapeInfo {
+  std::string hash;         // stable identity, e.g. the fingerprint's query id
+  std::string fingerprint;  // normalized text
+  std::vector<std::string> tables;
+};
+
+// A statement a collector sees for the first time, with its text fetched once.
+struct NewStatement {
+  StatementKey key;
+  ShapeInfo shape;
+  std::string query_text;
+};
+
+// Bits of Sample::flags.
+enum SampleFlag : uint32_t {
+  kSampleEpochBreak = 1,  // counters restarted within the interval (reset, restart)
+  kSamplePartial = 2,     // the interval is not fully covered (e.g. entries were evicted)
+};
+
+// The exact cost of one statement over one collection interval.
+struct Sample {
+  StatementKey key;
+  StoreTime bucket_start;  // start of the interval; collectors align it to the interval
+  std::chrono::seconds interval{60};
+  uint32_t flags = 0;
+  Measures measures;
+  std::string sketch;  // serialized quantile sketch (slow-log sources); empty for none
+};
+
+// Collector state that must move together with the samples it produced, e.g. the
+// cumulative counters the next cycle subtracts.
+struct Checkpoint {
+  std::string name;
+  std::string value;  // bytes
+};
+
+// Something a collector wants on record: coverage gaps, epoch breaks, errors.
+struct CollectorEvent {
+  StoreTime at;
+  std::string kind;  // one of the event_kind constants below, or a new word
+  std::string message;
+
+  bool operator==(const CollectorEvent&) const = default;
+};
+
+namespace event_kind {
+inline constexpr std::string_view kEpochBreak = "epoch_break";
+inline constexpr std::string_view kCoverageGap = "coverage_gap";
+inline constexpr std::string_view kError = "error";
+}  // namespace event_kind
+
+// Everything one collection cycle of one target writes, in one transaction.
+struct CycleWrite {
+  std::string target;     // registered with ensure_target()
+  ServerIdentity server;  // the identity the statement keys belong to
+  StoreTime collected_at;
+  std::vector<NewStatement> new_statements;  // keys the store has not seen for this server
+  std::vector<Sample> samples;               // each key known or in new_statements
+  std::vector<Checkpoint> checkpoints;
+  std::vector<CollectorEvent> events;
+};
+
+struct KnownStatement {
+  StatementKey key;
+  int64_t statement_id = 0;
+  int64_t shape_id = 0;
+};
+
+struct TargetInfo {
+  int64_t id = 0;
+  std::string name;
+  Engine engine = Engine::kPostgres;
+  StoreTime created_at;
+  StoreTime samples_through;  // no sample covers time after this
+  StoreTime daily_through;    // the daily rollup is complete before this
+  std::optional<StoreTime> last_cycle_at;
+};
+
+enum class TopOrder {
+  kTotal,  // total execution time
+  kMean,   // mean execution time
+  kCalls,
+  kRows,  // rows returned or affected
+  kIo,    // Measures::io_blocks()
+};
+
+struct TopQuery {
+  std::optional<std::string> target;  // all targets when empty
+  StoreTime since;
+  StoreTime until;
+  TopOrder order = TopOrder::kTotal;
+  int limit = 20;
+};
+
+// One shape on one target, summed over a time range.
+struct ShapeTotals {
+  std::string target;
+  int64_t shape_id = 0;
+  std::string shape_hash;
+  std::string fingerprint;
+  Measures measures;
+};
+
+struct TimelineQuery {
+  std::string target;
+  int64_t shape_id = 0;
+  StoreTime since;
+  StoreTime until;
+};
+
+// One bucket of a shape's timeline: a raw interval, an hour or a day, depending on which
+// tier serves that time (see plan_tiers in analyzer/store/tiers.h).
+struct TimelinePoint {
+  StoreTime bucket_start;
+  std::chrono::seconds bucket{0};
+  Measures measures;
+};
+
+struct ShapeRecord {
+  int64_t id = 0;
+  ShapeInfo info;
+  StoreTime first_seen;
+};
+
+struct StatementRecord {
+  int64_t id = 0;
+  ServerIdentity server;
+  StatementKey key;
+  std::string query_text;
+  StoreTime first_seen;
+};
+
+// What one rollup_and_prune() pass did, for logs.
+struct RollupReport {
+  int targets = 0;
+  int64_t days_rolled = 0;  // day buckets (summed over targets) rolled up
+};
+
+class Store {
+ public:
+  // Opens the store at `location`, creating it or bringing its schema up to date. Throws
+  // StoreError (e.g. when the store's schema is newer than this binary).
+  static Store open(const StoreLocation& location);
+
+  // As open(), over a connection the caller made (tests wrap connections this way).
+  explicit Store(std::unique_ptr<SqlConnection> connection);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  // The schema version of the store (equal to latest_schema_version() once open).
+  int schema_version() const;
+
+  // Where the store is, passwords masked.
+  std::string describe() const;
+
+  // Registers a target (idempotent) and returns its id. Throws StoreError when the name is
+  // registered with another engine.
+  int64_t ensure_target(std::string_view name, Engine engine);
+
+  // All registered targets, by name.
+  std::vector<TargetInfo> targets();
+
+  // The statements stored for `target` under `server`, so a collector knows which keys
+  // need no text fetched. Empty for an unknown target or server.
+  std::vector<KnownStatement> known_statements(std::string_view target,
+                                               const ServerIdentity& server);
+
+  // The last checkpoint `name` written for `target`, if any.
+  std::optional<std::string> checkpoint(std::string_view target, std::string_view name);
+
+  // Writes a whole cycle in one transaction: statements, samples (and their hours),
+  // checkpoints, events. On any failure nothing of the cycle is stored and StoreError is
+  // thrown. A sample for a (target, statement, bucket) already stored is ignored, so that
+  // retrying a cycle whose commit was uncertain is harmless.
+  void write_cycle(const CycleWrite& cycle);
+
+  // Rolls complete days up for every target and drops what is older than `retention`
+  // (never hours that are not in a daily row yet). Run it every few cycles; safe to run
+  // from several collectors at once, each target in its own transaction.
+  RollupReport rollup_and_prune(StoreTime now, const Retention& retention);
+
+  // The shapes that cost most over [since, until), by `order`, at most `limit` rows.
+  std::vector<ShapeTotals> top(const TopQuery& query);
+
+  // One shape of one target over [since, until), oldest bucket first.
+  std::vector<TimelinePoint> timeline(const TimelineQuery& query);
+
+  // The shape with id `shape_id`, if any.
+  std::optional<ShapeRecord> shape(int64_t shape_id);
+
+  // The statements of `target` that have shape `shape_id`, with their text.
+  std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);
+
+  // Collector events of `target` in [since, until), oldest first.
+  std::vector<CollectorEvent> events(std::string_view target, StoreTime since, StoreTime until);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace slowscope

@@ -1,0 +1,69 @@
+// Store internals shared by store.cpp (writes) and store_queries.cpp (reads). Not part of
+// the store's interface. Same thread-safety as Store: one thread at a time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "analyzer/store/sql_connection.h"
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+struct Store::Impl {
+  std::unique_ptr<SqlConnection> db;
+  int version = 0;
+
+  // Prepared statements of sql/store/<name>.sql, prepared once per connection.
+  std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> statements;
+
+  // Ids of rows known to be committed. Rows created inside a transaction join these only
+  // after it commits, so a rolled-back cycle cannot leave an id that does not exist.
+  std::map<std::string, std::pair<int64_t, Engine>, std::less<>> target_ids;
+  std::map<std::pair<int64_t, ServerIdentity>, int64_t> server_ids;
+  std::map<std::string, int64_t> shape_ids;
+  std::map<std::pair<int64_t, StatementKey>, std::pair<int64_t, int64_t>> statement_ids;
+
+  // The statement sql/store/<name>.sql, reset and ready to bind.
+  SqlStatement& sql(std::string_view name);
+
+  // The id and engine of target `name`; nullopt when not registered.
+  std::optional<std::pair<int64_t, Engine>> find_target(std::string_view name);
+
+  // As find_target, throwing StoreError when the target is not registered.
+  int64_t target_id(std::string_view name);
+
+  // Runs `work` in a transaction, rolled back on any exception, which is rethrown as a
+  // StoreError naming the store and `operation`.
+  template <typename Work>
+  auto in_transaction(std::string_view operation, Work&& work);
+
+  [[noreturn]] void fail(std::string_view operation, std::string_view cause) const;
+};
+
+template <typename Work>
+auto Store::Impl::in_transaction(std::string_view operation, Work&& work) {
+  try {
+    db->begin();
+    if constexpr (std::is_void_v<decltype(work())>) {
+      work();
+      db->commit();
+    } else {
+      auto result = work();
+      db->commit();
+      return result;
+    }
+  } catch (const StoreError&) {
+    db->rollback();
+    throw;
+  } catch (const std::exception& e) {
+    db->rollback();
+    fail(operation, e.what());
+  }
+}
+
+Engine engine_from_text(std::string_view text);
+
+}  // namespace slowscope

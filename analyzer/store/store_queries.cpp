@@ -1,0 +1,213 @@
+// The read side of Store: top shapes, timelines, shapes, statements and events.
+#include <algorithm>
+
+#include "analyzer/store/measure_columns.h"
+#include "analyzer/store/store.h"
+#include "analyzer/store/store_impl.h"
+#include "analyzer/store/tiers.h"
+
+namespace slowscope {
+namespace {
+
+int64_t seconds(StoreTime t) {
+  return t.time_since_epoch().count();
+}
+StoreTime at(int64_t s) {
+  return StoreTime(std::chrono::seconds(s));
+}
+
+std::string_view order_word(TopOrder order) {
+  switch (order) {
+    case TopOrder::kTotal:
+      return "total";
+    case TopOrder::kMean:
+      return "mean";
+    case TopOrder::kCalls:
+      return "calls";
+    case TopOrder::kRows:
+      return "rows";
+    case TopOrder::kIo:
+      return "io";
+  }
+  return "total";
+}
+
+// The same ranking key top.sql orders by, so that per-target lists merge consistently.
+double order_key(const Measures& m, TopOrder order) {
+  switch (order) {
+    case TopOrder::kTotal:
+      return m.total_time;
+    case TopOrder::kMean:
+      return m.mean_time();
+    case TopOrder::kCalls:
+      return static_cast<double>(m.calls);
+    case TopOrder::kRows:
+      return static_cast<double>(m.row_count);
+    case TopOrder::kIo:
+      return static_cast<double>(m.io_blocks());
+  }
+  return m.total_time;
+}
+
+TierPlan plan_for(StoreTime since, StoreTime until, const TargetInfo& target) {
+  return plan_tiers(seconds(since), seconds(until), seconds(target.daily_through),
+                    until >= target.samples_through);
+}
+
+// Binds the plan's five ranges to parameters $first .. $first+9.
+void bind_plan(SqlStatement& stmt, int first, const TierPlan& plan) {
+  const TimeRange ranges[] = {plan.daily, plan.hourly[0], plan.hourly[1], plan.raw[0], plan.raw[1]};
+  int i = first;
+  for (const TimeRange& r : ranges) {
+    stmt.bind_int(i++, r.begin);
+    stmt.bind_int(i++, r.end);
+  }
+}
+
+}  // namespace
+
+std::vector<ShapeTotals> Store::top(const TopQuery& query) {
+  Impl& s = *impl_;
+  std::vector<ShapeTotals> rows;
+  if (query.limit <= 0) return rows;
+  std::vector<TargetInfo> all = targets();
+  if (query.target) {
+    std::erase_if(all, [&](const TargetInfo& t) { return t.name != *query.target; });
+    if (all.empty()) s.fail("top", "unknown target '" + *query.target + "'");
+  }
+  try {
+    // Per target, because each has its own rollup watermarks; a shape belongs to one target
+    // in the result, so the global top is the top of the per-target tops.
+    for (const TargetInfo& target : all) {
+      const TierPlan plan = plan_for(query.since, query.until, target);
+      auto& top = s.sql("top");
+      top.bind_int(1, target.id);
+      bind_plan(top, 2, plan);
+      top.bind_text(12, order_word(query.order));
+      top.bind_int(13, query.limit);
+      while (top.step()) {
+        ShapeTotals row;
+        row.target = target.name;
+        row.shape_id = top.get_int(0);
+        row.measures = read_measures(top, 1);
+        rows.push_back(std::move(row));
+      }
+      top.reset();
+    }
+    std::sort(rows.begin(), rows.end(), [&](const ShapeTotals& a, const ShapeTotals& b) {
+      const double ka = order_key(a.measures, query.order);
+      const double kb = order_key(b.measures, query.order);
+      if (ka != kb) return ka > kb;
+      if (a.target != b.target) return a.target < b.target;
+      return a.shape_id < b.shape_id;
+    });
+    if (rows.size() > static_cast<size_t>(query.limit)) rows.resize(query.limit);
+    for (ShapeTotals& row : rows) {
+      auto& get = s.sql("shape_get");
+      get.bind_int(1, row.shape_id);
+      if (get.step()) {
+        row.shape_hash = get.get_text(1);
+        row.fingerprint = get.get_text(2);
+      }
+      get.reset();
+    }
+  } catch (const SqlError& e) {
+    s.fail("top", e.what());
+  }
+  return rows;
+}
+
+std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
+  Impl& s = *impl_;
+  std::vector<TimelinePoint> points;
+  std::optional<TargetInfo> target;
+  for (TargetInfo& t : targets()) {
+    if (t.name == query.target) target = std::move(t);
+  }
+  if (!target) s.fail("timeline", "unknown target '" + query.target + "'");
+  try {
+    const TierPlan plan = plan_for(query.since, query.until, *target);
+    auto& timeline = s.sql("timeline");
+    timeline.bind_int(1, target->id);
+    timeline.bind_int(2, query.shape_id);
+    bind_plan(timeline, 3, plan);
+    while (timeline.step()) {
+      TimelinePoint point;
+      point.bucket_start = at(timeline.get_int(0));
+      point.bucket = std::chrono::seconds(timeline.get_int(1));
+      point.measures = read_measures(timeline, 2);
+      points.push_back(std::move(point));
+    }
+    timeline.reset();
+  } catch (const SqlError& e) {
+    s.fail("timeline", e.what());
+  }
+  return points;
+}
+
+std::optional<ShapeRecord> Store::shape(int64_t shape_id) {
+  Impl& s = *impl_;
+  try {
+    auto& get = s.sql("shape_get");
+    get.bind_int(1, shape_id);
+    if (!get.step()) return std::nullopt;
+    ShapeRecord record;
+    record.id = get.get_int(0);
+    record.info.hash = get.get_text(1);
+    record.info.fingerprint = get.get_text(2);
+    record.first_seen = at(get.get_int(3));
+    get.reset();
+    auto& tables = s.sql("shape_tables_get");
+    tables.bind_int(1, shape_id);
+    while (tables.step()) record.info.tables.push_back(tables.get_text(0));
+    tables.reset();
+    return record;
+  } catch (const SqlError& e) {
+    s.fail("reading shape " + std::to_string(shape_id), e.what());
+  }
+}
+
+std::vector<StatementRecord> Store::statements_of_shape(std::string_view target, int64_t shape_id) {
+  Impl& s = *impl_;
+  std::vector<StatementRecord> result;
+  try {
+    auto& list = s.sql("statements_of_shape");
+    list.bind_int(1, s.target_id(target));
+    list.bind_int(2, shape_id);
+    while (list.step()) {
+      StatementRecord r;
+      r.id = list.get_int(0);
+      r.server = ServerIdentity{list.get_text(1), list.get_text(2)};
+      r.key =
+          StatementKey{list.get_text(3), list.get_text(4), list.get_text(5), list.get_int(6) != 0};
+      r.query_text = list.get_text(7);
+      r.first_seen = at(list.get_int(8));
+      result.push_back(std::move(r));
+    }
+    list.reset();
+  } catch (const SqlError& e) {
+    s.fail("reading statements of shape " + std::to_string(shape_id), e.what());
+  }
+  return result;
+}
+
+std::vector<CollectorEvent> Store::events(std::string_view target, StoreTime since,
+                                          StoreTime until) {
+  Impl& s = *impl_;
+  std::vector<CollectorEvent> result;
+  try {
+    auto& list = s.sql("events_list");
+    list.bind_int(1, s.target_id(target));
+    list.bind_int(2, seconds(since));
+    list.bind_int(3, seconds(until));
+    while (list.step()) {
+      result.push_back(CollectorEvent{at(list.get_int(0)), list.get_text(1), list.get_text(2)});
+    }
+    list.reset();
+  } catch (const SqlError& e) {
+    s.fail("reading events of target '" + std::string(target) + "'", e.what());
+  }
+  return result;
+}
+
+}  // namespace slowscope

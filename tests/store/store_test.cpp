@@ -1,0 +1,525 @@
+#include "analyzer/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "analyzer/store/migrations.h"
+#include "tests/store/store_test_support.h"
+
+namespace slowscope::testing {
+namespace {
+
+// A UTC midnight, so that hour and day boundaries fall on round offsets.
+constexpr int64_t kDay0 = 1'699'920'000;
+constexpr int64_t kHour = 3600;
+constexpr int64_t kDay = 86400;
+
+const ServerIdentity kServer{"7301234567890123456", "15"};
+
+// Expected totals, summed the way the store must: per (target, shape), over buckets whose
+// start lies in a range.
+class Ledger {
+ public:
+  void add(const std::string& target, int64_t shape, const Sample& s) {
+    rows_.push_back({target, shape, s.bucket_start.time_since_epoch().count(), s.measures});
+  }
+  std::map<std::pair<std::string, int64_t>, Measures> totals(int64_t since, int64_t until) const {
+    std::map<std::pair<std::string, int64_t>, Measures> out;
+    for (const auto& r : rows_) {
+      if (r.bucket >= since && r.bucket < until) out[{r.target, r.shape}] += r.m;
+    }
+    return out;
+  }
+  Measures total(const std::string& target, int64_t shape, int64_t since, int64_t until) const {
+    return totals(since, until)[{target, shape}];
+  }
+
+ private:
+  struct Row {
+    std::string target;
+    int64_t shape;
+    int64_t bucket;
+    Measures m;
+  };
+  std::vector<Row> rows_;
+};
+
+class StoreTest : public BackendTest {
+ protected:
+  // Shape id of the statement `key` of `target`, as the store assigned it.
+  int64_t shape_of(Store& store, const std::string& target, const StatementKey& key) {
+    for (const auto& k : store.known_statements(target, kServer)) {
+      if (k.key == key) return k.shape_id;
+    }
+    ADD_FAILURE() << "statement not stored";
+    return -1;
+  }
+};
+
+TEST_P(StoreTest, MigratesOnceAndReopens) {
+  {
+    Store store = db_->open();
+    EXPECT_EQ(store.schema_version(), latest_schema_version());
+  }
+  Store again = db_->open();
+  EXPECT_EQ(again.schema_version(), latest_schema_version());
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM schema_version"),
+            static_cast<int64_t>(migrations_for(conn->backend()).size()));
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), 0);
+}
+
+TEST_P(StoreTest, RefusesAStoreNewerThanTheBinary) {
+  { db_->open(); }
+  auto conn = db_->connect();
+  conn->exec_script("future",
+                    "INSERT INTO schema_version (version, description, applied_at) "
+                    "VALUES (999, 'store/sqlite/999_future', 0)");
+  try {
+    db_->open();
+    FAIL() << "opened a store from the future";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("has schema version 999, newer than this slowscope "
+                                         "understands (" +
+                                         std::to_string(latest_schema_version()) + ")"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM schema_version"),
+            static_cast<int64_t>(migrations_for(conn->backend()).size()) + 1);
+}
+
+TEST_P(StoreTest, RegistersTargetsOnce) {
+  Store store = db_->open();
+  const int64_t id = store.ensure_target("orders", Engine::kPostgres);
+  EXPECT_EQ(store.ensure_target("orders", Engine::kPostgres), id);
+  store.ensure_target("shop", Engine::kMysql);
+  EXPECT_THROW(store.ensure_target("shop", Engine::kPostgres), StoreError);
+
+  const auto targets = store.targets();
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0].name, "orders");
+  EXPECT_EQ(targets[0].id, id);
+  EXPECT_EQ(targets[1].engine, Engine::kMysql);
+  EXPECT_EQ(targets[0].samples_through, T(0));
+  EXPECT_FALSE(targets[0].last_cycle_at.has_value());
+
+  CycleWrite unknown;
+  unknown.target = "nope";
+  EXPECT_THROW(store.write_cycle(unknown), StoreError);
+}
+
+TEST_P(StoreTest, WritesACycleWithEverythingInIt) {
+  Store store = db_->open();
+  store.ensure_target("orders", Engine::kPostgres);
+
+  CycleWrite cycle;
+  cycle.target = "orders";
+  cycle.server = kServer;
+  cycle.collected_at = T(kDay0 + 120);
+  cycle.new_statements = {{test_key(1), test_shape(1), "select * from t1 where id = 42"},
+                          {test_key(2), test_shape(1), "SELECT * FROM t1 WHERE id = 7"},
+                          {test_key(3), test_shape(2), "select * from t2 where id = 1"}};
+  cycle.samples = {test_sample(test_key(1), kDay0 + 60, 1), test_sample(test_key(2), kDay0 + 60, 2),
+                   test_sample(test_key(3), kDay0 + 60, 3)};
+  cycle.samples[0].flags = kSampleEpochBreak;
+  cycle.samples[1].sketch = std::string("\0\x01\xff sketch", 10);
+  cycle.checkpoints = {{"pgss", std::string("\0cumulative\xfe", 12)}, {"dealloc", "3"}};
+  cycle.events = {{T(kDay0 + 100), std::string(event_kind::kEpochBreak), "stats reset at ..."}};
+  store.write_cycle(cycle);
+
+  const auto known = store.known_statements("orders", kServer);
+  ASSERT_EQ(known.size(), 3u);
+  EXPECT_EQ(known[0].key, test_key(1));
+  EXPECT_EQ(known[0].shape_id, known[1].shape_id);
+  EXPECT_NE(known[0].shape_id, known[2].shape_id);
+  EXPECT_TRUE(store.known_statements("orders", ServerIdentity{"other", "15"}).empty());
+  EXPECT_TRUE(store.known_statements("nope", kServer).empty());
+
+  EXPECT_EQ(store.checkpoint("orders", "pgss"), std::string("\0cumulative\xfe", 12));
+  EXPECT_EQ(store.checkpoint("orders", "dealloc"), "3");
+  EXPECT_EQ(store.checkpoint("orders", "missing"), std::nullopt);
+
+  const auto events = store.events("orders", T(kDay0), T(kDay0 + 3600));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], cycle.events[0]);
+
+  const auto shape = store.shape(known[0].shape_id);
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_EQ(shape->info.hash, "shape-1");
+  EXPECT_EQ(shape->info.fingerprint, test_shape(1).fingerprint);
+  EXPECT_EQ(shape->info.tables, std::vector<std::string>{"public.t1"});
+  EXPECT_EQ(shape->first_seen, T(kDay0 + 120));
+  EXPECT_FALSE(store.shape(987654).has_value());
+
+  const auto statements = store.statements_of_shape("orders", known[0].shape_id);
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[0].query_text, "select * from t1 where id = 42");
+  EXPECT_EQ(statements[1].key, test_key(2));
+  EXPECT_EQ(statements[1].server, kServer);
+
+  const auto targets = store.targets();
+  EXPECT_EQ(targets[0].last_cycle_at, T(kDay0 + 120));
+
+  // The sketch and flags round-trip through the raw table.
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT flags FROM samples WHERE statement_id = " +
+                                 std::to_string(known[0].statement_id)),
+            kSampleEpochBreak);
+  auto sketch = conn->prepare("sketch", "SELECT sketch FROM samples WHERE statement_id = $1");
+  sketch->bind_int(1, known[1].statement_id);
+  ASSERT_TRUE(sketch->step());
+  EXPECT_EQ(sketch->get_blob(0), std::string("\0\x01\xff sketch", 10));
+}
+
+TEST_P(StoreTest, ASampleStoredBeforeWins) {
+  Store store = db_->open();
+  store.ensure_target("orders", Engine::kPostgres);
+  CycleWrite cycle{"orders",
+                   kServer,
+                   T(kDay0),
+                   {{test_key(1), test_shape(1), "q"}},
+                   {test_sample(test_key(1), kDay0, 5)},
+                   {},
+                   {}};
+  store.write_cycle(cycle);
+  cycle.new_statements.clear();
+  cycle.samples[0].measures = test_measures(9);
+  store.write_cycle(cycle);
+  // Read from the raw sample and from its hour: neither counts it twice.
+  for (int64_t until : {kDay0 + 60, kDay0 + kHour}) {
+    const auto top = store.top({"orders", T(kDay0), T(until), TopOrder::kTotal, 10});
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].measures, test_measures(5));
+  }
+}
+
+TEST_P(StoreTest, SamplesNeedAKnownStatement) {
+  Store store = db_->open();
+  store.ensure_target("orders", Engine::kPostgres);
+  CycleWrite cycle{"orders", kServer, T(kDay0), {}, {test_sample(test_key(1), kDay0, 1)}, {}, {}};
+  try {
+    store.write_cycle(cycle);
+    FAIL() << "sample without a statement was accepted";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("is not in the store; list it in new_statements first"),
+              std::string::npos)
+        << e.what();
+  }
+  cycle.samples[0].flags = 64;
+  EXPECT_THROW(store.write_cycle(cycle), StoreError);
+}
+
+// Fails the cycle at every statement it runs in turn: whatever step fails, nothing of the
+// cycle is visible afterwards, and the same cycle then goes through on a retry.
+TEST_P(StoreTest, ACycleIsAllOrNothing) {
+  auto faulty_owner = std::make_unique<FaultyConnection>(db_->connect());
+  FaultyConnection* faulty = faulty_owner.get();
+  Store store(std::move(faulty_owner));
+  store.ensure_target("orders", Engine::kPostgres);
+
+  CycleWrite first{"orders",
+                   kServer,
+                   T(kDay0 + 60),
+                   {{test_key(1), test_shape(1), "q1"}},
+                   {test_sample(test_key(1), kDay0, 1)},
+                   {{"pgss", "v1"}},
+                   {}};
+  store.write_cycle(first);
+  const auto top_before =
+      store.top({std::nullopt, T(kDay0), T(kDay0 + kDay), TopOrder::kTotal, 10});
+
+  CycleWrite second{
+      "orders",
+      kServer,
+      T(kDay0 + 120),
+      {{test_key(2), test_shape(2), "q2"}, {test_key(3), test_shape(1), "q3"}},
+      {test_sample(test_key(1), kDay0 + 60, 2), test_sample(test_key(2), kDay0 + 60, 3),
+       test_sample(test_key(3), kDay0 + 60, 4)},
+      {{"pgss", "v2"}, {"dealloc", "1"}},
+      {{T(kDay0 + 120), "coverage_gap", "dealloc grew by 1"}}};
+  auto check_unchanged = [&](int step) {
+    EXPECT_EQ(store.checkpoint("orders", "pgss"), "v1") << "step " << step;
+    EXPECT_EQ(store.checkpoint("orders", "dealloc"), std::nullopt) << "step " << step;
+    EXPECT_EQ(store.known_statements("orders", kServer).size(), 1u) << "step " << step;
+    EXPECT_TRUE(store.events("orders", T(0), T(kDay0 + kDay)).empty()) << "step " << step;
+    const auto top = store.top({std::nullopt, T(kDay0), T(kDay0 + kDay), TopOrder::kTotal, 10});
+    ASSERT_EQ(top.size(), top_before.size());
+    EXPECT_EQ(top[0].measures, top_before[0].measures) << "step " << step;
+    EXPECT_EQ(store.targets()[0].last_cycle_at, T(kDay0 + 60)) << "step " << step;
+    auto conn = db_->connect();
+    EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM shapes"), 1) << "step " << step;
+    EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), 1) << "step " << step;
+  };
+
+  int failures = 0;
+  for (int step = 1;; ++step) {
+    ASSERT_LT(step, 200) << "the cycle never completed";
+    faulty->arm(step);
+    try {
+      store.write_cycle(second);
+    } catch (const StoreError& e) {
+      faulty->disarm();
+      EXPECT_NE(std::string(e.what()).find("injected failure"), std::string::npos) << e.what();
+      check_unchanged(step);
+      ++failures;
+      continue;
+    }
+    faulty->disarm();
+    break;
+  }
+  EXPECT_GE(failures, 10);  // every statement of the cycle got its turn to fail
+
+  EXPECT_EQ(store.checkpoint("orders", "pgss"), "v2");
+  EXPECT_EQ(store.checkpoint("orders", "dealloc"), "1");
+  EXPECT_EQ(store.known_statements("orders", kServer).size(), 3u);
+  EXPECT_EQ(store.events("orders", T(0), T(kDay0 + kDay)).size(), 1u);
+  const auto top = store.top({std::nullopt, T(kDay0), T(kDay0 + kDay), TopOrder::kTotal, 10});
+  ASSERT_EQ(top.size(), 2u);
+  Measures shape1 = test_measures(1);
+  shape1 += test_measures(2);
+  shape1 += test_measures(4);
+  const auto& row1 = top[0].shape_hash == "shape-1" ? top[0] : top[1];
+  EXPECT_EQ(row1.measures, shape1);
+}
+
+// A small history over two targets; top and timeline sums are compared exactly.
+class StoreQueryTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    store_.emplace(db_->open());
+    store_->ensure_target("orders", Engine::kPostgres);
+    store_->ensure_target("shop", Engine::kMysql);
+    // orders: keys 1 and 2 share shape 1 (different databases), key 3 is shape 2.
+    // shop: key 1 is shape 1 too (same shape across targets), key 4 is shape 3.
+    const std::vector<std::pair<std::string, std::vector<NewStatement>>> statements = {
+        {"orders",
+         {{test_key(1), test_shape(1), "a"},
+          {test_key(2, "16385"), test_shape(1), "b"},
+          {test_key(3), test_shape(2), "c"}}},
+        {"shop",
+         {{test_key(1, "shop"), test_shape(1), "d"}, {test_key(4, "shop"), test_shape(3), "e"}}},
+    };
+    int64_t seed = 0;
+    for (const auto& [target, news] : statements) {
+      bool first = true;
+      for (int64_t t = kDay0; t < kDay0 + 3 * kHour; t += 300) {
+        CycleWrite cycle;
+        cycle.target = target;
+        cycle.server = kServer;
+        cycle.collected_at = T(t + 300);
+        if (first) cycle.new_statements = news;
+        first = false;
+        for (const auto& n : news) {
+          // Shape 2 runs rarely but slowly, to make the orderings disagree.
+          const int64_t s = n.shape.hash == "shape-2" ? 40 + seed % 3 : seed % 17;
+          cycle.samples.push_back(test_sample(n.key, t, s, 300));
+          ++seed;
+        }
+        store_->write_cycle(cycle);
+        for (const auto& sample : cycle.samples) {
+          ledger_.add(target, shape_of(*store_, target, sample.key), sample);
+        }
+      }
+    }
+  }
+
+  std::optional<Store> store_;
+  Ledger ledger_;
+};
+
+TEST_P(StoreQueryTest, TopSumsExactlyOverAnyRange) {
+  const std::pair<int64_t, int64_t> ranges[] = {{kDay0, kDay0 + 3 * kHour},
+                                                {kDay0 + 600, kDay0 + 7200},
+                                                {kDay0 + 301, kDay0 + 900},
+                                                {kDay0 - kDay, kDay0 + kDay},
+                                                {kDay0 + 5 * kHour, kDay0 + 6 * kHour}};
+  for (const auto& [since, until] : ranges) {
+    const auto expected = ledger_.totals(since, until);
+    const auto top = store_->top({std::nullopt, T(since), T(until), TopOrder::kTotal, 100});
+    ASSERT_EQ(top.size(), expected.size()) << since << ".." << until;
+    for (const auto& row : top) {
+      EXPECT_EQ(row.measures, expected.at({row.target, row.shape_id}))
+          << row.target << " " << row.shape_hash << " " << since << ".." << until;
+    }
+  }
+}
+
+TEST_P(StoreQueryTest, TopOrdersLimitsAndFilters) {
+  const int64_t since = kDay0, until = kDay0 + 3 * kHour;
+  const auto expected = ledger_.totals(since, until);
+  const std::pair<TopOrder, double (*)(const Measures&)> orders[] = {
+      {TopOrder::kTotal, [](const Measures& m) { return m.total_time; }},
+      {TopOrder::kMean, [](const Measures& m) { return m.mean_time(); }},
+      {TopOrder::kCalls, [](const Measures& m) { return static_cast<double>(m.calls); }},
+      {TopOrder::kRows, [](const Measures& m) { return static_cast<double>(m.row_count); }},
+      {TopOrder::kIo, [](const Measures& m) { return static_cast<double>(m.io_blocks()); }},
+  };
+  for (const auto& [order, key] : orders) {
+    std::vector<std::tuple<double, std::string, int64_t>> want;
+    for (const auto& [id, m] : expected) want.emplace_back(-key(m), id.first, id.second);
+    std::sort(want.begin(), want.end());
+    const auto top = store_->top({std::nullopt, T(since), T(until), order, 3});
+    ASSERT_EQ(top.size(), 3u);
+    for (size_t i = 0; i < top.size(); ++i) {
+      EXPECT_EQ(top[i].target, std::get<1>(want[i])) << static_cast<int>(order) << " #" << i;
+      EXPECT_EQ(top[i].shape_id, std::get<2>(want[i])) << static_cast<int>(order) << " #" << i;
+    }
+  }
+  const auto shop = store_->top({"shop", T(since), T(until), TopOrder::kCalls, 10});
+  ASSERT_EQ(shop.size(), 2u);
+  for (const auto& row : shop) EXPECT_EQ(row.target, "shop");
+  EXPECT_EQ(shop[0].fingerprint.rfind("SELECT * FROM t", 0), 0u);
+  EXPECT_THROW(store_->top({"nope", T(since), T(until), TopOrder::kTotal, 10}), StoreError);
+  EXPECT_TRUE(store_->top({std::nullopt, T(since), T(until), TopOrder::kTotal, 0}).empty());
+}
+
+TEST_P(StoreQueryTest, TimelineSumsTheShapePerBucket) {
+  const int64_t shape = shape_of(*store_, "orders", test_key(1));
+  const auto points = store_->timeline({"orders", shape, T(kDay0 + 600), T(kDay0 + 1800)});
+  ASSERT_EQ(points.size(), 4u);
+  for (size_t i = 0; i < points.size(); ++i) {
+    const int64_t bucket = kDay0 + 600 + 300 * static_cast<int64_t>(i);
+    EXPECT_EQ(points[i].bucket_start, T(bucket));
+    EXPECT_EQ(points[i].bucket, std::chrono::seconds(300));
+    EXPECT_EQ(points[i].measures, ledger_.total("orders", shape, bucket, bucket + 1));
+  }
+  EXPECT_TRUE(store_->timeline({"orders", shape, T(kDay0 - 600), T(kDay0)}).empty());
+  EXPECT_THROW(store_->timeline({"nope", shape, T(kDay0), T(kDay0 + 1)}), StoreError);
+}
+
+// Three days of 10-minute samples written cycle by cycle, rolled up and pruned as a
+// collector would every hour.
+class StoreRollupTest : public StoreTest {
+ protected:
+  static constexpr int64_t kEnd = kDay0 + 3 * kDay;
+  static constexpr Retention kRetention{std::chrono::days(1), std::chrono::days(2),
+                                        std::chrono::days(30)};
+
+  void SetUp() override {
+    StoreTest::SetUp();
+    store_.emplace(db_->open());
+    store_->ensure_target("orders", Engine::kPostgres);
+    int64_t seed = 0;
+    for (int64_t hour = kDay0; hour < kEnd; hour += kHour) {
+      CycleWrite cycle{"orders", kServer, T(hour + kHour), {}, {}, {}, {}};
+      if (hour == kDay0) {
+        cycle.new_statements = {{test_key(1), test_shape(1), "a"},
+                                {test_key(2), test_shape(2), "b"}};
+      }
+      for (int64_t t = hour; t < hour + kHour; t += 600) {
+        cycle.samples.push_back(test_sample(test_key(1), t, seed++ % 23, 600));
+        cycle.samples.push_back(test_sample(test_key(2), t, seed++ % 29, 600));
+      }
+      store_->write_cycle(cycle);
+      for (const auto& s : cycle.samples)
+        ledger_.add("orders", shape_of(*store_, "orders", s.key), s);
+      store_->rollup_and_prune(T(hour + kHour + 300), kRetention);
+    }
+    shape1_ = shape_of(*store_, "orders", test_key(1));
+  }
+
+  Measures expected(int64_t since, int64_t until) const {
+    return ledger_.total("orders", shape1_, since, until);
+  }
+  Measures top_of_shape1(int64_t since, int64_t until) {
+    for (const auto& row : store_->top({"orders", T(since), T(until), TopOrder::kTotal, 10})) {
+      if (row.shape_id == shape1_) return row.measures;
+    }
+    return Measures{};
+  }
+
+  std::optional<Store> store_;
+  Ledger ledger_;
+  int64_t shape1_ = 0;
+};
+
+TEST_P(StoreRollupTest, KeepsEachTierForItsRetention) {
+  const auto state = store_->targets()[0];
+  EXPECT_EQ(state.samples_through, T(kEnd));
+  EXPECT_EQ(state.daily_through, T(kEnd));
+  auto conn = db_->connect();
+  // Raw kept from now - 1d (now = kEnd + 5 min): buckets kEnd-1d+10min .. kEnd-10min.
+  EXPECT_EQ(query_int(*conn, "SELECT MIN(bucket_start) FROM samples"), kEnd - kDay + 600);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), 2 * 143);
+  // Hourly kept from now - 2d: hours kEnd-2d+1h .. kEnd-1h.
+  EXPECT_EQ(query_int(*conn, "SELECT MIN(bucket_start) FROM samples_hourly"),
+            kEnd - 2 * kDay + kHour);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly"), 2 * 47);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_daily"), 2 * 3);
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_daily"), 2 * 3 * 144);
+  EXPECT_EQ(query_int(*conn, "SELECT MIN(sample_count) FROM samples_hourly"), 6);
+}
+
+TEST_P(StoreRollupTest, TopReadsAcrossTiersExactly) {
+  // Whole days (daily tier), hours left after the raw samples were pruned (hourly tier),
+  // and edges inside the raw retention (raw tier).
+  const std::pair<int64_t, int64_t> ranges[] = {
+      {kDay0, kEnd},
+      {kDay0 + kDay + 2 * kHour, kDay0 + 2 * kDay + 12 * kHour},
+      {kDay0 + 2 * kDay + 6 * kHour + 1200, kDay0 + 2 * kDay + 9 * kHour + 2400},
+      {kDay0 + kDay, kEnd},
+      {kDay0 + 2 * kDay + 3600, kEnd + kDay},
+  };
+  for (const auto& [since, until] : ranges) {
+    EXPECT_EQ(top_of_shape1(since, until), expected(since, until))
+        << since - kDay0 << ".." << until - kDay0;
+  }
+}
+
+TEST_P(StoreRollupTest, TimelineUsesTheCoarsestCompleteTier) {
+  const auto points = store_->timeline({"orders", shape1_, T(kDay0), T(kEnd)});
+  ASSERT_EQ(points.size(), 3u);
+  Measures sum;
+  for (const auto& p : points) {
+    EXPECT_EQ(p.bucket, std::chrono::seconds(kDay));
+    sum += p.measures;
+  }
+  EXPECT_EQ(sum, expected(kDay0, kEnd));
+
+  const auto mixed = store_->timeline({"orders", shape1_, T(kEnd - 2 * kHour - 1200), T(kEnd)});
+  ASSERT_EQ(mixed.size(), 2u + 2u);  // two raw samples, then two hours
+  EXPECT_EQ(mixed[0].bucket, std::chrono::seconds(600));
+  EXPECT_EQ(mixed[2].bucket, std::chrono::seconds(kHour));
+  EXPECT_EQ(mixed[3].measures, expected(kEnd - kHour, kEnd));
+}
+
+TEST_P(StoreRollupTest, RollingUpAgainChangesNothing) {
+  const auto before = store_->top({"orders", T(kDay0), T(kEnd), TopOrder::kTotal, 10});
+  const RollupReport report = store_->rollup_and_prune(T(kEnd + 300), kRetention);
+  EXPECT_EQ(report.targets, 1);
+  EXPECT_EQ(report.days_rolled, 0);
+  const auto after = store_->top({"orders", T(kDay0), T(kEnd), TopOrder::kTotal, 10});
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(before[i].measures, after[i].measures);
+}
+
+TEST_P(StoreRollupTest, ALateSampleIsRolledUpAgain) {
+  // Into an hour and a day that are already rolled up.
+  Sample late = test_sample(test_key(1), kEnd - 1500, 99, 300);
+  store_->write_cycle({"orders", kServer, T(kEnd + 400), {}, {late}, {}, {}});
+  ledger_.add("orders", shape1_, late);
+  const auto state = store_->targets()[0];
+  EXPECT_EQ(state.samples_through, T(kEnd));
+  EXPECT_EQ(state.daily_through, T(kEnd - kDay));
+  EXPECT_EQ(top_of_shape1(kDay0, kEnd), expected(kDay0, kEnd));
+
+  EXPECT_EQ(store_->rollup_and_prune(T(kEnd + 500), kRetention).days_rolled, 1);
+  EXPECT_EQ(store_->targets()[0].daily_through, T(kEnd));
+  EXPECT_EQ(top_of_shape1(kDay0, kEnd), expected(kDay0, kEnd));
+  EXPECT_EQ(top_of_shape1(kEnd - kHour, kEnd), expected(kEnd - kHour, kEnd));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreQueryTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreRollupTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+
+}  // namespace
+}  // namespace slowscope::testing
