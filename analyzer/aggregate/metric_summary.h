@@ -1,0 +1,76 @@
+// MetricSummary: the statistics of one numeric attribute (Query_time, Rows_examined, ...)
+// over a set of events: count, sum, min, max, mean, standard deviation and quantiles.
+//
+// Slow-log numbers carry at most six decimals, so sum and sum of squares are accumulated
+// exactly as integers of micro-units and only turned into doubles when read. Together with
+// an order-independent min/max and QuantileSketch, every result is bit-identical however
+// the events were split across summaries and merged.
+//
+// Thread-safety: a value type; concurrent const use is safe, mutation needs exclusive
+// access.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "analyzer/aggregate/quantile_sketch.h"
+
+namespace slowscope {
+
+class MetricSummary {
+ public:
+  // Counts `value`, rounded to the nearest micro-unit for sum, mean and stddev (and
+  // clamped to +-9.2e12 there). NaN and infinities are ignored. Negative values are
+  // accepted but count as zero in the quantile sketch.
+  void add(double value);
+
+  // Adds every value counted by `other`; the result equals one summary fed both inputs.
+  void merge(const MetricSummary& other);
+
+  uint64_t count() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // Exact sum of the micro-rounded values, rounded once to double.
+  double sum() const;
+  // Smallest and largest value added; 0 when empty.
+  double min() const { return count_ == 0 ? 0 : min_; }
+  double max() const { return count_ == 0 ? 0 : max_; }
+  // sum() / count(); 0 when empty.
+  double mean() const;
+  // Population variance and standard deviation (divide by n, as pt-query-digest does for
+  // three or more values), from exact integer moments; 0 when empty.
+  double variance() const;
+  double stddev() const;
+  // Value of rank floor(q * (count() - 1)) within QuantileSketch::kRelativeAccuracy,
+  // clamped to [min(), max()]; q = 0 and q = 1 give min() and max() exactly. 0 when empty.
+  // Throws std::invalid_argument unless 0 <= q <= 1.
+  double quantile(double q) const;
+  double median() const { return quantile(0.5); }
+
+  const QuantileSketch& sketch() const { return sketch_; }
+
+  // Compact, versioned byte encoding of the whole state, exact integers included, so that
+  // a stored summary merges as if it had never left memory.
+  std::string serialize() const;
+  // Inverse of serialize(). Throws std::invalid_argument on bytes serialize() cannot
+  // produce.
+  static MetricSummary deserialize(std::string_view bytes);
+
+  friend bool operator==(const MetricSummary&, const MetricSummary&) = default;
+
+ private:
+  __extension__ typedef __int128 Int128;
+  __extension__ typedef unsigned __int128 UInt128;
+
+  uint64_t count_ = 0;
+  Int128 sum_micros_ = 0;
+  // Sum of squared micro-units: each square fits in 126 bits, so 2^64 of them need 190.
+  UInt128 sum_squares_low_ = 0;
+  uint64_t sum_squares_high_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+  QuantileSketch sketch_;
+};
+
+}  // namespace slowscope

@@ -1,0 +1,207 @@
+#include "analyzer/aggregate/metric_summary.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace slowscope {
+namespace {
+
+MetricSummary summary_of(const std::vector<double>& values) {
+  MetricSummary s;
+  for (double v : values) s.add(v);
+  return s;
+}
+
+// Slow-log style values: six decimals, heavy tail.
+std::vector<double> slow_log_values(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::lognormal_distribution<double> d(-5.0, 2.5);
+  std::vector<double> out;
+  for (size_t i = 0; i < n; ++i) out.push_back(std::round(d(rng) * 1e6) / 1e6);
+  return out;
+}
+
+void expect_bit_identical(const MetricSummary& a, const MetricSummary& b) {
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.sum()), std::bit_cast<uint64_t>(b.sum()));
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.mean()), std::bit_cast<uint64_t>(b.mean()));
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.stddev()), std::bit_cast<uint64_t>(b.stddev()));
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.min()), std::bit_cast<uint64_t>(b.min()));
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.max()), std::bit_cast<uint64_t>(b.max()));
+  for (double q : {0.0, 0.5, 0.95, 0.99, 1.0}) {
+    EXPECT_EQ(std::bit_cast<uint64_t>(a.quantile(q)), std::bit_cast<uint64_t>(b.quantile(q)));
+  }
+}
+
+TEST(MetricSummaryTest, MatchesTwoPassStatistics) {
+  const std::vector<double> values = slow_log_values(100'000, 1);
+  const MetricSummary s = summary_of(values);
+  long double sum = 0;
+  double lo = values[0], hi = values[0];
+  for (double v : values) {
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  const long double mean = sum / values.size();
+  long double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  const double stddev = static_cast<double>(std::sqrt(squares / values.size()));
+
+  EXPECT_EQ(s.count(), values.size());
+  EXPECT_NEAR(s.sum(), static_cast<double>(sum), 1e-9 * static_cast<double>(sum));
+  EXPECT_NEAR(s.mean(), static_cast<double>(mean), 1e-12 * static_cast<double>(mean));
+  EXPECT_NEAR(s.stddev(), stddev, 1e-12 * stddev);
+  EXPECT_NEAR(s.variance(), stddev * stddev, 1e-11 * stddev * stddev);
+  EXPECT_EQ(s.min(), lo);
+  EXPECT_EQ(s.max(), hi);
+  EXPECT_EQ(s.quantile(0), lo);
+  EXPECT_EQ(s.quantile(1), hi);
+
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (double q : {0.5, 0.95, 0.99}) {
+    const double exact = sorted[static_cast<size_t>(std::floor(q * (sorted.size() - 1)))];
+    EXPECT_LE(std::abs(s.quantile(q) - exact) / exact, 0.01) << q;
+  }
+  EXPECT_EQ(s.median(), s.quantile(0.5));
+}
+
+TEST(MetricSummaryTest, SmallExamplesByHand) {
+  // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, population stddev 2.
+  const MetricSummary s = summary_of({2, 4, 4, 4, 5, 5, 7, 9});
+  EXPECT_EQ(s.sum(), 40);
+  EXPECT_EQ(s.mean(), 5);
+  EXPECT_EQ(s.variance(), 4);
+  EXPECT_EQ(s.stddev(), 2);
+
+  // A spread of a millionth on top of a large mean: naive sum-of-squares in double would
+  // cancel to garbage here.
+  const MetricSummary tight = summary_of({1000.000001, 1000.000002, 1000.000001, 1000.000002});
+  EXPECT_DOUBLE_EQ(tight.stddev(), 0.0000005);
+  EXPECT_DOUBLE_EQ(tight.mean(), 1000.0000015);
+
+  // Squares past 128 bits: the high word carries.
+  const MetricSummary huge = summary_of({9e12, 9e12, 9e12, 0});
+  EXPECT_DOUBLE_EQ(huge.mean(), 6.75e12);
+  EXPECT_DOUBLE_EQ(huge.stddev(), std::sqrt(15.1875e24));
+  EXPECT_DOUBLE_EQ(huge.sum(), 27e12);
+
+  // Negative values are summed as given.
+  const MetricSummary negative = summary_of({-1.5, 1.5, -3});
+  EXPECT_EQ(negative.sum(), -3);
+  EXPECT_EQ(negative.mean(), -1);
+  EXPECT_EQ(negative.min(), -3);
+  EXPECT_DOUBLE_EQ(negative.stddev(), std::sqrt((0.25 + 6.25 + 4) / 3));
+  EXPECT_EQ(negative.quantile(0.5), 0);  // the sketch counts negatives as zero
+  EXPECT_EQ(negative.quantile(0), -3);
+}
+
+TEST(MetricSummaryTest, EmptySingleAndConstant) {
+  const MetricSummary empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty.count(), 0u);
+  EXPECT_EQ(empty.sum(), 0);
+  EXPECT_EQ(empty.min(), 0);
+  EXPECT_EQ(empty.max(), 0);
+  EXPECT_EQ(empty.mean(), 0);
+  EXPECT_EQ(empty.stddev(), 0);
+  EXPECT_EQ(empty.quantile(0.95), 0);
+
+  const MetricSummary one = summary_of({0.000123});
+  EXPECT_EQ(one.count(), 1u);
+  EXPECT_EQ(one.sum(), 0.000123);
+  EXPECT_EQ(one.mean(), 0.000123);
+  EXPECT_EQ(one.stddev(), 0);
+  EXPECT_EQ(one.quantile(0.5), 0.000123);  // clamped to [min, max]
+
+  const MetricSummary constant = summary_of(std::vector<double>(1000, 0.1));
+  EXPECT_EQ(constant.stddev(), 0);
+  EXPECT_EQ(constant.mean(), 0.1);
+  EXPECT_EQ(constant.quantile(0.99), 0.1);
+
+  MetricSummary ignored;
+  ignored.add(NAN);
+  ignored.add(INFINITY);
+  EXPECT_TRUE(ignored.empty());
+  EXPECT_THROW(one.quantile(2), std::invalid_argument);
+}
+
+TEST(MetricSummaryTest, SplitAndMergeIsBitIdentical) {
+  const std::vector<double> values = slow_log_values(50'000, 2);
+  const MetricSummary whole = summary_of(values);
+  std::mt19937_64 rng(9);
+  for (int round = 0; round < 20; ++round) {
+    // Random contiguous chunks merged in order, as the parser threads do...
+    std::vector<size_t> cuts = {0, values.size()};
+    for (int i = 0; i < round % 6 + 1; ++i) cuts.push_back(rng() % values.size());
+    std::sort(cuts.begin(), cuts.end());
+    MetricSummary merged;
+    for (size_t c = 0; c + 1 < cuts.size(); ++c) {
+      MetricSummary part;
+      for (size_t i = cuts[c]; i < cuts[c + 1]; ++i) part.add(values[i]);
+      merged.merge(part);
+    }
+    expect_bit_identical(merged, whole);
+    // ...and an arbitrary order, which must not matter either.
+    std::vector<double> shuffled = values;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    expect_bit_identical(summary_of(shuffled), whole);
+  }
+}
+
+TEST(MetricSummaryTest, SignOfZeroDoesNotDependOnOrder) {
+  const MetricSummary a = summary_of({-0.0, 0.0, 1});
+  const MetricSummary b = summary_of({0.0, -0.0, 1});
+  expect_bit_identical(a, b);
+  EXPECT_FALSE(std::signbit(a.min()));
+}
+
+TEST(MetricSummaryTest, SerializeRoundTripsExactly) {
+  const std::vector<double> values = slow_log_values(20'000, 3);
+  const MetricSummary first = summary_of({values.begin(), values.begin() + 7000});
+  const MetricSummary second = summary_of({values.begin() + 7000, values.end()});
+  // Stored, reloaded and merged: indistinguishable from never having left memory.
+  MetricSummary reloaded = MetricSummary::deserialize(first.serialize());
+  expect_bit_identical(reloaded, first);
+  reloaded.merge(MetricSummary::deserialize(second.serialize()));
+  expect_bit_identical(reloaded, summary_of(values));
+  EXPECT_EQ(reloaded.serialize(), summary_of(values).serialize());
+
+  for (const MetricSummary& m :
+       {MetricSummary{}, summary_of({0.5}), summary_of({-2, 3}), summary_of({9e12, 9e12, 9e12})}) {
+    expect_bit_identical(MetricSummary::deserialize(m.serialize()), m);
+  }
+}
+
+TEST(MetricSummaryTest, DeserializeRejectsBadBytes) {
+  const std::string good = summary_of({0.25, 0.5, 4}).serialize();
+  ASSERT_NO_THROW(MetricSummary::deserialize(good));
+  EXPECT_THROW(MetricSummary::deserialize(""), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize("not a summary"), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize(good + std::string(1, '\0')), std::invalid_argument);
+  for (size_t n = 0; n < good.size(); ++n) {
+    EXPECT_THROW(MetricSummary::deserialize(good.substr(0, n)), std::invalid_argument) << n;
+  }
+  std::string wrong_count = good;
+  wrong_count[2] = 4;  // count says 4, the sketch holds 3
+  EXPECT_THROW(MetricSummary::deserialize(wrong_count), std::invalid_argument);
+  std::string swapped = good;  // min and max exchanged
+  std::copy(good.begin() + 50, good.begin() + 58, swapped.begin() + 58);
+  std::copy(good.begin() + 58, good.begin() + 66, swapped.begin() + 50);
+  EXPECT_THROW(MetricSummary::deserialize(swapped), std::invalid_argument);
+  std::string version = good;
+  version[1] = 2;
+  EXPECT_THROW(MetricSummary::deserialize(version), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace slowscope
