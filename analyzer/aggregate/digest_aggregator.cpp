@@ -203,11 +203,30 @@ size_t DigestAggregator::class_count() const {
   return classes_.size();
 }
 
+// How pt-query-digest treats attributes whose logged form misleads: identifiers that look
+// like numbers (its default --ignore-attributes and its string-typed attributes, plus the
+// connection Id that MySQL 5.6+ writes on the User@Host line) are not measures, and
+// Killed is a flag even though it is logged as a number.
+constexpr std::string_view kIgnoredAttributes[] = {
+    "arg",       "cmd",        "insert_id",     "ip",         "port",       "Thread_id",
+    "timestamp", "exptime",    "flags",         "key",        "res",        "val",
+    "server_id", "offset",     "end_log_pos",   "Xid",        "Id",         "Statement_id",
+    "Error_no",  "Last_errno", "InnoDB_trx_id", "rate_limit", "Status_code"};
+constexpr std::string_view kNumericFlagAttributes[] = {"Killed"};
+
+template <size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view name) {
+  return std::find(std::begin(list), std::end(list), name) != std::end(list);
+}
+
 uint32_t DigestAggregator::attribute_id(std::string_view name) {
   const auto it = attribute_ids_.find(name);
   if (it != attribute_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(attribute_names_.size());
   attribute_names_.emplace_back(name);
+  attribute_kinds_.push_back(listed(kIgnoredAttributes, name)       ? AttributeKind::kIgnored
+                             : listed(kNumericFlagAttributes, name) ? AttributeKind::kNumericFlag
+                                                                    : AttributeKind::kAsLogged);
   attribute_ids_.emplace(std::string(name), id);
   return id;
 }
@@ -247,13 +266,18 @@ void DigestAggregator::add(const QueryEvent& event, size_t input) {
     c.flags.resize(attribute_names_.size());
   }
   for (size_t i = 0; i < event.attributes.size(); ++i) {
+    const uint32_t id = layout_[i];
+    const AttributeKind kind = attribute_kinds_[id];
+    if (kind == AttributeKind::kIgnored) continue;
     const AttributeValue& value = event.attributes[i].value;
-    if (const double* number = std::get_if<double>(&value)) {
-      c.metrics[layout_[i]].add(*number);
-    } else if (const bool* flag = std::get_if<bool>(&value)) {
-      FlagCount& f = c.flags[layout_[i]];
+    const double* number = std::get_if<double>(&value);
+    const bool* flag = std::get_if<bool>(&value);
+    if (number && kind == AttributeKind::kAsLogged) {
+      c.metrics[id].add(*number);
+    } else if (flag || number) {
+      FlagCount& f = c.flags[id];
       ++f.count;
-      f.true_count += *flag ? 1 : 0;
+      f.true_count += (flag ? *flag : *number != 0) ? 1 : 0;
     }
   }
 
