@@ -1,0 +1,43 @@
+// DigestReport: everything a digest report shows, assembled by the `digest` job and
+// rendered by reports/text and reports/json. A plain value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analyzer/aggregate/digest_aggregator.h"
+#include "analyzer/aggregate/query_class.h"
+#include "analyzer/aggregate/ranking.h"
+
+namespace slowscope {
+
+// What reading one input found, besides its events.
+struct InputTotals {
+  std::string name;  // path as given, "-" for standard input
+  uint64_t bytes = 0;
+  uint64_t lines = 0;
+  uint64_t entries = 0;   // entries parsed, before filters
+  uint64_t skipped = 0;   // unparseable stretches skipped
+  std::vector<uint64_t> first_skipped_lines;  // 1-based, the first few
+  bool truncated_last_entry = false;          // the input ended inside an entry
+};
+
+struct DigestReport {
+  std::vector<InputTotals> inputs;
+  uint64_t filtered = 0;   // entries excluded by --since/--until/--filter
+  DigestSummary summary;   // over the events that passed the filters
+  RankBy ranked_by = RankBy::kTotalTime;
+  std::vector<QueryClass> classes;  // ranked, most significant first, already limited
+  uint64_t total_classes = 0;       // before the limit
+  bool literal_examples = false;    // --examples: show example statements with literals
+
+  uint64_t total_bytes() const;
+  uint64_t total_skipped() const;
+};
+
+// The example text a report may show for `c`: the literal statement only when asked for,
+// since literals can carry personal data; otherwise the fingerprint.
+const std::string& example_text(const QueryClass& c, bool literal_examples);
+
+}  // namespace slowscope
