@@ -1,0 +1,273 @@
+#include "analyzer/cli/digest_command.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "analyzer/aggregate/digest_aggregator.h"
+#include "analyzer/aggregate/ranking.h"
+#include "analyzer/cli/output_file.h"
+#include "analyzer/cli/progress_bar.h"
+#include "analyzer/event/event_filter.h"
+#include "analyzer/time/utc_time.h"
+#include "connectors/mysql/slow_log_reader.h"
+#include "reports/digest_report.h"
+#include "reports/json/digest_json.h"
+#include "reports/text/digest_text.h"
+
+namespace slowscope {
+namespace {
+
+struct DigestOptions {
+  std::vector<std::string> inputs;
+  std::string since;
+  std::string until;
+  std::string filter;
+  std::string order_by = "total";
+  std::optional<size_t> limit;
+  std::string format = "text";
+  std::string output = "-";
+  unsigned threads = 0;
+  bool examples = false;
+  bool preserve_embedded_numbers = false;
+};
+
+// Text shows the top 20 by default; JSON lists every class unless --limit is given.
+constexpr size_t kDefaultTextLimit = 20;
+
+// A file smaller than this is parsed by one thread: splitting costs more than it saves.
+constexpr uint64_t kMinBytesPerThread = uint64_t{8} << 20;
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Everything about the job that is known before reading: fails early on bad arguments.
+struct DigestPlan {
+  EventFilter filter;
+  RankBy rank_by = RankBy::kTotalTime;
+  FingerprintOptions fingerprint;
+  unsigned threads = 1;
+  bool explicit_threads = false;
+};
+
+DigestPlan plan(const DigestOptions& o) {
+  DigestPlan p;
+  if (!o.filter.empty()) p.filter = EventFilter::parse(o.filter);
+  std::optional<int64_t> since, until;
+  const int64_t now = now_us();
+  if (!o.since.empty()) since = parse_time_argument(o.since, now);
+  if (!o.until.empty()) until = parse_time_argument(o.until, now);
+  p.filter.set_window(since, until);
+  p.rank_by = *parse_rank_by(o.order_by);  // CLI11 already checked the choice
+  p.fingerprint.preserve_embedded_numbers = o.preserve_embedded_numbers;
+  p.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  p.explicit_threads = o.threads != 0;
+  for (const auto& input : o.inputs) {
+    if (input == "-") continue;
+    struct stat st {};
+    if (::stat(input.c_str(), &st) != 0)
+      throw std::invalid_argument("cannot read " + input + ": no such file");
+    if (S_ISDIR(st.st_mode))
+      throw std::invalid_argument(input + " is a directory; give the slow log file inside it");
+  }
+  return p;
+}
+
+// Progress is worth drawing only for inputs that take a while.
+constexpr uint64_t kProgressMinBytes = uint64_t{64} << 20;
+
+uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  return path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+}
+
+// One parser thread's share of the work: its own aggregator and filtered count.
+struct RangeDigest {
+  DigestAggregator aggregate;
+  uint64_t filtered = 0;
+};
+
+// Reads one input into `all` (events after everything already in it), counting filtered
+// entries; returns what reading found.
+InputTotals digest_input(const std::string& name, uint32_t input_index, const DigestPlan& plan,
+                         DigestAggregator& all, uint64_t& filtered) {
+  const uint64_t size = file_size(name);
+  // An explicit --threads is obeyed; the default leaves small files to one thread.
+  unsigned threads = plan.threads;
+  if (!plan.explicit_threads)
+    threads = static_cast<unsigned>(
+        std::clamp<uint64_t>(size / kMinBytesPerThread, 1, plan.threads));
+
+  SlowLogReadOptions read_options;
+  std::optional<ProgressBar> progress;
+  if (size >= kProgressMinBytes || name == "-") {
+    progress.emplace(name, size);
+    if (progress->enabled())
+      read_options.parser.on_progress = [&progress](uint64_t done) { progress->update(done); };
+  }
+
+  // Each range gets its own aggregator, filled by one thread; they are merged in range
+  // order afterwards, which gives exactly the one-thread result.
+  std::vector<std::unique_ptr<RangeDigest>> ranges;
+  const EventFilter& filter = plan.filter;
+  const bool filtering = !filter.accepts_everything();
+  auto make_sink = [&](size_t index) -> SlowLogParser::Sink {
+    while (ranges.size() <= index)
+      ranges.push_back(std::make_unique<RangeDigest>(RangeDigest{DigestAggregator(plan.fingerprint)}));
+    RangeDigest* range = ranges[index].get();
+    return [range, &filter, filtering, input_index](const QueryEvent& event) {
+      if (filtering && !filter.accepts(event)) {
+        ++range->filtered;
+        return;
+      }
+      range->aggregate.add(event, input_index);
+    };
+  };
+  ParallelParseResult result = ReadSlowLogParallel(name, threads, make_sink, read_options);
+  if (progress) progress->finish();
+
+  for (auto& range : ranges) {
+    all.merge(std::move(range->aggregate));
+    filtered += range->filtered;
+  }
+  InputTotals totals;
+  totals.name = name;
+  totals.bytes = result.total.bytes;
+  totals.lines = result.total.lines;
+  totals.entries = result.total.events;
+  totals.skipped = result.total.skipped;
+  totals.first_skipped_lines = result.total.first_skipped_lines;
+  totals.truncated_last_entry = result.total.truncated_last_entry;
+  return totals;
+}
+
+DigestReport run_digest(const DigestOptions& o, const DigestPlan& p) {
+  DigestReport report;
+  report.ranked_by = p.rank_by;
+  report.literal_examples = o.examples;
+  DigestAggregator all(p.fingerprint);
+  for (size_t i = 0; i < o.inputs.size(); ++i) {
+    report.inputs.push_back(
+        digest_input(o.inputs[i], static_cast<uint32_t>(i), p, all, report.filtered));
+  }
+  report.summary = all.summary();
+  report.classes = all.take_classes();
+  report.total_classes = report.classes.size();
+  rank_classes(report.classes, p.rank_by);
+  const size_t limit = o.limit ? *o.limit : (o.format == "text" ? kDefaultTextLimit : SIZE_MAX);
+  if (report.classes.size() > limit) report.classes.resize(limit);
+  return report;
+}
+
+std::string render(const DigestReport& report, const std::string& format) {
+  if (format == "json") {
+    // Statement text is whatever the server logged: invalid UTF-8 becomes U+FFFD rather
+    // than failing the whole report.
+    return digest_to_json(report).dump(2, ' ', false,
+                                       nlohmann::ordered_json::error_handler_t::replace) +
+           "\n";
+  }
+  std::ostringstream out;
+  write_digest_text(out, report);
+  return out.str();
+}
+
+void warn_about_input(const InputTotals& input) {
+  if (input.skipped) {
+    std::string where;
+    for (uint64_t line : input.first_skipped_lines)
+      where += (where.empty() ? "" : ", ") + std::to_string(line);
+    spdlog::warn("{}: skipped {} unreadable stretch(es), first at line {}", input.name,
+                 input.skipped, where);
+  }
+  if (input.truncated_last_entry)
+    spdlog::warn("{}: ends inside an entry (still being written?)", input.name);
+}
+
+}  // namespace
+
+void add_digest_command(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<DigestOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "digest",
+      "Rank the query shapes of MySQL, MariaDB or Percona Server slow logs, as pt-query-digest "
+      "does (same fingerprints and query ids).");
+  cmd->footer(
+      "Examples:\n"
+      "  slowscope digest /var/log/mysql/mysql-slow.log\n"
+      "  slowscope digest slow.log --since 12h --order-by p95 --limit 5\n"
+      "  zcat slow.log.1.gz | slowscope digest -\n"
+      "  slowscope digest a.log b.log --format json --output digest.json\n"
+      "\n"
+      "Times (--since/--until): 2024-03-01, '2024-03-01 12:00', 2024-03-01T12:00:00Z, +hh:mm\n"
+      "offsets, epoch seconds, or a duration ago: 30m, 12h, 7d. Log times without a zone are\n"
+      "taken as UTC.\n"
+      "Literal statement text can hold personal data: reports show each shape's fingerprint\n"
+      "unless --examples is given.\n"
+      "Exit status: 0 done, 2 bad arguments or unreadable input.");
+  cmd->add_option("inputs", options->inputs, "Slow log files; - reads standard input")
+      ->required()
+      ->type_name("FILE...");
+  cmd->add_option("--since", options->since, "Only entries at or after this time")
+      ->type_name("TIME");
+  cmd->add_option("--until", options->until, "Only entries before this time")->type_name("TIME");
+  cmd->add_option("--filter", options->filter,
+                  "Only entries matching all keys: db=…,user=…,host=… (repeat a key for "
+                  "either value; * is a wildcard)")
+      ->type_name("SPEC");
+  cmd->add_option("--order-by", options->order_by, "Rank shapes by this measure")
+      ->check(CLI::IsMember({"total", "mean", "calls", "p95", "rows_examined"}))
+      ->capture_default_str();
+  cmd->add_option("--limit", options->limit,
+                  "Show the top N shapes (text default: 20; JSON default: all)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  cmd->add_option("--format", options->format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--output,-o", options->output,
+                  "Write the report here instead of standard output (replaced atomically)")
+      ->type_name("PATH");
+  cmd->add_option("--threads", options->threads,
+                  "Threads parsing each file (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1u, 256u))
+      ->type_name("N");
+  cmd->add_flag("--examples", options->examples,
+                "Show each shape's slowest statement with its literal values");
+  cmd->add_flag("--preserve-embedded-numbers", options->preserve_embedded_numbers,
+                "Keep digits inside identifiers (sbtest1 stays sbtest1, not sbtest?)");
+
+  cmd->callback([options, exit_code] {
+    DigestPlan p;
+    try {
+      p = plan(*options);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = 2;
+      return;
+    }
+    try {
+      DigestReport report = run_digest(*options, p);
+      for (const auto& input : report.inputs) warn_about_input(input);
+      write_output(options->output, render(report, options->format));
+      if (options->output != "-") spdlog::info("wrote {}", options->output);
+      *exit_code = 0;
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = 2;
+    }
+  });
+}
+
+}  // namespace slowscope

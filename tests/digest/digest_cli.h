@@ -1,0 +1,85 @@
+// Test support for the digest suite: runs the real slowscope binary and reads its JSON.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace slowscope::testing {
+
+inline std::string data_path(const std::string& relative) {
+  return std::string(SLOWSCOPE_TEST_DATA) + "/" + relative;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A fresh directory for one test's outputs, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "slowscope-test-XXXXXX");
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `slowscope <args>` through the shell (args are quoted by the caller).
+inline RunResult run_slowscope(const std::string& args, const std::string& stdin_path = "") {
+  TempDir dir;
+  const std::string command = std::string("'") + SLOWSCOPE_BINARY + "' " + args + " >" +
+                              dir.file("out") + " 2>" + dir.file("err") +
+                              (stdin_path.empty() ? " </dev/null" : " <'" + stdin_path + "'");
+  const int status = std::system(command.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(dir.file("out"));
+  r.err = read_file(dir.file("err"));
+  return r;
+}
+
+// Runs digest with `args` in JSON to a file and returns the parsed document.
+inline nlohmann::json digest_json(const std::string& args) {
+  TempDir dir;
+  const std::string out = dir.file("digest.json");
+  const RunResult r = run_slowscope("digest " + args + " --format json --output " + out);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(read_file(out));
+}
+
+// Validates `document` against a schema file of the repository with the JSON Schema tool.
+inline ::testing::AssertionResult matches_schema(const nlohmann::json& document,
+                                                 const std::string& schema_relative) {
+  TempDir dir;
+  const std::string instance = dir.file("instance.json");
+  std::ofstream(instance) << document.dump();
+  const std::string command = std::string("/usr/bin/python3 '") + SLOWSCOPE_SOURCE_DIR +
+                              "/tests/tools/validate_json.py' '" + SLOWSCOPE_SOURCE_DIR + "/" +
+                              schema_relative + "' '" + instance + "' 2>" + dir.file("err");
+  if (std::system(command.c_str()) == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << read_file(dir.file("err"));
+}
+
+}  // namespace slowscope::testing

@@ -1,0 +1,192 @@
+// `slowscope digest` as a user runs it: arguments, inputs, filters, outputs, exit codes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "tests/digest/digest_cli.h"
+
+namespace slowscope::testing {
+namespace {
+
+using nlohmann::json;
+
+// Three shapes at three times, in the MySQL 5.7 format, with a secret in a literal.
+constexpr const char* kSmallLog =
+    "# Time: 2024-03-01T10:00:00.000000Z\n"
+    "# User@Host: app[app] @ web1 [10.0.0.1]  Id: 11\n"
+    "# Query_time: 0.500000  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 1000\n"
+    "use shop;\n"
+    "SET timestamp=1709287200;\n"
+    "SELECT * FROM users WHERE email = 'alice@example.com';\n"
+    "# Time: 2024-03-01T11:00:00.000000Z\n"
+    "# User@Host: app[app] @ web2 [10.0.0.2]  Id: 12\n"
+    "# Query_time: 0.100000  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 10\n"
+    "SET timestamp=1709290800;\n"
+    "SELECT * FROM users WHERE email = 'bob@example.com';\n"
+    "# Time: 2024-03-01T12:00:00.000000Z\n"
+    "# User@Host: batch[batch] @ cron [10.0.0.9]  Id: 13\n"
+    "# Query_time: 2.000000  Lock_time: 0.000000 Rows_sent: 0  Rows_examined: 50000\n"
+    "use billing;\n"
+    "SET timestamp=1709294400;\n"
+    "UPDATE invoices SET paid = 1 WHERE due < '2024-01-01';\n";
+
+class DigestCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_ = dir_.file("small.log");
+    std::ofstream(log_) << kSmallLog;
+  }
+  TempDir dir_;
+  std::string log_;
+};
+
+TEST_F(DigestCli, TextReportRanksShapesAndHidesLiterals) {
+  const RunResult r = run_slowscope("digest " + log_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Rank"), std::string::npos);
+  EXPECT_NE(r.out.find("update invoices set paid = ? where due < ?"), std::string::npos);
+  EXPECT_NE(r.out.find("Query_time distribution"), std::string::npos);
+  // The UPDATE (2 s) outranks the SELECT (0.6 s in two calls).
+  EXPECT_LT(r.out.find("update invoices"), r.out.find("select * from users"));
+  EXPECT_EQ(r.out.find("alice@example.com"), std::string::npos) << "literal leaked";
+}
+
+TEST_F(DigestCli, ExamplesFlagShowsTheSlowestStatement) {
+  const json doc = digest_json(log_ + " --examples");
+  for (const auto& c : doc["classes"]) {
+    if (c["fingerprint"] == "select * from users where email = ?") {
+      EXPECT_EQ(c["example"]["query"], "SELECT * FROM users WHERE email = 'alice@example.com'");
+      EXPECT_EQ(c["example"]["literal"], true);
+      EXPECT_EQ(c["example"]["line"], 1);
+    }
+  }
+  const json hidden = digest_json(log_);
+  for (const auto& c : hidden["classes"]) {
+    EXPECT_EQ(c["example"]["query"], c["fingerprint"]);
+  }
+}
+
+TEST_F(DigestCli, JsonHasTheDocumentedShape) {
+  const json doc = digest_json(log_);
+  EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));
+  EXPECT_EQ(doc["schema"], "slowscope.digest/1");
+  EXPECT_EQ(doc["summary"]["events"], 3);
+  EXPECT_EQ(doc["summary"]["classes"], 2);
+  EXPECT_EQ(doc["summary"]["first_seen"], "2024-03-01T10:00:00Z");
+  EXPECT_EQ(doc["summary"]["last_seen"], "2024-03-01T12:00:00Z");
+  const json& select = doc["classes"][1];
+  EXPECT_EQ(select["calls"], 2);
+  EXPECT_DOUBLE_EQ(select["query_time"]["sum"].get<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(select["query_time"]["max"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(select["rows_examined"]["sum"].get<double>(), 1010);
+  EXPECT_EQ(select["databases"], (json{{"shop", 2}}));
+  EXPECT_EQ(select["hosts"].size(), 2u);
+  EXPECT_EQ(select["tables"], (json{"users"}));
+  EXPECT_NEAR(select["share"].get<double>(), 0.6 / 2.6, 1e-9);
+}
+
+TEST_F(DigestCli, TimeWindowAndFilters) {
+  EXPECT_EQ(digest_json(log_ + " --since 2024-03-01T10:30:00Z")["summary"]["events"], 2);
+  EXPECT_EQ(digest_json(log_ + " --until '2024-03-01 11:00'")["summary"]["events"], 1);
+  const json both = digest_json(log_ + " --since 2024-03-01T10:30:00Z --until 2024-03-01T11:30:00Z");
+  EXPECT_EQ(both["summary"]["events"], 1);
+  EXPECT_EQ(both["summary"]["filtered"], 2);
+  EXPECT_EQ(digest_json(log_ + " --filter db=billing")["summary"]["events"], 1);
+  EXPECT_EQ(digest_json(log_ + " --filter user=app,host=web*")["summary"]["events"], 2);
+  EXPECT_EQ(digest_json(log_ + " --filter db=nothing")["classes"].size(), 0u);
+}
+
+TEST_F(DigestCli, OrderByAndLimit) {
+  const json by_calls = digest_json(log_ + " --order-by calls --limit 1");
+  ASSERT_EQ(by_calls["classes"].size(), 1u);
+  EXPECT_EQ(by_calls["classes"][0]["calls"], 2);
+  EXPECT_EQ(by_calls["summary"]["classes"], 2);
+  const json by_rows = digest_json(log_ + " --order-by rows_examined");
+  EXPECT_EQ(by_rows["classes"][0]["fingerprint"], "update invoices set paid = ? where due < ?");
+}
+
+TEST_F(DigestCli, ReadsStandardInputAndSeveralFiles) {
+  const RunResult r = run_slowscope("digest - --format json", log_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["summary"]["events"], 3);
+  const json two = digest_json(log_ + " " + log_);
+  EXPECT_EQ(two["summary"]["events"], 6);
+  EXPECT_EQ(two["summary"]["inputs"].size(), 2u);
+}
+
+TEST_F(DigestCli, UsageErrorsExitTwoWithAClearMessage) {
+  RunResult r = run_slowscope("digest " + dir_.file("missing.log"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.log"), std::string::npos) << r.err;
+  r = run_slowscope("digest " + log_ + " --order-by speed");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_slowscope("digest " + log_ + " --since yesterday");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("30m"), std::string::npos) << r.err;
+  r = run_slowscope("digest " + log_ + " --filter schema=x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("db, user, host"), std::string::npos) << r.err;
+  r = run_slowscope("digest " + dir_.path().string());
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_slowscope("");
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(DigestCli, HelpTeaches) {
+  const RunResult r = run_slowscope("digest --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* text :
+       {"--since", "--order-by", "--examples", "--threads", "Examples:", "zcat"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text;
+  }
+}
+
+TEST_F(DigestCli, OutputFileIsWrittenWhole) {
+  const std::string out = dir_.file("report.json");
+  std::ofstream(out) << "previous";
+  const RunResult r = run_slowscope("digest " + log_ + " --format json --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(read_file(out))["summary"]["events"], 3);
+  const RunResult bad =
+      run_slowscope("digest " + log_ + " --output " + dir_.file("no/such/dir/report.json"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("no/such/dir"), std::string::npos) << bad.err;
+}
+
+TEST_F(DigestCli, GarbageIsSkippedCountedAndLocated) {
+  // Binary junk between two good entries, then a half-written entry at the end.
+  std::string log = kSmallLog;
+  std::mt19937 rng(7);
+  std::string junk;
+  for (int i = 0; i < 4096; ++i) junk += static_cast<char>(rng() % 256);
+  const size_t second = log.find("# Time: 2024-03-01T11");
+  log.insert(second, "\n" + junk + "\n");
+  log += "# Time: 2024-03-01T13:00:00.000000Z\n# User@Host: app[app] @ web1 []\n# Query_ti";
+  const std::string path = dir_.file("garbled.log");
+  std::ofstream(path, std::ios::binary) << log;
+  const RunResult r = run_slowscope("digest " + path + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  EXPECT_GE(doc["summary"]["skipped"].get<int>(), 1);
+  EXPECT_GE(doc["summary"]["skipped_lines"].size(), 1u);
+  EXPECT_EQ(doc["summary"]["skipped_lines"][0]["line"], 8);  // after the blank line 7
+  EXPECT_NE(r.err.find("skipped"), std::string::npos);
+  // The three good entries still count; the torn one is reported, not counted as a shape.
+  EXPECT_GE(doc["summary"]["events"].get<int>(), 3);
+  EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));
+}
+
+TEST_F(DigestCli, TerminalEscapesInStatementsAreNeutralised) {
+  const std::string path = dir_.file("escape.log");
+  std::ofstream(path) << "# Time: 2024-03-01T10:00:00Z\n# Query_time: 1.0  Lock_time: 0\n"
+                         "SELECT 1 /* \x1b]0;owned\x07 */ FROM t WHERE a = '\x1b[2J';\n";
+  const RunResult r = run_slowscope("digest " + path + " --examples");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(r.out.find("\\x1b"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slowscope::testing
