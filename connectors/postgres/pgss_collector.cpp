@@ -1,0 +1,225 @@
+#include "connectors/postgres/pgss_collector.h"
+
+#include <algorithm>
+
+#include "analyzer/store/tiers.h"
+#include "connectors/postgres/query_shape.h"
+
+namespace slowscope {
+namespace {
+
+int64_t epoch_us(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+StoreTime to_store_time(int64_t seconds) {
+  return StoreTime(std::chrono::seconds(seconds));
+}
+
+// A statement whose text the server no longer has still needs a shape: one per queryid, so
+// that it is not merged with unrelated statements.
+ShapeInfo unavailable_text_shape(const StatementKey& key) {
+  ShapeInfo shape;
+  shape.fingerprint = "<query text unavailable: queryid " + key.query_id + ">";
+  shape.hash = std::string(kUnparsedShapePrefix) + "queryid" + key.query_id;
+  return shape;
+}
+
+}  // namespace
+
+std::string hidden_entries_message(int64_t hidden, std::string_view role) {
+  return std::to_string(hidden) +
+         " pg_stat_statements entries of other roles show <insufficient privilege> and are "
+         "not collected: GRANT pg_read_all_stats TO " +
+         std::string(role.empty() ? "<collector role>" : role);
+}
+
+std::vector<CollectorEvent> interval_events(const IntervalDeltas& deltas, int64_t hidden_before,
+                                            int64_t hidden_now, std::string_view role,
+                                            StoreTime at) {
+  std::vector<CollectorEvent> events;
+  if (deltas.server_break == EpochBreak::kServerChanged ||
+      deltas.server_break == EpochBreak::kStatsReset ||
+      deltas.server_break == EpochBreak::kServerRestart) {
+    events.push_back({at, std::string(event_kind::kEpochBreak),
+                      std::string(to_string(deltas.server_break)) +
+                          ": samples of this interval are marked as an epoch break"});
+  }
+  if (deltas.entries_restarted > 0) {
+    events.push_back({at, std::string(event_kind::kEpochBreak),
+                      std::to_string(deltas.entries_restarted) +
+                          " entries restarted their counters (counters went backwards or "
+                          "stats_since changed): their samples are marked as an epoch break"});
+  }
+  if (deltas.deallocated > 0) {
+    events.push_back({at, std::string(event_kind::kCoverageGap),
+                      "coverage incomplete: raise pg_stat_statements.max (" +
+                          std::to_string(deltas.deallocated) +
+                          " entries were evicted in this interval)"});
+  }
+  if (hidden_now > 0 && hidden_before <= 0) {
+    events.push_back(
+        {at, std::string(event_kind::kCoverageGap), hidden_entries_message(hidden_now, role)});
+  }
+  return events;
+}
+
+PgssCollector::PgssCollector(std::string target, std::unique_ptr<PgssPoller> poller)
+    : target_(std::move(target)), poller_(std::move(poller)) {}
+
+void PgssCollector::load_state(Store& store) {
+  if (state_loaded_) return;
+  if (auto blob = store.checkpoint(target_, kPgssCheckpoint)) {
+    try {
+      state_ = decode_state(*blob);
+    } catch (const std::exception&) {
+      state_.reset();  // a new baseline is the safe answer to an unreadable checkpoint
+    }
+  }
+  state_loaded_ = true;
+}
+
+CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::time_point now,
+                                     std::chrono::seconds interval) {
+  CycleReport report;
+  load_state(store);
+  const int64_t now_us = epoch_us(now);
+  auto lap = std::chrono::steady_clock::now();
+  PgssSnapshot snapshot = poller_->poll(now_us);
+  report.poll_ms = ms_since(lap);
+  lap = std::chrono::steady_clock::now();
+  report.hidden_entries = snapshot.hidden_entries;
+
+  if (!known_loaded_ || known_server_ != snapshot.server) {
+    known_.clear();
+    for (const auto& k : store.known_statements(target_, snapshot.server)) known_.insert(k.key);
+    known_server_ = snapshot.server;
+    known_loaded_ = true;
+  }
+
+  CollectorState next;
+  const PgssSnapshot* previous = state_ ? &state_->snapshot : nullptr;
+  // Own statements are only comparable within one server identity.
+  if (state_ && state_->snapshot.server == snapshot.server) next.own_keys = state_->own_keys;
+  next.last_bucket_start = state_ ? state_->last_bucket_start : 0;
+
+  const int64_t step = interval.count();
+  const int64_t bucket = floor_to(now_us / 1'000'000, step) - step;
+  report.bucket_start = to_store_time(bucket);
+  if (previous != nullptr && previous->server == snapshot.server &&
+      bucket <= state_->last_bucket_start) {
+    // This bucket is already written; what ran since belongs to the next one.
+    return report;
+  }
+
+  // Texts of statements seen for the first time, in one query.
+  std::vector<StatementKey> unknown;
+  for (const PgssEntry& e : snapshot.entries) {
+    if (known_.count(e.key) == 0 && !next.is_own(e.key)) unknown.push_back(e.key);
+  }
+  std::map<StatementKey, std::string> texts;
+  bool texts_failed = false;
+  if (!unknown.empty()) {
+    try {
+      texts = poller_->fetch_texts(unknown);
+    } catch (const PollError& e) {
+      texts_failed = true;
+      report.warnings.push_back(std::string(e.what()) + " (retried next cycle)");
+    }
+  }
+  CycleWrite cycle;
+  cycle.target = target_;
+  cycle.server = snapshot.server;
+  cycle.collected_at = to_store_time(now_us / 1'000'000);
+  std::set<StatementKey> deferred;
+  std::vector<StatementKey> new_own;
+  for (const StatementKey& key : unknown) {
+    auto it = texts.find(key);
+    if (it != texts.end() && is_own_statement(it->second)) {
+      new_own.push_back(key);
+      continue;
+    }
+    if (texts_failed) {
+      deferred.insert(key);
+      continue;
+    }
+    NewStatement statement;
+    statement.key = key;
+    if (it != texts.end()) {
+      statement.shape = postgres_query_shape(it->second);
+      statement.query_text = std::move(it->second);
+    } else {
+      statement.shape = unavailable_text_shape(key);
+    }
+    cycle.new_statements.push_back(std::move(statement));
+  }
+  report.own_statements = new_own.size();
+  report.texts_deferred = deferred.size();
+  next.own_keys.insert(next.own_keys.end(), new_own.begin(), new_own.end());
+  std::sort(next.own_keys.begin(), next.own_keys.end());
+
+  report.texts_ms = ms_since(lap);
+  lap = std::chrono::steady_clock::now();
+  const IntervalDeltas deltas = compute_interval(previous, snapshot);
+  report.server_break = deltas.server_break;
+  for (const EntryDelta& d : deltas.deltas) {
+    if (next.is_own(d.key) || deferred.count(d.key) != 0) continue;
+    Sample sample;
+    sample.key = d.key;
+    sample.bucket_start = report.bucket_start;
+    sample.interval = interval;
+    sample.flags = d.flags;
+    sample.measures = d.measures;
+    cycle.samples.push_back(std::move(sample));
+  }
+  report.samples = cycle.samples.size();
+  report.new_statements = cycle.new_statements.size();
+
+  cycle.events =
+      interval_events(deltas, previous ? previous->hidden_entries : -1, snapshot.hidden_entries,
+                      poller_->current_user(), cycle.collected_at);
+  if (snapshot.hidden_entries > 0) {
+    report.warnings.push_back(
+        hidden_entries_message(snapshot.hidden_entries, poller_->current_user()));
+  }
+
+  // The next state: entries whose text is pending keep their previous counters (or stay
+  // out), so their delta is not lost but counted in the cycle that stores them.
+  next.snapshot = std::move(snapshot);
+  if (!deferred.empty()) {
+    std::vector<PgssEntry> kept;
+    kept.reserve(next.snapshot.entries.size());
+    for (PgssEntry& e : next.snapshot.entries) {
+      if (deferred.count(e.key) == 0) {
+        kept.push_back(std::move(e));
+      } else if (previous != nullptr) {
+        auto it =
+            std::lower_bound(previous->entries.begin(), previous->entries.end(), e.key,
+                             [](const PgssEntry& p, const StatementKey& k) { return p.key < k; });
+        if (it != previous->entries.end() && it->key == e.key) kept.push_back(*it);
+      }
+    }
+    next.snapshot.entries = std::move(kept);
+  }
+  if (!cycle.samples.empty()) next.last_bucket_start = bucket;
+  if (deltas.server_break == EpochBreak::kServerChanged) next.last_bucket_start = 0;
+  cycle.checkpoints.push_back({std::string(kPgssCheckpoint), encode_state(next)});
+
+  report.delta_ms = ms_since(lap);
+  lap = std::chrono::steady_clock::now();
+  store.write_cycle(cycle);
+  report.store_ms = ms_since(lap);
+
+  for (const auto& s : cycle.new_statements) known_.insert(s.key);
+  state_ = std::move(next);
+  report.written = true;
+  report.events = std::move(cycle.events);
+  return report;
+}
+
+}  // namespace slowscope

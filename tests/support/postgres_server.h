@@ -1,0 +1,116 @@
+// Test support shared by the suites that need a real PostgreSQL 15: a throwaway server per
+// test process, started by scripts/lib/postgres.sh with pg_stat_statements preloaded, only
+// when a test whose full name contains "Postgres" is going to run. Header-only because every
+// test binary is built from *_test.cpp files alone.
+//
+// Not thread-safe: tests set things up from the main thread.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace slowscope::testing {
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// A PostgreSQL server in a temporary folder, started by scripts/lib/postgres.sh and kept
+// alive by a shell that stops it as soon as its standard input closes — on our exit, even
+// a crash, since the kernel closes the pipe then.
+class PostgresServer {
+ public:
+  PostgresServer() {
+    char pattern[] = "/tmp/slowscope-pg-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      error_ = "mkdtemp failed";
+      return;
+    }
+    dir_ = pattern;
+    const std::string script = std::string(SLOWSCOPE_SOURCE_DIR) + "/scripts/lib/postgres.sh";
+    const std::string command =
+        "exec bash -c 'export POSTGRES_QUIET=1; source \"$0\" && postgres_start \"$1\" "
+        ">\"$1/start.log\" "
+        "2>&1 && echo ready >\"$1/status\" || { echo failed >\"$1/status\"; exit 1; }; "
+        "read -r _; postgres_stop \"$1\"' '" +
+        script + "' '" + dir_.string() + "'";
+    keeper_ = popen(command.c_str(), "w");
+    if (keeper_ == nullptr) {
+      error_ = "cannot run bash";
+      return;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string status = read_file(dir_ / "status");
+      if (status == "ready") {
+        conninfo_ = read_file(dir_ / "conninfo");
+        return;
+      }
+      if (status == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    error_ = "PostgreSQL did not start: " + read_file(dir_ / "start.log");
+  }
+
+  ~PostgresServer() {
+    if (keeper_ != nullptr) pclose(keeper_);  // closes its stdin: the shell stops the server
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+  }
+
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  const std::string& conninfo() const { return conninfo_; }
+
+ private:
+  std::filesystem::path dir_;
+  FILE* keeper_ = nullptr;
+  std::string conninfo_;
+  std::string error_;
+};
+
+// Owns the process's server: started by the global environment only when a test that
+// needs it is going to run, stopped when the environment is torn down.
+class PostgresEnvironment : public ::testing::Environment {
+ public:
+  static PostgresServer* server() { return server_.get(); }
+
+  void SetUp() override {
+    const auto* unit = ::testing::UnitTest::GetInstance();
+    for (int i = 0; i < unit->total_test_suite_count(); ++i) {
+      const auto* suite = unit->GetTestSuite(i);
+      for (int j = 0; j < suite->total_test_count(); ++j) {
+        const auto* info = suite->GetTestInfo(j);
+        const std::string name = std::string(suite->name()) + "." + info->name();
+        if (info->should_run() && name.find("Postgres") != std::string::npos) {
+          server_ = std::make_unique<PostgresServer>();
+          return;
+        }
+      }
+    }
+  }
+  void TearDown() override { server_.reset(); }
+
+ private:
+  static inline std::unique_ptr<PostgresServer> server_;
+};
+
+inline ::testing::Environment* const kPostgresEnvironment =
+    ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
+
+}  // namespace slowscope::testing
