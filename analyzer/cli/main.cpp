@@ -1,10 +1,16 @@
 // slowscope command-line entry point: one CLI11 subcommand per job.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+
+#include "analyzer/cli/collect_command.h"
+#include "analyzer/cli/config_command.h"
+#include "analyzer/cli/digest_command.h"
+#include "analyzer/cli/show_command.h"
+#include "analyzer/cli/top_command.h"
 
 int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
@@ -14,10 +20,19 @@ int main(int argc, char** argv) {
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
   app.set_version_flag("--version", "slowscope 0.1.0");
   app.require_subcommand(1);
+  app.footer("Run 'slowscope COMMAND --help' for what a command does and its options.");
+  int exit_code = 0;
+  slowscope::add_digest_command(app, &exit_code);
+  slowscope::add_collect_command(app, &exit_code);
+  slowscope::add_top_command(app, &exit_code);
+  slowscope::add_show_command(app, &exit_code);
+  slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Usage errors exit 2, like the documented status of every command.
+    const int status = app.exit(e);
+    return status == 0 ? 0 : 2;
   }
-  return 0;
+  return exit_code;
 }

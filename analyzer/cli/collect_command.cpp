@@ -1,0 +1,257 @@
+#include "analyzer/cli/collect_command.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "analyzer/cli/history_options.h"
+#include "analyzer/store/tiers.h"
+#include "analyzer/time/utc_time.h"
+#include "connectors/postgres/conninfo.h"
+#include "connectors/postgres/pgss_collector.h"
+
+namespace slowscope {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+struct CollectOptions {
+  std::string config = kDefaultConfigPath;
+  std::string interval;
+  bool once = false;
+};
+
+// Daily rollups and pruning run every this many cycles, from the first target's thread.
+constexpr int kRollupEveryCycles = 15;
+// Retry delays after failures: 5 s, 10 s, 20 s, ... never more than the interval.
+constexpr std::chrono::seconds kFirstRetry{5};
+
+// Stop requests (SIGINT/SIGTERM) shared by the target threads.
+class StopSignal {
+ public:
+  void request() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+  }
+  bool requested() {
+    std::lock_guard lock(mutex_);
+    return stop_;
+  }
+  // Sleeps until `deadline` or a stop request; true when stopping.
+  bool wait_until(Clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    return wake_.wait_until(lock, deadline, [this] { return stop_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+};
+
+// Waits for SIGINT/SIGTERM (blocked in every thread) and turns them into a stop request.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(StopSignal& stop) : stop_(stop) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+
+ private:
+  void watch() {
+    const timespec tick{0, 100'000'000};
+    while (!done_) {
+      const int sig = sigtimedwait(&signals_, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        spdlog::info("{} received: finishing the current cycle",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
+        stop_.request();
+      }
+    }
+  }
+
+  StopSignal& stop_;
+  sigset_t signals_{};
+  sigset_t previous_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+std::string describe(const CycleReport& r) {
+  if (r.server_break == EpochBreak::kBaseline) {
+    return "baseline taken; deltas start with the next cycle (" + std::to_string(r.new_statements) +
+           " statements)";
+  }
+  std::string text = std::to_string(r.samples) + " samples for " +
+                     format_utc(r.bucket_start.time_since_epoch().count() * 1'000'000) + ", " +
+                     std::to_string(r.new_statements) + " new statements";
+  if (r.server_break != EpochBreak::kNone) {
+    text += ", epoch break: " + std::string(to_string(r.server_break));
+  }
+  return text;
+}
+
+std::string timings(const CycleReport& r) {
+  return fmt::format("cycle {:.1f} ms (poll {:.1f}, texts {:.1f}, delta {:.1f}, store {:.1f})",
+                     r.poll_ms + r.texts_ms + r.delta_ms + r.store_ms, r.poll_ms, r.texts_ms,
+                     r.delta_ms, r.store_ms);
+}
+
+struct TargetRun {
+  const Config* config = nullptr;
+  const TargetConfig* target = nullptr;
+  std::chrono::seconds interval{60};
+  bool once = false;
+  bool runs_rollups = false;
+};
+
+// One target's loop. Returns false when its last cycle failed.
+bool run_target(const TargetRun& run, StopSignal& stop) {
+  const std::string& name = run.target->name;
+  std::string conninfo;
+  try {
+    conninfo = collector_conninfo(*run.target, SessionLimits{});
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", name, e.what());
+    return false;
+  }
+  std::optional<Store> store;
+  PgssCollector collector(name, std::make_unique<PgssPoller>(name, std::move(conninfo)));
+  int failures = 0;
+  int cycles = 0;
+  bool last_ok = false;
+  while (true) {
+    const Clock::time_point now = Clock::now();
+    try {
+      if (!store) {
+        store.emplace(Store::open(run.config->store));
+        store->ensure_target(name, Engine::kPostgres);
+      }
+      const CycleReport report = collector.run_cycle(*store, now, run.interval);
+      for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
+      for (const auto& e : report.events) spdlog::warn("{}: {}", name, e.message);
+      if (report.written) spdlog::info("{}: {}; {}", name, describe(report), timings(report));
+      failures = 0;
+      last_ok = true;
+      if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
+        const auto rolled = store->rollup_and_prune(
+            std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
+        spdlog::debug("rollup: {} day buckets over {} targets", rolled.days_rolled, rolled.targets);
+      }
+    } catch (const std::exception& e) {
+      ++failures;
+      last_ok = false;
+      // PollError names the target itself.
+      if (dynamic_cast<const PollError*>(&e) != nullptr) {
+        spdlog::error("{}", e.what());
+      } else {
+        spdlog::error("{}: {}", name, e.what());
+      }
+      if (dynamic_cast<const StoreError*>(&e) != nullptr) store.reset();  // reconnect
+    }
+    if (run.once || stop.requested()) break;
+    Clock::time_point next;
+    if (failures > 0) {
+      const auto backoff = std::min<std::chrono::seconds>(
+          run.interval, kFirstRetry * (1 << std::min(failures - 1, 10)));
+      next = now + backoff;
+      spdlog::info("{}: retrying in {}s", name, backoff.count());
+    } else {
+      // The next interval boundary, so that buckets line up across targets and restarts.
+      const int64_t step = run.interval.count();
+      const int64_t t =
+          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      next = Clock::time_point(std::chrono::seconds(floor_to(t, step) + step));
+    }
+    if (stop.wait_until(next)) break;
+  }
+  return last_ok;
+}
+
+int run_collect(const CollectOptions& options) {
+  Config config;
+  std::chrono::seconds interval;
+  try {
+    config = load_config(options.config);
+    interval = config.interval;
+    if (!options.interval.empty()) {
+      const auto us = parse_duration(options.interval);
+      if (!us || *us < 1'000'000 || *us % 1'000'000 != 0) {
+        throw std::invalid_argument(
+            "--interval must be a whole number of seconds, at least 1s (e.g. 60s, 5m)");
+      }
+      interval = std::chrono::seconds(*us / 1'000'000);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  std::vector<TargetRun> runs;
+  for (const auto& target : config.targets) {
+    if (target.engine != Engine::kPostgres) {
+      spdlog::warn("{}: MySQL targets are not collected yet; skipped", target.name);
+      continue;
+    }
+    runs.push_back({&config, &target, interval, options.once, runs.empty()});
+  }
+  if (runs.empty()) {
+    spdlog::error("{}: no PostgreSQL targets to collect", options.config);
+    return 2;
+  }
+  spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
+               config.store.redacted());
+  StopSignal stop;
+  std::vector<char> ok(runs.size(), 0);
+  {
+    SignalWatcher watcher(stop);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      threads.emplace_back([&, i] { ok[i] = run_target(runs[i], stop) ? 1 : 0; });
+    }
+    for (auto& t : threads) t.join();
+  }
+  if (options.once) {
+    return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; }) ? 0 : 1;
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void add_collect_command(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<CollectOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "collect",
+      "Poll pg_stat_statements of every PostgreSQL target and store per-interval deltas");
+  cmd->add_option("--config", options->config, "Configuration file")->capture_default_str();
+  cmd->add_flag("--once", options->once, "Run one cycle per target, then exit");
+  cmd->add_option("--interval", options->interval,
+                  "Polling interval (default: the configuration's, e.g. 60s)")
+      ->type_name("DURATION");
+  cmd->footer(
+      "The first cycle of a target takes a baseline; deltas are stored from the second cycle\n"
+      "on. SIGINT/SIGTERM finish the current cycle and exit.\n"
+      "Exit status: 0 done, 1 a target failed (--once), 2 bad configuration or arguments.");
+  cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });
+}
+
+}  // namespace slowscope

@@ -1,0 +1,39 @@
+#include "analyzer/cli/history_options.h"
+
+#include <stdexcept>
+
+#include "analyzer/time/utc_time.h"
+
+namespace slowscope {
+
+StoreLocation resolve_store(const std::string& store_flag, const std::string& config_path) {
+  if (!store_flag.empty()) return StoreLocation::parse(store_flag);
+  return load_config(config_path).store;
+}
+
+TimeWindow resolve_window(const std::string& since, const std::string& from,
+                          const std::string& until, const std::string& default_since,
+                          std::chrono::system_clock::time_point now) {
+  if (!since.empty() && !from.empty()) {
+    throw std::invalid_argument("give either --since or --from, not both");
+  }
+  const int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  const std::string& start = !from.empty() ? from : (!since.empty() ? since : default_since);
+  const int64_t from_us = parse_time_argument(start, now_us);
+  const int64_t until_us = until.empty() ? now_us : parse_time_argument(until, now_us);
+  if (until_us <= from_us) throw std::invalid_argument("the range ends before it starts");
+  // Buckets are whole seconds; a range covers the second holding its end.
+  const auto seconds = [](int64_t us) { return StoreTime(std::chrono::seconds(us / 1'000'000)); };
+  return {seconds(from_us), seconds(until_us + 999'999)};
+}
+
+void add_window_options(CLI::App* cmd, std::string* since, std::string* from, std::string* until) {
+  cmd->add_option("--since", *since, "Range start: a duration ago (30m, 12h, 7d) or a time")
+      ->type_name("WHEN");
+  cmd->add_option("--from", *from, "Range start as a time (2024-03-01, '2024-03-01 12:00', ...)")
+      ->type_name("TIME");
+  cmd->add_option("--until", *until, "Range end (default: now)")->type_name("TIME");
+}
+
+}  // namespace slowscope

@@ -1,0 +1,110 @@
+#include "analyzer/cli/show_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "analyzer/cli/history_options.h"
+#include "reports/json/top_json.h"
+#include "reports/text/top_text.h"
+
+namespace slowscope {
+namespace {
+
+struct ShowOptions {
+  std::string query_id;
+  std::string config = kDefaultConfigPath;
+  std::string store;
+  std::string target;
+  std::string since, from, until;
+  std::string format = "text";
+};
+
+// Finding a shape by its hash goes through the per-target top list: the store keys reads by
+// shape id, and top over the range is where ids and hashes meet.
+constexpr int kShapeSearchLimit = 1'000'000;
+
+int run_show(const ShowOptions& o) {
+  StoreLocation location;
+  TimeWindow window;
+  try {
+    location = resolve_store(o.store, o.config);
+    window = resolve_window(o.since, o.from, o.until, "24h", std::chrono::system_clock::now());
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    ShowReport report;
+    report.from = window.from;
+    report.until = window.until;
+    std::optional<int64_t> shape_id;
+    for (const TargetInfo& t : store.targets()) {
+      if (!o.target.empty() && t.name != o.target) continue;
+      TopQuery q;
+      q.target = t.name;
+      q.since = window.from;
+      q.until = window.until;
+      q.limit = kShapeSearchLimit;
+      for (const ShapeTotals& s : store.top(q)) {
+        if (s.shape_hash != o.query_id) continue;
+        shape_id = s.shape_id;
+        ShapeOnTarget on;
+        on.target = t.name;
+        on.totals = s.measures;
+        on.timeline = store.timeline({t.name, s.shape_id, window.from, window.until});
+        on.statements = store.statements_of_shape(t.name, s.shape_id);
+        report.targets.push_back(std::move(on));
+        break;
+      }
+    }
+    if (!shape_id) {
+      spdlog::error("no samples of query {} {}in this range; try a longer --since", o.query_id,
+                    o.target.empty() ? "" : "on target " + o.target + " ");
+      return 1;
+    }
+    report.shape = *store.shape(*shape_id);
+    std::ostringstream out;
+    if (o.format == "json") {
+      out << show_to_json(report).dump(2, ' ', false,
+                                       nlohmann::ordered_json::error_handler_t::replace)
+          << "\n";
+    } else {
+      write_show_text(out, report);
+    }
+    std::cout << out.str();
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_show_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<ShowOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "show", "One query shape: its statistics, per-interval timeline, tables and text");
+  cmd->add_option("query_id", o->query_id, "The shape's query id, as `slowscope top` lists it")
+      ->required()
+      ->type_name("QUERY_ID");
+  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", o->store,
+                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
+      ->type_name("URL");
+  cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
+  add_window_options(cmd, &o->since, &o->from, &o->until);
+  cmd->add_option("--format", o->format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->footer(
+      "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\".\n"
+      "Exit status: 0 done, 1 store error or no such shape in the range, 2 bad arguments.");
+  cmd->callback([o, exit_code] { *exit_code = run_show(*o); });
+}
+
+}  // namespace slowscope

@@ -1,0 +1,111 @@
+#include "analyzer/cli/top_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "analyzer/cli/history_options.h"
+#include "reports/json/top_json.h"
+#include "reports/text/top_text.h"
+
+namespace slowscope {
+namespace {
+
+struct TopOptions {
+  std::string config = kDefaultConfigPath;
+  std::string store;
+  std::string target;
+  std::string since, from, until;
+  std::string by = "total";
+  int limit = 20;
+  std::string format = "text";
+};
+
+const std::map<std::string, TopOrder> kOrders = {{"total", TopOrder::kTotal},
+                                                 {"mean", TopOrder::kMean},
+                                                 {"calls", TopOrder::kCalls},
+                                                 {"rows", TopOrder::kRows},
+                                                 {"io", TopOrder::kIo}};
+
+int run_top(const TopOptions& o) {
+  TopQuery query;
+  StoreLocation location;
+  try {
+    location = resolve_store(o.store, o.config);
+    const TimeWindow window =
+        resolve_window(o.since, o.from, o.until, "1h", std::chrono::system_clock::now());
+    query.since = window.from;
+    query.until = window.until;
+    query.order = kOrders.at(o.by);
+    query.limit = o.limit;
+    if (!o.target.empty()) query.target = o.target;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    if (query.target) {
+      const auto targets = store.targets();
+      if (std::none_of(targets.begin(), targets.end(),
+                       [&](const TargetInfo& t) { return t.name == *query.target; })) {
+        spdlog::error("no target named '{}' in {}", *query.target, store.describe());
+        return 2;
+      }
+    }
+    TopReport report;
+    report.target = query.target;
+    report.from = query.since;
+    report.until = query.until;
+    report.order = query.order;
+    report.shapes = store.top(query);
+    std::ostringstream out;
+    if (o.format == "json") {
+      out << top_to_json(report).dump(2, ' ', false,
+                                      nlohmann::ordered_json::error_handler_t::replace)
+          << "\n";
+    } else {
+      write_top_text(out, report);
+    }
+    std::cout << out.str();
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_top_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<TopOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "top", "The query shapes that cost most over a time range (from the store)");
+  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", o->store,
+                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
+      ->type_name("URL");
+  cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
+  add_window_options(cmd, &o->since, &o->from, &o->until);
+  cmd->add_option("--by", o->by, "Rank by total time, mean time, calls, rows or I/O blocks")
+      ->check(CLI::IsMember({"total", "mean", "calls", "rows", "io"}))
+      ->capture_default_str();
+  cmd->add_option("--limit", o->limit, "At most N shapes")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  cmd->add_option("--format", o->format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->footer(
+      "The range defaults to the last hour (--since 1h). JSON follows\n"
+      "reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\"); times in "
+      "seconds.\n"
+      "Exit status: 0 done, 1 store error, 2 bad arguments or configuration.");
+  cmd->callback([o, exit_code] { *exit_code = run_top(*o); });
+}
+
+}  // namespace slowscope

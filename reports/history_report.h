@@ -1,0 +1,44 @@
+// TopReport and ShowReport: what `slowscope top` and `slowscope show` display from the
+// history store, assembled by those commands and rendered by reports/text and reports/json.
+// Plain value types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+struct TopReport {
+  std::optional<std::string> target;  // all targets when empty
+  StoreTime from;
+  StoreTime until;
+  TopOrder order = TopOrder::kTotal;
+  std::vector<ShapeTotals> shapes;  // ranked
+};
+
+// "total", "mean", "calls", "rows" or "io".
+std::string_view to_string(TopOrder order);
+
+// One shape on one target: its totals, timeline and statements.
+struct ShapeOnTarget {
+  std::string target;
+  Measures totals;
+  std::vector<TimelinePoint> timeline;  // oldest first
+  std::vector<StatementRecord> statements;
+};
+
+struct ShowReport {
+  ShapeRecord shape;
+  StoreTime from;
+  StoreTime until;
+  std::vector<ShapeOnTarget> targets;
+};
+
+// Population standard deviation of the execution time, from the sums; 0 without calls.
+double stddev_time(const Measures& m);
+
+}  // namespace slowscope

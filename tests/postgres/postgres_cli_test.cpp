@@ -1,0 +1,203 @@
+// `slowscope collect --once`, `top` and `show` as a user runs them, against a real
+// PostgreSQL 15: a target that does not answer does not hold the other one up, and the
+// reports read back what was collected (JSON validated against its schema).
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "analyzer/store/store.h"
+#include "tests/support/postgres_server.h"
+
+namespace slowscope {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A TCP port that accepts connections (the kernel completes the handshake) but never says
+// anything: a server that hangs.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+  double seconds = 0;
+};
+
+class PostgresCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto* server = testing::PostgresEnvironment::server();
+    ASSERT_NE(server, nullptr);
+    ASSERT_TRUE(server->ok()) << server->error();
+    conninfo_ = server->conninfo();
+    dir_ = fs::temp_directory_path() / ("slowscope-cli-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "slowscope.yaml")
+        << "store: sqlite:./store.db\n"
+        << "interval: 60s\n"
+        << "targets:\n"
+        << "  - name: hung\n    engine: postgres\n"
+        << "    dsn: \"host=127.0.0.1 port=" << listener_.port()
+        << " dbname=x connect_timeout=3\"\n"
+        << "  - name: good\n    engine: postgres\n    dsn: \"" << conninfo_ << "\"\n";
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  RunResult run(const std::string& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = "cd '" + dir_.string() + "' && '" SLOWSCOPE_BINARY "' " + args +
+                                " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const auto start = std::chrono::steady_clock::now();
+    const int raw = std::system(command.c_str());
+    RunResult r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = testing::read_file(out);
+    r.err = testing::read_file(err);
+    return r;
+  }
+
+  void exec(const std::string& sql) {
+    pqxx::connection c(conninfo_);
+    pqxx::nontransaction tx(c);
+    tx.exec(sql);
+  }
+
+  SilentListener listener_;
+  std::string conninfo_;
+  fs::path dir_;
+};
+
+TEST_F(PostgresCli, HungTargetDoesNotStallTheOtherAndReportsReadTheStore) {
+  ASSERT_EQ(run("config check --config slowscope.yaml").status, 0);
+
+  const auto t0 = std::chrono::system_clock::now();
+  const RunResult baseline = run("collect --once --interval 1s --config slowscope.yaml");
+  EXPECT_EQ(baseline.status, 1) << baseline.err;  // one target failed
+  EXPECT_GE(baseline.seconds, 2.5) << "the hung target should have waited for its timeout";
+  EXPECT_NE(baseline.err.find("hung: cannot connect"), std::string::npos) << baseline.err;
+  {
+    Store store =
+        Store::open(StoreLocation{StoreLocation::Kind::kSqlite, (dir_ / "store.db").string()});
+    bool good_seen = false;
+    for (const TargetInfo& t : store.targets()) {
+      if (t.name != "good") continue;
+      good_seen = true;
+      ASSERT_TRUE(t.last_cycle_at.has_value());
+      // Written within about a second of the start, long before the hung target gave up.
+      EXPECT_LE(*t.last_cycle_at - std::chrono::floor<std::chrono::seconds>(t0),
+                std::chrono::seconds(1));
+    }
+    EXPECT_TRUE(good_seen);
+  }
+
+  exec("CREATE TABLE IF NOT EXISTS cli_items (id int)");
+  for (int i = 0; i < 9; ++i)
+    exec("SELECT count(*) FROM cli_items WHERE id > " + std::to_string(i));
+  exec("SELECT 1 AS \"red\x1b[31m\"");  // control bytes in a statement's text
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the next 1 s bucket
+  const RunResult second = run("collect --once --interval 1s --config slowscope.yaml");
+  EXPECT_EQ(second.status, 1) << second.err;
+
+  const RunResult top = run("top --config slowscope.yaml --since 1h --format json --target good");
+  ASSERT_EQ(top.status, 0) << top.err;
+  std::ofstream(dir_ / "top.json") << top.out;
+  const std::string validate = "/usr/bin/python3 '" SLOWSCOPE_SOURCE_DIR
+                               "/tests/tools/validate_json.py' '" SLOWSCOPE_SOURCE_DIR
+                               "/reports/json/schemas/top-1.schema.json' '" +
+                               (dir_ / "top.json").string() + "'";
+  EXPECT_EQ(std::system(validate.c_str()), 0) << top.out;
+  const auto doc = nlohmann::json::parse(top.out);
+  EXPECT_EQ(doc["schema"], "slowscope.top/1");
+  std::string query_id;
+  for (const auto& shape : doc["shapes"]) {
+    if (shape["fingerprint"].get<std::string>().find("FROM cli_items") != std::string::npos) {
+      EXPECT_EQ(shape["calls"], 9);
+      EXPECT_EQ(shape["target"], "good");
+      EXPECT_EQ(shape["query_id"].get<std::string>().size(), 16u);
+      query_id = shape["query_id"];
+    }
+  }
+  ASSERT_FALSE(query_id.empty()) << top.out;
+
+  const RunResult text = run("top --config slowscope.yaml --since 1h --limit 50");
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find(query_id), std::string::npos);
+  EXPECT_EQ(text.out.find('\x1b'), std::string::npos) << "control bytes reached the terminal";
+
+  const RunResult show = run("show " + query_id + " --store sqlite:store.db --since 1h");
+  ASSERT_EQ(show.status, 0) << show.err;
+  EXPECT_NE(show.out.find("tables: cli_items"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("calls 9"), std::string::npos) << show.out;
+  const RunResult show_json =
+      run("show " + query_id + " --store sqlite:store.db --since 1h --format json");
+  ASSERT_EQ(show_json.status, 0) << show_json.err;
+  const auto shown = nlohmann::json::parse(show_json.out);
+  EXPECT_EQ(shown["schema"], "slowscope.show/1");
+  EXPECT_EQ(shown["targets"][0]["calls"], 9);
+  EXPECT_FALSE(shown["targets"][0]["timeline"].empty());
+  EXPECT_NE(shown["targets"][0]["statements"][0]["query"].get<std::string>().find("cli_items"),
+            std::string::npos);
+
+  EXPECT_EQ(run("show 0000000000000000 --store sqlite:store.db").status, 1);
+  EXPECT_EQ(run("top --store sqlite:store.db --by nonsense").status, 2);
+}
+
+TEST_F(PostgresCli, ConfigCheckRejectsABrokenFile) {
+  std::ofstream(dir_ / "bad.yaml") << "targets:\n  - name: a\n    engine: postgress\n    dsn: x\n";
+  const RunResult r = run("config check --config bad.yaml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("did you mean 'postgres'"), std::string::npos) << r.err;
+}
+
+TEST_F(PostgresCli, SigtermFinishesTheCycleAndExitsCleanly) {
+  const std::string command = "cd '" + dir_.string() +
+                              "' && exec '" SLOWSCOPE_BINARY
+                              "' collect --interval 1s --config slowscope.yaml 2>'" +
+                              (dir_ / "stderr").string() + "'";
+  FILE* child = popen(("echo $$; " + command).c_str(), "r");
+  ASSERT_NE(child, nullptr);
+  char pid_text[32] = {};
+  ASSERT_NE(fgets(pid_text, sizeof pid_text, child), nullptr);
+  const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ::kill(pid, SIGTERM);
+  const auto start = std::chrono::steady_clock::now();
+  const int raw = pclose(child);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << testing::read_file(dir_ / "stderr");
+  EXPECT_NE(testing::read_file(dir_ / "stderr").find("stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slowscope
