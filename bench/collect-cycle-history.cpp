@@ -1,0 +1,107 @@
+// Fills an SQLite history store, through the Store API, with what `slowscope collect` leaves
+// after a month of 1-minute cycles over 5,000 statements: for `top --since 30d` to be timed
+// by bench/collect-cycle.
+//
+// Writing 30 × 1440 × 5,000 raw samples would take hours and read nothing top reads: top
+// serves whole days from the daily rollup, whole hours from the hourly rollup and only the
+// edges from raw samples. So the month is written at the granularity each tier keeps it:
+// one sample per statement per hour over the first (partial) day and the current day,
+// one per day in between, 1-minute samples over the current hour; then rollup_and_prune.
+//
+// Usage: collect-cycle-history STORE_PATH [STATEMENTS]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "analyzer/store/sqlite_connection.h"
+#include "analyzer/store/store.h"
+#include "analyzer/store/tiers.h"
+
+using namespace slowscope;
+
+namespace {
+
+StoreTime at(int64_t s) {
+  return StoreTime(std::chrono::seconds(s));
+}
+
+Measures measures_for(int i, int64_t seconds) {
+  const int64_t minutes = std::max<int64_t>(1, seconds / 60);
+  Measures m;
+  m.calls = (1 + i % 50) * minutes;
+  m.total_time = 0.001 * (1 + i % 97) * static_cast<double>(m.calls);
+  m.sum_sq = m.total_time * 0.002 * (1 + i % 97);
+  m.row_count = (i % 10) * m.calls;
+  m.shared_blks_hit = 100 * m.calls;
+  m.shared_blks_read = (i % 5) * minutes;
+  m.wal_bytes = 100 * m.calls;
+  return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s STORE_PATH [STATEMENTS]\n", argv[0]);
+    return 2;
+  }
+  const int statements = argc > 2 ? std::atoi(argv[2]) : 5000;
+  const auto start = std::chrono::steady_clock::now();
+  Store store(std::make_unique<SqliteConnection>(argv[1]));
+  store.ensure_target("month", Engine::kPostgres);
+  const ServerIdentity server{"7000000000000000001", "15"};
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const int64_t since = now - 30 * kSecondsPerDay;
+  const int64_t first_day_end = floor_to(since, kSecondsPerDay) + kSecondsPerDay;
+  const int64_t today = floor_to(now, kSecondsPerDay);
+  const int64_t this_hour = floor_to(now, kSecondsPerHour);
+
+  std::vector<NewStatement> fresh;
+  for (int i = 0; i < statements; ++i) {
+    NewStatement s;
+    s.key = StatementKey{"16384", "10", std::to_string(1'000'000'000'000 + i), true};
+    s.shape.hash = "bench-" + std::to_string(i);
+    s.shape.fingerprint = "SELECT count(*) FROM t" + std::to_string(i % 50) + " WHERE id IN ($1)";
+    s.shape.tables = {"t" + std::to_string(i % 50)};
+    s.query_text = s.shape.fingerprint;
+    fresh.push_back(std::move(s));
+  }
+  int64_t samples = 0;
+  int cycles = 0;
+  auto write = [&](int64_t bucket, int64_t step) {
+    CycleWrite cycle;
+    cycle.target = "month";
+    cycle.server = server;
+    cycle.collected_at = at(bucket + step);
+    if (cycles++ == 0) cycle.new_statements = fresh;
+    for (int i = 0; i < statements; ++i) {
+      Sample s;
+      s.key = fresh[i].key;
+      s.bucket_start = at(bucket);
+      s.interval = std::chrono::seconds(step);
+      s.measures = measures_for(i, step);
+      cycle.samples.push_back(std::move(s));
+    }
+    store.write_cycle(cycle);
+    samples += statements;
+  };
+  for (int64_t t = floor_to(since, kSecondsPerHour); t < first_day_end; t += kSecondsPerHour) {
+    write(t, kSecondsPerHour);
+  }
+  for (int64_t t = first_day_end; t < today; t += kSecondsPerDay) write(t, kSecondsPerDay);
+  for (int64_t t = today; t < this_hour; t += kSecondsPerHour) write(t, kSecondsPerHour);
+  for (int64_t t = this_hour; t + 60 <= now; t += 60) write(t, 60);
+  Retention keep_all;
+  keep_all.raw = std::chrono::days(31);
+  const auto report = store.rollup_and_prune(at(now), keep_all);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("history: %d statements, %d cycles, %lld samples, %lld days rolled up, %.1f s\n",
+              statements, cycles, static_cast<long long>(samples),
+              static_cast<long long>(report.days_rolled), seconds);
+  return 0;
+}
