@@ -1,6 +1,7 @@
 #include "analyzer/cli/output_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +27,21 @@ void write_output(const std::string& path, std::string_view content) {
   if (path.empty() || path == "-") {
     std::fflush(stdout);
     write_all(STDOUT_FILENO, content, "standard output");
+    return;
+  }
+  // Devices, pipes and symlinks (/dev/null, /dev/stdout, a FIFO) are written in place:
+  // renaming a file over them would replace the device or the link itself.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+    try {
+      write_all(fd, content, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
     return;
   }
   const std::string temp = path + ".tmp." + std::to_string(::getpid());

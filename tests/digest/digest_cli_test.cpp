@@ -1,7 +1,10 @@
 // `slowscope digest` as a user runs it: arguments, inputs, filters, outputs, exit codes.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <future>
 #include <random>
 #include <string>
 
@@ -153,6 +156,19 @@ TEST_F(DigestCli, OutputFileIsWrittenWhole) {
       run_slowscope("digest " + log_ + " --output " + dir_.file("no/such/dir/report.json"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("no/such/dir"), std::string::npos) << bad.err;
+}
+
+TEST_F(DigestCli, DevicesAndPipesAreWrittenInPlaceNotReplaced) {
+  const std::string fifo = dir_.file("report.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto reader = std::async(std::launch::async, [&] { return read_file(fifo); });
+  const RunResult r = run_slowscope("digest " + log_ + " --format json --output " + fifo);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(reader.get())["summary"]["events"], 3);
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a file";
+  EXPECT_FALSE(std::filesystem::exists(fifo + ".tmp"));
 }
 
 TEST_F(DigestCli, GarbageIsSkippedCountedAndLocated) {
