@@ -1,0 +1,858 @@
+#include "connectors/mysql/slow_log_parser.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "connectors/mysql/slow_log_syntax.h"
+
+// How this maps onto pt-query-digest's SlowLogParser.
+//
+// pt reads the log in records separated by ";\n#" (a line ending in ';' followed by a
+// line starting with '#'), deletes start-up banner lines, puts back the '#' the separator
+// took, strips the trailing ";\n#", and then walks the record's lines: header-like lines
+// (`#...`, `use `, `SET timestamp|insert_id|last_insert_id`) fill attributes, and the
+// first other line starts the statement, which runs to the end of the record. A record
+// with only header lines looks at what follows: text like "Time: " means the entry had
+// no statement ("/* No query */") and the next record is read whole (up to its second
+// separator when its first ';'-terminated line is its last one); anything else is read
+// up to the next ";\n" as an administrator statement.
+//
+// The parser below does the same one line at a time, so that it can stream and skip junk:
+// a record ends when a line starts with '#' after a line that ended in ';'.
+
+namespace slowscope {
+
+namespace sx = slow_log_syntax;
+
+namespace {
+
+constexpr uint8_t kStream = 0;  // Span::off is an absolute input offset
+constexpr uint8_t kArena = 1;   // Span::off indexes arena_
+constexpr size_t kFeedPiece = size_t{1} << 20;
+constexpr size_t kMinBuffer = size_t{64} << 10;
+constexpr std::string_view kNoQuery = "/* No query */";
+
+enum class Kind : uint8_t { kNumber, kBool, kText };
+
+bool NameIs(std::string_view name, std::string_view want) { return name == want; }
+
+}  // namespace
+
+struct SlowLogParser::Span {
+  uint64_t off = 0;
+  uint32_t len = 0;
+  uint8_t source = kStream;
+};
+
+struct SlowLogParser::RawAttr {
+  Span name;
+  Span value;
+  Kind kind = Kind::kText;
+  bool flag = false;
+  double number = 0;
+};
+
+// One entry (pt's record) being read.
+struct SlowLogParser::Record {
+  uint64_t start_abs = 0;
+  uint64_t start_line = 0;
+  bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false;
+  bool found_arg = false;      // a statement or an administrator command was seen
+  bool arg_line_seen = false;  // the statement started; later lines are its text
+  bool arg_needs_copy = false;  // its text holds CRLF or deleted lines
+  bool arg_from_blank_after_semicolon = false;
+  uint64_t arg_start = 0;
+  Span admin_arg;
+  std::optional<int64_t> ts_us;
+  Span user, host, db;
+  std::vector<RawAttr> attrs;
+  bool prev_semicolon = false;  // the last line was newline-terminated and ended in ';'
+  bool suppress_first_semicolon = false;
+  bool boundary_suppressed = false;
+  bool last_cr = false;
+  uint64_t last_start = 0;
+  uint64_t last_end = 0;
+  bool has_deferred = false;
+  Span deferred;  // a '#' line ending in ';', read once we know whether pt strips the ';'
+  uint64_t deferred_line_end = 0;
+
+  void Reset(uint64_t abs, uint64_t line) {
+    start_abs = abs;
+    start_line = line;
+    got_ts = got_uh = got_ac = got_db = got_set = false;
+    found_arg = arg_line_seen = arg_needs_copy = arg_from_blank_after_semicolon = false;
+    arg_start = 0;
+    admin_arg = Span{};
+    ts_us.reset();
+    user = host = db = Span{};
+    attrs.clear();
+    prev_semicolon = suppress_first_semicolon = boundary_suppressed = false;
+    last_cr = false;
+    last_start = last_end = abs;
+    has_deferred = false;
+  }
+};
+
+struct SlowLogParser::Line {
+  const char* data;
+  size_t len;  // without "\n" and without the '\r' of "\r\n"
+  uint64_t abs;
+  uint64_t no;
+  bool terminated;
+  bool cr;
+  std::string_view view() const { return {data, len}; }
+};
+
+enum class SlowLogParser::State {
+  kIdle,          // the next line starts an entry (start of input, after an admin lookahead)
+  kSkip,          // skipping junk up to a header line
+  kRecord,        // inside cur_
+  kLookahead,     // pending_ had no statement; deciding from the next entry's first text
+  kAdminCollect,  // pending_ takes the text up to the next ";\n" as its admin statement
+  kRestart,       // pending_ was a "/* No query */" entry; the line at scan_ restarts
+};
+
+enum class SlowLogParser::StartMode {
+  kBoundary,  // after a ";\n#" separator, which consumed one '#'
+  kFresh,     // at the start of input or after a skip: a '#' is put in front if missing
+};
+
+void ParseStats::Append(const ParseStats& later) {
+  events += later.events;
+  bytes += later.bytes;
+  lines += later.lines;
+  skipped += later.skipped;
+  for (uint64_t l : later.first_skipped_lines) {
+    if (first_skipped_lines.size() >= kMaxSkippedLines) break;
+    first_skipped_lines.push_back(l);
+  }
+  dropped_entries += later.dropped_entries;
+  truncated_last_entry = later.truncated_last_entry;
+}
+
+SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
+    : sink_(std::move(sink)),
+      options_(std::move(options)),
+      cur_(std::make_unique<Record>()),
+      pending_(std::make_unique<Record>()),
+      state_(State::kIdle) {
+  if (!sink_) throw std::invalid_argument("SlowLogParser: the event sink is empty");
+  // Spans store 32-bit lengths.
+  options_.max_entry_bytes = std::clamp<size_t>(options_.max_entry_bytes, 1024, size_t{1} << 31);
+  if (options_.progress_every_bytes == 0) options_.progress_every_bytes = uint64_t{16} << 20;
+  next_progress_ = options_.progress_every_bytes;
+}
+
+SlowLogParser::~SlowLogParser() = default;
+
+void SlowLogParser::StartAt(uint64_t offset, uint64_t line, SlowLogCarry carry,
+                            bool after_no_query) {
+  if (stats_.bytes != 0 || end_ != 0) {
+    throw std::logic_error("SlowLogParser::StartAt must come before any input");
+  }
+  base_abs_ = offset;
+  line_no_ = line;
+  first_line_ = line;
+  carry_ = std::move(carry);
+  state_ = after_no_query ? State::kRestart : State::kIdle;
+}
+
+bool SlowLogParser::AtFreshEntryStart() const {
+  if (discarding_ || scan_ != end_) return false;
+  switch (state_) {
+    case State::kIdle:
+    case State::kSkip:
+      return true;
+    case State::kRecord: {
+      const Record& rec = *cur_;
+      if (!rec.prev_semicolon || rec.boundary_suppressed || rec.has_deferred) return false;
+      // At a separator the record is delivered or dropped, unless it has no statement
+      // and so looks at what follows.
+      const bool lone_semicolon = rec.arg_line_seen && rec.arg_start == rec.last_start &&
+                                  rec.last_end == rec.last_start + 1;
+      return (rec.arg_line_seen && !lone_semicolon) || rec.found_arg || lone_semicolon;
+    }
+    default:
+      return false;
+  }
+}
+
+void SlowLogParser::Feed(std::string_view bytes) {
+  while (!bytes.empty()) {
+    size_t n = std::min(bytes.size(), kFeedPiece);
+    std::span<char> area = WriteArea(n);
+    std::memcpy(area.data(), bytes.data(), n);
+    Commit(n);
+    bytes.remove_prefix(n);
+  }
+}
+
+std::span<char> SlowLogParser::WriteArea(size_t min_bytes) {
+  Reserve(std::max<size_t>(min_bytes, 1));
+  return {buf_.get() + end_, cap_ - end_};
+}
+
+void SlowLogParser::Commit(size_t n) {
+  if (n > cap_ - end_) throw std::logic_error("SlowLogParser::Commit beyond the write area");
+  stats_.bytes += n;
+  if (discarding_) {
+    const char* fresh = buf_.get() + end_;
+    const void* nl = std::memchr(fresh, '\n', n);
+    if (nl == nullptr) {
+      base_abs_ += n;  // the over-long line goes on; drop what came
+      MaybeReportProgress();
+      return;
+    }
+    size_t used = static_cast<size_t>(static_cast<const char*>(nl) - fresh) + 1;
+    end_ += n;
+    scan_ = end_ - n + used;
+    ++line_no_;
+    discarding_ = false;
+  } else {
+    end_ += n;
+  }
+  ProcessLines(false);
+  MaybeReportProgress();
+}
+
+void SlowLogParser::Finish() {
+  if (!discarding_ && scan_ < end_) {
+    ProcessLines(true);
+    stats_.lines = line_no_ - first_line_ + 1;
+  } else if (discarding_) {
+    stats_.lines = line_no_ - first_line_ + 1;
+  }
+  discarding_ = false;
+  switch (state_) {
+    case State::kRecord:
+      CloseAtEof();
+      break;
+    case State::kLookahead:
+      // pt reads the rest as an admin statement that is only spaces: nothing counted.
+      Drop(*pending_);
+      stats_.truncated_last_entry = true;
+      break;
+    case State::kAdminCollect:
+      EmitAdminLookahead(base_abs_ + end_);
+      break;
+    default:
+      break;
+  }
+  state_ = State::kIdle;
+}
+
+void SlowLogParser::FinishRange() {
+  if (!discarding_ && scan_ < end_) {
+    ProcessLines(true);
+    stats_.lines = line_no_ - first_line_ + 1;
+  }
+  discarding_ = false;
+  switch (state_) {
+    case State::kRecord:
+      // A split point is a line starting with '#' after one ending in ';', so the entry
+      // ends as at any separator.
+      if (cur_->prev_semicolon && !cur_->boundary_suppressed) {
+        CloseAtBoundary();
+        if (state_ == State::kLookahead) Drop(*pending_);
+      } else {
+        CloseAtEof();
+      }
+      break;
+    case State::kLookahead:
+      Drop(*pending_);
+      break;
+    case State::kAdminCollect:
+      EmitAdminLookahead(base_abs_ + end_);
+      break;
+    default:
+      break;
+  }
+  state_ = State::kIdle;
+}
+
+void SlowLogParser::ProcessLines(bool at_eof) {
+  while (scan_ < end_) {
+    char* p = buf_.get() + scan_;
+    size_t avail = end_ - scan_;
+    const void* nl = std::memchr(p, '\n', avail);
+    size_t raw;
+    bool terminated;
+    if (nl != nullptr) {
+      raw = static_cast<size_t>(static_cast<const char*>(nl) - p);
+      terminated = true;
+    } else {
+      if (!at_eof) break;
+      raw = avail;
+      terminated = false;
+    }
+    size_t len = raw;
+    bool cr = terminated && len > 0 && p[len - 1] == '\r';
+    if (cr) --len;
+    Line line{p, len, base_abs_ + scan_, line_no_, terminated, cr};
+    if (OnLine(line)) {
+      scan_ += raw + (terminated ? 1 : 0);
+      if (terminated) ++line_no_;
+    }
+  }
+  if (!at_eof && !discarding_ && end_ - scan_ > options_.max_entry_bytes) {
+    // An over-long line: treat what came of it as junk and drop the rest unread.
+    Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false};
+    OnJunk(line);
+    // Nothing refers to the buffer any more: drop it and the rest of the line unread.
+    discarding_ = true;
+    base_abs_ += end_;
+    scan_ = end_ = 0;
+  }
+  stats_.lines = line_no_ - first_line_;
+}
+
+bool SlowLogParser::OnLine(const Line& line) {
+  std::string_view text = line.view();
+  const size_t raw_len = line.len + (line.cr ? 1 : 0);
+  bool junk = raw_len > options_.max_entry_bytes ||
+              (line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
+  if (!junk && line.len > 0) {
+    // Outside statement text junk is anything binary; inside it only NUL bytes, as a
+    // statement may carry raw bytes in its string literals.
+    bool lenient = state_ == State::kIdle || state_ == State::kSkip ||
+                   state_ == State::kLookahead ||
+                   (state_ == State::kRecord && cur_->found_arg && cur_->prev_semicolon);
+    if (lenient && sx::IsBinary(text)) junk = true;
+  }
+  if (junk) {
+    OnJunk(line);
+    return true;
+  }
+  if (line.terminated && line.len > 0 && state_ != State::kLookahead &&
+      state_ != State::kAdminCollect) {
+    if (line.data[0] != '#' && sx::IsStartupHeader(text)) {
+      // pt deletes banner lines wherever they are, even inside statement text.
+      if (state_ == State::kRecord) {
+        if (cur_->arg_line_seen) cur_->arg_needs_copy = true;
+        // pt splits a record again at every ";\n#" once it deleted a banner from it,
+        // which undoes the gluing after a "/* No query */" entry.
+        cur_->suppress_first_semicolon = false;
+        cur_->boundary_suppressed = false;
+      }
+      return true;
+    }
+  }
+  switch (state_) {
+    case State::kIdle:
+      StartRecord(line, StartMode::kFresh, false);
+      return true;
+    case State::kSkip:
+      if (sx::IsResyncLine(text)) StartRecord(line, StartMode::kFresh, false);
+      return true;
+    case State::kRestart:
+      StartRecord(line, StartMode::kBoundary, true);
+      return true;
+    case State::kRecord: {
+      Record& rec = *cur_;
+      if (rec.prev_semicolon && !rec.boundary_suppressed && line.len > 0 && line.data[0] == '#') {
+        CloseAtBoundary();
+        if (state_ == State::kLookahead) {
+          next_start_abs_ = line.abs;
+          next_start_line_ = line.no;
+          lookahead_first_line_ = true;
+          return LookaheadLine(line);
+        }
+        StartRecord(line, StartMode::kBoundary, false);
+        return true;
+      }
+      AddLine(rec, line, text, kStream, line.abs);
+      if (line.abs + line.len - rec.start_abs > options_.max_entry_bytes) OnOversize();
+      return true;
+    }
+    case State::kLookahead:
+      return LookaheadLine(line);
+    case State::kAdminCollect:
+      return AdminCollectLine(line);
+  }
+  return true;
+}
+
+void SlowLogParser::OnJunk(const Line& line) {
+  switch (state_) {
+    case State::kRecord:
+      CloseAtJunk();
+      break;
+    case State::kLookahead:
+    case State::kAdminCollect:
+      Drop(*pending_);
+      break;
+    default:
+      break;
+  }
+  if (state_ != State::kSkip) Skip(line.no);
+  state_ = State::kSkip;
+}
+
+void SlowLogParser::OnOversize() {
+  Skip(state_ == State::kRecord ? cur_->start_line : pending_->start_line);
+  state_ = State::kSkip;
+}
+
+void SlowLogParser::Skip(uint64_t line_no) {
+  ++stats_.skipped;
+  if (stats_.first_skipped_lines.size() < ParseStats::kMaxSkippedLines) {
+    stats_.first_skipped_lines.push_back(line_no);
+  }
+}
+
+void SlowLogParser::StartRecord(const Line& line, StartMode mode, bool suppress) {
+  arena_.clear();  // nothing alive refers to it: pending_ was delivered or dropped
+  Record& rec = *cur_;
+  rec.Reset(line.abs, line.no);
+  rec.suppress_first_semicolon = suppress;
+  state_ = State::kRecord;
+  std::string_view text = line.view();
+  if (mode == StartMode::kBoundary) {
+    // The separator took one '#' and pt puts one back unless the rest starts with '#'.
+    if (text.starts_with("##")) {
+      AddLine(rec, line, text.substr(1), kStream, line.abs + 1);
+    } else {
+      AddLine(rec, line, text, kStream, line.abs);
+    }
+    return;
+  }
+  if (!text.empty() && text[0] == '#') {
+    AddLine(rec, line, text, kStream, line.abs);
+    return;
+  }
+  // pt prefixes a '#' to a record that does not start with one, which turns its first
+  // line into a header line.
+  uint64_t off = arena_.size();
+  arena_.push_back('#');
+  arena_.append(text);
+  AddLine(rec, line, std::string_view(arena_.data() + off, text.size() + 1), kArena, off);
+}
+
+void SlowLogParser::AddLine(Record& rec, const Line& line, std::string_view effective,
+                            uint8_t source, uint64_t effective_off) {
+  // A blank last line keeps the ';' line before it open: pt strips a final ";\n\n" too.
+  const bool blank = line.len == 0 && line.terminated;
+  if (rec.has_deferred && !(blank && rec.last_end == rec.deferred_line_end)) {
+    FlushDeferred(rec, false);
+  }
+  rec.boundary_suppressed = false;
+  if (!rec.arg_line_seen) {
+    if (sx::IsHeaderish(effective)) {
+      if (line.terminated && effective[0] == '#' && effective.back() == ';') {
+        rec.deferred = Span{effective_off, static_cast<uint32_t>(effective.size()), source};
+        rec.deferred_line_end = line.abs + line.len;
+        rec.has_deferred = true;
+      } else {
+        ProcessHeaderLine(rec, effective, source, effective_off);
+      }
+    } else {
+      rec.arg_line_seen = true;
+      rec.found_arg = true;
+      rec.arg_start = line.abs;
+      rec.arg_from_blank_after_semicolon = line.len == 0 && line.terminated && rec.prev_semicolon;
+    }
+  } else if (rec.last_cr) {
+    rec.arg_needs_copy = true;
+  }
+  rec.last_start = line.abs;
+  rec.last_end = line.abs + line.len;
+  rec.last_cr = line.cr;
+  rec.prev_semicolon = line.terminated && line.len > 0 && line.data[line.len - 1] == ';';
+  if (rec.prev_semicolon && rec.suppress_first_semicolon) {
+    // This entry follows a "/* No query */" one: pt read it with a ";\n" lookahead and
+    // glued the next record on when that first ";\n" was the record's end.
+    rec.suppress_first_semicolon = false;
+    rec.boundary_suppressed = true;
+  }
+}
+
+void SlowLogParser::FlushDeferred(Record& rec, bool strip_semicolon) {
+  if (!rec.has_deferred) return;
+  rec.has_deferred = false;
+  std::string_view text = Resolve(rec.deferred);
+  if (strip_semicolon) text.remove_suffix(1);
+  ProcessHeaderLine(rec, text, rec.deferred.source, rec.deferred.off);
+}
+
+void SlowLogParser::ProcessHeaderLine(Record& rec, std::string_view text, uint8_t source,
+                                      uint64_t off) {
+  auto span = [&](std::string_view sub) {
+    return Span{off + static_cast<uint64_t>(sub.data() - text.data()),
+                static_cast<uint32_t>(sub.size()), source};
+  };
+  auto set_user_host = [&](const sx::UserHost& m) {
+    rec.got_uh = true;
+    rec.user = span(m.user);
+    // pt: $host ||= $ip (skip-name-resolve logs have no host name).
+    rec.host = (m.host.empty() || m.host == "0") ? span(m.ip) : span(m.host);
+    if (!m.id.empty()) {
+      RawAttr a;
+      a.name = span(m.id_name);
+      a.value = span(m.id);
+      AttributeValue v = sx::TypedValue(m.id);
+      a.kind = Kind::kNumber;
+      a.number = std::get<double>(v);
+      rec.attrs.push_back(a);
+    }
+  };
+  if (!rec.got_ts) {
+    if (sx::MatchTime(text)) {
+      rec.got_ts = true;
+      rec.ts_us = sx::ParseTime(text.substr(8));
+      if (!rec.got_uh) {
+        if (auto m = sx::MatchUserHost(text)) set_user_host(*m);
+      }
+      return;
+    }
+  }
+  if (!rec.got_uh) {
+    if (auto m = sx::MatchUserHost(text)) {
+      set_user_host(*m);
+      return;
+    }
+  }
+  if (!rec.got_ac && sx::IsAdminCommand(text)) {
+    size_t i = 1;
+    while (i < text.size() && sx::IsSpace(text[i])) ++i;
+    rec.admin_arg = span(text.substr(i));
+    rec.got_ac = true;
+    rec.found_arg = true;
+    return;
+  }
+  if (sx::IsPropertyLine(text)) {
+    ProcessPropertyLine(rec, text, source, off);
+    return;
+  }
+  if (!rec.got_db) {
+    if (auto db = sx::MatchUse(text)) {
+      rec.got_db = true;
+      rec.db = span(*db);
+      return;
+    }
+  }
+  if (!rec.got_set && sx::MatchSet(text)) rec.got_set = true;
+}
+
+void SlowLogParser::ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source,
+                                        uint64_t off) {
+  if (auto hole = sx::FindEmptySchema(text)) {
+    // "Schema:   QC_hit: No": pt deletes the empty "Schema:" so the next pair survives.
+    fix_.assign(text.substr(0, hole->begin));
+    fix_.append(text.substr(hole->end));
+    off = arena_.size();
+    arena_.append(fix_);
+    text = std::string_view(arena_.data() + off, fix_.size());
+    source = kArena;
+  }
+  sx::ForEachPair(text, [&](std::string_view name, std::string_view value) {
+    RawAttr a;
+    a.name = Span{off + static_cast<uint64_t>(name.data() - text.data()),
+                  static_cast<uint32_t>(name.size()), source};
+    a.value = Span{off + static_cast<uint64_t>(value.data() - text.data()),
+                   static_cast<uint32_t>(value.size()), source};
+    AttributeValue v = sx::TypedValue(value);
+    if (const double* d = std::get_if<double>(&v)) {
+      a.kind = Kind::kNumber;
+      a.number = *d;
+    } else if (const bool* b = std::get_if<bool>(&v)) {
+      a.kind = Kind::kBool;
+      a.flag = *b;
+    }
+    rec.attrs.push_back(a);
+  });
+}
+
+// A record whose statement would start on its last line, and that line is a lone ';':
+// pt strips the ';' and leaves the record ending in a newline, after which there is no
+// line at all; and as the record's last header line then is not at its very end, pt does
+// not look ahead either. Returns whether that happened.
+bool SlowLogParser::ForgetLoneSemicolonStatement(Record& rec) {
+  if (rec.arg_line_seen && rec.arg_start == rec.last_start && rec.last_end == rec.last_start + 1 &&
+      rec.prev_semicolon) {
+    rec.arg_line_seen = false;
+    rec.found_arg = rec.got_ac;
+    return true;
+  }
+  return false;
+}
+
+void SlowLogParser::CloseAtBoundary() {
+  Record& rec = *cur_;
+  FlushDeferred(rec, true);
+  if (ForgetLoneSemicolonStatement(rec) && !rec.found_arg) {
+    Drop(rec);
+    state_ = State::kIdle;
+    return;
+  }
+  if (rec.arg_line_seen) {
+    const uint64_t end = rec.last_end - 1;  // pt strips the ';' of ";\n#"
+    std::string_view q = rec.arg_needs_copy ? Materialize(rec.arg_start, end, true)
+                                            : View(rec.arg_start, end);
+    Emit(rec, q, rec.got_ac);
+    state_ = State::kIdle;
+  } else if (rec.found_arg) {
+    Emit(rec, Resolve(rec.admin_arg), true);
+    state_ = State::kIdle;
+  } else {
+    std::swap(cur_, pending_);
+    state_ = State::kLookahead;
+  }
+}
+
+void SlowLogParser::CloseAtJunk() {
+  Record& rec = *cur_;
+  // Junk right after a statement's ';' closes it like a separator would.
+  FlushDeferred(rec, rec.prev_semicolon);
+  if (rec.prev_semicolon) ForgetLoneSemicolonStatement(rec);
+  if (rec.arg_line_seen) {
+    uint64_t end = rec.last_end - (rec.prev_semicolon ? 1 : 0);
+    std::string_view q = rec.arg_needs_copy ? Materialize(rec.arg_start, end, true)
+                                            : View(rec.arg_start, end);
+    Emit(rec, q, rec.got_ac);
+  } else if (rec.found_arg) {
+    Emit(rec, Resolve(rec.admin_arg), true);
+  } else {
+    Drop(rec);
+  }
+}
+
+void SlowLogParser::CloseAtEof() {
+  Record& rec = *cur_;
+  FlushDeferred(rec, true);
+  if (rec.arg_line_seen && rec.arg_from_blank_after_semicolon && rec.last_end == rec.arg_start) {
+    // Input ending ";\n\n": pt strips the ";\n" and the last newline starts no line, so
+    // the blank line is not a statement.
+    rec.arg_line_seen = false;
+    rec.found_arg = rec.got_ac;
+  }
+  if (rec.last_end + (rec.last_cr ? 2 : 1) == base_abs_ + end_) ForgetLoneSemicolonStatement(rec);
+  if (rec.arg_line_seen) {
+    // pt's record is the rest of the input, from which it strips /;\n#?\Z/: a final
+    // ";\n", or a ";\n" followed only by the last newline.
+    Materialize(rec.arg_start, base_abs_ + end_, true);
+    std::string_view q = scratch_;
+    size_t tail = q.find_last_not_of(" \t\n\r\f\v");
+    stats_.truncated_last_entry = tail == std::string_view::npos || q[tail] != ';';
+    if (q.ends_with(";\n")) {
+      q.remove_suffix(2);
+    } else if (q.ends_with(";\n\n")) {
+      scratch_.erase(scratch_.size() - 3, 2);
+      q = scratch_;
+    }
+    Emit(rec, q, rec.got_ac);
+  } else if (rec.found_arg) {
+    stats_.truncated_last_entry = false;
+    Emit(rec, Resolve(rec.admin_arg), true);
+  } else {
+    stats_.truncated_last_entry = true;
+    Drop(rec);
+  }
+}
+
+bool SlowLogParser::LookaheadLine(const Line& line) {
+  std::string_view text = line.view();
+  if (lookahead_first_line_) {
+    text.remove_prefix(1);  // the '#' the separator consumed
+    lookahead_first_line_ = false;
+  }
+  size_t i = 0;
+  while (i < text.size() && sx::IsSpace(text[i])) ++i;
+  if (i == text.size()) {
+    if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) OnOversize();
+    return true;
+  }
+  if (sx::LooksLikeNamedValue(text.substr(i))) {
+    // The entry had no statement; the next one is read again from its start.
+    Emit(*pending_, kNoQuery, false);
+    state_ = State::kRestart;
+    scan_ = static_cast<size_t>(next_start_abs_ - base_abs_);
+    line_no_ = next_start_line_;
+    return false;
+  }
+  state_ = State::kAdminCollect;
+  return AdminCollectLine(line);
+}
+
+bool SlowLogParser::AdminCollectLine(const Line& line) {
+  if (line.terminated && line.len > 0 && line.data[line.len - 1] == ';') {
+    // pt's chomp drops the ";\n"; the next entry starts on the following line.
+    EmitAdminLookahead(line.abs + line.len - 1);
+    state_ = State::kIdle;
+    return true;
+  }
+  if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) OnOversize();
+  return true;
+}
+
+void SlowLogParser::EmitAdminLookahead(uint64_t end_abs) {
+  // Text from after the consumed '#' up to end_abs, leading white space removed.
+  std::string_view q = Materialize(next_start_abs_ + 1, end_abs, false);
+  size_t i = 0;
+  while (i < q.size() && sx::IsSpace(q[i])) ++i;
+  Emit(*pending_, q.substr(i), true);
+}
+
+void SlowLogParser::Emit(Record& rec, std::string_view query, bool admin) {
+  if (query.empty() || query == "0") {
+    // pt's fingerprint stage drops events whose statement is false in Perl.
+    Drop(rec);
+    return;
+  }
+  QueryEvent ev;
+  ev.query = query;
+  ev.admin_command = admin;
+  ev.user = Resolve(rec.user);
+  ev.host = Resolve(rec.host);
+  attrs_out_.clear();
+  std::string_view schema;
+  bool has_schema = false;
+  for (const RawAttr& a : rec.attrs) {
+    Attribute out;
+    out.name = Resolve(a.name);
+    switch (a.kind) {
+      case Kind::kNumber:
+        out.value = a.number;
+        break;
+      case Kind::kBool:
+        out.value = a.flag;
+        break;
+      case Kind::kText:
+        out.value = Resolve(a.value);
+        break;
+    }
+    const double number = a.kind == Kind::kNumber ? a.number : 0;
+    switch (out.name.size()) {
+      case 6:
+        if (NameIs(out.name, "Schema")) {
+          schema = Resolve(a.value);
+          has_schema = true;
+        }
+        break;
+      case 9:
+        if (NameIs(out.name, "Lock_time")) ev.lock_time = number;
+        break;
+      case 10:
+        if (NameIs(out.name, "Query_time")) ev.query_time = number;
+        break;
+      case 19:
+        if (NameIs(out.name, "Log_slow_rate_limit")) ev.sample_rate = number > 0 ? number : 1;
+        break;
+      default:
+        break;
+    }
+    attrs_out_.push_back(out);
+  }
+  // --attribute-aliases db|Schema: `use db` wins, else Schema (even when empty).
+  bool has_db = false;
+  std::string_view db;
+  if (rec.got_db) {
+    db = Resolve(rec.db);
+    has_db = true;
+  } else if (has_schema) {
+    db = schema;
+    has_db = true;
+  }
+  if (has_db) {
+    // sanitize_event: `db` and `db` are the same database.
+    if (!db.empty() && db != "0") {
+      if (db.front() == '`') db.remove_prefix(1);
+      if (!db.empty() && db.back() == '`') db.remove_suffix(1);
+    }
+    ev.db = db;
+    carry_.has_db = true;
+    if (carry_.db != db) carry_.db.assign(db);
+  } else if (carry_.has_db) {
+    ev.db = carry_.db;
+  }
+  if (rec.got_ts) {
+    ev.ts_us = rec.ts_us;
+    carry_.has_ts = true;
+    carry_.ts_us = rec.ts_us;
+  } else if (carry_.has_ts) {
+    ev.ts_us = carry_.ts_us;
+  }
+  ev.attributes = attrs_out_;
+  ev.line = rec.start_line;
+  ev.offset = rec.start_abs;
+  ++stats_.events;
+  sink_(ev);
+}
+
+void SlowLogParser::Drop(Record&) { ++stats_.dropped_entries; }
+
+std::string_view SlowLogParser::Resolve(const Span& span) const {
+  if (span.len == 0) return {};
+  if (span.source == kArena) return {arena_.data() + span.off, span.len};
+  return {buf_.get() + (span.off - base_abs_), span.len};
+}
+
+std::string_view SlowLogParser::View(uint64_t begin_abs, uint64_t end_abs) const {
+  if (end_abs <= begin_abs) return {};
+  return {buf_.get() + (begin_abs - base_abs_), static_cast<size_t>(end_abs - begin_abs)};
+}
+
+std::string_view SlowLogParser::Materialize(uint64_t begin_abs, uint64_t end_abs,
+                                            bool drop_startup_headers) {
+  scratch_.clear();
+  if (end_abs <= begin_abs) return scratch_;
+  const char* p = buf_.get() + (begin_abs - base_abs_);
+  const char* const e = buf_.get() + (end_abs - base_abs_);
+  while (p < e) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p)));
+    const char* le = nl != nullptr ? nl : e;
+    size_t len = static_cast<size_t>(le - p);
+    if (nl != nullptr && len > 0 && p[len - 1] == '\r') --len;
+    if (drop_startup_headers && nl != nullptr && len > 0 &&
+        sx::IsStartupHeader(std::string_view(p, len))) {
+      p = nl + 1;
+      continue;
+    }
+    scratch_.append(p, len);
+    if (nl == nullptr) break;
+    scratch_.push_back('\n');
+    p = nl + 1;
+  }
+  return scratch_;
+}
+
+uint64_t SlowLogParser::KeepFromAbs() const {
+  switch (state_) {
+    case State::kRecord:
+      return cur_->start_abs;
+    case State::kLookahead:
+    case State::kAdminCollect:
+      return pending_->start_abs;
+    default:
+      return base_abs_ + scan_;
+  }
+}
+
+void SlowLogParser::Reserve(size_t min_free) {
+  if (cap_ - end_ >= min_free) return;
+  const size_t keep = static_cast<size_t>(KeepFromAbs() - base_abs_);
+  const size_t live = end_ - keep;
+  if (cap_ - live >= min_free) {
+    if (keep > 0) std::memmove(buf_.get(), buf_.get() + keep, live);
+  } else {
+    // Grow geometrically, but not far past what the entry limit lets the parser keep.
+    const size_t ceiling = options_.max_entry_bytes + min_free + kFeedPiece;
+    size_t want = std::max({live + min_free, std::min(cap_ + cap_ / 2, ceiling), kMinBuffer});
+    auto bigger = std::make_unique_for_overwrite<char[]>(want);
+    if (live > 0) std::memcpy(bigger.get(), buf_.get() + keep, live);
+    buf_ = std::move(bigger);
+    cap_ = want;
+  }
+  base_abs_ += keep;
+  scan_ -= keep;
+  end_ = live;
+}
+
+void SlowLogParser::MaybeReportProgress() {
+  if (!options_.on_progress || stats_.bytes < next_progress_) return;
+  next_progress_ = stats_.bytes + options_.progress_every_bytes;
+  options_.on_progress(stats_.bytes);
+}
+
+}  // namespace slowscope

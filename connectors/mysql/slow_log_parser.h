@@ -1,0 +1,187 @@
+// SlowLogParser: a streaming parser for MySQL, MariaDB and Percona Server slow query logs
+// that produces one QueryEvent per entry, with the entries, statement text, database and
+// timestamps pt-query-digest (percona-toolkit 3.2.1, SlowLogParser plus its default
+// --attribute-aliases db|Schema and --inherit-attributes db,ts) would give.
+//
+// Feed it bytes in pieces of any size; it calls the sink once per complete entry, from
+// inside Feed()/Finish(). The QueryEvent passed to the sink is a view into the parser's
+// buffers, valid only during the call.
+//
+// Deliberate differences from pt-query-digest, all for input pt itself mishandles:
+//  - CRLF line endings are read as LF (pt on Linux would glue every CRLF entry into one).
+//  - Junk is skipped instead of being glued into the previous statement: a line with a
+//    NUL byte, a line longer than max_entry_bytes, and — outside statement text, or right
+//    after a statement's closing ';' — a line with control bytes or invalid UTF-8. Junk
+//    ends the current entry; parsing resumes at the next Time / User@Host / attribute header line. An entry whose
+//    statement had begun is delivered as far as its last clean line, one still in its
+//    header lines is dropped. Each run of skipped lines counts once in ParseStats::skipped.
+//  - An entry larger than max_entry_bytes is skipped (and counted) rather than buffered.
+//  - ts_us keeps microseconds and honours a numeric zone offset; pt keeps whole seconds
+//    and ignores the offset. Times without a zone (the old "071015 21:43:52" style, local
+//    server time) are taken as UTC.
+//
+// Not thread-safe: one parser per thread. Parallel parsing of one file goes through
+// slow_log_reader.h, which gives each thread its own parser started at a split point.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/event/query_event.h"
+
+namespace slowscope {
+
+// Counters for one parse. Line numbers are 1-based, across the whole input.
+struct ParseStats {
+  static constexpr size_t kMaxSkippedLines = 10;
+
+  uint64_t events = 0;   // events delivered to the sink
+  uint64_t bytes = 0;    // input bytes consumed
+  uint64_t lines = 0;    // input lines consumed (a last line without newline counts)
+  uint64_t skipped = 0;  // junk spots skipped: a run of junk lines or an oversized entry
+  std::vector<uint64_t> first_skipped_lines;  // where the first kMaxSkippedLines skips start
+  // Entries pt-query-digest does not count either: a header without statement text (at
+  // the end of input, or cut by junk) or a statement that is empty or "0".
+  uint64_t dropped_entries = 0;
+  // The input ended inside an entry: no statement yet, or text not closed by ';'.
+  bool truncated_last_entry = false;
+
+  // Adds `later`, which covers the input right after this one.
+  void Append(const ParseStats& later);
+};
+
+// What an entry inherits from the entries before it (pt's --inherit-attributes db,ts):
+// the values of the last delivered event that had them.
+struct SlowLogCarry {
+  bool has_ts = false;
+  std::optional<int64_t> ts_us;  // nullopt when that Time line held no valid time
+  bool has_db = false;
+  std::string db;
+};
+
+struct SlowLogParserOptions {
+  // Largest entry (header plus statement) or line kept; bigger ones are skipped. Bounds
+  // the parser's memory to about this plus one fed block.
+  size_t max_entry_bytes = size_t{16} << 20;
+  // on_progress(total bytes consumed) runs after every this many bytes, from Feed().
+  uint64_t progress_every_bytes = uint64_t{16} << 20;
+  std::function<void(uint64_t)> on_progress;
+};
+
+class SlowLogParser {
+ public:
+  using Sink = std::function<void(const QueryEvent&)>;
+
+  explicit SlowLogParser(Sink sink, SlowLogParserOptions options = {});
+  ~SlowLogParser();
+  SlowLogParser(const SlowLogParser&) = delete;
+  SlowLogParser& operator=(const SlowLogParser&) = delete;
+
+  // Before the first Feed: the input starts at byte `offset`, line `line` of a larger
+  // log, at a split point (see slow_log_reader.h), with `carry` inherited from before.
+  // `after_no_query`: the entry before was a "/* No query */" one, whose successor pt
+  // reads specially (used when probing for split points).
+  void StartAt(uint64_t offset, uint64_t line, SlowLogCarry carry, bool after_no_query = false);
+
+  // Parses `bytes`, the next piece of input; delivers the entries it completes.
+  void Feed(std::string_view bytes);
+
+  // Zero-copy feeding: a writable area of at least `min_bytes` for the next input...
+  std::span<char> WriteArea(size_t min_bytes);
+  // ...of which the first `n` bytes were filled; parses them like Feed().
+  void Commit(size_t n);
+
+  // End of input: delivers the last entry, even if cut short (pt does too).
+  void Finish();
+
+  // End of a byte range that stops at a split point: the next input byte would start an
+  // entry, so the last entry is complete.
+  void FinishRange();
+
+  // Counters so far.
+  const ParseStats& stats() const { return stats_; }
+
+  // What the next entry would inherit.
+  const SlowLogCarry& carry() const { return carry_; }
+
+  // True when all input so far ends with complete lines and a header line fed next
+  // (a Time or User@Host line) would start a new entry with nothing pending: the state
+  // a parser started with StartAt() has. Conservative: false when unsure.
+  bool AtFreshEntryStart() const;
+
+  // Bytes of input buffer allocated (it only grows): the parser's memory bound at work.
+  size_t buffer_capacity() const { return cap_; }
+
+ private:
+  struct Span;
+  struct RawAttr;
+  struct Record;
+  struct Line;
+  enum class State;
+  enum class StartMode;
+
+  void ProcessLines(bool at_eof);
+  bool OnLine(const Line& line);
+  void OnJunk(const Line& line);
+  void OnOversize();
+  void Skip(uint64_t line_no);
+  void StartRecord(const Line& line, StartMode mode, bool suppress);
+  void AddLine(Record& rec, const Line& line, std::string_view effective, uint8_t source,
+               uint64_t effective_off);
+  void FlushDeferred(Record& rec, bool strip_semicolon);
+  void ProcessHeaderLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
+  void ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
+  bool ForgetLoneSemicolonStatement(Record& rec);
+  void CloseAtBoundary();
+  void CloseAtJunk();
+  void CloseAtEof();
+  bool LookaheadLine(const Line& line);
+  bool AdminCollectLine(const Line& line);
+  void EmitAdminLookahead(uint64_t end_abs);
+  void Emit(Record& rec, std::string_view query, bool admin);
+  void Drop(Record& rec);
+  std::string_view Resolve(const Span& span) const;
+  std::string_view View(uint64_t begin_abs, uint64_t end_abs) const;
+  std::string_view Materialize(uint64_t begin_abs, uint64_t end_abs, bool drop_startup_headers);
+  uint64_t KeepFromAbs() const;
+  void Reserve(size_t min_free);
+  void MaybeReportProgress();
+
+  Sink sink_;
+  SlowLogParserOptions options_;
+  ParseStats stats_;
+  SlowLogCarry carry_;
+
+  // Input buffer: buf_[0, end_) holds stream bytes [base_abs_, base_abs_ + end_).
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t end_ = 0;
+  size_t scan_ = 0;  // start of the first line not yet processed
+  uint64_t base_abs_ = 0;
+  uint64_t line_no_ = 1;      // line number of the line at scan_
+  uint64_t first_line_ = 1;
+  bool discarding_ = false;   // inside an over-long line, dropping bytes up to its newline
+  uint64_t next_progress_ = 0;
+
+  std::unique_ptr<Record> cur_;
+  std::unique_ptr<Record> pending_;  // an entry waiting for what follows it
+  State state_;
+  // In kLookahead / kAdminCollect: where the entry after pending_ starts.
+  uint64_t next_start_abs_ = 0;
+  uint64_t next_start_line_ = 0;
+  bool lookahead_first_line_ = false;
+
+  std::string arena_;    // rewritten header lines that spans point into
+  std::string scratch_;  // statement text that had to be rewritten
+  std::string fix_;      // a header line being rewritten
+  std::vector<Attribute> attrs_out_;
+};
+
+}  // namespace slowscope

@@ -1,0 +1,127 @@
+// Reading slow logs from files, stdin or memory, sequentially or with several threads.
+//
+// Sequential reading streams the input through one SlowLogParser in fixed-size blocks
+// (read(2), never a whole-file mmap), so memory stays at about one block plus the
+// largest entry whatever the input size.
+//
+// Parallel reading splits one regular file into byte ranges that start at entry
+// boundaries, gives each range its own thread, parser and sink, and guarantees that the
+// ranges' events, taken in range order, equal a sequential parse: same entries, same
+// statement text, same line numbers, and the same inherited ts/db, worked out before a
+// range's first event is delivered.
+//
+// A split point is the start of a "# Time: " or "# User@Host: " line where a sequential
+// parse surely starts a fresh entry with nothing pending. Whether it does can depend on
+// entries far back (pt reads an entry without statement together with what follows it,
+// and the effect can run on), so split points are proven by simulation: from an anchor
+// (a "# Time: " line whose possible parser states are few and known) the parser is run
+// in each of those states, and the first entry head where all runs agree on a fresh
+// start is a split point. What a range inherits (db, ts) is found by searching backwards
+// for the last "use" / "Schema:" / "Time: " line and re-parsing the entries around it.
+//
+// The functions are safe to call from several threads at once on different inputs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/mysql/slow_log_parser.h"
+
+namespace slowscope {
+
+// Random-access input. ReadAt must be safe to call from several threads at once.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Total size in bytes.
+  virtual uint64_t size() const = 0;
+  // Copies up to `n` bytes from `offset` into `out`; returns how many (fewer only at the
+  // end). Throws std::system_error on I/O errors.
+  virtual size_t ReadAt(uint64_t offset, char* out, size_t n) const = 0;
+};
+
+// A regular file read with pread(2). Throws std::system_error naming the path when it
+// cannot be opened or is not a regular file.
+class FileByteSource final : public ByteSource {
+ public:
+  explicit FileByteSource(const std::string& path);
+  ~FileByteSource() override;
+  FileByteSource(const FileByteSource&) = delete;
+  FileByteSource& operator=(const FileByteSource&) = delete;
+
+  uint64_t size() const override { return size_; }
+  size_t ReadAt(uint64_t offset, char* out, size_t n) const override;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
+// Bytes already in memory; they must outlive the source.
+class MemoryByteSource final : public ByteSource {
+ public:
+  explicit MemoryByteSource(std::string_view bytes) : bytes_(bytes) {}
+  uint64_t size() const override { return bytes_.size(); }
+  size_t ReadAt(uint64_t offset, char* out, size_t n) const override;
+
+ private:
+  std::string_view bytes_;
+};
+
+struct SlowLogReadOptions {
+  SlowLogParserOptions parser;
+  size_t block_bytes = size_t{1} << 20;  // bytes per read(2)
+};
+
+// Parses the slow log at `path` ("-" reads stdin) in one thread; returns its stats.
+// Throws std::system_error (with the path) when the input cannot be read.
+ParseStats ReadSlowLog(const std::string& path, const SlowLogParser::Sink& sink,
+                       const SlowLogReadOptions& options = {});
+
+// Parses everything readable from the open descriptor `fd` (not closed); `name` is used
+// in error messages.
+ParseStats ReadSlowLogFd(int fd, const std::string& name, const SlowLogParser::Sink& sink,
+                         const SlowLogReadOptions& options = {});
+
+// Result of a parallel parse: range i covers [range_starts[i], range_starts[i+1]) (the
+// last one up to the end) and was delivered to the sink made for index i.
+struct ParallelParseResult {
+  std::vector<uint64_t> range_starts;
+  std::vector<ParseStats> range_stats;
+  ParseStats total;  // the range stats added up in order
+};
+
+// Makes the sink for range `index`. All sinks are made on the calling thread before any
+// parsing starts; sink `index` is then called only from the thread parsing that range.
+using RangeSinkFactory = std::function<SlowLogParser::Sink(size_t index)>;
+
+// Parses `path` with up to `threads` threads (fewer ranges when the file is small or has
+// few split points; "-" and non-regular files are parsed sequentially as one range). The
+// progress callback, if any, gets the total bytes over all threads, from worker threads,
+// one call at a time. Rethrows the first worker error after all workers stopped.
+ParallelParseResult ReadSlowLogParallel(const std::string& path, unsigned threads,
+                                        const RangeSinkFactory& make_sink,
+                                        const SlowLogReadOptions& options = {});
+
+// Same over any source with explicit range starts: starts[0] must be 0 and every other
+// start a split point (IsSlowLogSplitPoint), ascending.
+ParallelParseResult ParseSlowLogRanges(const ByteSource& source,
+                                       const std::vector<uint64_t>& starts,
+                                       const RangeSinkFactory& make_sink,
+                                       const SlowLogReadOptions& options = {});
+
+// Up to `parts` range starts for `source`: 0 and then the first split point found at or
+// after each i/parts of the size. `options` must be those the ranges are parsed with.
+std::vector<uint64_t> FindSlowLogSplitPoints(const ByteSource& source, unsigned parts,
+                                             const SlowLogParserOptions& options = {});
+
+// Whether `offset` is a split point (see above) for parsing with `options`.
+bool IsSlowLogSplitPoint(const ByteSource& source, uint64_t offset,
+                         const SlowLogParserOptions& options = {});
+
+}  // namespace slowscope

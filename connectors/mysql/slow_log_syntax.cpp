@@ -1,0 +1,475 @@
+#include "connectors/mysql/slow_log_syntax.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace slowscope::slow_log_syntax {
+namespace {
+
+constexpr std::string_view kUserHostTag = "# User@Host: ";
+// A line can hold the User@Host tag many times only when it is junk; bounding the number
+// of start positions tried keeps the matcher linear.
+constexpr int kMaxUserHostAttempts = 8;
+
+bool IsLineSpace(char c) { return IsSpace(c); }
+
+// `(?:started\swith:|embedded\slibrary)` anywhere in `s`.
+bool HasStartupTail(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    std::string_view rest = s.substr(i);
+    if (rest.size() >= 13 && rest.starts_with("started") && IsLineSpace(rest[7]) &&
+        rest.substr(8).starts_with("with:")) {
+      return true;
+    }
+    if (rest.size() >= 16 && rest.starts_with("embedded") && IsLineSpace(rest[8]) &&
+        rest.substr(9).starts_with("library")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int Digits(std::string_view s, size_t pos, size_t count) {
+  if (pos + count > s.size()) return -1;
+  int v = 0;
+  for (size_t i = 0; i < count; ++i) {
+    char c = s[pos + i];
+    if (!IsDigit(c)) return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+std::optional<int64_t> ToMicros(int year, int month, int day, int hour, int minute, int second,
+                                int64_t micros, int64_t offset_seconds) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  return secs * 1000000 + micros;
+}
+
+// ".ffffff" at s[pos]: microseconds (extra digits truncated); advances pos.
+int64_t Fraction(std::string_view s, size_t& pos) {
+  if (pos >= s.size() || s[pos] != '.') return 0;
+  ++pos;
+  int64_t micros = 0;
+  int n = 0;
+  while (pos < s.size() && IsDigit(s[pos])) {
+    if (n < 6) {
+      micros = micros * 10 + (s[pos] - '0');
+      ++n;
+    }
+    ++pos;
+  }
+  for (; n < 6; ++n) micros *= 10;
+  return micros;
+}
+
+}  // namespace
+
+bool IsStartupHeader(std::string_view line) {
+  if (line.empty()) return false;
+  const char c0 = line[0];
+  if (c0 == 'T') {
+    // T[cC][pP]\s[pP]ort:\s+\d+
+    if (line.size() >= 11 && (line[1] == 'c' || line[1] == 'C') &&
+        (line[2] == 'p' || line[2] == 'P') && IsLineSpace(line[3]) &&
+        (line[4] == 'p' || line[4] == 'P') && line.substr(5).starts_with("ort:")) {
+      size_t i = 9;
+      size_t spaces = 0;
+      while (i < line.size() && IsLineSpace(line[i])) ++i, ++spaces;
+      if (spaces > 0 && i < line.size() && IsDigit(line[i])) return true;
+    }
+    // Time\s+Id\s+Command
+    if (line.starts_with("Time")) {
+      size_t i = 4;
+      size_t n = 0;
+      while (i < line.size() && IsLineSpace(line[i])) ++i, ++n;
+      if (n > 0 && line.substr(i).starts_with("Id")) {
+        i += 2;
+        n = 0;
+        while (i < line.size() && IsLineSpace(line[i])) ++i, ++n;
+        if (n > 0 && line.substr(i).starts_with("Command")) return true;
+      }
+    }
+  }
+  // pt: [/A-Z].*mysqld,\sVersion.*(?:started\swith:|embedded\slibrary). Also taken: the
+  // MariaDB "mariadbd" and Windows "mysqld.exe" banners and banners not starting with '/'
+  // or a capital, which pt keeps and so glues the entries around them into one.
+  for (std::string_view daemon : {std::string_view("mysqld"), std::string_view("mariadbd")}) {
+    size_t from = 0;
+    while (true) {
+      size_t p = line.find(daemon, from);
+      if (p == std::string_view::npos) break;
+      size_t i = p + daemon.size();
+      if (line.substr(i).starts_with(".exe")) i += 4;
+      if (i + 9 <= line.size() && line[i] == ',' && IsLineSpace(line[i + 1]) &&
+          line.substr(i + 2).starts_with("Version")) {
+        return HasStartupTail(line.substr(i + 9));
+      }
+      from = p + 1;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string_view> MatchTime(std::string_view line) {
+  if (!line.starts_with("# Time: ")) return std::nullopt;
+  std::string_view s = line.substr(8);
+  auto all_of = [&](size_t n, auto pred) {
+    if (s.size() < n) return false;
+    for (size_t i = 0; i < n; ++i) {
+      if (!pred(s[i])) return false;
+    }
+    return true;
+  };
+  if (all_of(15, [](char c) { return IsDigit(c) || c == ':' || c == ' '; })) return s.substr(0, 15);
+  if (all_of(19, [](char c) { return IsDigit(c) || c == ':' || c == ' ' || c == '-' || c == 'T'; })) {
+    return s.substr(0, 19);
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> ParseTime(std::string_view s) {
+  // ISO 8601 as MySQL 5.7+ writes it: YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+hh:mm|-hh:mm].
+  if (s.size() >= 19 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') &&
+      s[13] == ':' && s[16] == ':') {
+    int year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
+    int hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return std::nullopt;
+    }
+    size_t pos = 19;
+    int64_t micros = Fraction(s, pos);
+    int64_t offset = 0;
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      int sign = s[pos] == '-' ? -1 : 1;
+      int oh = Digits(s, pos + 1, 2);
+      int om = -1;
+      if (oh >= 0) {
+        om = (pos + 3 < s.size() && s[pos + 3] == ':') ? Digits(s, pos + 4, 2)
+                                                       : Digits(s, pos + 3, 2);
+      }
+      if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
+      offset = sign * (oh * 3600 + om * 60);
+    }
+    return ToMicros(year, month, day, hour, minute, second, micros, offset);
+  }
+  // Old style: YYMMDD H:MM:SS or YYMMDD HH:MM:SS, server local time (read as UTC).
+  int yy = Digits(s, 0, 2), month = Digits(s, 2, 2), day = Digits(s, 4, 2);
+  if (yy < 0 || month < 0 || day < 0 || s.size() < 7 || s[6] != ' ') return std::nullopt;
+  size_t pos = 6;
+  while (pos < s.size() && s[pos] == ' ') ++pos;
+  int hour = Digits(s, pos, 2);
+  if (hour >= 0 && pos + 2 < s.size() && s[pos + 2] == ':') {
+    pos += 3;
+  } else {
+    hour = Digits(s, pos, 1);
+    if (hour < 0 || pos + 1 >= s.size() || s[pos + 1] != ':') return std::nullopt;
+    pos += 2;
+  }
+  int minute = Digits(s, pos, 2);
+  if (minute < 0 || pos + 2 >= s.size() || s[pos + 2] != ':') return std::nullopt;
+  int second = Digits(s, pos + 3, 2);
+  if (second < 0) return std::nullopt;
+  pos += 5;
+  int64_t micros = Fraction(s, pos);
+  int year = yy < 70 ? 2000 + yy : 1900 + yy;
+  return ToMicros(year, month, day, hour, minute, second, micros, 0);
+}
+
+namespace {
+
+// After `host_begin`: `(\S*) \[` with a ']' still to come. Returns the host end.
+std::optional<size_t> HostAt(std::string_view line, size_t at, size_t last_rb) {
+  // at: position of '@' of an "@ " pair.
+  size_t h = at + 2;
+  size_t he = h;
+  while (he < line.size() && !IsSpace(line[he])) ++he;
+  if (he + 1 < line.size() && line[he] == ' ' && line[he + 1] == '[' &&
+      last_rb != std::string_view::npos && last_rb > he + 1) {
+    return he;
+  }
+  return std::nullopt;
+}
+
+UserHost MakeUserHost(std::string_view line, size_t s, size_t user_end, size_t at,
+                      size_t host_end, size_t last_rb) {
+  const size_t n = line.size();
+  UserHost m;
+  m.user = line.substr(s, user_end - s);
+  m.host = line.substr(at + 2, host_end - (at + 2));
+  m.ip = line.substr(host_end + 2, last_rb - (host_end + 2));
+  size_t p = last_rb + 1;
+  while (p < n && IsSpace(line[p])) ++p;
+  if (line.substr(p).starts_with("Id:")) {
+    size_t tag = p;
+    p += 3;
+    while (p < n && IsSpace(line[p])) ++p;
+    size_t d = p;
+    while (d < n && IsDigit(line[d])) ++d;
+    if (d > p) {
+      m.id_name = line.substr(tag, 2);
+      m.id = line.substr(p, d - p);
+    }
+  }
+  return m;
+}
+
+// The first "@ " at or after `from` that a host and " [...]" follow.
+std::optional<std::pair<size_t, size_t>> FirstAt(std::string_view line, size_t from,
+                                                 size_t last_rb) {
+  for (size_t a = from; a + 1 < line.size(); ++a) {
+    if (line[a] != '@' || line[a + 1] != ' ') continue;
+    if (auto he = HostAt(line, a, last_rb)) return std::make_pair(a, *he);
+  }
+  return std::nullopt;
+}
+
+// The last such "@ " in [from, to).
+std::optional<std::pair<size_t, size_t>> LastAt(std::string_view line, size_t from, size_t to,
+                                                size_t last_rb) {
+  std::optional<std::pair<size_t, size_t>> found;
+  for (size_t a = from; a < to && a + 1 < line.size(); ++a) {
+    if (line[a] != '@' || line[a + 1] != ' ') continue;
+    if (auto he = HostAt(line, a, last_rb)) found = std::make_pair(a, *he);
+  }
+  return found;
+}
+
+// The pattern tried at user start `s`. Perl backtracks the greedy user part from its
+// longest; the longest user that still leaves an "@ host [...]" after it wins.
+std::optional<UserHost> MatchUserHostAt(std::string_view line, size_t s) {
+  const size_t n = line.size();
+  if (s >= n) return std::nullopt;
+  const size_t last_rb = line.rfind(']');
+  if (last_rb == std::string_view::npos || last_rb < s) return std::nullopt;
+  if (line[s] != '[') {
+    // ([^\[]+): at most up to the first '['.
+    size_t lb = line.find('[', s);
+    if (lb == std::string_view::npos) lb = n;
+    if (auto at = FirstAt(line, lb, last_rb)) {
+      return MakeUserHost(line, s, lb, at->first, at->second, last_rb);
+    }
+    if (auto at = LastAt(line, s + 1, lb, last_rb)) {
+      return MakeUserHost(line, s, at->first, at->first, at->second, last_rb);
+    }
+    return std::nullopt;
+  }
+  // (\[[^[]+\]): ends at a ']' before the next '['; the last one that works.
+  size_t nb = line.find('[', s + 1);
+  if (nb == std::string_view::npos) nb = n;
+  auto last = LastAt(line, s + 3, n, last_rb);
+  if (!last) return std::nullopt;
+  const size_t limit = std::min(nb, last->first);  // the ']' comes before both
+  if (limit < s + 3) return std::nullopt;
+  size_t q = line.rfind(']', limit - 1);
+  if (q == std::string_view::npos || q < s + 2) return std::nullopt;
+  auto at = FirstAt(line, q + 1, last_rb);
+  if (!at) return std::nullopt;
+  return MakeUserHost(line, s, q + 1, at->first, at->second, last_rb);
+}
+
+}  // namespace
+
+std::optional<UserHost> MatchUserHost(std::string_view line) {
+  size_t from = 0;
+  for (int attempt = 0; attempt < kMaxUserHostAttempts; ++attempt) {
+    size_t pos = line.find(kUserHostTag, from);
+    if (pos == std::string_view::npos) return std::nullopt;
+    if (auto m = MatchUserHostAt(line, pos + kUserHostTag.size())) return m;
+    from = pos + 1;
+  }
+  return std::nullopt;
+}
+
+bool IsPropertyLine(std::string_view line) {
+  if (line.size() < 2 || line[0] != '#' || line[1] != ' ') return false;
+  size_t i = 1;
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i >= line.size() || !IsUpper(line[i])) return false;
+  ++i;
+  size_t run = i;
+  while (i < line.size() && (IsUpper(line[i]) || IsLower(line[i]) || line[i] == '_')) ++i;
+  return i > run && i + 2 < line.size() && line[i] == ':' && line[i + 1] == ' ' &&
+         !IsSpace(line[i + 2]);
+}
+
+std::optional<Range> FindEmptySchema(std::string_view line) {
+  constexpr std::string_view kSchema = "Schema:";
+  bool matched = false;
+  for (size_t p = line.find(kSchema); p != std::string_view::npos;
+       p = line.find(kSchema, p + 1)) {
+    size_t i = p + kSchema.size();
+    size_t spaces = 0;
+    while (i < line.size() && IsSpace(line[i])) ++i, ++spaces;
+    size_t w = i;
+    while (i < line.size() && IsWord(line[i])) ++i;
+    if (spaces > 0 && i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ') {
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) return std::nullopt;
+  for (size_t p = line.find(kSchema); p != std::string_view::npos;
+       p = line.find(kSchema, p + 1)) {
+    size_t i = p + kSchema.size();
+    size_t start = i;
+    while (i < line.size() && IsSpace(line[i])) ++i;
+    if (i > start) return Range{p, i};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> MatchUse(std::string_view line) {
+  if (!line.starts_with("use ")) return std::nullopt;
+  std::string_view rest = line.substr(4);
+  size_t n = rest.find(';');
+  if (n == std::string_view::npos) n = rest.size();
+  if (n == 0) return std::nullopt;
+  return rest.substr(0, n);
+}
+
+bool MatchSet(std::string_view line) {
+  return line.size() > 3 && line.starts_with("SET") && IsSpace(line[3]);
+}
+
+AttributeValue TypedValue(std::string_view v) {
+  if (v == "Yes") return true;
+  if (v == "No") return false;
+  if (v.empty()) return v;
+  // \d+ | [+-]?\d+\.\d*(?:E[+-]?\d+)?
+  size_t i = 0;
+  bool sign = v[0] == '+' || v[0] == '-';
+  if (sign) ++i;
+  size_t int_begin = i;
+  while (i < v.size() && IsDigit(v[i])) ++i;
+  if (i == int_begin) return v;
+  if (i == v.size()) {
+    if (sign) return v;
+  } else {
+    if (v[i] != '.') return v;
+    ++i;
+    while (i < v.size() && IsDigit(v[i])) ++i;
+    if (i < v.size()) {
+      if (v[i] != 'e' && v[i] != 'E') return v;
+      ++i;
+      if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+      size_t exp_begin = i;
+      while (i < v.size() && IsDigit(v[i])) ++i;
+      if (i == exp_begin || i != v.size()) return v;
+    }
+  }
+  // from_chars takes no leading '+'.
+  std::string_view digits = v[0] == '+' ? v.substr(1) : v;
+  // Fast path for the usual "0.000412" / "154223": a mantissa below 2^53 divided by an
+  // exact power of ten is correctly rounded, so it equals what strtod gives.
+  {
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t k = digits[0] == '-' ? 1 : 0;
+    uint64_t mantissa = 0;
+    int significant = 0;
+    int fraction = -1;
+    bool simple = true;
+    for (; k < digits.size(); ++k) {
+      char c = digits[k];
+      if (c == '.') {
+        fraction = 0;
+        continue;
+      }
+      if (!IsDigit(c)) {
+        simple = false;
+        break;
+      }
+      if (mantissa != 0 || c != '0') ++significant;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      if (fraction >= 0) ++fraction;
+      if (significant > 15) {
+        simple = false;
+        break;
+      }
+    }
+    if (simple && fraction <= 22) {
+      double d = static_cast<double>(mantissa);
+      if (fraction > 0) d /= kPow10[fraction];
+      return digits[0] == '-' ? -d : d;
+    }
+  }
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), d);
+  if (ec == std::errc::result_out_of_range) {
+    // Keep pt's notion of "number" and saturate like strtod: huge magnitudes become
+    // infinite, tiny ones zero.
+    size_t epos = digits.find_first_of("eE");
+    bool tiny = epos != std::string_view::npos && epos + 1 < digits.size() && digits[epos + 1] == '-';
+    bool negative = digits[0] == '-';
+    d = tiny ? (negative ? -0.0 : 0.0) : (negative ? -HUGE_VAL : HUGE_VAL);
+  } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+    return v;
+  }
+  return d;
+}
+
+bool IsBinary(std::string_view line) {
+  bool high = false;
+  for (unsigned char c : line) {
+    if (c < 0x20 && c != '\t' && c != '\v' && c != '\f' && c != '\r') return true;
+    high |= c >= 0x80;
+  }
+  if (!high || line[0] == '#') return false;
+  // UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
+  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+  const auto* end = p + line.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return true;
+    }
+    if (end - p < len) return true;
+    if (p[1] < lo || p[1] > hi) return true;
+    for (int k = 2; k < len; ++k) {
+      if (p[k] < 0x80 || p[k] > 0xBF) return true;
+    }
+    p += len;
+  }
+  return false;
+}
+
+bool IsResyncLine(std::string_view line) {
+  if (line.empty() || line[0] != '#') return false;
+  return MatchTime(line).has_value() || line.starts_with(kUserHostTag) ||
+         IsPropertyLine(line) || IsAdminCommand(line);
+}
+
+}  // namespace slowscope::slow_log_syntax

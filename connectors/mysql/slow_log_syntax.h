@@ -1,0 +1,135 @@
+// Slow-log line syntax: the line-level matchers of pt-query-digest's SlowLogParser
+// (percona-toolkit 3.2.1), re-implemented without a regex engine so that the parser can
+// split and read entries exactly the way pt-query-digest does, in linear time.
+//
+// Each matcher documents the Perl pattern it stands for. "Space" means Perl's \s
+// ([ \t\n\r\f\v]) and "word" means Perl's \w on bytes ([A-Za-z0-9_]). Lines are passed
+// without their line terminator.
+//
+// Stateless free functions; safe to call from any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "analyzer/event/query_event.h"
+
+namespace slowscope::slow_log_syntax {
+
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+inline bool IsWord(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+inline bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// True when `line` ends with ';' (the terminator half of pt's ";\n#" record separator).
+inline bool EndsWithSemicolon(std::string_view line) { return !line.empty() && line.back() == ';'; }
+
+// `^(?:#|use |SET (?:last_insert_id|insert_id|timestamp))`: lines that SlowLogParser reads
+// as entry header rather than as the start of the statement text.
+inline bool IsHeaderish(std::string_view line) {
+  if (line.empty()) return false;
+  if (line[0] == '#') return true;
+  if (line.starts_with("use ")) return true;
+  if (!line.starts_with("SET ")) return false;
+  std::string_view rest = line.substr(4);
+  return rest.starts_with("timestamp") || rest.starts_with("insert_id") ||
+         rest.starts_with("last_insert_id");
+}
+
+// `$slow_log_hd_line`: a server start-up banner line ("/usr/sbin/mysqld, Version: ...
+// started with:", "Tcp port: 3306  Unix socket: ...", "Time  Id Command  Argument").
+// pt-query-digest deletes these wherever they appear (only when newline-terminated).
+bool IsStartupHeader(std::string_view line);
+
+// `^# Time: ((?:[0-9: ]{15})|(?:[-0-9: T]{19}))`: returns pt's captured `ts` text.
+std::optional<std::string_view> MatchTime(std::string_view line);
+
+// Microseconds since the epoch for the text after "# Time: " ("071015 21:43:52",
+// "131128  1:05:31", "2019-03-01T12:00:00.123456Z", "...+01:00"). Old-style times carry
+// no zone; they are read as UTC. nullopt when the text is not a valid time.
+std::optional<int64_t> ParseTime(std::string_view text);
+
+// `# User\@Host: ([^\[]+|\[[^[]+\]).*?@ (\S*) \[(.*)\]\s*(?:Id:\s*(\d+))?`, unanchored.
+struct UserHost {
+  std::string_view user;
+  std::string_view host;
+  std::string_view ip;
+  std::string_view id_name;  // the "Id" of "Id:", empty when absent
+  std::string_view id;       // digits after "Id:", empty when absent
+};
+std::optional<UserHost> MatchUserHost(std::string_view line);
+
+// `^# (?:administrator command:.*)$`
+inline bool IsAdminCommand(std::string_view line) {
+  return line.starts_with("# administrator command:");
+}
+
+// `^# +[A-Z][A-Za-z_]+: \S+`: a line of `Name: value` attributes.
+bool IsPropertyLine(std::string_view line);
+
+// `Schema:\s+\w+: ` present (an empty MariaDB/Percona schema): returns the [begin, end)
+// of the first `Schema:\s+` that pt deletes before reading the pairs; nullopt otherwise.
+struct Range {
+  size_t begin;
+  size_t end;
+};
+std::optional<Range> FindEmptySchema(std::string_view line);
+
+// `(\w+):\s+(\S+|\Z)` applied with /g: calls f(name, value) for each pair in order.
+template <typename F>
+void ForEachPair(std::string_view line, F&& f) {
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  while (p < end) {
+    if (!IsWord(*p)) {
+      ++p;
+      continue;
+    }
+    const char* name = p;
+    while (p < end && IsWord(*p)) ++p;
+    if (end - p < 2 || *p != ':' || !IsSpace(p[1])) continue;
+    std::string_view name_view(name, static_cast<size_t>(p - name));
+    p += 2;
+    while (p < end && IsSpace(*p)) ++p;
+    const char* value = p;
+    while (p < end && !IsSpace(*p)) ++p;
+    f(name_view, std::string_view(value, static_cast<size_t>(p - value)));
+  }
+}
+
+// `^use ([^;]+)`: the database of a `use db;` line.
+std::optional<std::string_view> MatchUse(std::string_view line);
+
+// `^SET\s+([^;]*)`
+bool MatchSet(std::string_view line);
+
+// `^\s*[A-Z][a-z_]+: ` applied at `text` (already past any leading spaces): the test
+// SlowLogParser uses to tell a following entry from an admin statement.
+inline bool LooksLikeNamedValue(std::string_view text) {
+  if (text.empty() || !IsUpper(text[0])) return false;
+  size_t i = 1;
+  while (i < text.size() && (IsLower(text[i]) || text[i] == '_')) ++i;
+  return i > 1 && i + 1 < text.size() && text[i] == ':' && text[i + 1] == ' ';
+}
+
+// An attribute value typed the way pt-query-digest types it: `^(?:\d+|[+-]?\d+\.\d*
+// (?:E[+-]?\d+)?)$`i is a number, exactly "Yes"/"No" a boolean, anything else text.
+AttributeValue TypedValue(std::string_view value);
+
+// A line that cannot be part of a slow log: control bytes other than TAB, VT, FF and CR,
+// or (for lines not starting with '#') bytes that are not valid UTF-8.
+bool IsBinary(std::string_view line);
+
+// A line where the parser may pick up again after junk: a Time, User@Host, attribute or
+// administrator-command header line.
+bool IsResyncLine(std::string_view line);
+
+}  // namespace slowscope::slow_log_syntax
