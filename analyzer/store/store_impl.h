@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "analyzer/store/sql_batch.h"
 #include "analyzer/store/sql_connection.h"
 #include "analyzer/store/store.h"
 
@@ -28,6 +30,24 @@ struct Store::Impl {
 
   // The statement sql/store/<name>.sql, reset and ready to bind.
   SqlStatement& sql(std::string_view name);
+
+  // sql/store/<name>.sql, a batch template (analyzer/store/sql_batch.h), with its row
+  // repeated `rows` times: prepared once per connection and row count, reset.
+  SqlStatement& batch(std::string_view name, int rows);
+
+  // Parameters of one row of the batch template sql/store/<name>.sql.
+  int batch_row_parameters(std::string_view name);
+
+  // Runs the batch template sql/store/<name>.sql over `items`, a few hundred rows per
+  // statement: bind(statement, first parameter of the row, item) binds one row, and
+  // on_result(statement) sees each row the statements return.
+  template <typename Item, typename Bind, typename OnResult>
+  void write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind,
+                     OnResult&& on_result);
+  template <typename Item, typename Bind>
+  void write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind) {
+    write_batches(name, items, std::forward<Bind>(bind), [](const SqlStatement&) {});
+  }
 
   // The id and engine of target `name`; nullopt when not registered.
   std::optional<std::pair<int64_t, Engine>> find_target(std::string_view name);
@@ -61,6 +81,20 @@ auto Store::Impl::in_transaction(std::string_view operation, Work&& work) {
   } catch (const std::exception& e) {
     db->rollback();
     fail(operation, e.what());
+  }
+}
+
+template <typename Item, typename Bind, typename OnResult>
+void Store::Impl::write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind,
+                                OnResult&& on_result) {
+  if (items.empty()) return;
+  const int parameters = batch_row_parameters(name);
+  size_t next = 0;
+  for (const int size : batch_sizes(items.size(), max_batch_rows(parameters))) {
+    SqlStatement& statement = batch(name, size);
+    for (int r = 0; r < size; ++r) bind(statement, 1 + r * parameters, items[next++]);
+    while (statement.step()) on_result(statement);
+    statement.reset();
   }
 }
 

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <vector>
 
 #include "analyzer/store/store.h"
 #include "analyzer/store/tiers.h"
@@ -104,6 +107,54 @@ TEST_P(StorePerformanceTest, TopOverThirtyDaysOfFiveThousandStatements) {
   }
   EXPECT_EQ(top[0].measures.calls, (1 + statement_id % 50) * (29 + 1 + 23));
   EXPECT_LE(ms, 1000.0);
+}
+
+// What one steady collection cycle of a 5,000-statement server costs the store: every
+// statement moved, so the cycle writes 5,000 samples and updates 5,000 hourly rows. Prints
+// the times (best and median of several cycles) rather than asserting them, since the
+// machine may be busy; docs/BENCHMARKS.md ("Collect cycle") has the reference numbers.
+TEST_P(StorePerformanceTest, WriteCycleOfFiveThousandSamples) {
+  constexpr int kCycles = 7;
+  Store store = db_->open();
+  store.ensure_target("big", Engine::kPostgres);
+  const ServerIdentity server{"sys", "15"};
+  CycleWrite baseline{"big", server, T(kDay0), {}, {}, {}, {}};
+  for (int i = 0; i < kStatements; ++i) {
+    baseline.new_statements.push_back({test_key(i), test_shape(i), "q"});
+  }
+  store.write_cycle(baseline);
+
+  std::vector<double> ms;
+  for (int c = 0; c < kCycles; ++c) {
+    const int64_t bucket = kDay0 + 60 * c;
+    CycleWrite cycle{"big", server, T(bucket + 60), {}, {}, {{"pgss", std::string(400, 'x')}}, {}};
+    cycle.samples.reserve(kStatements);
+    for (int i = 0; i < kStatements; ++i) {
+      cycle.samples.push_back(test_sample(test_key(i), bucket, i + c));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    store.write_cycle(cycle);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ms.push_back(std::chrono::duration<double, std::milli>(elapsed).count());
+  }
+  // The first cycle creates the hour's rows, the others update them.
+  const double first = ms[0];
+  std::sort(ms.begin() + 1, ms.end());
+  const double best = ms[1];
+  const double median = ms[1 + (kCycles - 1) / 2];
+  RecordProperty("write_cycle_median_ms", std::to_string(median));
+  std::printf(
+      "write_cycle of %d samples (%s): first of the hour %.1f ms, then best %.1f ms, "
+      "median %.1f ms\n",
+      kStatements, GetParam() == Backend::kSqlite ? "sqlite" : "postgres", first, best, median);
+
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), int64_t{kStatements} * kCycles);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly"), kStatements);
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_hourly"),
+            int64_t{kStatements} * kCycles);
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(calls) FROM samples_hourly"),
+            query_int(*conn, "SELECT SUM(calls) FROM samples"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorePerformanceTest,

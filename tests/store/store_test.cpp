@@ -6,7 +6,9 @@
 #include <map>
 #include <tuple>
 
+#include "analyzer/store/measure_columns.h"
 #include "analyzer/store/migrations.h"
+#include "analyzer/store/tiers.h"
 #include "tests/store/store_test_support.h"
 
 namespace slowscope::testing {
@@ -195,6 +197,72 @@ TEST_P(StoreTest, ASampleStoredBeforeWins) {
     ASSERT_EQ(top.size(), 1u);
     EXPECT_EQ(top[0].measures, test_measures(5));
   }
+}
+
+// Samples are written a few hundred per statement and their hours updated from the rows
+// really inserted: a cycle larger than one batch, with several samples of a statement in
+// one hour, a duplicate within the cycle and a retried cycle must leave every hourly row
+// equal to the sum of its raw samples, each counted once.
+TEST_P(StoreTest, ABigCycleKeepsItsHoursExact) {
+  constexpr int kStatements = 300;
+  Store store = db_->open();
+  store.ensure_target("orders", Engine::kPostgres);
+  CycleWrite first{"orders", kServer, T(kDay0 + 120), {}, {}, {}, {}};
+  for (int i = 0; i < kStatements; ++i) {
+    first.new_statements.push_back({test_key(i), test_shape(i % 7), "q"});
+  }
+  // Expected hourly rows: (statement number, hour) -> sum, sample count, flags.
+  std::map<std::pair<int, int64_t>, std::tuple<Measures, int64_t, int64_t>> expected;
+  auto add = [&](CycleWrite& cycle, int i, int64_t bucket, int64_t seed, uint32_t flags) {
+    Sample sample = test_sample(test_key(i), bucket, seed);
+    sample.flags = flags;
+    if (seed % 5 == 0) sample.measures.min_time.reset();
+    if (seed % 3 == 0) sample.measures.max_time.reset();
+    auto& [sum, count, or_flags] = expected[{i, floor_to(bucket, kHour)}];
+    sum += sample.measures;
+    ++count;
+    or_flags |= flags;
+    cycle.samples.push_back(sample);
+  };
+  for (int i = 0; i < kStatements; ++i) add(first, i, kDay0, i, i % 4 == 1 ? 1 : 0);
+  for (int i = 0; i < 100; ++i) add(first, i, kDay0 + 60, 1000 + i, i % 4 == 2 ? 2 : 0);
+  // The same sample again in the same cycle: the first one wins.
+  first.samples.push_back(test_sample(test_key(5), kDay0, 77));
+  store.write_cycle(first);
+
+  CycleWrite second = first;  // a retry of the whole first cycle changes nothing ...
+  second.new_statements.clear();
+  second.collected_at = T(kDay0 + kHour + 60);
+  for (int i = 0; i < 50; ++i) add(second, i, kDay0 + 120, 2000 + i, 0);  // ... but these
+  for (int i = 0; i < 10; ++i) add(second, i, kDay0 + kHour, 3000 + i, 3);
+  store.write_cycle(second);
+  store.write_cycle(second);
+
+  std::map<int64_t, int> number_of;
+  for (const auto& k : store.known_statements("orders", kServer)) {
+    number_of[k.statement_id] = std::stoi(k.key.query_id) * -1 - 1000;
+  }
+  auto conn = db_->connect();
+  auto hourly = conn->prepare("hourly",
+                              "SELECT statement_id, bucket_start, sample_count, flags, calls, "
+                              "total_time, sum_sq, min_time, max_time, row_count, rows_examined, "
+                              "shared_blks_hit, shared_blks_read, shared_blks_dirtied, "
+                              "shared_blks_written, local_blks_hit, local_blks_read, "
+                              "local_blks_dirtied, local_blks_written, temp_blks_read, "
+                              "temp_blks_written, blk_read_time, blk_write_time, wal_records, "
+                              "wal_fpi, wal_bytes FROM samples_hourly");
+  size_t rows = 0;
+  while (hourly->step()) {
+    ++rows;
+    const std::pair<int, int64_t> key{number_of.at(hourly->get_int(0)), hourly->get_int(1)};
+    ASSERT_EQ(expected.count(key), 1u) << key.first << " @ " << key.second;
+    const auto& [sum, count, flags] = expected.at(key);
+    EXPECT_EQ(read_measures(*hourly, 4), sum) << key.first << " @ " << key.second;
+    EXPECT_EQ(hourly->get_int(2), count) << key.first << " @ " << key.second;
+    EXPECT_EQ(hourly->get_int(3), flags) << key.first << " @ " << key.second;
+  }
+  EXPECT_EQ(rows, expected.size());
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), kStatements + 100 + 50 + 10);
 }
 
 TEST_P(StoreTest, SamplesNeedAKnownStatement) {
