@@ -106,7 +106,6 @@ TEST_P(StorePerformanceTest, TopOverThirtyDaysOfFiveThousandStatements) {
     if (k.shape_id == top[0].shape_id) statement_id = k.statement_id;
   }
   EXPECT_EQ(top[0].measures.calls, (1 + statement_id % 50) * (29 + 1 + 23));
-  EXPECT_LE(ms, 1000.0);
 }
 
 // What one steady collection cycle of a 5,000-statement server costs the store: every
