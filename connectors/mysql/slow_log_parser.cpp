@@ -36,8 +36,6 @@ constexpr std::string_view kNoQuery = "/* No query */";
 
 enum class Kind : uint8_t { kNumber, kBool, kText };
 
-bool NameIs(std::string_view name, std::string_view want) { return name == want; }
-
 }  // namespace
 
 struct SlowLogParser::Span {
@@ -59,8 +57,8 @@ struct SlowLogParser::Record {
   uint64_t start_abs = 0;
   uint64_t start_line = 0;
   bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false;
-  bool found_arg = false;      // a statement or an administrator command was seen
-  bool arg_line_seen = false;  // the statement started; later lines are its text
+  bool found_arg = false;       // a statement or an administrator command was seen
+  bool arg_line_seen = false;   // the statement started; later lines are its text
   bool arg_needs_copy = false;  // its text holds CRLF or deleted lines
   bool arg_from_blank_after_semicolon = false;
   uint64_t arg_start = 0;
@@ -168,11 +166,10 @@ bool SlowLogParser::AtFreshEntryStart() const {
     case State::kRecord: {
       const Record& rec = *cur_;
       if (!rec.prev_semicolon || rec.boundary_suppressed || rec.has_deferred) return false;
-      // At a separator the record is delivered or dropped, unless it has no statement
-      // and so looks at what follows.
-      const bool lone_semicolon = rec.arg_line_seen && rec.arg_start == rec.last_start &&
-                                  rec.last_end == rec.last_start + 1;
-      return (rec.arg_line_seen && !lone_semicolon) || rec.found_arg || lone_semicolon;
+      // At a separator the record is delivered or dropped (a statement that is a lone
+      // ';' is dropped without reading ahead), unless it has only header lines and so
+      // reads what follows.
+      return rec.arg_line_seen || rec.found_arg;
     }
     default:
       return false;
@@ -588,8 +585,8 @@ void SlowLogParser::CloseAtBoundary() {
   }
   if (rec.arg_line_seen) {
     const uint64_t end = rec.last_end - 1;  // pt strips the ';' of ";\n#"
-    std::string_view q = rec.arg_needs_copy ? Materialize(rec.arg_start, end, true)
-                                            : View(rec.arg_start, end);
+    std::string_view q =
+        rec.arg_needs_copy ? Materialize(rec.arg_start, end, true) : View(rec.arg_start, end);
     Emit(rec, q, rec.got_ac);
     state_ = State::kIdle;
   } else if (rec.found_arg) {
@@ -608,8 +605,8 @@ void SlowLogParser::CloseAtJunk() {
   if (rec.prev_semicolon) ForgetLoneSemicolonStatement(rec);
   if (rec.arg_line_seen) {
     uint64_t end = rec.last_end - (rec.prev_semicolon ? 1 : 0);
-    std::string_view q = rec.arg_needs_copy ? Materialize(rec.arg_start, end, true)
-                                            : View(rec.arg_start, end);
+    std::string_view q =
+        rec.arg_needs_copy ? Materialize(rec.arg_start, end, true) : View(rec.arg_start, end);
     Emit(rec, q, rec.got_ac);
   } else if (rec.found_arg) {
     Emit(rec, Resolve(rec.admin_arg), true);
@@ -725,19 +722,19 @@ void SlowLogParser::Emit(Record& rec, std::string_view query, bool admin) {
     const double number = a.kind == Kind::kNumber ? a.number : 0;
     switch (out.name.size()) {
       case 6:
-        if (NameIs(out.name, "Schema")) {
+        if (out.name == "Schema") {
           schema = Resolve(a.value);
           has_schema = true;
         }
         break;
       case 9:
-        if (NameIs(out.name, "Lock_time")) ev.lock_time = number;
+        if (out.name == "Lock_time") ev.lock_time = number;
         break;
       case 10:
-        if (NameIs(out.name, "Query_time")) ev.query_time = number;
+        if (out.name == "Query_time") ev.query_time = number;
         break;
       case 19:
-        if (NameIs(out.name, "Log_slow_rate_limit")) ev.sample_rate = number > 0 ? number : 1;
+        if (out.name == "Log_slow_rate_limit") ev.sample_rate = number > 0 ? number : 1;
         break;
       default:
         break;
@@ -780,7 +777,9 @@ void SlowLogParser::Emit(Record& rec, std::string_view query, bool admin) {
   sink_(ev);
 }
 
-void SlowLogParser::Drop(Record&) { ++stats_.dropped_entries; }
+void SlowLogParser::Drop(Record&) {
+  ++stats_.dropped_entries;
+}
 
 std::string_view SlowLogParser::Resolve(const Span& span) const {
   if (span.len == 0) return {};

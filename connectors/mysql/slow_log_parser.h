@@ -1,21 +1,54 @@
-// SlowLogParser: a streaming parser for MySQL, MariaDB and Percona Server slow query logs
-// that produces one QueryEvent per entry, with the entries, statement text, database and
-// timestamps pt-query-digest (percona-toolkit 3.2.1, SlowLogParser plus its default
-// --attribute-aliases db|Schema and --inherit-attributes db,ts) would give.
+// SlowLogParser: a streaming parser for MySQL (5.1-8.x), MariaDB and Percona Server slow
+// query logs that produces one QueryEvent per entry: the entries, statement text, database
+// and timestamps pt-query-digest 3.2.1 would count (its SlowLogParser followed by the
+// pipeline stages that matter: sanitize_event, dropping events whose statement is false in
+// Perl, --attribute-aliases db|Schema and --inherit-attributes db,ts).
 //
 // Feed it bytes in pieces of any size; it calls the sink once per complete entry, from
-// inside Feed()/Finish(). The QueryEvent passed to the sink is a view into the parser's
-// buffers, valid only during the call.
+// inside Feed()/Commit()/Finish(). The QueryEvent passed to the sink is a view into the
+// parser's buffers, valid only during the call. Memory stays at about max_entry_bytes plus
+// one fed block whatever the input; no allocation per event once buffers have grown.
 //
-// Deliberate differences from pt-query-digest, all for input pt itself mishandles:
+// What is replicated from pt-query-digest (see slow_log_parser.cpp for the mechanics):
+//  - Entries split where a line starting with '#' follows a line ending in ';'. A blank
+//    line or other text after a statement therefore glues the next entry onto it, and a
+//    '#' line inside a statement that does not follow ';' is statement text.
+//  - Statement text: from the first line that is not `#...`, `use ...`, `SET timestamp=`,
+//    `SET insert_id=` or `SET last_insert_id=` to the end of the entry, without the final
+//    ';' (kept when the input ends in "...;" without newline, as pt does).
+//  - "# administrator command: X;" gives "administrator command: X" (admin_command).
+//  - An entry with only header lines reads ahead like pt: if the next entry starts with
+//    "Name: " text (a Time line, say) the entry is "/* No query */"; otherwise the text up
+//    to the next ";\n" is taken as its administrator statement (the rest of that entry
+//    then forms one of its own), with all the knock-on effects pt has.
+//  - Banner lines ("mysqld, Version: ... started with:", "Tcp port: ...", "Time Id
+//    Command ...") are deleted wherever they are.
+//  - db: the first `use x;` of the entry, else its Schema attribute (an empty "Schema: "
+//    at the end of a line counts, a "Schema:  Next: " does not), one pair of backquotes
+//    removed; ts from the "# Time:" line. An event without them inherits the value of the
+//    last delivered event that had one. Events whose statement is "" or "0" are not
+//    delivered (pt drops them) and do not pass anything on.
+//  - Attributes: every `Name: value` pair of "# Name: value" lines in log order (the first
+//    letter after "# " must be a capital and a value must follow, as in pt's pattern),
+//    plus "Id" from the User@Host line. Values are numbers when pt takes them for numbers
+//    (digits, or a decimal with a point), true/false for Yes/No, else text. When a name
+//    repeats pt keeps the last value.
+//  - user/host from "# User@Host: user[user] @ host [ip]" (host is the ip when empty).
+//
+// Deliberate differences, all for input pt itself mishandles:
 //  - CRLF line endings are read as LF (pt on Linux would glue every CRLF entry into one).
-//  - Junk is skipped instead of being glued into the previous statement: a line with a
-//    NUL byte, a line longer than max_entry_bytes, and — outside statement text, or right
-//    after a statement's closing ';' — a line with control bytes or invalid UTF-8. Junk
-//    ends the current entry; parsing resumes at the next Time / User@Host / attribute header line. An entry whose
-//    statement had begun is delivered as far as its last clean line, one still in its
-//    header lines is dropped. Each run of skipped lines counts once in ParseStats::skipped.
+//  - Junk is skipped instead of being glued into the statement before it: a line with a
+//    NUL byte, a line longer than max_entry_bytes, and, outside statement text or right
+//    after a statement's closing ';', a line with control bytes or invalid UTF-8. Junk
+//    ends the current entry: one whose statement had begun is delivered as far as its
+//    last clean line, one still in its header lines is dropped. Parsing resumes at the
+//    next Time / User@Host / attribute header line. Each run of skipped lines counts once.
 //  - An entry larger than max_entry_bytes is skipped (and counted) rather than buffered.
+//  - Banners of "mariadbd", "mysqld.exe" or not starting with '/' or a capital are
+//    deleted too (pt keeps them and glues the entries around them together). pt also
+//    re-splits a record it deleted a banner from in a way that reorders or regroups
+//    entries when the entry before the banner had no statement or ended in a lone ';'
+//    line; here a banner acts like a plain separator.
 //  - ts_us keeps microseconds and honours a numeric zone offset; pt keeps whole seconds
 //    and ignores the offset. Times without a zone (the old "071015 21:43:52" style, local
 //    server time) are taken as UTC.
@@ -165,9 +198,9 @@ class SlowLogParser {
   size_t end_ = 0;
   size_t scan_ = 0;  // start of the first line not yet processed
   uint64_t base_abs_ = 0;
-  uint64_t line_no_ = 1;      // line number of the line at scan_
+  uint64_t line_no_ = 1;  // line number of the line at scan_
   uint64_t first_line_ = 1;
-  bool discarding_ = false;   // inside an over-long line, dropping bytes up to its newline
+  bool discarding_ = false;  // inside an over-long line, dropping bytes up to its newline
   uint64_t next_progress_ = 0;
 
   std::unique_ptr<Record> cur_;

@@ -115,9 +115,8 @@ struct Anchor {
 // Simulates a sequential parse from `anchor` in every state it may be in there, and
 // returns the first entry head in [accept_from, limit) where all of them start a fresh
 // entry: a split point.
-std::optional<uint64_t> ProbeFrom(const ByteSource& src, const Anchor& anchor,
-                                  uint64_t accept_from, uint64_t limit,
-                                  const SlowLogParserOptions& options) {
+std::optional<uint64_t> ProbeFrom(const ByteSource& src, const Anchor& anchor, uint64_t accept_from,
+                                  uint64_t limit, const SlowLogParserOptions& options) {
   SlowLogParserOptions quiet = options;
   quiet.on_progress = nullptr;
   auto noop = [](const QueryEvent&) {};
@@ -180,19 +179,25 @@ std::vector<Anchor> AnchorsFrom(const ByteSource& src, uint64_t from, uint64_t l
   return out;
 }
 
-// Anchors at or before `at` and after `floor` (descending), at most `count`.
+// Anchors at or before `at` and after `floor` (descending), at most `count`, looking
+// back no more than kBackSearchBytes, one block at a time.
 std::vector<Anchor> AnchorsBefore(const ByteSource& src, uint64_t at, uint64_t floor,
                                   size_t count) {
   std::vector<Anchor> out;
   const uint64_t low = at > floor + kBackSearchBytes ? at - kBackSearchBytes : floor;
-  const uint64_t begin = low > kContextBytes ? low - kContextBytes : 0;
-  const std::string w = ReadRange(src, begin, std::min(src.size(), at + kLineLookBytes));
-  size_t from = static_cast<size_t>(at - begin);
-  while (out.size() < count && from > 0) {
-    size_t nl = w.rfind("\n# Time: ", from - 1);
-    if (nl == std::string::npos || begin + nl + 1 <= low) break;
-    if (IsAnchorAt(w, begin == 0, nl + 1)) out.push_back(Anchor{begin + nl + 1, false});
-    from = nl;
+  uint64_t hi = at;  // candidates q with block_low < q <= hi
+  while (out.size() < count && hi > low) {
+    const uint64_t block_low = hi - low > kScanBlock ? hi - kScanBlock : low;
+    const uint64_t begin = block_low > kContextBytes ? block_low - kContextBytes : 0;
+    const std::string w = ReadRange(src, begin, std::min(src.size(), hi + kLineLookBytes));
+    size_t from = static_cast<size_t>(hi - begin);
+    while (out.size() < count && from > 0) {
+      size_t nl = w.rfind("\n# Time: ", from - 1);
+      if (nl == std::string::npos || begin + nl + 1 <= block_low) break;
+      if (IsAnchorAt(w, begin == 0, nl + 1)) out.push_back(Anchor{begin + nl + 1, false});
+      from = nl;
+    }
+    hi = block_low;
   }
   return out;
 }
@@ -364,7 +369,7 @@ ParseStats ParseOne(const ByteSource& src, uint64_t begin, uint64_t end, bool la
 FileByteSource::FileByteSource(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) ThrowErrno("cannot open", path);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd_, &st) != 0) {
     int saved = errno;
     ::close(fd_);
@@ -443,7 +448,8 @@ ParseStats ReadSlowLog(const std::string& path, const SlowLogParser::Sink& sink,
 bool IsSlowLogSplitPoint(const ByteSource& source, uint64_t offset,
                          const SlowLogParserOptions& options) {
   if (offset == 0 || offset >= source.size()) return false;
-  const std::string head = ReadRange(source, offset - 1, std::min(source.size(), offset + kLineLookBytes));
+  const std::string head =
+      ReadRange(source, offset - 1, std::min(source.size(), offset + kLineLookBytes));
   if (head[0] != '\n' ||
       !IsEntryHeadAt(head, 1, std::min(kLineLookBytes, options.max_entry_bytes))) {
     return false;
@@ -578,7 +584,7 @@ ParallelParseResult ParseSlowLogRanges(const ByteSource& source,
 ParallelParseResult ReadSlowLogParallel(const std::string& path, unsigned threads,
                                         const RangeSinkFactory& make_sink,
                                         const SlowLogReadOptions& options) {
-  struct stat st{};
+  struct stat st {};
   const bool regular = path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
   if (!regular || threads <= 1) {
     ParallelParseResult result;

@@ -16,8 +16,11 @@
 // and the effect can run on), so split points are proven by simulation: from an anchor
 // (a "# Time: " line whose possible parser states are few and known) the parser is run
 // in each of those states, and the first entry head where all runs agree on a fresh
-// start is a split point. What a range inherits (db, ts) is found by searching backwards
-// for the last "use" / "Schema:" / "Time: " line and re-parsing the entries around it.
+// start is a split point. The start of input is an anchor too. Where no anchor is within
+// a few MiB (a log without Time lines), no split point is found and the file is read in
+// fewer ranges, down to one. What a range inherits (db, ts) is found by searching
+// backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the entries
+// around it; the range's first line number by counting newlines in the range before.
 //
 // The functions are safe to call from several threads at once on different inputs.
 #pragma once

@@ -1,5 +1,7 @@
 #include "connectors/mysql/slow_log_syntax.h"
 
+#include <string.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -11,7 +13,9 @@ constexpr std::string_view kUserHostTag = "# User@Host: ";
 // of start positions tried keeps the matcher linear.
 constexpr int kMaxUserHostAttempts = 8;
 
-bool IsLineSpace(char c) { return IsSpace(c); }
+bool IsLineSpace(char c) {
+  return IsSpace(c);
+}
 
 // `(?:started\swith:|embedded\slibrary)` anywhere in `s`.
 bool HasStartupTail(std::string_view s) {
@@ -52,8 +56,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 
 std::optional<int64_t> ToMicros(int year, int month, int day, int hour, int minute, int second,
                                 int64_t micros, int64_t offset_seconds) {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
@@ -137,7 +140,8 @@ std::optional<std::string_view> MatchTime(std::string_view line) {
     return true;
   };
   if (all_of(15, [](char c) { return IsDigit(c) || c == ':' || c == ' '; })) return s.substr(0, 15);
-  if (all_of(19, [](char c) { return IsDigit(c) || c == ':' || c == ' ' || c == '-' || c == 'T'; })) {
+  if (all_of(19,
+             [](char c) { return IsDigit(c) || c == ':' || c == ' ' || c == '-' || c == 'T'; })) {
     return s.substr(0, 19);
   }
   return std::nullopt;
@@ -206,8 +210,8 @@ std::optional<size_t> HostAt(std::string_view line, size_t at, size_t last_rb) {
   return std::nullopt;
 }
 
-UserHost MakeUserHost(std::string_view line, size_t s, size_t user_end, size_t at,
-                      size_t host_end, size_t last_rb) {
+UserHost MakeUserHost(std::string_view line, size_t s, size_t user_end, size_t at, size_t host_end,
+                      size_t last_rb) {
   const size_t n = line.size();
   UserHost m;
   m.user = line.substr(s, user_end - s);
@@ -310,9 +314,11 @@ bool IsPropertyLine(std::string_view line) {
 
 std::optional<Range> FindEmptySchema(std::string_view line) {
   constexpr std::string_view kSchema = "Schema:";
+  if (::memmem(line.data(), line.size(), kSchema.data(), kSchema.size()) == nullptr) {
+    return std::nullopt;
+  }
   bool matched = false;
-  for (size_t p = line.find(kSchema); p != std::string_view::npos;
-       p = line.find(kSchema, p + 1)) {
+  for (size_t p = line.find(kSchema); p != std::string_view::npos; p = line.find(kSchema, p + 1)) {
     size_t i = p + kSchema.size();
     size_t spaces = 0;
     while (i < line.size() && IsSpace(line[i])) ++i, ++spaces;
@@ -324,8 +330,7 @@ std::optional<Range> FindEmptySchema(std::string_view line) {
     }
   }
   if (!matched) return std::nullopt;
-  for (size_t p = line.find(kSchema); p != std::string_view::npos;
-       p = line.find(kSchema, p + 1)) {
+  for (size_t p = line.find(kSchema); p != std::string_view::npos; p = line.find(kSchema, p + 1)) {
     size_t i = p + kSchema.size();
     size_t start = i;
     while (i < line.size() && IsSpace(line[i])) ++i;
@@ -348,75 +353,64 @@ bool MatchSet(std::string_view line) {
 }
 
 AttributeValue TypedValue(std::string_view v) {
-  if (v == "Yes") return true;
-  if (v == "No") return false;
   if (v.empty()) return v;
-  // \d+ | [+-]?\d+\.\d*(?:E[+-]?\d+)?
+  if (v[0] == 'Y' && v == "Yes") return true;
+  if (v[0] == 'N' && v == "No") return false;
+  // pt's numbers: \d+ | [+-]?\d+\.\d*(?:E[+-]?\d+)?  (case-insensitive E). One pass
+  // checks the form and, for the usual "0.000412" / "154223", computes the value: a
+  // mantissa below 2^53 divided by an exact power of ten is correctly rounded, so it
+  // equals what strtod gives.
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const size_t n = v.size();
   size_t i = 0;
-  bool sign = v[0] == '+' || v[0] == '-';
+  const bool sign = v[0] == '+' || v[0] == '-';
   if (sign) ++i;
-  size_t int_begin = i;
-  while (i < v.size() && IsDigit(v[i])) ++i;
-  if (i == int_begin) return v;
-  if (i == v.size()) {
-    if (sign) return v;
-  } else {
-    if (v[i] != '.') return v;
-    ++i;
-    while (i < v.size() && IsDigit(v[i])) ++i;
-    if (i < v.size()) {
-      if (v[i] != 'e' && v[i] != 'E') return v;
-      ++i;
-      if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
-      size_t exp_begin = i;
-      while (i < v.size() && IsDigit(v[i])) ++i;
-      if (i == exp_begin || i != v.size()) return v;
+  uint64_t mantissa = 0;
+  int significant = 0;
+  int fraction = -1;  // digits after the point, -1 without a point
+  size_t int_digits = 0;
+  for (; i < n; ++i) {
+    const char c = v[i];
+    if (IsDigit(c)) {
+      if (mantissa != 0 || c != '0') ++significant;
+      if (significant <= 19) mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      if (fraction >= 0) {
+        ++fraction;
+      } else {
+        ++int_digits;
+      }
+    } else if (c == '.' && fraction < 0 && int_digits > 0) {
+      fraction = 0;
+    } else {
+      break;
     }
+  }
+  if (int_digits == 0 || (sign && fraction < 0)) return v;
+  if (i < n) {
+    // Only an exponent may follow, and only after a point.
+    if (fraction < 0 || (v[i] != 'e' && v[i] != 'E')) return v;
+    ++i;
+    if (i < n && (v[i] == '+' || v[i] == '-')) ++i;
+    const size_t exp_begin = i;
+    while (i < n && IsDigit(v[i])) ++i;
+    if (i == exp_begin || i != n) return v;
+  } else if (significant <= 15 && fraction <= 22) {
+    double d = static_cast<double>(mantissa);
+    if (fraction > 0) d /= kPow10[fraction];
+    return v[0] == '-' ? -d : d;
   }
   // from_chars takes no leading '+'.
   std::string_view digits = v[0] == '+' ? v.substr(1) : v;
-  // Fast path for the usual "0.000412" / "154223": a mantissa below 2^53 divided by an
-  // exact power of ten is correctly rounded, so it equals what strtod gives.
-  {
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t k = digits[0] == '-' ? 1 : 0;
-    uint64_t mantissa = 0;
-    int significant = 0;
-    int fraction = -1;
-    bool simple = true;
-    for (; k < digits.size(); ++k) {
-      char c = digits[k];
-      if (c == '.') {
-        fraction = 0;
-        continue;
-      }
-      if (!IsDigit(c)) {
-        simple = false;
-        break;
-      }
-      if (mantissa != 0 || c != '0') ++significant;
-      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      if (fraction >= 0) ++fraction;
-      if (significant > 15) {
-        simple = false;
-        break;
-      }
-    }
-    if (simple && fraction <= 22) {
-      double d = static_cast<double>(mantissa);
-      if (fraction > 0) d /= kPow10[fraction];
-      return digits[0] == '-' ? -d : d;
-    }
-  }
   double d = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), d);
   if (ec == std::errc::result_out_of_range) {
     // Keep pt's notion of "number" and saturate like strtod: huge magnitudes become
     // infinite, tiny ones zero.
     size_t epos = digits.find_first_of("eE");
-    bool tiny = epos != std::string_view::npos && epos + 1 < digits.size() && digits[epos + 1] == '-';
+    bool tiny =
+        epos != std::string_view::npos && epos + 1 < digits.size() && digits[epos + 1] == '-';
     bool negative = digits[0] == '-';
     d = tiny ? (negative ? -0.0 : 0.0) : (negative ? -HUGE_VAL : HUGE_VAL);
   } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
@@ -468,8 +462,8 @@ bool IsBinary(std::string_view line) {
 
 bool IsResyncLine(std::string_view line) {
   if (line.empty() || line[0] != '#') return false;
-  return MatchTime(line).has_value() || line.starts_with(kUserHostTag) ||
-         IsPropertyLine(line) || IsAdminCommand(line);
+  return MatchTime(line).has_value() || line.starts_with(kUserHostTag) || IsPropertyLine(line) ||
+         IsAdminCommand(line);
 }
 
 }  // namespace slowscope::slow_log_syntax

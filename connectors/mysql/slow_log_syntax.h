@@ -25,12 +25,20 @@ inline bool IsSpace(char c) {
 inline bool IsWord(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-inline bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+inline bool IsLower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+inline bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // True when `line` ends with ';' (the terminator half of pt's ";\n#" record separator).
-inline bool EndsWithSemicolon(std::string_view line) { return !line.empty() && line.back() == ';'; }
+inline bool EndsWithSemicolon(std::string_view line) {
+  return !line.empty() && line.back() == ';';
+}
 
 // `^(?:#|use |SET (?:last_insert_id|insert_id|timestamp))`: lines that SlowLogParser reads
 // as entry header rather than as the start of the statement text.

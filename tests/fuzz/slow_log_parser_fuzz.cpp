@@ -49,14 +49,13 @@ void Expect(const std::vector<OwnedEvent>& want, const std::vector<OwnedEvent>& 
 bool SameStats(const ParseStats& a, const ParseStats& b) {
   return a.events == b.events && a.bytes == b.bytes && a.lines == b.lines &&
          a.skipped == b.skipped && a.first_skipped_lines == b.first_skipped_lines &&
-         a.dropped_entries == b.dropped_entries &&
-         a.truncated_last_entry == b.truncated_last_entry;
+         a.dropped_entries == b.dropped_entries && a.truncated_last_entry == b.truncated_last_entry;
 }
 
 Run Parse(std::string_view log, const SlowLogParserOptions& options, uint32_t seed) {
   Run run;
-  SlowLogParser parser([&](const QueryEvent& e) { run.events.push_back(slowscope::testing::Own(e)); },
-                       options);
+  SlowLogParser parser(
+      [&](const QueryEvent& e) { run.events.push_back(slowscope::testing::Own(e)); }, options);
   if (seed == 0) {
     parser.Feed(log);
   } else {
@@ -84,9 +83,12 @@ std::vector<OwnedEvent> ParseRanges(std::string_view log, const std::vector<uint
   SlowLogReadOptions read;
   read.parser = options;
   read.block_bytes = 4096;
-  slowscope::ParseSlowLogRanges(source, starts, [&](size_t i) {
-    return [&per, i](const QueryEvent& e) { per[i].push_back(slowscope::testing::Own(e)); };
-  }, read);
+  slowscope::ParseSlowLogRanges(
+      source, starts,
+      [&](size_t i) {
+        return [&per, i](const QueryEvent& e) { per[i].push_back(slowscope::testing::Own(e)); };
+      },
+      read);
   std::vector<OwnedEvent> all;
   for (auto& v : per) all.insert(all.end(), v.begin(), v.end());
   return all;

@@ -79,9 +79,10 @@ inline std::string GenerateSlowLog(size_t target_bytes, GeneratedLog kind, uint6
     return out;
   }
 
-  out += "/usr/sbin/mysqld, Version: 5.7.44-log (MySQL Community Server (GPL)). started with:\n"
-         "Tcp port: 3306  Unix socket: /var/lib/mysql/mysql.sock\n"
-         "Time                 Id Command    Argument\n";
+  out +=
+      "/usr/sbin/mysqld, Version: 5.7.44-log (MySQL Community Server (GPL)). started with:\n"
+      "Tcp port: 3306  Unix socket: /var/lib/mysql/mysql.sock\n"
+      "Time                 Id Command    Argument\n";
   bool have_db = false;
   while (out.size() < target_bytes) {
     now += static_cast<int64_t>(pick(3));
@@ -129,8 +130,9 @@ inline std::string GenerateSlowLog(size_t target_bytes, GeneratedLog kind, uint6
           id, static_cast<unsigned>(pick(500)), static_cast<unsigned>(pick(9000)));
     }
     out += '\n';
-    if (format == 4) add("# Rows_affected: %u  Bytes_sent: %u\n", static_cast<unsigned>(pick(3)),
-                         static_cast<unsigned>(pick(5000)));
+    if (format == 4)
+      add("# Rows_affected: %u  Bytes_sent: %u\n", static_cast<unsigned>(pick(3)),
+          static_cast<unsigned>(pick(5000)));
     if (format == 3) {
       add("#   InnoDB_IO_r_ops: %u  InnoDB_IO_r_bytes: %u  InnoDB_IO_r_wait: 0.%06u\n"
           "# Log_slow_rate_type: query  Log_slow_rate_limit: %u\n",
@@ -157,9 +159,10 @@ inline std::string GenerateSlowLog(size_t target_bytes, GeneratedLog kind, uint6
           static_cast<unsigned>(pick(100000)));
     }
     if (pick(2000) == 0 && kind_of_statement > 1) {
-      out += "/usr/sbin/mysqld, Version: 5.7.44-log (MySQL Community Server (GPL)). started with:\n"
-             "Tcp port: 3306  Unix socket: /var/lib/mysql/mysql.sock\n"
-             "Time                 Id Command    Argument\n";
+      out +=
+          "/usr/sbin/mysqld, Version: 5.7.44-log (MySQL Community Server (GPL)). started with:\n"
+          "Tcp port: 3306  Unix socket: /var/lib/mysql/mysql.sock\n"
+          "Time                 Id Command    Argument\n";
     }
   }
   return out;

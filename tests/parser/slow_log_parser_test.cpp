@@ -34,7 +34,9 @@ ParsedLog ParseSample(const std::string& name) {
   return ParseLog(bytes);
 }
 
-int64_t Seconds(const OwnedEvent& e) { return e.ts_us ? *e.ts_us / kSecond : -1; }
+int64_t Seconds(const OwnedEvent& e) {
+  return e.ts_us ? *e.ts_us / kSecond : -1;
+}
 
 // The common fields of one event.
 void ExpectEvent(const OwnedEvent& e, std::string_view query, std::string_view db,
@@ -96,8 +98,8 @@ TEST(SlowLogParserSamples, MySql51) {
               "10.0.0.23", 1385632800, 0.3);
   EXPECT_EQ(ev[16].query, "administrator command: Quit");
   // use `sakila`; -> sakila
-  ExpectEvent(ev[17], "SELECT * FROM film WHERE film_id = 42", "sakila", "app",
-              "web01.example.com", 1385632807, 0.4);
+  ExpectEvent(ev[17], "SELECT * FROM film WHERE film_id = 42", "sakila", "app", "web01.example.com",
+              1385632807, 0.4);
 }
 
 TEST(SlowLogParserSamples, MySql57) {
@@ -129,8 +131,8 @@ TEST(SlowLogParserSamples, MySql80SlowExtra) {
   ParsedLog log = ParseSample("hand-mysql80.log");
   ASSERT_EQ(log.events.size(), 10u);
   const auto& ev = log.events;
-  ExpectEvent(ev[0], "SELECT sku FROM items WHERE LOWER(name) = 'blue widget'", "inventory",
-              "api", "api-7d9f.pod", 1714983300, 0.250431);
+  ExpectEvent(ev[0], "SELECT sku FROM items WHERE LOWER(name) = 'blue widget'", "inventory", "api",
+              "api-7d9f.pod", 1714983300, 0.250431);
   EXPECT_EQ(ev[0].ts_us, 1714983300 * kSecond + 100200);
   EXPECT_EQ(ev[0].Number("Thread_id"), 118);
   EXPECT_EQ(ev[0].Number("Bytes_received"), 87);
@@ -209,7 +211,8 @@ TEST(SlowLogParserSamples, MariaDb) {
   ExpectEvent(ev[10], "SELECT p.* FROM products p WHERE p.title LIKE '%lamp%' LIMIT 20", "shop",
               "app", "app-server", 1714989600, 1.5);
   EXPECT_EQ(std::get<bool>(*ev[11].Find("QC_hit")), true);
-  EXPECT_EQ(ev[12].query, "SELECT COUNT(*)\nFROM orders\nWHERE created_at >= NOW() - INTERVAL 1 DAY");
+  EXPECT_EQ(ev[12].query,
+            "SELECT COUNT(*)\nFROM orders\nWHERE created_at >= NOW() - INTERVAL 1 DAY");
   EXPECT_FALSE(log.stats.truncated_last_entry);
 }
 
@@ -257,7 +260,9 @@ TEST(SlowLogParserSamples, GarbageIsSkippedAndCounted) {
 // ---------------------------------------------------------------------------------------
 // pt-query-digest behaviours, one at a time.
 
-std::vector<OwnedEvent> Events(std::string_view log) { return ParseLog(log).events; }
+std::vector<OwnedEvent> Events(std::string_view log) {
+  return ParseLog(log).events;
+}
 
 TEST(SlowLogParserPt, StripsUseAndSetLinesAndTrailingSemicolon) {
   auto ev = Events(
@@ -371,16 +376,16 @@ TEST(SlowLogParserPt, EndOfInput) {
 
 TEST(SlowLogParserPt, StartupBannersAnywhere) {
   const std::string entry = "# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT 1;\n";
-  for (const char* banner : {
-           "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
-           "Tcp port: 3306  Unix socket: /tmp/mysql.sock\n"
-           "Time                 Id Command    Argument\n",
-           // pt keeps these two and glues the entries around them; they are banners.
-           "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-log (Debian 12). started with:\n"
-           "Tcp port: 0  Unix socket: /run/mysqld/mysqld.sock\n"
-           "Time\t\t    Id Command\tArgument\n",
-           "mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
-           "Tcp port: 0  Unix socket: (null)\nTime                 Id Command    Argument\n"}) {
+  for (const char* banner :
+       {"/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
+        "Tcp port: 3306  Unix socket: /tmp/mysql.sock\n"
+        "Time                 Id Command    Argument\n",
+        // pt keeps these two and glues the entries around them; they are banners.
+        "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-log (Debian 12). started with:\n"
+        "Tcp port: 0  Unix socket: /run/mysqld/mysqld.sock\n"
+        "Time\t\t    Id Command\tArgument\n",
+        "mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
+        "Tcp port: 0  Unix socket: (null)\nTime                 Id Command    Argument\n"}) {
     auto ev = Events(std::string(banner) + entry + banner + entry + banner);
     ASSERT_EQ(ev.size(), 2u) << banner;
     EXPECT_EQ(ev[0].query, "SELECT 1");
@@ -497,7 +502,8 @@ TEST(SlowLogParserJunk, RandomBytesNeverBreakIt) {
   std::string junk(4 << 20, '\0');
   for (auto& c : junk) c = static_cast<char>(rng());
   // Mostly junk, with a few valid entries mixed in.
-  const std::string entry = "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT 1;\n";
+  const std::string entry =
+      "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT 1;\n";
   std::string log;
   for (size_t pos = 0; pos < junk.size(); pos += 65536) {
     log += junk.substr(pos, 65536);
@@ -532,7 +538,8 @@ TEST(SlowLogParserJunk, OversizedEntryIsSkippedWithBoundedMemory) {
   std::vector<std::string> queries;
   SlowLogParser parser([&](const QueryEvent& e) { queries.emplace_back(e.query); }, options);
   std::string log = small + big + small;
-  for (size_t pos = 0; pos < log.size(); pos += 4096) parser.Feed(std::string_view(log).substr(pos, 4096));
+  for (size_t pos = 0; pos < log.size(); pos += 4096)
+    parser.Feed(std::string_view(log).substr(pos, 4096));
   parser.Finish();
   EXPECT_EQ(queries, (std::vector<std::string>{"SELECT 2", "SELECT 2"}));
   EXPECT_EQ(parser.stats().skipped, 1u);

@@ -187,11 +187,14 @@ TEST(SlowLogReader, HundredMegabyteLineIsSkippedWithBoundedMemory) {
   std::vector<std::string> queries;
   std::vector<uint64_t> offsets, lines;
   SlowLogReadOptions options;
-  ParseStats stats = ReadSlowLog(file.path(), [&](const QueryEvent& e) {
-    queries.emplace_back(e.query);
-    offsets.push_back(e.offset);
-    lines.push_back(e.line);
-  }, options);
+  ParseStats stats = ReadSlowLog(
+      file.path(),
+      [&](const QueryEvent& e) {
+        queries.emplace_back(e.query);
+        offsets.push_back(e.offset);
+        lines.push_back(e.line);
+      },
+      options);
   EXPECT_EQ(queries, (std::vector<std::string>{"SELECT 1", "SELECT 1"}));
   EXPECT_EQ(offsets, (std::vector<uint64_t>{0, entry.size() + (uint64_t{100} << 20) + 1}));
   EXPECT_EQ(lines, (std::vector<uint64_t>{1, 6}));
@@ -232,7 +235,8 @@ TEST(SlowLogParallel, SamplesGiveTheSameEventsWithAnyThreadCount) {
 // Every split point the reader accepts, used alone, gives the sequential result.
 TEST(SlowLogParallel, EverySplitPointOfTheSamplesIsSafe) {
   std::vector<std::string> names = HandSamples();
-  for (const char* extra : {"mariadb-default.log", "mariadb-innodb.log", "mariadb-query_plan.log"}) {
+  for (const char* extra :
+       {"mariadb-default.log", "mariadb-innodb.log", "mariadb-query_plan.log"}) {
     if (std::filesystem::exists(SamplePath(extra))) names.push_back(extra);
   }
   for (const std::string& name : names) {
@@ -271,11 +275,14 @@ TEST(SlowLogParallel, GeneratedLogGivesTheSameEventsWithAnyThreadCount) {
 
 TEST(SlowLogParallel, RangesInheritTheDbSetLongBefore) {
   // One `use` at the top, then 4 MB of entries that never name the database again.
-  std::string log = "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\nuse faraway;\n"
-                    "SET timestamp=1;\nSELECT 0;\n";
+  std::string log =
+      "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\nuse faraway;\n"
+      "SET timestamp=1;\nSELECT 0;\n";
   for (int i = 1; log.size() < (4u << 20); ++i) {
-    log += "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\n# Query_time: 0.1\n"
-           "SET timestamp=1;\nSELECT " + std::to_string(i) + ";\n";
+    log +=
+        "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\n# Query_time: 0.1\n"
+        "SET timestamp=1;\nSELECT " +
+        std::to_string(i) + ";\n";
   }
   TempFile file(log);
   ParallelRun run = ParseFileParallel(file.path(), 7);
@@ -331,9 +338,9 @@ std::map<std::string, std::string> Fields(const std::string& line) {
 // whole quarter hours.
 void ExpectLikePt(const std::string& pt, const std::string& file, const std::string& log_bytes,
                   bool tz_shift, const std::string& what) {
-  std::string out = RunCommand("perl '" + std::string(SLOWSCOPE_SOURCE_DIR) +
-                               "/tests/parser/pt_reference_events.pl' '" + pt + "' '" + file +
-                               "' 2>/dev/null");
+  std::string out =
+      RunCommand("perl '" + std::string(SLOWSCOPE_SOURCE_DIR) +
+                 "/tests/parser/pt_reference_events.pl' '" + pt + "' '" + file + "' 2>/dev/null");
   std::vector<std::string> want;
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) want.push_back(line);
@@ -362,9 +369,9 @@ std::string FindPt() {
 TEST(SlowLogPtCrossCheck, SamplesMatchPtQueryDigest) {
   const std::string pt = FindPt();
   if (pt.empty()) GTEST_SKIP() << "pt-query-digest is not installed";
-  for (const std::string name :
-       {"hand-mysql51.log", "hand-mysql57.log", "hand-mysql80.log", "hand-percona.log",
-        "hand-mariadb.log", "mariadb-default.log", "mariadb-innodb.log", "mariadb-query_plan.log"}) {
+  for (const std::string name : {"hand-mysql51.log", "hand-mysql57.log", "hand-mysql80.log",
+                                 "hand-percona.log", "hand-mariadb.log", "mariadb-default.log",
+                                 "mariadb-innodb.log", "mariadb-query_plan.log"}) {
     if (!std::filesystem::exists(SamplePath(name))) continue;
     ExpectLikePt(pt, SamplePath(name), testing::ReadFileBytes(SamplePath(name)),
                  name == "hand-mysql57.log", name);

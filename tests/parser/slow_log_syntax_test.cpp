@@ -90,15 +90,17 @@ TEST(SlowLogSyntax, PropertyLines) {
   std::vector<std::pair<std::string, std::string>> pairs;
   ForEachPair("# Query_time: 1.5  Lock_time: 0.0 Start: 2019-03-01T12:00:00Z End: x Schema: ",
               [&](std::string_view n, std::string_view v) { pairs.emplace_back(n, v); });
-  std::vector<std::pair<std::string, std::string>> want = {
-      {"Query_time", "1.5"}, {"Lock_time", "0.0"}, {"Start", "2019-03-01T12:00:00Z"},
-      {"End", "x"},          {"Schema", ""}};
+  std::vector<std::pair<std::string, std::string>> want = {{"Query_time", "1.5"},
+                                                           {"Lock_time", "0.0"},
+                                                           {"Start", "2019-03-01T12:00:00Z"},
+                                                           {"End", "x"},
+                                                           {"Schema", ""}};
   EXPECT_EQ(pairs, want);
 
   auto hole = FindEmptySchema("# Thread_id: 13  Schema:   QC_hit: No");
   ASSERT_TRUE(hole);
-  EXPECT_EQ(std::string("# Thread_id: 13  Schema:   QC_hit: No").substr(hole->begin,
-                                                                        hole->end - hole->begin),
+  EXPECT_EQ(std::string("# Thread_id: 13  Schema:   QC_hit: No")
+                .substr(hole->begin, hole->end - hole->begin),
             "Schema:   ");
   EXPECT_FALSE(FindEmptySchema("# Thread_id: 13  Schema: sbtest  QC_hit: No"));
 }
@@ -131,7 +133,8 @@ TEST(SlowLogSyntax, StartupBanners) {
   // Also taken, though pt keeps them (and glues the entries around them).
   EXPECT_TRUE(IsStartupHeader(
       "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-log (Debian 12). started with:"));
-  EXPECT_TRUE(IsStartupHeader("mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"));
+  EXPECT_TRUE(
+      IsStartupHeader("mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"));
   EXPECT_TRUE(IsStartupHeader(
       "C:\\Program Files\\MySQL\\bin\\mysqld.exe, Version: 8.0.36 (MySQL). started with:"));
   EXPECT_FALSE(IsStartupHeader("SELECT 'mysqld, Version: 1' FROM t;"));
@@ -152,7 +155,9 @@ TEST(SlowLogSyntax, HeaderishAndBinary) {
   EXPECT_TRUE(IsBinary("SELECT 'caf\xe9';"));  // Latin-1: only junk where text is not expected
   EXPECT_FALSE(IsBinary("# User@Host: j\xf6rg[j\xf6rg] @ h []"));
   EXPECT_TRUE(IsBinary(std::string_view("a\0b", 3)));
-  EXPECT_TRUE(IsBinary("a\x01" "b"));
+  EXPECT_TRUE(
+      IsBinary("a\x01"
+               "b"));
   EXPECT_FALSE(IsBinary("tab\tand\rcr"));
   EXPECT_TRUE(IsBinary("\xed\xa0\x80"));  // a UTF-16 surrogate
   EXPECT_TRUE(IsBinary("\xc0\xaf"));      // overlong
