@@ -529,7 +529,14 @@ void SlowLogParser::ProcessHeaderLine(Record& rec, std::string_view text, uint8_
       return;
     }
   }
-  if (!rec.got_set && sx::MatchSet(text)) rec.got_set = true;
+  if (!rec.got_set && sx::MatchSet(text)) {
+    rec.got_set = true;
+    // pt keeps these as attributes: last_insert_id is reported, timestamp and insert_id
+    // are among its ignored ones.
+    sx::ForEachSetPair(text, [&](std::string_view name, std::string_view value) {
+      AddAttribute(rec, span(name), span(value), value);
+    });
+  }
 }
 
 void SlowLogParser::ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source,
@@ -543,22 +550,28 @@ void SlowLogParser::ProcessPropertyLine(Record& rec, std::string_view text, uint
     text = std::string_view(arena_.data() + off, fix_.size());
     source = kArena;
   }
+  auto span = [&](std::string_view sub) {
+    return Span{off + static_cast<uint64_t>(sub.data() - text.data()),
+                static_cast<uint32_t>(sub.size()), source};
+  };
   sx::ForEachPair(text, [&](std::string_view name, std::string_view value) {
-    RawAttr a;
-    a.name = Span{off + static_cast<uint64_t>(name.data() - text.data()),
-                  static_cast<uint32_t>(name.size()), source};
-    a.value = Span{off + static_cast<uint64_t>(value.data() - text.data()),
-                   static_cast<uint32_t>(value.size()), source};
-    AttributeValue v = sx::TypedValue(value);
-    if (const double* d = std::get_if<double>(&v)) {
-      a.kind = Kind::kNumber;
-      a.number = *d;
-    } else if (const bool* b = std::get_if<bool>(&v)) {
-      a.kind = Kind::kBool;
-      a.flag = *b;
-    }
-    rec.attrs.push_back(a);
+    AddAttribute(rec, span(name), span(value), value);
   });
+}
+
+void SlowLogParser::AddAttribute(Record& rec, Span name, Span value, std::string_view text) {
+  RawAttr a;
+  a.name = name;
+  a.value = value;
+  AttributeValue v = sx::TypedValue(text);
+  if (const double* d = std::get_if<double>(&v)) {
+    a.kind = Kind::kNumber;
+    a.number = *d;
+  } else if (const bool* b = std::get_if<bool>(&v)) {
+    a.kind = Kind::kBool;
+    a.flag = *b;
+  }
+  rec.attrs.push_back(a);
 }
 
 // A record whose statement would start on its last line, and that line is a lone ';':

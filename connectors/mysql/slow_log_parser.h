@@ -171,6 +171,8 @@ class SlowLogParser {
   void FlushDeferred(Record& rec, bool strip_semicolon);
   void ProcessHeaderLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
   void ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
+  // Appends the attribute `name: value`, typed as pt types it from its `text`.
+  void AddAttribute(Record& rec, Span name, Span value, std::string_view text);
   bool ForgetLoneSemicolonStatement(Record& rec);
   void CloseAtBoundary();
   void CloseAtJunk();

@@ -119,6 +119,49 @@ std::optional<std::string_view> MatchUse(std::string_view line);
 // `^SET\s+([^;]*)`
 bool MatchSet(std::string_view line);
 
+// pt's reading of the first SET line of an entry: `^SET\s+([^;]*)` split on "," and on
+// "=" with optional spaces around it, taken as name/value pairs
+// ("SET last_insert_id=5,insert_id=6,timestamp=1" -> three pairs). Calls f(name, value)
+// for each complete pair.
+template <typename F>
+void ForEachSetPair(std::string_view line, F&& f) {
+  size_t i = 3;
+  while (i < line.size() && IsSpace(line[i])) ++i;
+  std::string_view setting = line.substr(i);
+  setting = setting.substr(0, setting.find(';'));
+  std::string_view name;
+  bool have_name = false;
+  size_t start = 0;
+  auto token = [&](size_t end) {
+    std::string_view t = setting.substr(start, end - start);
+    if (have_name) {
+      f(name, t);
+      have_name = false;
+    } else {
+      name = t;
+      have_name = true;
+    }
+  };
+  for (size_t k = 0; k < setting.size(); ++k) {
+    if (setting[k] == ',') {
+      token(k);
+      start = k + 1;
+    } else if (setting[k] == '=' || IsSpace(setting[k])) {
+      // "\s*=\s*" separates only when an '=' is among the spaces.
+      size_t j = k;
+      while (j < setting.size() && IsSpace(setting[j])) ++j;
+      if (j < setting.size() && setting[j] == '=') {
+        token(k);
+        ++j;
+        while (j < setting.size() && IsSpace(setting[j])) ++j;
+        start = j;
+        k = j - 1;
+      }
+    }
+  }
+  if (start < setting.size()) token(setting.size());
+}
+
 // `^\s*[A-Z][a-z_]+: ` applied at `text` (already past any leading spaces): the test
 // SlowLogParser uses to tell a following entry from an admin statement.
 inline bool LooksLikeNamedValue(std::string_view text) {

@@ -55,7 +55,7 @@ while ($more) {
          $event->{$attrib} = $last{$attrib};
       }
    }
-   delete @{$event}{qw(pos_in_log bytes ip timestamp insert_id last_insert_id)};
+   delete @{$event}{qw(pos_in_log bytes ip)};
    delete $event->{db} if defined $event->{db} && $event->{db} eq '';
    if (defined $event->{ts}) {
       my $ts = $event->{ts};

@@ -169,5 +169,25 @@ TEST(SlowLogSyntax, HeaderishAndBinary) {
   EXPECT_FALSE(LooksLikeNamedValue("administrator command: Quit;"));
 }
 
+TEST(SlowLogSyntax, SetLinePairsAsPtSplitsThem) {
+  struct Case {
+    const char* line;
+    std::vector<std::pair<std::string, std::string>> pairs;
+  } cases[] = {
+      {"SET timestamp=1192484632;", {{"timestamp", "1192484632"}}},
+      {"SET last_insert_id=5,insert_id=6,timestamp=1;",
+       {{"last_insert_id", "5"}, {"insert_id", "6"}, {"timestamp", "1"}}},
+      {"SET  insert_id = 7 ;", {{"insert_id", "7 "}}},
+      {"SET timestamp;", {}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::pair<std::string, std::string>> got;
+    ForEachSetPair(c.line, [&](std::string_view n, std::string_view v) {
+      got.emplace_back(std::string(n), std::string(v));
+    });
+    EXPECT_EQ(got, c.pairs) << c.line;
+  }
+}
+
 }  // namespace
 }  // namespace slowscope::slow_log_syntax
