@@ -213,6 +213,10 @@ constexpr std::string_view kIgnoredAttributes[] = {
     "server_id", "offset",     "end_log_pos",   "Xid",        "Id",         "Statement_id",
     "Error_no",  "Last_errno", "InnoDB_trx_id", "rate_limit", "Status_code"};
 constexpr std::string_view kNumericFlagAttributes[] = {"Killed"};
+// pt-query-digest's --zero-admin (on by default): administrator commands such as Quit
+// report the row counts of the statement before them, so they count as zero.
+constexpr std::string_view kZeroedForAdminAttributes[] = {"Rows_sent", "Rows_examined", "Rows_read",
+                                                          "Rows_affected"};
 
 template <size_t N>
 bool listed(const std::string_view (&list)[N], std::string_view name) {
@@ -224,9 +228,10 @@ uint32_t DigestAggregator::attribute_id(std::string_view name) {
   if (it != attribute_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(attribute_names_.size());
   attribute_names_.emplace_back(name);
-  attribute_kinds_.push_back(listed(kIgnoredAttributes, name)       ? AttributeKind::kIgnored
-                             : listed(kNumericFlagAttributes, name) ? AttributeKind::kNumericFlag
-                                                                    : AttributeKind::kAsLogged);
+  attribute_kinds_.push_back(listed(kIgnoredAttributes, name)          ? AttributeKind::kIgnored
+                             : listed(kNumericFlagAttributes, name)    ? AttributeKind::kNumericFlag
+                             : listed(kZeroedForAdminAttributes, name) ? AttributeKind::kRowCount
+                                                                       : AttributeKind::kAsLogged);
   attribute_ids_.emplace(std::string(name), id);
   return id;
 }
@@ -274,6 +279,8 @@ void DigestAggregator::add(const QueryEvent& event, size_t input) {
     const bool* flag = std::get_if<bool>(&value);
     if (number && kind == AttributeKind::kAsLogged) {
       c.metrics[id].add(*number);
+    } else if (number && kind == AttributeKind::kRowCount) {
+      c.metrics[id].add(event.admin_command ? 0 : *number);
     } else if (flag || number) {
       FlagCount& f = c.flags[id];
       ++f.count;

@@ -104,8 +104,9 @@ class DigestAggregator {
 
   // Attribute names interned to small ids that index each class's metric vector.
   std::vector<std::string> attribute_names_;
-  // Per attribute id: whether it is a measure, an identifier, or a flag logged as 0/1.
-  enum class AttributeKind : uint8_t { kAsLogged, kIgnored, kNumericFlag };
+  // Per attribute id: whether it is a measure, a row count (zero for admin commands), an
+  // identifier, or a flag logged as 0/1.
+  enum class AttributeKind : uint8_t { kAsLogged, kRowCount, kIgnored, kNumericFlag };
   std::vector<AttributeKind> attribute_kinds_;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> attribute_ids_;
   // Ids of the current event's attributes, in order; left from the previous event, whose

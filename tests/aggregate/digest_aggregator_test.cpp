@@ -272,6 +272,33 @@ TEST(DigestAggregatorTest, MetricsForEveryNumericAttributeFlagsForBooleans) {
   EXPECT_EQ(summary.flags.at("Full_scan"), (FlagCount{1, 2}));
 }
 
+TEST(DigestAggregatorTest, AttributesAreTypedAsPtQueryDigestTypesThem) {
+  DigestAggregator agg;
+  OwnedEvent a = simple_event("SELECT 1", 0.5);
+  a.attributes = {{"Query_time", 0.5}, {"Thread_id", 118.0}, {"Id", 7.0},
+                  {"Last_errno", 0.0}, {"Killed", 1.0},     {"Rows_sent", 4.0}};
+  OwnedEvent quit;
+  quit.query = "administrator command: Quit";
+  quit.admin_command = true;
+  quit.attributes = {{"Query_time", 0.0}, {"Rows_sent", 4.0}, {"Rows_examined", 9.0},
+                     {"Killed", 0.0}};
+  feed(agg, a);
+  feed(agg, quit);
+  const std::vector<QueryClass> classes = agg.take_classes();
+  ASSERT_EQ(classes.size(), 2u);
+  // Identifiers are not measures; Killed is a flag.
+  EXPECT_EQ(classes[0].metric("Thread_id"), nullptr);
+  EXPECT_EQ(classes[0].metric("Id"), nullptr);
+  EXPECT_EQ(classes[0].metric("Last_errno"), nullptr);
+  EXPECT_EQ(classes[0].metric("Killed"), nullptr);
+  EXPECT_EQ(classes[0].flags.at("Killed"), (FlagCount{1, 1}));
+  EXPECT_EQ(classes[0].metric("Rows_sent")->sum(), 4);
+  // Administrator commands report the previous statement's rows: counted as zero.
+  EXPECT_EQ(classes[1].metric("Rows_sent")->sum(), 0);
+  EXPECT_EQ(classes[1].metric("Rows_examined")->max(), 0);
+  EXPECT_EQ(classes[1].flags.at("Killed"), (FlagCount{0, 1}));
+}
+
 TEST(DigestAggregatorTest, SummaryTotalsAcrossClasses) {
   const std::vector<OwnedEvent> events = synthetic_events(5'000, 3);
   DigestAggregator agg;
