@@ -15,26 +15,7 @@
 #include <unistd.h>
 
 #include "analyzer/fingerprint/query_id.h"
-
-// Counts heap allocations so that a test can show a warmed-up Fingerprinter makes none.
-// The replacement pairs malloc with free; gcc cannot see that once gtest's `new TestClass`
-// is inlined, and warns.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
+#include "tests/support/counting_allocator.h"
 
 namespace slowscope {
 namespace {
@@ -383,12 +364,12 @@ TEST(Fingerprint, NoAllocationOnceWarmedUp) {
   };
   Fingerprinter fingerprinter;
   for (const char* q : queries) fingerprinter.fingerprint(q);
-  uint64_t before = g_allocations.load();
+  uint64_t before = testing::allocation_count();
   size_t total = 0;
   for (int round = 0; round < 100; ++round) {
     for (const char* q : queries) total += fingerprinter.fingerprint(q).size();
   }
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(testing::allocation_count(), before);
   EXPECT_GT(total, 0u);
 }
 

@@ -11,31 +11,16 @@
 
 #include "connectors/mysql/slow_log_parser.h"
 #include "tests/parser/slow_log_generator.h"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
+#include "tests/support/counting_allocator.h"
 
 namespace slowscope {
 namespace {
 
 TEST(SlowLogParserAllocations, NonePerEventOnceWarm) {
   {
-    const size_t before = g_allocations.load();
+    const size_t before = testing::allocation_count();
     auto probe = std::make_unique<std::string>(1000, 'x');
-    ASSERT_GT(g_allocations.load(), before) << "the counting operator new is not in use";
+    ASSERT_GT(testing::allocation_count(), before) << "the counting operator new is not in use";
   }
   for (auto kind : {testing::GeneratedLog::kMariaDbSysbench, testing::GeneratedLog::kMixed}) {
     const std::string log = testing::GenerateSlowLog(4 << 20, kind);
@@ -50,12 +35,12 @@ TEST(SlowLogParserAllocations, NonePerEventOnceWarm) {
       parser.Feed(std::string_view(log).substr(pos, std::min<size_t>(65536, half - pos)));
     }
     const uint64_t events_before = events;
-    const size_t allocations_before = g_allocations.load();
+    const size_t allocations_before = testing::allocation_count();
     for (size_t pos = half; pos < log.size(); pos += 65536) {
       parser.Feed(std::string_view(log).substr(pos, 65536));
     }
     parser.Finish();
-    const size_t allocations = g_allocations.load() - allocations_before;
+    const size_t allocations = testing::allocation_count() - allocations_before;
     ASSERT_GT(events - events_before, 5000u);
     // A few for buffers that still grow (a longer statement, a new db name), none per event.
     EXPECT_LT(allocations, 20u) << "over " << (events - events_before) << " events";
