@@ -14,6 +14,7 @@
 
 #include "analyzer/aggregate/digest_aggregator.h"
 #include "analyzer/aggregate/ranking.h"
+#include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
 #include "analyzer/cli/progress_bar.h"
 #include "analyzer/event/event_filter.h"
@@ -106,8 +107,8 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
   // An explicit --threads is obeyed; the default leaves small files to one thread.
   unsigned threads = plan.threads;
   if (!plan.explicit_threads)
-    threads = static_cast<unsigned>(
-        std::clamp<uint64_t>(size / kMinBytesPerThread, 1, plan.threads));
+    threads =
+        static_cast<unsigned>(std::clamp<uint64_t>(size / kMinBytesPerThread, 1, plan.threads));
 
   SlowLogReadOptions read_options;
   std::optional<ProgressBar> progress;
@@ -124,7 +125,8 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
   const bool filtering = !filter.accepts_everything();
   auto make_sink = [&](size_t index) -> SlowLogParser::Sink {
     while (ranges.size() <= index)
-      ranges.push_back(std::make_unique<RangeDigest>(RangeDigest{DigestAggregator(plan.fingerprint)}));
+      ranges.push_back(
+          std::make_unique<RangeDigest>(RangeDigest{DigestAggregator(plan.fingerprint)}));
     RangeDigest* range = ranges[index].get();
     return [range, &filter, filtering, input_index](const QueryEvent& event) {
       if (filtering && !filter.accepts(event)) {
@@ -172,11 +174,7 @@ DigestReport run_digest(const DigestOptions& o, const DigestPlan& p) {
 
 std::string render(const DigestReport& report, const std::string& format) {
   if (format == "json") {
-    // Statement text is whatever the server logged: invalid UTF-8 becomes U+FFFD rather
-    // than failing the whole report.
-    return digest_to_json(report).dump(2, ' ', false,
-                                       nlohmann::ordered_json::error_handler_t::replace) +
-           "\n";
+    return json_report_text(digest_to_json(report));
   }
   std::ostringstream out;
   write_digest_text(out, report);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analyzer/cli/history_options.h"
+#include "analyzer/cli/json_output.h"
 #include "reports/json/top_json.h"
 #include "reports/text/top_text.h"
 
@@ -68,9 +69,7 @@ int run_show(const ShowOptions& o) {
     report.shape = *store.shape(*shape_id);
     std::ostringstream out;
     if (o.format == "json") {
-      out << show_to_json(report).dump(2, ' ', false,
-                                       nlohmann::ordered_json::error_handler_t::replace)
-          << "\n";
+      out << json_report_text(show_to_json(report));
     } else {
       write_show_text(out, report);
     }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "analyzer/cli/history_options.h"
+#include "analyzer/cli/json_output.h"
 #include "reports/json/top_json.h"
 #include "reports/text/top_text.h"
 
@@ -64,9 +65,7 @@ int run_top(const TopOptions& o) {
     report.shapes = store.top(query);
     std::ostringstream out;
     if (o.format == "json") {
-      out << top_to_json(report).dump(2, ' ', false,
-                                      nlohmann::ordered_json::error_handler_t::replace)
-          << "\n";
+      out << json_report_text(top_to_json(report));
     } else {
       write_top_text(out, report);
     }
