@@ -20,9 +20,6 @@ struct TopReport {
   std::vector<ShapeTotals> shapes;  // ranked
 };
 
-// "total", "mean", "calls", "rows" or "io".
-std::string_view to_string(TopOrder order);
-
 // One shape on one target: its totals, timeline and statements.
 struct ShapeOnTarget {
   std::string target;

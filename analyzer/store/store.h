@@ -135,6 +135,9 @@ enum class TopOrder {
   kIo,    // Measures::io_blocks()
 };
 
+// "total", "mean", "calls", "rows" or "io".
+std::string_view to_string(TopOrder order);
+
 struct TopQuery {
   std::optional<std::string> target;  // all targets when empty
   StoreTime since;

@@ -16,7 +16,9 @@ StoreTime at(int64_t s) {
   return StoreTime(std::chrono::seconds(s));
 }
 
-std::string_view order_word(TopOrder order) {
+}  // namespace
+
+std::string_view to_string(TopOrder order) {
   switch (order) {
     case TopOrder::kTotal:
       return "total";
@@ -31,6 +33,8 @@ std::string_view order_word(TopOrder order) {
   }
   return "total";
 }
+
+namespace {
 
 // The same ranking key top.sql orders by, so that per-target lists merge consistently.
 double order_key(const Measures& m, TopOrder order) {
@@ -83,7 +87,7 @@ std::vector<ShapeTotals> Store::top(const TopQuery& query) {
       auto& top = s.sql("top");
       top.bind_int(1, target.id);
       bind_plan(top, 2, plan);
-      top.bind_text(12, order_word(query.order));
+      top.bind_text(12, to_string(query.order));
       top.bind_int(13, query.limit);
       while (top.step()) {
         ShapeTotals row;
