@@ -72,6 +72,9 @@ _mariadb_log() {
   [[ -n "${MARIADB_QUIET:-}" ]] || printf 'mariadb: %s\n' "$*" >&2
 }
 
+# shellcheck source=scripts/lib/local_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/local_server.sh"
+
 _mariadb_die() {
   printf 'mariadb: error: %s\n' "$*" >&2
   return 1
@@ -116,49 +119,6 @@ mariadb_ensure_installed() {
     return 0
   fi
   _mariadb_die "mariadb-server/mariadb-client could not be installed"
-}
-
-# Print a TCP port on 127.0.0.1 that is free right now.
-_mariadb_free_port() {
-  local port tries
-  if command -v python3 >/dev/null 2>&1; then
-    port="$(python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' 2>/dev/null)" && [[ -n "$port" ]] && {
-      printf '%s\n' "$port"
-      return 0
-    }
-  fi
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 30000))
-    # A connect that fails means nothing listens there.
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  _mariadb_die "no free TCP port found"
-}
-
-# Append a command to the shell's EXIT trap, keeping what is already there.
-_mariadb_add_exit_trap() {
-  local cmd="$1" existing
-  existing="$(trap -p EXIT)"
-  existing="${existing#trap -- \'}"
-  existing="${existing%\' EXIT}"
-  existing="${existing//\'\\\'\'/\'}"
-  if [[ "$existing" == *"$cmd"* ]]; then
-    return 0
-  fi
-  if [[ -n "$existing" ]]; then
-    # shellcheck disable=SC2064
-    trap "$existing; $cmd" EXIT
-  else
-    # shellcheck disable=SC2064
-    trap "$cmd" EXIT
-  fi
 }
 
 _mariadb_pid_alive() {
@@ -218,7 +178,7 @@ mariadb_start() {
   fi
 
   local port
-  port="$(_mariadb_free_port)" || return 1
+  port="$(local_server_free_port)" || return 1
 
   local -a args=(
     --no-defaults
@@ -260,7 +220,7 @@ mariadb_start() {
   printf '%s\n' "$port" >"$dir/port"
   printf '%s\n' "$sock" >"$dir/socket"
   _MARIADB_STARTED+=("$dir")
-  _mariadb_add_exit_trap mariadb_stop_all
+  local_server_add_exit_trap mariadb_stop_all
 
   local waited=0
   until "$admin" --no-defaults --socket="$sock" --user=root \

@@ -63,6 +63,9 @@ _postgres_log() {
   [[ -n "${POSTGRES_QUIET:-}" ]] || printf 'postgres: %s\n' "$*" >&2
 }
 
+# shellcheck source=scripts/lib/local_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/local_server.sh"
+
 _postgres_die() {
   printf 'postgres: error: %s\n' "$*" >&2
   return 1
@@ -107,44 +110,6 @@ _postgres_as() {
     "$@"
   else
     runuser -u "$user" -- "$@"
-  fi
-}
-
-_postgres_free_port() {
-  local port tries
-  if command -v python3 >/dev/null 2>&1; then
-    port="$(python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' 2>/dev/null)" && [[ -n "$port" ]] && {
-      printf '%s\n' "$port"
-      return 0
-    }
-  fi
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  _postgres_die "no free TCP port found"
-}
-
-_postgres_add_exit_trap() {
-  local cmd="$1" existing
-  existing="$(trap -p EXIT)"
-  existing="${existing#trap -- \'}"
-  existing="${existing%\' EXIT}"
-  existing="${existing//\'\\\'\'/\'}"
-  [[ "$existing" == *"$cmd"* ]] && return 0
-  if [[ -n "$existing" ]]; then
-    # shellcheck disable=SC2064
-    trap "$existing; $cmd" EXIT
-  else
-    # shellcheck disable=SC2064
-    trap "$cmd" EXIT
   fi
 }
 
@@ -218,7 +183,7 @@ CONF
   # Another process may take the port between choosing and binding it: try again.
   local port attempt started=0
   for ((attempt = 0; attempt < 5; attempt++)); do
-    port="$(_postgres_free_port)" || return 1
+    port="$(local_server_free_port)" || return 1
     _postgres_log "starting on 127.0.0.1:$port (socket in $dir)"
     if _postgres_as "$os_user" "$bindir/pg_ctl" -D "$datadir" -l "$log" -w \
       -t "$POSTGRES_START_TIMEOUT" -o "-p $port" start >/dev/null 2>&1; then
@@ -237,7 +202,7 @@ CONF
   fi
   printf '%s\n' "$port" >"$dir/port"
   _POSTGRES_STARTED+=("$dir")
-  _postgres_add_exit_trap postgres_stop_all
+  local_server_add_exit_trap postgres_stop_all
 
   local admin="host=$dir port=$port user=$POSTGRES_USER dbname=postgres"
   local exists="SELECT 1 FROM pg_database WHERE datname = '$POSTGRES_USER'"
