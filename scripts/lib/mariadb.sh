@@ -6,8 +6,9 @@
 #
 #   mariadb_start DIR [extra mariadbd options...]
 #       Creates DIR (must not hold a running server), initialises a fresh data
-#       directory in DIR/data and starts mariadbd on 127.0.0.1 with a free TCP
-#       port and a unix socket in DIR.  The slow query log is on
+#       directory in DIR/data (kept when it exists) and starts mariadbd on
+#       127.0.0.1 with a free TCP port (the same one again when DIR was used
+#       before) and a unix socket in DIR.  The slow query log is on
 #       (long_query_time=0, log_output=FILE) and written to DIR/slow.log;
 #       performance_schema is ON.  Extra arguments are passed to mariadbd
 #       after the defaults, so they override them (e.g. --long-query-time=1).
@@ -177,8 +178,13 @@ mariadb_start() {
     fi
   fi
 
+  # A restarted server keeps its port, so that clients configured with it reconnect.
   local port
-  port="$(local_server_free_port)" || return 1
+  if [[ -s "$dir/port" ]]; then
+    port="$(cat "$dir/port")"
+  else
+    port="$(local_server_free_port)" || return 1
+  fi
 
   local -a args=(
     --no-defaults
