@@ -356,17 +356,14 @@ void Store::write_cycle(const CycleWrite& cycle) {
     // Samples go in a few hundred per statement, and their hours are then updated from
     // the raw rows that were really inserted, in one statement per batch as well: per-row
     // statements made a 5,000-sample cycle cost 60-130 ms on SQLite.
-    struct Row {
-      const Sample* sample;
-      int64_t statement_id;
-      int64_t shape_id;
-    };
+    using Row = SampleRow;
     std::vector<Row> rows;
     rows.reserve(cycle.samples.size());
     for (const Sample& sample : cycle.samples) {
       const auto [statement_id, shape_id] = resolve(sample.key);
       rows.push_back({&sample, statement_id, shape_id});
     }
+    if (cycle.on_conflict == SampleConflict::kAdd) add_to_stored_samples(s, target, rows);
     // Keys (bucket_start, statement_id) of the samples inserted: a sample stored before
     // (or earlier in this cycle) wins and is already in its hour.
     std::vector<std::pair<int64_t, int64_t>> inserted;

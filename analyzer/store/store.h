@@ -100,6 +100,17 @@ inline constexpr std::string_view kCoverageGap = "coverage_gap";
 inline constexpr std::string_view kError = "error";
 }  // namespace event_kind
 
+// What write_cycle does with a sample whose (target, bucket, statement) is already stored.
+enum class SampleConflict {
+  // The stored sample wins, so a cycle retried after an uncertain commit changes nothing.
+  // For counter sources (pg_stat_statements), whose deltas cover whole intervals.
+  kKeepStored,
+  // The new sample is added to the stored one (sums, min/max, merged sketch). For log
+  // sources, whose entries of one interval may arrive over several cycles; a retried cycle
+  // must not repeat them, which their checkpoint, written in the same transaction, ensures.
+  kAdd,
+};
+
 // Everything one collection cycle of one target writes, in one transaction.
 struct CycleWrite {
   std::string target;     // registered with ensure_target()
@@ -109,6 +120,7 @@ struct CycleWrite {
   std::vector<Sample> samples;               // each key known or in new_statements
   std::vector<Checkpoint> checkpoints;
   std::vector<CollectorEvent> events;
+  SampleConflict on_conflict = SampleConflict::kKeepStored;
 };
 
 struct KnownStatement {
@@ -250,8 +262,11 @@ class Store {
   // Collector events of `target` in [since, until), oldest first.
   std::vector<CollectorEvent> events(std::string_view target, StoreTime since, StoreTime until);
 
- private:
+  // The internals (analyzer/store/store_impl.h), named here only so that the store's own
+  // source files can share them; not part of the interface.
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

@@ -100,4 +100,17 @@ void Store::Impl::write_batches(std::string_view name, const std::vector<Item>& 
 
 Engine engine_from_text(std::string_view text);
 
+// A sample of a cycle with the ids of its statement and shape.
+struct SampleRow {
+  const Sample* sample;
+  int64_t statement_id;
+  int64_t shape_id;
+};
+
+// For SampleConflict::kAdd: adds each row whose sample is already stored to it (and its
+// increment to the hour), inside the caller's transaction, and removes those rows from
+// `rows`; what remains is new and goes through the usual insert. Throws StoreError when a
+// key comes twice in `rows`.
+void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows);
+
 }  // namespace slowscope

@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "analyzer/aggregate/quantile_sketch.h"
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/migrations.h"
 #include "analyzer/store/tiers.h"
@@ -263,6 +264,76 @@ TEST_P(StoreTest, ABigCycleKeepsItsHoursExact) {
   }
   EXPECT_EQ(rows, expected.size());
   EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), kStatements + 100 + 50 + 10);
+}
+
+// Log sources add each cycle's entries to the samples of their intervals: sums, min/max
+// and sketches of a stored sample grow, its hour gets exactly the increment, and a sample
+// that is new is inserted as usual.
+TEST_P(StoreTest, AddingCyclesSumIntoStoredSamples) {
+  Store store = db_->open();
+  store.ensure_target("shop", Engine::kMysql);
+  auto sketch_of = [](std::initializer_list<double> values) {
+    QuantileSketch sketch;
+    for (double v : values) sketch.add(v);
+    return sketch;
+  };
+  CycleWrite first{"shop", kServer, T(kDay0 + 30), {{test_key(1), test_shape(1), "q"}}, {}, {}, {}};
+  first.on_conflict = SampleConflict::kAdd;
+  first.samples.push_back(test_sample(test_key(1), kDay0, 5));
+  first.samples.back().sketch = sketch_of({0.1, 0.2}).serialize();
+  store.write_cycle(first);
+
+  CycleWrite second{"shop", kServer, T(kDay0 + 90), {}, {}, {}, {}};
+  second.on_conflict = SampleConflict::kAdd;
+  second.samples.push_back(test_sample(test_key(1), kDay0, 9));
+  second.samples.back().flags = kSamplePartial;
+  second.samples.back().sketch = sketch_of({0.3}).serialize();
+  second.samples.push_back(test_sample(test_key(1), kDay0 + 60, 3));
+  store.write_cycle(second);
+
+  Measures bucket0 = test_measures(5);
+  bucket0 += test_measures(9);
+  auto conn = db_->connect();
+  auto raw = conn->prepare("raw",
+                           "SELECT calls, total_time, sum_sq, min_time, max_time, row_count, "
+                           "rows_examined, shared_blks_hit, shared_blks_read, "
+                           "shared_blks_dirtied, shared_blks_written, local_blks_hit, "
+                           "local_blks_read, local_blks_dirtied, local_blks_written, "
+                           "temp_blks_read, temp_blks_written, blk_read_time, blk_write_time, "
+                           "wal_records, wal_fpi, wal_bytes, flags, sketch FROM samples "
+                           "ORDER BY bucket_start");
+  ASSERT_TRUE(raw->step());
+  EXPECT_EQ(read_measures(*raw, 0), bucket0);
+  EXPECT_EQ(raw->get_int(22), kSamplePartial);
+  EXPECT_EQ(QuantileSketch::deserialize(raw->get_blob(23)), sketch_of({0.1, 0.2, 0.3}));
+  ASSERT_TRUE(raw->step());
+  EXPECT_EQ(read_measures(*raw, 0), test_measures(3));
+  EXPECT_FALSE(raw->step());
+
+  Measures hour = bucket0;
+  hour += test_measures(3);
+  const auto top = store.top({"shop", T(kDay0), T(kDay0 + kHour), TopOrder::kTotal, 10});
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].measures, hour);
+
+  EXPECT_EQ(query_int(*conn, "SELECT sample_count FROM samples_hourly"), 2);
+}
+
+// Within one adding cycle a key must come once: the caller sums first, or the cycle fails
+// whole.
+TEST_P(StoreTest, AnAddingCycleRefusesAKeyTwice) {
+  Store store = db_->open();
+  store.ensure_target("shop", Engine::kMysql);
+  CycleWrite cycle{"shop", kServer, T(kDay0 + 30), {{test_key(1), test_shape(1), "q"}}, {}, {}, {}};
+  cycle.on_conflict = SampleConflict::kAdd;
+  cycle.samples.push_back(test_sample(test_key(1), kDay0, 5));
+  store.write_cycle(cycle);
+  cycle.new_statements.clear();
+  cycle.samples.push_back(test_sample(test_key(1), kDay0, 6));
+  EXPECT_THROW(store.write_cycle(cycle), StoreError);
+  const auto top = store.top({"shop", T(kDay0), T(kDay0 + 60), TopOrder::kTotal, 10});
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].measures, test_measures(5));
 }
 
 TEST_P(StoreTest, SamplesNeedAKnownStatement) {

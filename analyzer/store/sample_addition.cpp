@@ -1,0 +1,81 @@
+// SampleConflict::kAdd: log sources add what a cycle read to samples stored by earlier
+// cycles. Sums add up in SQL easily, but the sketches must be merged here, so each stored
+// sample is read, summed with the new one and written back; the hour gets only the
+// increment. A cycle of a log source touches few (bucket, statement) pairs that already
+// exist (those of the interval in progress), so one statement per row is cheap enough.
+#include <set>
+#include <utility>
+
+#include "analyzer/aggregate/quantile_sketch.h"
+#include "analyzer/store/measure_columns.h"
+#include "analyzer/store/store_impl.h"
+#include "analyzer/store/tiers.h"
+
+namespace slowscope {
+namespace {
+
+// The sum of two serialized sketches; either may be empty (no sketch).
+std::string merged_sketch(const std::string& stored, const std::string& added) {
+  if (stored.empty()) return added;
+  if (added.empty()) return stored;
+  QuantileSketch sum = QuantileSketch::deserialize(stored);
+  sum.merge(QuantileSketch::deserialize(added));
+  return sum.serialize();
+}
+
+}  // namespace
+
+void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows) {
+  std::set<std::pair<int64_t, int64_t>> keys;
+  std::vector<SampleRow> fresh;
+  fresh.reserve(rows.size());
+  for (const SampleRow& row : rows) {
+    const Sample& sample = *row.sample;
+    const int64_t bucket = sample.bucket_start.time_since_epoch().count();
+    if (!keys.emplace(bucket, row.statement_id).second) {
+      throw StoreError("a cycle that adds to samples holds two samples of statement " +
+                       sample.key.query_id + " for one bucket; sum them first");
+    }
+    auto& get = s.sql("sample_get");
+    get.bind_int(1, target);
+    get.bind_int(2, bucket);
+    get.bind_int(3, row.statement_id);
+    if (!get.step()) {
+      get.reset();
+      fresh.push_back(row);
+      continue;
+    }
+    const uint32_t stored_flags = static_cast<uint32_t>(get.get_int(0));
+    Measures sum = read_measures(get, 1);
+    const std::string stored_sketch = get.is_null(23) ? std::string() : get.get_blob(23);
+    get.reset();
+
+    sum += sample.measures;
+    const std::string sketch = merged_sketch(stored_sketch, sample.sketch);
+    auto& replace = s.sql("sample_replace");
+    replace.bind_int(1, target);
+    replace.bind_int(2, bucket);
+    replace.bind_int(3, row.statement_id);
+    replace.bind_int(4, stored_flags | sample.flags);
+    bind_measures(replace, 5, sum);
+    if (sketch.empty()) {
+      replace.bind_null(27);
+    } else {
+      replace.bind_blob(27, sketch);
+    }
+    replace.run();
+
+    auto& hourly = s.sql("hourly_add_values");
+    hourly.bind_int(1, target);
+    hourly.bind_int(2, floor_to(bucket, kSecondsPerHour));
+    hourly.bind_int(3, row.statement_id);
+    hourly.bind_int(4, row.shape_id);
+    hourly.bind_int(5, 0);  // the raw sample was counted when it was first stored
+    hourly.bind_int(6, sample.flags);
+    bind_measures(hourly, 7, sample.measures);
+    hourly.run();
+  }
+  rows = std::move(fresh);
+}
+
+}  // namespace slowscope
