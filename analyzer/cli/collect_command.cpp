@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
+#include "connectors/mysql/slow_log_collector.h"
 #include "connectors/postgres/conninfo.h"
 #include "connectors/postgres/pgss_collector.h"
 
@@ -26,6 +29,7 @@ struct CollectOptions {
   std::string config = kDefaultConfigPath;
   std::string interval;
   bool once = false;
+  bool from_end = false;
 };
 
 // Daily rollups and pruning run every this many cycles, from the first target's thread.
@@ -120,35 +124,85 @@ struct TargetRun {
   const TargetConfig* target = nullptr;
   std::chrono::seconds interval{60};
   bool once = false;
+  bool from_end = false;
   bool runs_rollups = false;
 };
 
-// One target's loop. Returns false when its last cycle failed.
-bool run_target(const TargetRun& run, StopSignal& stop) {
-  const std::string& name = run.target->name;
-  std::string conninfo;
-  try {
-    conninfo = collector_conninfo(*run.target, SessionLimits{});
-  } catch (const std::exception& e) {
-    spdlog::error("{}: {}", name, e.what());
+// One cycle of one target: runs it, logs what it did, and says whether more is waiting
+// right away (a slow-log backlog). Throws on failure.
+using TargetCycle = std::function<bool(Store& store, Clock::time_point now)>;
+
+TargetCycle postgres_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<PgssCollector>(
+      name,
+      std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})));
+  return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
+    const CycleReport report = collector->run_cycle(store, now, interval);
+    for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
+    for (const auto& e : report.events) spdlog::warn("{}: {}", name, e.message);
+    if (report.written) spdlog::info("{}: {}; {}", name, describe(report), timings(report));
     return false;
-  }
+  };
+}
+
+TargetCycle slow_log_file_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<SlowLogFileCollector>(
+      name, run.target->mysql.slow_log, SlowLogFileCollector::Options{run.from_end});
+  // A missing file is logged when that changes, not every cycle.
+  auto missing = std::make_shared<bool>(false);
+  return [collector, missing, name, interval = run.interval](Store& store,
+                                                            Clock::time_point now) {
+    const SlowLogCycleReport r = collector->run_cycle(store, now, interval);
+    bool missing_now = false;
+    for (const auto& e : r.events) {
+      if (e.kind == "log_missing") {
+        missing_now = true;
+        if (!*missing) spdlog::warn("{}: {}; waiting for it", name, e.message);
+      } else {
+        spdlog::warn("{}: {}", name, e.message);
+      }
+    }
+    if (*missing && !missing_now) spdlog::info("{}: {} is back", name, collector->path());
+    *missing = missing_now;
+    if (r.written && r.bytes > 0) {
+      spdlog::info(
+          "{}: {} entries ({:.1f} MB, up to byte {}) -> {} samples, {} new statements{}; "
+          "read {:.1f} ms, store {:.1f} ms",
+          name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
+          r.samples, r.new_statements, r.caught_up ? "" : "; more to read",
+          r.read_ms, r.store_ms);
+    }
+    return !r.caught_up;
+  };
+}
+
+// The cycle of a target, or nullptr (logged) when its source cannot be collected.
+TargetCycle make_cycle(const TargetRun& run) {
+  if (run.target->engine == Engine::kPostgres) return postgres_cycle(run);
+  if (run.target->mysql.source == MysqlSource::kSlowLogFile) return slow_log_file_cycle(run);
+  spdlog::warn("{}: MySQL source {} is not collected yet; skipped", run.target->name,
+               to_string(run.target->mysql.source));
+  return nullptr;
+}
+
+// One target's loop. Returns false when its last cycle failed.
+bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop) {
+  const std::string& name = run.target->name;
   std::optional<Store> store;
-  PgssCollector collector(name, std::make_unique<PgssPoller>(name, std::move(conninfo)));
   int failures = 0;
   int cycles = 0;
   bool last_ok = false;
   while (true) {
     const Clock::time_point now = Clock::now();
+    bool more = false;
     try {
       if (!store) {
         store.emplace(Store::open(run.config->store));
-        store->ensure_target(name, Engine::kPostgres);
+        store->ensure_target(name, run.target->engine);
       }
-      const CycleReport report = collector.run_cycle(*store, now, run.interval);
-      for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
-      for (const auto& e : report.events) spdlog::warn("{}: {}", name, e.message);
-      if (report.written) spdlog::info("{}: {}; {}", name, describe(report), timings(report));
+      more = cycle(*store, now);
       failures = 0;
       last_ok = true;
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
@@ -167,7 +221,9 @@ bool run_target(const TargetRun& run, StopSignal& stop) {
       }
       if (dynamic_cast<const StoreError*>(&e) != nullptr) store.reset();  // reconnect
     }
-    if (run.once || stop.requested()) break;
+    if (stop.requested()) break;
+    if (more) continue;  // a backlog: read on at once, each part in its own transaction
+    if (run.once) break;
     Clock::time_point next;
     if (failures > 0) {
       const auto backoff = std::min<std::chrono::seconds>(
@@ -205,15 +261,22 @@ int run_collect(const CollectOptions& options) {
     return 2;
   }
   std::vector<TargetRun> runs;
+  std::vector<TargetCycle> cycles;
   for (const auto& target : config.targets) {
-    if (target.engine != Engine::kPostgres) {
-      spdlog::warn("{}: MySQL targets are not collected yet; skipped", target.name);
-      continue;
+    TargetRun run{&config, &target, interval, options.once, options.from_end, runs.empty()};
+    TargetCycle cycle;
+    try {
+      cycle = make_cycle(run);
+    } catch (const std::exception& e) {
+      spdlog::error("{}: {}", target.name, e.what());
+      return 2;
     }
-    runs.push_back({&config, &target, interval, options.once, runs.empty()});
+    if (!cycle) continue;
+    runs.push_back(run);
+    cycles.push_back(std::move(cycle));
   }
   if (runs.empty()) {
-    spdlog::error("{}: no PostgreSQL targets to collect", options.config);
+    spdlog::error("{}: no targets to collect", options.config);
     return 2;
   }
   spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
@@ -224,7 +287,7 @@ int run_collect(const CollectOptions& options) {
     SignalWatcher watcher(stop);
     std::vector<std::thread> threads;
     for (size_t i = 0; i < runs.size(); ++i) {
-      threads.emplace_back([&, i] { ok[i] = run_target(runs[i], stop) ? 1 : 0; });
+      threads.emplace_back([&, i] { ok[i] = run_target(runs[i], cycles[i], stop) ? 1 : 0; });
     }
     for (auto& t : threads) t.join();
   }
@@ -241,15 +304,20 @@ void add_collect_command(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<CollectOptions>();
   CLI::App* cmd = app.add_subcommand(
       "collect",
-      "Poll pg_stat_statements of every PostgreSQL target and store per-interval deltas");
+      "Poll every target (pg_stat_statements, MySQL slow logs) into per-interval samples");
   cmd->add_option("--config", options->config, "Configuration file")->capture_default_str();
-  cmd->add_flag("--once", options->once, "Run one cycle per target, then exit");
+  cmd->add_flag("--once", options->once,
+                "Run one cycle per target (reading any slow-log backlog to its end), then exit");
+  cmd->add_flag("--from-end", options->from_end,
+                "Slow-log files seen for the first time: start at their end, not their start");
   cmd->add_option("--interval", options->interval,
                   "Polling interval (default: the configuration's, e.g. 60s)")
       ->type_name("DURATION");
   cmd->footer(
-      "The first cycle of a target takes a baseline; deltas are stored from the second cycle\n"
-      "on. SIGINT/SIGTERM finish the current cycle and exit.\n"
+      "PostgreSQL: the first cycle of a target takes a baseline; deltas are stored from the\n"
+      "second cycle on. MySQL slow-log files are followed across rotations from a position\n"
+      "stored with the samples, so a restart neither loses nor repeats an entry.\n"
+      "SIGINT/SIGTERM finish the current cycle and exit.\n"
       "Exit status: 0 done, 1 a target failed (--once), 2 bad configuration or arguments.");
   cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });
 }

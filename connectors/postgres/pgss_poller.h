@@ -17,12 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/event/own_statement.h"
 #include "connectors/postgres/pgss_columns.h"
 #include "connectors/postgres/pgss_snapshot.h"
 
 namespace slowscope {
-
-inline constexpr std::string_view kOwnStatementMarker = "/* slowscope */";
 
 // True when `query_text` is one of slowscope's own statements.
 bool is_own_statement(std::string_view query_text);

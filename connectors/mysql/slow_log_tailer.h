@@ -1,0 +1,111 @@
+// SlowLogTailer: follows a growing MySQL/MariaDB slow log across rotations, delivering each
+// complete entry once, from a position the caller stores (a store checkpoint, committed in
+// the same transaction as the samples those entries produced).
+//
+// A position names the file by identity — device, inode and a hash of its first bytes, since
+// inodes are reused — and an offset where a fresh entry starts, with what the next entry
+// inherits (db, ts). Each read() resumes there and stops at the last entry boundary it can
+// prove (slow_log_reader.h's split points), so a half-written last entry waits for the next
+// read. An entry at the very end of the file is taken once the file has stopped growing
+// between two reads and the entry is complete (its statement closed by ';').
+//
+// Rotations, whether slowscope was running or not:
+//  - rename (+ FLUSH SLOW LOGS) or delete + recreate: the old file, found through the open
+//    descriptor or by identity in the log's folder, is read to its end once the server has
+//    opened a new file at the path; then the new file is read from its start;
+//  - copytruncate or truncate: the file shrank below the position, or its first bytes
+//    changed: it is read again from its start, and a possible gap is reported (entries
+//    written after the last read and before the truncation may be lost, never counted
+//    twice);
+//  - the old file gone without trace: its unread rest is reported as a possible gap.
+//
+// Not thread-safe: one tailer per followed log.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/mysql/slow_log_parser.h"
+
+namespace slowscope {
+
+// Which file a position belongs to.
+struct SlowLogFileId {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint32_t head_bytes = 0;  // how many first bytes head_hash covers (at most kHeadBytes)
+  uint64_t head_hash = 0;
+
+  static constexpr uint32_t kHeadBytes = 1024;
+
+  bool operator==(const SlowLogFileId&) const = default;
+};
+
+// Where to resume reading a slow log.
+struct SlowLogPosition {
+  SlowLogFileId file;
+  uint64_t offset = 0;  // a fresh entry starts here (or the file ends here)
+  uint64_t line = 1;    // line number at offset, for messages
+  SlowLogCarry carry;   // what the next entry inherits
+
+  // Compact text for a checkpoint; parse() reads it back, nullopt when it is not one.
+  std::string serialize() const;
+  static std::optional<SlowLogPosition> parse(std::string_view text);
+
+  bool operator==(const SlowLogPosition& other) const;
+};
+
+// Something about the followed file worth a log line and a stored event.
+struct TailNotice {
+  enum class Kind {
+    kRotated,   // the file was rotated; the old one was read to its end
+    kRestart,   // truncated or replaced in place: read again from its start
+    kGap,       // entries may have been lost (bytes_lost: at most this many bytes)
+    kWaiting,   // the path does not exist (yet)
+  };
+  Kind kind;
+  std::string message;
+  uint64_t bytes_lost = 0;
+};
+
+// What one read() did.
+struct TailBatch {
+  std::optional<SlowLogPosition> next;  // where to resume; empty when no file was seen yet
+  ParseStats stats;                     // of the bytes parsed by this read
+  uint64_t bytes = 0;                   // bytes parsed
+  bool caught_up = true;                // false when max_bytes stopped it before the end
+  std::vector<TailNotice> notices;
+};
+
+class SlowLogTailer {
+ public:
+  explicit SlowLogTailer(std::string path, SlowLogParserOptions options = {});
+  ~SlowLogTailer();
+  SlowLogTailer(const SlowLogTailer&) = delete;
+  SlowLogTailer& operator=(const SlowLogTailer&) = delete;
+
+  // Delivers to `sink` the complete entries after `from` (nullopt: from the start of the
+  // file at the path, or from its last entry when `start_at_end`), parsing at most about
+  // `max_bytes` bytes. Throws std::system_error for I/O errors other than a missing file.
+  TailBatch read(const std::optional<SlowLogPosition>& from, const SlowLogParser::Sink& sink,
+                 uint64_t max_bytes, bool start_at_end = false);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct OpenFile;
+
+  std::optional<OpenFile> locate(const SlowLogFileId& id);
+  std::optional<OpenFile> open_path();
+
+  std::string path_;
+  SlowLogParserOptions options_;
+  int held_fd_ = -1;  // the file last read, kept open so a deleted file can be drained
+  SlowLogFileId held_id_;
+  uint64_t last_size_ = 0;  // of the held file at the end of the last read
+};
+
+}  // namespace slowscope
