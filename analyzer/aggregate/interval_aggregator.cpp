@@ -48,8 +48,7 @@ void IntervalAggregator::add(const QueryEvent& event, int64_t fallback_ts_us) {
     id = ids_.emplace(std::string(fingerprint), query_id(fingerprint)).first;
   }
   if (!shapes_.contains(id->second)) {
-    shapes_.emplace(id->second, IntervalShape{std::string(fingerprint),
-                                              extract_tables(event.query),
+    shapes_.emplace(id->second, IntervalShape{std::string(fingerprint), extract_tables(event.query),
                                               std::string(event.query)});
   }
 

@@ -135,8 +135,7 @@ using TargetCycle = std::function<bool(Store& store, Clock::time_point now)>;
 TargetCycle postgres_cycle(const TargetRun& run) {
   const std::string name = run.target->name;
   auto collector = std::make_shared<PgssCollector>(
-      name,
-      std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})));
+      name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})));
   return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
     const CycleReport report = collector->run_cycle(store, now, interval);
     for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
@@ -149,11 +148,11 @@ TargetCycle postgres_cycle(const TargetRun& run) {
 TargetCycle slow_log_file_cycle(const TargetRun& run) {
   const std::string name = run.target->name;
   auto collector = std::make_shared<SlowLogFileCollector>(
-      name, run.target->mysql.slow_log, SlowLogFileCollector::Options{run.from_end});
+      name, run.target->mysql.slow_log,
+      SlowLogFileCollector::Options{.from_end = run.from_end, .take_last_entry = run.once});
   // A missing file is logged when that changes, not every cycle.
   auto missing = std::make_shared<bool>(false);
-  return [collector, missing, name, interval = run.interval](Store& store,
-                                                            Clock::time_point now) {
+  return [collector, missing, name, interval = run.interval](Store& store, Clock::time_point now) {
     const SlowLogCycleReport r = collector->run_cycle(store, now, interval);
     bool missing_now = false;
     for (const auto& e : r.events) {
@@ -171,8 +170,7 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
           "{}: {} entries ({:.1f} MB, up to byte {}) -> {} samples, {} new statements{}; "
           "read {:.1f} ms, store {:.1f} ms",
           name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
-          r.samples, r.new_statements, r.caught_up ? "" : "; more to read",
-          r.read_ms, r.store_ms);
+          r.samples, r.new_statements, r.caught_up ? "" : "; more to read", r.read_ms, r.store_ms);
     }
     return !r.caught_up;
   };

@@ -25,8 +25,7 @@ std::string_view event_kind_of(TailNotice::Kind kind) {
 
 }  // namespace
 
-SlowLogFileCollector::SlowLogFileCollector(std::string target, std::string path,
-                                           Options options)
+SlowLogFileCollector::SlowLogFileCollector(std::string target, std::string path, Options options)
     : target_(std::move(target)), options_(options), tailer_(std::move(path)) {}
 
 SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
@@ -37,8 +36,8 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
     if (auto text = store.checkpoint(target_, kSlowLogCheckpoint)) {
       position_ = SlowLogPosition::parse(*text);
       if (!position_) {
-        spdlog::warn("{}: the stored slow-log position is unreadable; starting over at {}",
-                     target_, options_.from_end ? "the end of the file" : "its start");
+        spdlog::warn("{}: the stored slow-log position is unreadable; starting over at {}", target_,
+                     options_.from_end ? "the end of the file" : "its start");
       }
     }
     statements_.load(store, target_);
@@ -59,7 +58,8 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
         }
         cells.add(event, now_us);
       },
-      options_.max_bytes_per_cycle, options_.from_end && !position_);
+      SlowLogTailer::ReadOptions{options_.max_bytes_per_cycle, options_.from_end && !position_,
+                                 options_.take_last_entry});
   report.read_ms = ms_since(read_start);
   report.bytes = batch.bytes;
   report.caught_up = batch.caught_up;
@@ -80,9 +80,8 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
       lines += (lines.empty() ? "" : ", ") + std::to_string(line);
     }
     cycle.events.push_back({at, std::string(event_kind::kError),
-                            std::to_string(batch.stats.skipped) +
-                                " unreadable spots skipped in " + tailer_.path() +
-                                " (from lines " + lines + ")"});
+                            std::to_string(batch.stats.skipped) + " unreadable spots skipped in " +
+                                tailer_.path() + " (from lines " + lines + ")"});
   }
   statements_.add_to_cycle(cells, cycle);
   if (batch.next && !(position_ && *batch.next == *position_)) {

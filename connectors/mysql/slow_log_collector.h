@@ -25,13 +25,13 @@ inline constexpr std::string_view kSlowLogCheckpoint = "slow_log_position";
 
 // What one cycle did, for logs and tests.
 struct SlowLogCycleReport {
-  bool written = false;  // false: nothing new to store
-  bool caught_up = true;  // false: more of the file is waiting (a backlog), run again now
-  uint64_t bytes = 0;    // parsed this cycle
-  uint64_t entries = 0;  // delivered by the parser, own statements included
+  bool written = false;      // false: nothing new to store
+  bool caught_up = true;     // false: more of the file is waiting (a backlog), run again now
+  uint64_t bytes = 0;        // parsed this cycle
+  uint64_t entries = 0;      // delivered by the parser, own statements included
   uint64_t own_entries = 0;  // slowscope's own statements, not stored
-  uint64_t untimed = 0;  // entries without a time, stored in the bucket of the read
-  uint64_t skipped = 0;  // junk spots skipped by the parser
+  uint64_t untimed = 0;      // entries without a time, stored in the bucket of the read
+  uint64_t skipped = 0;      // junk spots skipped by the parser
   size_t samples = 0;
   size_t new_statements = 0;
   uint64_t position = 0;  // byte offset reached in the current file
@@ -45,6 +45,7 @@ class SlowLogFileCollector {
   struct Options {
     bool from_end = false;  // without a checkpoint: start at the end of the file
     uint64_t max_bytes_per_cycle = uint64_t{256} << 20;
+    bool take_last_entry = false;  // see SlowLogTailer::ReadOptions
   };
 
   SlowLogFileCollector(std::string target, std::string path, Options options);

@@ -70,8 +70,8 @@ SlowLogFileId identify(int fd, const struct stat& st, uint64_t covered, const st
   SlowLogFileId id;
   id.device = static_cast<uint64_t>(st.st_dev);
   id.inode = static_cast<uint64_t>(st.st_ino);
-  const uint64_t n = std::min<uint64_t>(
-      {covered, static_cast<uint64_t>(st.st_size), SlowLogFileId::kHeadBytes});
+  const uint64_t n =
+      std::min<uint64_t>({covered, static_cast<uint64_t>(st.st_size), SlowLogFileId::kHeadBytes});
   FdByteSource source(fd, static_cast<uint64_t>(st.st_size), name);
   id.head_bytes = static_cast<uint32_t>(n);
   id.head_hash = fnv1a(read_bytes(source, 0, n));
@@ -243,8 +243,8 @@ std::optional<SlowLogTailer::OpenFile> SlowLogTailer::locate(const SlowLogFileId
   // 3. A file of the log's folder: renamed while nobody watched.
   const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(
-           dir.empty() ? std::filesystem::path(".") : dir, ec)) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir.empty() ? std::filesystem::path(".") : dir, ec)) {
     struct stat st {};
     if (::stat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
         static_cast<uint64_t>(st.st_ino) != id.inode ||
@@ -262,8 +262,7 @@ std::optional<SlowLogTailer::OpenFile> SlowLogTailer::locate(const SlowLogFileId
 }
 
 TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
-                              const SlowLogParser::Sink& sink, uint64_t max_bytes,
-                              bool start_at_end) {
+                              const SlowLogParser::Sink& sink, const ReadOptions& read) {
   TailBatch batch;
   std::optional<SlowLogPosition> pos = from;
   std::optional<OpenFile> file;
@@ -303,14 +302,14 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       return batch;
     }
     pos = SlowLogPosition{identify(file->fd, file->st, 0, path_), 0, 1, {}};
-    if (start_at_end) {
+    if (read.start_at_end) {
       FdByteSource source(file->fd, static_cast<uint64_t>(file->st.st_size), path_);
       // Line numbers then count from there: counting the lines before costs a full read.
       if (auto at = last_split_point(source, 0, source.size(), options_)) pos->offset = *at;
     }
   }
 
-  uint64_t budget = std::max<uint64_t>(max_bytes, 1);
+  uint64_t budget = std::max<uint64_t>(read.max_bytes, 1);
   while (true) {
     const uint64_t size = static_cast<uint64_t>(file->st.st_size);
     if (size < pos->offset) {
@@ -320,10 +319,10 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
                std::to_string(pos->offset) +
                " already read (copytruncate or truncate): reading it from its start",
            0});
-      batch.notices.push_back({TailNotice::Kind::kGap,
-                               "entries written to " + path_ +
-                                   " between the last read and its truncation may be lost",
-                               0});
+      batch.notices.push_back(
+          {TailNotice::Kind::kGap,
+           "entries written to " + path_ + " between the last read and its truncation may be lost",
+           0});
       pos = SlowLogPosition{identify(file->fd, file->st, 0, path_), 0, 1, pos->carry};
     }
 
@@ -350,7 +349,8 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
                              held_id_.device == static_cast<uint64_t>(file->st.st_dev) &&
                              held_id_.inode == static_cast<uint64_t>(file->st.st_ino);
       const uint64_t tail_from = cut.value_or(pos->offset);
-      if (limit == size && size > tail_from && same_file && last_size_ == size) {
+      if (limit == size && size > tail_from &&
+          (read.take_last_entry || (same_file && last_size_ == size))) {
         SlowLogParser probe([](const QueryEvent&) {}, options_);
         probe.StartAt(tail_from, 1, pos->carry);
         const std::string tail = read_bytes(source, tail_from, size);
@@ -398,8 +398,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       if (!next) break;
       batch.notices.push_back({TailNotice::Kind::kRotated,
                                file->name + " was rotated; read to its end (" +
-                                   std::to_string(size) + " bytes), now following the new " +
-                                   path_,
+                                   std::to_string(size) + " bytes), now following the new " + path_,
                                0});
       pos = SlowLogPosition{identify(next->fd, next->st, 0, path_), 0, 1, pos->carry};
       file.emplace(std::move(*next));

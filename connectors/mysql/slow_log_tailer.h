@@ -61,10 +61,10 @@ struct SlowLogPosition {
 // Something about the followed file worth a log line and a stored event.
 struct TailNotice {
   enum class Kind {
-    kRotated,   // the file was rotated; the old one was read to its end
-    kRestart,   // truncated or replaced in place: read again from its start
-    kGap,       // entries may have been lost (bytes_lost: at most this many bytes)
-    kWaiting,   // the path does not exist (yet)
+    kRotated,  // the file was rotated; the old one was read to its end
+    kRestart,  // truncated or replaced in place: read again from its start
+    kGap,      // entries may have been lost (bytes_lost: at most this many bytes)
+    kWaiting,  // the path does not exist (yet)
   };
   Kind kind;
   std::string message;
@@ -87,11 +87,18 @@ class SlowLogTailer {
   SlowLogTailer(const SlowLogTailer&) = delete;
   SlowLogTailer& operator=(const SlowLogTailer&) = delete;
 
+  struct ReadOptions {
+    uint64_t max_bytes = uint64_t{256} << 20;  // parse about this much at most
+    bool start_at_end = false;                 // without a position: start at the file's last entry
+    // Take a complete entry at the end of the file at once rather than after the file
+    // stopped growing for one read (a last pass, e.g. `collect --once`).
+    bool take_last_entry = false;
+  };
+
   // Delivers to `sink` the complete entries after `from` (nullopt: from the start of the
-  // file at the path, or from its last entry when `start_at_end`), parsing at most about
-  // `max_bytes` bytes. Throws std::system_error for I/O errors other than a missing file.
+  // file at the path). Throws std::system_error for I/O errors other than a missing file.
   TailBatch read(const std::optional<SlowLogPosition>& from, const SlowLogParser::Sink& sink,
-                 uint64_t max_bytes, bool start_at_end = false);
+                 const ReadOptions& options);
 
   const std::string& path() const { return path_; }
 
