@@ -14,6 +14,7 @@
 
 #include "analyzer/aggregate/digest_aggregator.h"
 #include "analyzer/aggregate/ranking.h"
+#include "analyzer/cli/digest_store.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
 #include "analyzer/cli/progress_bar.h"
@@ -39,6 +40,10 @@ struct DigestOptions {
   unsigned threads = 0;
   bool examples = false;
   bool preserve_embedded_numbers = false;
+  // --store: ingest into the history store instead of reporting.
+  std::string store;
+  std::string target;
+  std::string interval = "60s";
 };
 
 // Text shows the top 20 by default; JSON lists every class unless --limit is given.
@@ -193,6 +198,28 @@ void warn_about_input(const InputTotals& input) {
     spdlog::warn("{}: ends inside an entry (still being written?)", input.name);
 }
 
+// digest --store: checks the arguments that apply, then ingests.
+int run_store(const DigestOptions& o) {
+  std::string problem;
+  if (o.target.empty()) problem = "--store needs --target NAME (the server the logs come from)";
+  if (!o.since.empty() || !o.until.empty() || !o.filter.empty()) {
+    problem = "--store stores whole files: --since, --until and --filter do not apply";
+  }
+  const auto interval_us = parse_duration(o.interval);
+  if (!interval_us || *interval_us < 1'000'000 || *interval_us % 1'000'000 != 0) {
+    problem = "--interval must be a whole number of seconds, at least 1s (e.g. 60s)";
+  }
+  for (const auto& input : o.inputs) {
+    if (input == "-") problem = "--store reads files, not standard input";
+  }
+  if (!problem.empty()) {
+    spdlog::error("{}", problem);
+    return 2;
+  }
+  return store_slow_logs(
+      {o.inputs, o.store, o.target, std::chrono::seconds(*interval_us / 1'000'000)});
+}
+
 }  // namespace
 
 void add_digest_command(CLI::App& app, int* exit_code) {
@@ -246,7 +273,21 @@ void add_digest_command(CLI::App& app, int* exit_code) {
   cmd->add_flag("--preserve-embedded-numbers", options->preserve_embedded_numbers,
                 "Keep digits inside identifiers (sbtest1 stays sbtest1, not sbtest?)");
 
+  cmd->add_option("--store", options->store,
+                  "Instead of a report, add the entries to this history store (sqlite:PATH or "
+                  "postgresql://...) as samples of --target; a file's position is remembered")
+      ->type_name("STORE");
+  cmd->add_option("--target", options->target, "With --store: the MySQL target the logs belong to")
+      ->type_name("NAME");
+  cmd->add_option("--interval", options->interval, "With --store: the sample interval")
+      ->capture_default_str()
+      ->type_name("DURATION");
+
   cmd->callback([options, exit_code] {
+    if (!options->store.empty()) {
+      *exit_code = run_store(*options);
+      return;
+    }
     DigestPlan p;
     try {
       p = plan(*options);

@@ -33,7 +33,7 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
                                                    std::chrono::seconds interval) {
   SlowLogCycleReport report;
   if (!loaded_) {
-    if (auto text = store.checkpoint(target_, kSlowLogCheckpoint)) {
+    if (auto text = store.checkpoint(target_, options_.checkpoint)) {
       position_ = SlowLogPosition::parse(*text);
       if (!position_) {
         spdlog::warn("{}: the stored slow-log position is unreadable; starting over at {}", target_,
@@ -85,7 +85,7 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
   }
   statements_.add_to_cycle(cells, cycle);
   if (batch.next && !(position_ && *batch.next == *position_)) {
-    cycle.checkpoints.push_back({std::string(kSlowLogCheckpoint), batch.next->serialize()});
+    cycle.checkpoints.push_back({options_.checkpoint, batch.next->serialize()});
   }
   report.events = cycle.events;
   for (const TailNotice& notice : batch.notices) {

@@ -20,7 +20,7 @@
 
 namespace slowscope {
 
-// The checkpoint that holds a slow-log target's SlowLogPosition.
+// The checkpoint that holds the SlowLogPosition of a target's configured slow log.
 inline constexpr std::string_view kSlowLogCheckpoint = "slow_log_position";
 
 // What one cycle did, for logs and tests.
@@ -46,6 +46,8 @@ class SlowLogFileCollector {
     bool from_end = false;  // without a checkpoint: start at the end of the file
     uint64_t max_bytes_per_cycle = uint64_t{256} << 20;
     bool take_last_entry = false;  // see SlowLogTailer::ReadOptions
+    // The checkpoint holding the position: one per followed file of the target.
+    std::string checkpoint{kSlowLogCheckpoint};
   };
 
   SlowLogFileCollector(std::string target, std::string path, Options options);

@@ -1,0 +1,27 @@
+// `slowscope digest --store`: ingests whole slow-log files into the history store as
+// per-interval samples of a MySQL target, so that logs collected elsewhere join the same
+// history as what `collect` gathers.
+//
+// Each file's read position is kept in the store (one checkpoint per file path), so running
+// it again on a file that grew adds only the new entries, and running it twice on the same
+// file stores nothing twice.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace slowscope {
+
+struct SlowLogStoreJob {
+  std::vector<std::string> inputs;  // regular files
+  std::string store;                // sqlite:PATH or a PostgreSQL URI
+  std::string target;               // the MySQL target the entries belong to
+  std::chrono::seconds interval{60};
+};
+
+// Runs the job, logging progress; prints one summary line per file on standard output.
+// Returns the exit status: 0 done, 2 bad arguments or unreadable input or store.
+int store_slow_logs(const SlowLogStoreJob& job);
+
+}  // namespace slowscope
