@@ -172,7 +172,7 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
           name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
           r.samples, r.new_statements, r.caught_up ? "" : "; more to read", r.read_ms, r.store_ms);
     }
-    return !r.caught_up;
+    return !r.caught_up && r.bytes > 0;
   };
 }
 

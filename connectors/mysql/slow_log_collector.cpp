@@ -59,7 +59,11 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
         cells.add(event, now_us);
       },
       SlowLogTailer::ReadOptions{options_.max_bytes_per_cycle, options_.from_end && !position_,
-                                 options_.take_last_entry});
+                                 options_.take_last_entry, [&] {
+                                   cells.clear();
+                                   report.entries = 0;
+                                   report.own_entries = 0;
+                                 }});
   report.read_ms = ms_since(read_start);
   report.bytes = batch.bytes;
   report.caught_up = batch.caught_up;

@@ -445,6 +445,12 @@ ParseStats ReadSlowLog(const std::string& path, const SlowLogParser::Sink& sink,
   }
 }
 
+std::optional<uint64_t> FindSlowLogSplitPointFrom(const ByteSource& source, uint64_t from,
+                                                  uint64_t limit,
+                                                  const SlowLogParserOptions& options) {
+  return FindSplitFrom(source, from, std::min(limit, source.size()), options);
+}
+
 bool IsSlowLogSplitPoint(const ByteSource& source, uint64_t offset,
                          const SlowLogParserOptions& options) {
   if (offset == 0 || offset >= source.size()) return false;

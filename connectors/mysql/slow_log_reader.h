@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -122,6 +123,12 @@ ParallelParseResult ParseSlowLogRanges(const ByteSource& source,
 // after each i/parts of the size. `options` must be those the ranges are parsed with.
 std::vector<uint64_t> FindSlowLogSplitPoints(const ByteSource& source, unsigned parts,
                                              const SlowLogParserOptions& options = {});
+
+// The first split point in [from, limit), if one is found with reasonable effort (anchors
+// within a few MiB): used to cut a growing file at an entry boundary.
+std::optional<uint64_t> FindSlowLogSplitPointFrom(const ByteSource& source, uint64_t from,
+                                                  uint64_t limit,
+                                                  const SlowLogParserOptions& options = {});
 
 // Whether `offset` is a split point (see above) for parsing with `options`.
 bool IsSlowLogSplitPoint(const ByteSource& source, uint64_t offset,

@@ -88,47 +88,59 @@ bool is_file(int fd, const struct stat& st, const SlowLogFileId& id, const std::
   return identify(fd, st, id.head_bytes, name).head_hash == id.head_hash;
 }
 
-bool is_candidate_head(std::string_view text, size_t at) {
+// Whether an entry may start at `at` of `text`: a Time or User@Host header line right after
+// a line that ends a statement (pt-query-digest splits entries where a '#' line follows a
+// line ending in ';').
+bool is_entry_boundary(std::string_view text, size_t at) {
+  if (at < 2 || text[at - 1] != '\n') return false;
+  const size_t end = at >= 3 && text[at - 2] == '\r' ? at - 2 : at - 1;
+  if (text[end - 1] != ';') return false;
   const std::string_view rest = text.substr(at);
   return rest.starts_with("# Time: ") || rest.starts_with("# User@Host: ");
 }
 
-// The last split point in (after, limit], searching backwards; nullopt when none.
-std::optional<uint64_t> last_split_point(const ByteSource& source, uint64_t after, uint64_t limit,
-                                         const SlowLogParserOptions& options) {
-  constexpr uint64_t kWindow = 64 << 10;
-  uint64_t end = std::min(limit, source.size());
-  while (end > after + 1) {
-    const uint64_t begin = end > after + kWindow ? end - kWindow : after;
-    // A little past `end` so that a header line starting just before it is seen whole.
-    const std::string text = read_bytes(source, begin, std::min(source.size(), end + 16));
-    for (uint64_t at = end; at > begin && at > after; --at) {
-      const size_t i = static_cast<size_t>(at - begin);
-      if (text[i - 1] == '\n' && i < text.size() && is_candidate_head(text, i) &&
-          IsSlowLogSplitPoint(source, at, options)) {
-        return at;
-      }
+// The last entry boundary in (after, limit), searching backwards; nullopt when none.
+std::optional<uint64_t> boundary_before(const ByteSource& source, uint64_t after, uint64_t limit) {
+  constexpr uint64_t kWindow = 256 << 10;
+  constexpr uint64_t kHeadLook = 16;  // enough of the header line to recognise it
+  for (uint64_t end = limit; end > after + 1;) {
+    const uint64_t begin = end - after > kWindow ? end - kWindow : after;
+    const uint64_t low = begin >= 3 ? begin - 3 : 0;  // the "\r\n" and ';' before a line
+    const std::string text = read_bytes(source, low, std::min(source.size(), end + kHeadLook));
+    for (uint64_t at = end - 1; at > begin && at > after; --at) {
+      if (is_entry_boundary(text, static_cast<size_t>(at - low))) return at;
     }
     end = begin;
   }
   return std::nullopt;
 }
 
-// The first split point in (after, size), searching forwards; nullopt when none.
-std::optional<uint64_t> next_split_point(const ByteSource& source, uint64_t after,
-                                         const SlowLogParserOptions& options) {
+// The first entry boundary in (after, size); nullopt when none.
+std::optional<uint64_t> boundary_after(const ByteSource& source, uint64_t after) {
   constexpr uint64_t kWindow = 1 << 20;
   for (uint64_t begin = after; begin < source.size(); begin += kWindow) {
-    const std::string text =
-        read_bytes(source, begin, std::min(source.size(), begin + kWindow + 16));
-    for (size_t i = 1; i < text.size() && i <= kWindow; ++i) {
-      if (text[i - 1] == '\n' && begin + i > after && is_candidate_head(text, i) &&
-          IsSlowLogSplitPoint(source, begin + i, options)) {
-        return begin + i;
-      }
+    const uint64_t low = begin >= 3 ? begin - 3 : 0;
+    const std::string text = read_bytes(source, low, std::min(source.size(), begin + kWindow + 16));
+    for (uint64_t at = std::max(begin, after + 1); at < begin + kWindow && at < source.size();
+         ++at) {
+      if (is_entry_boundary(text, static_cast<size_t>(at - low))) return at;
     }
   }
   return std::nullopt;
+}
+
+// A split point shortly before `limit`, in (after, limit); nullopt when none. Searches
+// windows growing backwards from `limit` for the first split point in each: proving split
+// points needs an anchor (a Time line) a few MiB back at most, so checking every entry head
+// from the end would cost that much per head.
+std::optional<uint64_t> split_point_before(const ByteSource& source, uint64_t after, uint64_t limit,
+                                           const SlowLogParserOptions& options) {
+  for (uint64_t window = 64 << 10;; window *= 8) {
+    const uint64_t from = limit > after + window ? limit - window : after + 1;
+    if (from >= limit) return std::nullopt;
+    if (auto p = FindSlowLogSplitPointFrom(source, from, limit, options)) return p;
+    if (from == after + 1) return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -305,7 +317,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
     if (read.start_at_end) {
       FdByteSource source(file->fd, static_cast<uint64_t>(file->st.st_size), path_);
       // Line numbers then count from there: counting the lines before costs a full read.
-      if (auto at = last_split_point(source, 0, source.size(), options_)) pos->offset = *at;
+      if (auto at = split_point_before(source, 0, source.size(), options_)) pos->offset = *at;
     }
   }
 
@@ -342,22 +354,22 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       cut = size;
       finish = true;
     } else {
-      cut = last_split_point(source, pos->offset, limit, options_);
-      if (!cut && limit < size) cut = next_split_point(source, limit, options_);
+      cut = boundary_before(source, pos->offset, limit);
+      if (!cut && limit < size) cut = boundary_after(source, limit);
       // The entry at the end: taken once the file stopped growing and it is complete.
       const bool same_file = held_fd_ >= 0 &&
                              held_id_.device == static_cast<uint64_t>(file->st.st_dev) &&
                              held_id_.inode == static_cast<uint64_t>(file->st.st_ino);
       const uint64_t tail_from = cut.value_or(pos->offset);
-      if (limit == size && size > tail_from &&
+      const bool tail_is_last = limit == size || !cut;  // no boundary after it
+      if (tail_is_last && size > tail_from &&
           (read.take_last_entry || (same_file && last_size_ == size))) {
         SlowLogParser probe([](const QueryEvent&) {}, options_);
         probe.StartAt(tail_from, 1, pos->carry);
         const std::string tail = read_bytes(source, tail_from, size);
         probe.Feed(tail);
         probe.Finish();
-        if (!tail.empty() && tail.back() == '\n' && !probe.stats().truncated_last_entry &&
-            probe.stats().skipped == 0) {
+        if (!tail.empty() && tail.back() == '\n' && !probe.stats().truncated_last_entry) {
           cut = size;
           finish = true;
         }
@@ -365,28 +377,45 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
     }
 
     if (cut && *cut > pos->offset) {
-      SlowLogParser parser(sink, options_);
-      parser.StartAt(pos->offset, pos->line, pos->carry);
-      constexpr uint64_t kBlock = 1 << 20;
-      for (uint64_t at = pos->offset; at < *cut;) {
-        const size_t n = static_cast<size_t>(std::min(kBlock, *cut - at));
-        std::span<char> area = parser.WriteArea(n);
-        const size_t got = source.ReadAt(at, area.data(), n);
-        if (got == 0) break;
-        parser.Commit(got);
-        at += got;
+      // Parses [offset, end); false when `end` turned out not to start a fresh entry.
+      auto parse_to = [&](uint64_t end, bool at_eof) {
+        SlowLogParser parser(sink, options_);
+        parser.StartAt(pos->offset, pos->line, pos->carry);
+        constexpr uint64_t kBlock = 1 << 20;
+        for (uint64_t at = pos->offset; at < end;) {
+          const size_t n = static_cast<size_t>(std::min(kBlock, end - at));
+          std::span<char> area = parser.WriteArea(n);
+          const size_t got = source.ReadAt(at, area.data(), n);
+          if (got == 0) break;
+          parser.Commit(got);
+          at += got;
+        }
+        if (at_eof) {
+          parser.Finish();
+        } else if (parser.AtFreshEntryStart()) {
+          parser.FinishRange();
+        } else {
+          return false;
+        }
+        batch.stats.Append(parser.stats());
+        batch.bytes += end - pos->offset;
+        budget -= std::min(budget, end - pos->offset);
+        pos->line += parser.stats().lines;
+        pos->offset = end;
+        pos->carry = parser.carry();
+        return true;
+      };
+      if (!parse_to(*cut, finish)) {
+        // A boundary by the text rule that the parse state does not confirm (an entry
+        // without statement reads on, as in pt): forget what was delivered and cut at a
+        // split point proven from the log instead.
+        if (read.on_discard) read.on_discard();
+        cut = split_point_before(source, pos->offset, limit, options_);
+        if (!cut) cut = FindSlowLogSplitPointFrom(source, pos->offset + 1, size, options_);
+        if (cut && !parse_to(*cut, false)) {
+          throw std::logic_error("slow-log split point not confirmed by the parser");
+        }
       }
-      if (finish) {
-        parser.Finish();
-      } else {
-        parser.FinishRange();
-      }
-      batch.stats.Append(parser.stats());
-      batch.bytes += *cut - pos->offset;
-      budget -= std::min(budget, *cut - pos->offset);
-      pos->line += parser.stats().lines;
-      pos->offset = *cut;
-      pos->carry = parser.carry();
       if (pos->file.head_bytes < SlowLogFileId::kHeadBytes) {
         // Cover more of the head now that those bytes are read and cannot change.
         pos->file = identify(file->fd, file->st, pos->offset, file->name);
@@ -406,6 +435,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       batch.caught_up = false;
       break;
     }
+    // Caught up unless the budget, not the end of the file, bounded this read.
     batch.caught_up = pos->offset >= size || limit == size;
     break;
   }

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,9 @@ class SlowLogTailer {
     // Take a complete entry at the end of the file at once rather than after the file
     // stopped growing for one read (a last pass, e.g. `collect --once`).
     bool take_last_entry = false;
+    // Called, rarely, when the events this read delivered so far must be forgotten: they
+    // will be delivered again, up to a different end. Without it they would be repeated.
+    std::function<void()> on_discard;
   };
 
   // Delivers to `sink` the complete entries after `from` (nullopt: from the start of the
