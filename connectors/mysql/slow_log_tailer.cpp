@@ -315,9 +315,18 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
     }
     pos = SlowLogPosition{identify(file->fd, file->st, 0, path_), 0, 1, {}};
     if (read.start_at_end) {
+      // After the last complete entry: the end of the file when its last statement is
+      // closed, else the start of the entry being written. Line numbers then count from
+      // there: counting the lines before would cost a full read.
       FdByteSource source(file->fd, static_cast<uint64_t>(file->st.st_size), path_);
-      // Line numbers then count from there: counting the lines before costs a full read.
-      if (auto at = split_point_before(source, 0, source.size(), options_)) pos->offset = *at;
+      const std::string last =
+          read_bytes(source, source.size() > 2 ? source.size() - 2 : 0, source.size());
+      if (last.ends_with(";\n")) {
+        pos->offset = source.size();
+      } else if (auto at = split_point_before(source, 0, source.size(), options_)) {
+        pos->offset = *at;
+      }
+      pos->file = identify(file->fd, file->st, pos->offset, path_);
     }
   }
 

@@ -195,6 +195,22 @@ TEST_F(TailerTest, ADeletedFileIsDrainedThroughItsDescriptor) {
   for (const auto& [query, n] : seen_) EXPECT_EQ(n, 1) << query;
 }
 
+// --from-end: what the file held before is skipped, what comes after is read.
+TEST_F(TailerTest, StartingAtTheEndSkipsWhatWasThere) {
+  append(entry(1, "SELECT a") + entry(2, "SELECT b"));
+  SlowLogTailer tailer(path_.string());
+  SlowLogTailer::ReadOptions options;
+  options.start_at_end = true;
+  TailBatch batch = tailer.read(
+      std::nullopt, [&](const QueryEvent& e) { ++seen_[std::string(e.query)]; }, options);
+  position_ = batch.next;
+  EXPECT_TRUE(seen_.empty());
+  append(entry(3, "SELECT c") + entry(4, "SELECT d"));
+  read(tailer);
+  read(tailer);
+  EXPECT_EQ(seen_, (std::map<std::string, int>{{"SELECT c", 1}, {"SELECT d", 1}}));
+}
+
 TEST_F(TailerTest, AMissingFileIsWaitedFor) {
   SlowLogTailer tailer(path_.string());
   TailBatch batch = read(tailer);
