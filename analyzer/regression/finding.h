@@ -1,0 +1,60 @@
+// Finding: one regression of one query shape on one target, with the evidence an engineer
+// needs to act on it. Its key (target, shape, kind) is its stable identity: the same
+// regression found again in a later cycle is the same finding, so that alerts and reports
+// can follow its lifecycle. Plain value types; thread-compatible.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slowscope {
+
+enum class FindingKind {
+  kLatency,      // each call takes longer
+  kCallSurge,    // many more calls per unit of work (the N+1 pattern)
+  kRowsPerCall,  // more rows examined or blocks read per call (a plan change)
+  kNewShape,     // a shape that was not there takes a notable share of database time
+  kVanished,     // a shape that ran steadily stopped (a broken feature?)
+  kTrend,        // slowly getting slower, day after day
+};
+
+// "latency", "call_surge", "rows_per_call", "new_shape", "vanished", "trend".
+std::string_view to_string(FindingKind kind);
+
+enum class Severity { kWarning, kCritical };
+
+// "warning" or "critical".
+std::string_view to_string(Severity severity);
+
+struct FindingKey {
+  std::string target;
+  std::string shape_hash;
+  FindingKind kind = FindingKind::kLatency;
+
+  // "target/shape_hash/kind": stable across runs and versions.
+  std::string id() const;
+
+  auto operator<=>(const FindingKey&) const = default;
+};
+
+struct Finding {
+  FindingKey key;
+  std::string fingerprint;  // the shape's normalized text: no literals
+  Severity severity = Severity::kWarning;
+  // Per-call means (seconds) and calls in the baseline and the post window.
+  double before_mean = 0;
+  double after_mean = 0;
+  int64_t before_calls = 0;
+  int64_t after_calls = 0;
+  double ratio = 0;    // after / before of the measure the kind is about
+  double p_value = 1;  // one-sided, of the test the kind uses
+  double q_value = 1;  // after Benjamini–Hochberg across the shapes tested together
+  // Extra database time per hour the change costs at the post window's call rate: the key
+  // findings are ranked by.
+  double added_seconds_per_hour = 0;
+};
+
+}  // namespace slowscope

@@ -1,0 +1,108 @@
+// Latency regressions on shapes built from known per-call times: what is found, what is not,
+// and in which order.
+#include "analyzer/regression/latency_detector.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace slowscope {
+namespace {
+
+// The measures of `calls` calls of about `mean` seconds, spread ±30% (seeded, so fixed).
+Measures calls_of(int64_t calls, double mean, unsigned seed) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<double> spread(0.7, 1.3);
+  Measures m;
+  for (int64_t i = 0; i < calls; ++i) {
+    const double t = mean * spread(random);
+    ++m.calls;
+    m.total_time += t;
+    m.sum_sq += t * t;
+  }
+  return m;
+}
+
+ShapeWindows shape(const std::string& hash, Measures before, Measures after) {
+  return {"orders", hash, "select ?", before, after, std::chrono::hours(1)};
+}
+
+TEST(LatencyDetectorTest, FindsAShapeTwiceAsSlowWithItsEvidence) {
+  const std::vector<ShapeWindows> shapes{
+      shape("slower", calls_of(500, 0.010, 1), calls_of(400, 0.020, 2)),
+      shape("steady", calls_of(500, 0.010, 3), calls_of(400, 0.010, 4)),
+  };
+  const auto findings = detect_latency_regressions(shapes, {});
+  ASSERT_EQ(findings.size(), 1u);
+  const Finding& f = findings[0];
+  EXPECT_EQ(f.key.id(), "orders/slower/latency");
+  EXPECT_NEAR(f.ratio, 2.0, 0.1);
+  EXPECT_EQ(f.before_calls, 500);
+  EXPECT_EQ(f.after_calls, 400);
+  EXPECT_LT(f.q_value, 1e-6);
+  EXPECT_LE(f.p_value, f.q_value);
+  // (0.020 - 0.010) s more per call, 400 calls in the one-hour post window.
+  EXPECT_NEAR(f.added_seconds_per_hour, (f.after_mean - f.before_mean) * 400, 1e-12);
+  EXPECT_NEAR(f.added_seconds_per_hour, 4.0, 0.4);
+  EXPECT_EQ(f.severity, Severity::kWarning);
+}
+
+TEST(LatencyDetectorTest, KeepsOnlyWhatIsSignificantAndLargeEnough) {
+  const std::vector<ShapeWindows> shapes{
+      // Certainly slower, but only 1.2x: below --min-ratio.
+      shape("a-little", calls_of(5000, 0.010, 5), calls_of(5000, 0.012, 6)),
+      // 3x, but microseconds: below --min-delta.
+      shape("tiny", calls_of(500, 0.0001, 7), calls_of(500, 0.0003, 8)),
+      // Too few calls to be tested.
+      shape("rare", calls_of(5, 0.010, 9), calls_of(5, 0.100, 10)),
+      // 4x: critical.
+      shape("much", calls_of(200, 0.010, 11), calls_of(200, 0.040, 12)),
+  };
+  const auto findings = detect_latency_regressions(shapes, {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "much");
+  EXPECT_EQ(findings[0].severity, Severity::kCritical);
+
+  LatencyThresholds loose;
+  loose.min_ratio = 1.1;
+  loose.min_delta = 0;
+  loose.min_calls = 2;
+  EXPECT_EQ(detect_latency_regressions(shapes, loose).size(), 4u);
+}
+
+TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
+  const std::vector<ShapeWindows> shapes{
+      shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),
+      shape("busy-and-slower", calls_of(5000, 0.010, 15), calls_of(5000, 0.020, 16)),
+  };
+  const auto findings = detect_latency_regressions(shapes, {});
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].key.shape_hash, "busy-and-slower");  // ~50 s/h against ~4 s/h
+  EXPECT_GT(findings[0].added_seconds_per_hour, findings[1].added_seconds_per_hour);
+}
+
+TEST(LatencyDetectorTest, ControlsTheFalseDiscoveryRateAcrossShapes) {
+  // 200 shapes with no change at all: at FDR 1% and any ratio, nothing.
+  std::vector<ShapeWindows> shapes;
+  for (unsigned i = 0; i < 200; ++i) {
+    shapes.push_back(shape("same-" + std::to_string(i), calls_of(300, 0.010, 100 + 2 * i),
+                           calls_of(300, 0.010, 101 + 2 * i)));
+  }
+  LatencyThresholds any_size;
+  any_size.min_ratio = 0;
+  any_size.min_delta = -1;
+  EXPECT_TRUE(detect_latency_regressions(shapes, any_size).empty());
+}
+
+TEST(LatencyDetectorTest, SkipsShapesWithoutPerCallVariance) {
+  Measures before = calls_of(500, 0.010, 17);
+  Measures after = calls_of(500, 0.030, 18);
+  before.sum_sq = 0;  // e.g. performance_schema: no sum of squares
+  after.sum_sq = 0;
+  EXPECT_TRUE(detect_latency_regressions(std::vector{shape("x", before, after)}, {}).empty());
+  EXPECT_TRUE(detect_latency_regressions(std::vector<ShapeWindows>{}, {}).empty());
+}
+
+}  // namespace
+}  // namespace slowscope
