@@ -9,6 +9,7 @@
 #include "analyzer/cli/collect_command.h"
 #include "analyzer/cli/config_command.h"
 #include "analyzer/cli/digest_command.h"
+#include "analyzer/cli/release_command.h"
 #include "analyzer/cli/show_command.h"
 #include "analyzer/cli/top_command.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   slowscope::add_collect_command(app, &exit_code);
   slowscope::add_top_command(app, &exit_code);
   slowscope::add_show_command(app, &exit_code);
+  slowscope::add_release_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);

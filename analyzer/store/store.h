@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -196,6 +197,22 @@ struct StatementRecord {
   StoreTime first_seen;
 };
 
+// A deployment marker: regression checks compare what ran after it with what ran before.
+struct Release {
+  std::string name;
+  StoreTime at;
+  std::vector<std::string> targets;         // the targets it applies to; empty: every target
+  std::map<std::string, std::string> meta;  // e.g. commit=abc123, version=2.4.1
+
+  bool operator==(const Release&) const = default;
+};
+
+struct ReleaseQuery {
+  std::optional<std::string> target;  // releases of this target or of every target; all when empty
+  StoreTime since;
+  StoreTime until;
+};
+
 // What one rollup_and_prune() pass did, for logs.
 struct RollupReport {
   int targets = 0;
@@ -258,6 +275,16 @@ class Store {
 
   // The statements of `target` that have shape `shape_id`, with their text.
   std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);
+
+  // Records `release`. Throws StoreError when a release with its name is recorded already,
+  // or when its name is empty.
+  void add_release(const Release& release);
+
+  // Releases with `at` in [since, until), oldest first.
+  std::vector<Release> releases(const ReleaseQuery& query);
+
+  // The release called `name`, if recorded.
+  std::optional<Release> release(std::string_view name);
 
   // Collector events of `target` in [since, until), oldest first.
   std::vector<CollectorEvent> events(std::string_view target, StoreTime since, StoreTime until);

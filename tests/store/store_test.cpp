@@ -336,6 +336,31 @@ TEST_P(StoreTest, AnAddingCycleRefusesAKeyTwice) {
   EXPECT_EQ(top[0].measures, test_measures(5));
 }
 
+TEST_P(StoreTest, RecordsAndListsReleases) {
+  Store store = db_->open();
+  const Release everywhere{"v1.4.0", T(kDay0 + 100), {}, {{"commit", "abc123"}}};
+  const Release two{"v1.4.1", T(kDay0 + 200), {"orders", "shop"}, {}};
+  const Release later{"v1.5.0", T(kDay0 + kDay), {"orders"}, {{"by", "ci"}, {"ticket", "OPS-7"}}};
+  store.add_release(everywhere);
+  store.add_release(later);
+  store.add_release(two);
+
+  EXPECT_EQ(store.releases({std::nullopt, T(kDay0), T(kDay0 + 2 * kDay)}),
+            (std::vector<Release>{everywhere, two, later}));
+  // One target: its own releases and those of every target.
+  EXPECT_EQ(store.releases({"shop", T(kDay0), T(kDay0 + 2 * kDay)}),
+            (std::vector<Release>{everywhere, Release{"v1.4.1", T(kDay0 + 200), {"shop"}, {}}}));
+  EXPECT_EQ(store.releases({std::nullopt, T(kDay0 + 150), T(kDay0 + kDay)}),
+            (std::vector<Release>{two}));
+  EXPECT_EQ(store.release("v1.5.0"), later);
+  EXPECT_FALSE(store.release("v9"));
+
+  // A name is recorded once; the failed attempt changes nothing.
+  EXPECT_THROW(store.add_release(Release{"v1.4.0", T(kDay0 + 999), {"shop"}, {}}), StoreError);
+  EXPECT_EQ(store.release("v1.4.0"), everywhere);
+  EXPECT_THROW(store.add_release(Release{"", T(kDay0), {}, {}}), StoreError);
+}
+
 TEST_P(StoreTest, SamplesNeedAKnownStatement) {
   Store store = db_->open();
   store.ensure_target("orders", Engine::kPostgres);

@@ -1,0 +1,192 @@
+#include "analyzer/cli/release_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "analyzer/cli/history_options.h"
+#include "analyzer/cli/json_output.h"
+#include "analyzer/time/utc_time.h"
+
+namespace slowscope {
+namespace {
+
+struct ReleaseOptions {
+  std::string config = kDefaultConfigPath;
+  std::string store;
+  // add
+  std::string name;
+  std::string at;
+  std::vector<std::string> targets;
+  std::vector<std::string> meta;
+  // list
+  std::string target;
+  std::string since, from, until;
+  std::string format = "text";
+};
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string format_seconds(StoreTime t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
+
+int run_add(const ReleaseOptions& o) {
+  Release release;
+  StoreLocation location;
+  try {
+    location = resolve_store(o.store, o.config);
+    release.name = o.name;
+    const int64_t at_us = o.at.empty() ? now_us() : parse_time_argument(o.at, now_us());
+    release.at = StoreTime(std::chrono::seconds(at_us / 1'000'000));
+    release.targets = o.targets;
+    for (const std::string& kv : o.meta) {
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw std::invalid_argument("--meta takes KEY=VALUE, got '" + kv + "'");
+      }
+      release.meta[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    const auto known = store.targets();
+    for (const std::string& t : release.targets) {
+      if (std::none_of(known.begin(), known.end(),
+                       [&](const TargetInfo& k) { return k.name == t; })) {
+        std::string names;
+        for (const auto& k : known) names += (names.empty() ? "" : ", ") + k.name;
+        spdlog::error("no target named '{}' in {} (known: {})", t, store.describe(),
+                      names.empty() ? "none yet; run collect first" : names);
+        return 2;
+      }
+    }
+    if (store.release(release.name)) {
+      spdlog::error("release '{}' is recorded already; `slowscope release list` shows it",
+                    release.name);
+      return 2;
+    }
+    store.add_release(release);
+    std::string scope = "every target";
+    if (!release.targets.empty()) {
+      scope.clear();
+      for (const auto& t : release.targets) scope += (scope.empty() ? "" : ", ") + t;
+    }
+    std::cout << "recorded release " << release.name << " at " << format_seconds(release.at)
+              << " for " << scope << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+int run_list(const ReleaseOptions& o) {
+  ReleaseQuery query;
+  StoreLocation location;
+  try {
+    location = resolve_store(o.store, o.config);
+    const TimeWindow window =
+        resolve_window(o.since, o.from, o.until, "30d", std::chrono::system_clock::now());
+    query.since = window.from;
+    query.until = window.until;
+    if (!o.target.empty()) query.target = o.target;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    const std::vector<Release> releases = store.releases(query);
+    if (o.format == "json") {
+      nlohmann::json doc{{"schema", "slowscope.releases/1"},
+                         {"from", format_seconds(query.since)},
+                         {"until", format_seconds(query.until)},
+                         {"releases", nlohmann::json::array()}};
+      for (const Release& r : releases) {
+        doc["releases"].push_back({{"name", r.name},
+                                   {"at", format_seconds(r.at)},
+                                   {"targets", r.targets},
+                                   {"meta", r.meta}});
+      }
+      std::cout << json_report_text(doc);
+      return 0;
+    }
+    if (releases.empty()) {
+      std::cout << "no releases from " << format_seconds(query.since) << " to "
+                << format_seconds(query.until) << "\n";
+      return 0;
+    }
+    for (const Release& r : releases) {
+      std::string targets;
+      for (const auto& t : r.targets) targets += (targets.empty() ? "" : ",") + t;
+      std::string meta;
+      for (const auto& [k, v] : r.meta) meta += " " + k + "=" + v;
+      std::cout << format_seconds(r.at) << "  " << r.name << "  "
+                << (targets.empty() ? "(all targets)" : targets) << meta << "\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+void add_store_options(CLI::App* cmd, ReleaseOptions* o) {
+  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", o->store,
+                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
+      ->type_name("URL");
+}
+
+}  // namespace
+
+void add_release_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<ReleaseOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "release", "Record and list release markers: what `check` compares before and after");
+  cmd->require_subcommand(1);
+
+  CLI::App* add = cmd->add_subcommand("add", "Record a release (CI calls this at deploy time)");
+  add->add_option("name", o->name, "Release name, unique (e.g. a version or build id)")
+      ->required()
+      ->type_name("NAME");
+  add->add_option("--at", o->at, "When it went out (default: now); a time or a duration ago")
+      ->type_name("TIME");
+  add->add_option("--target", o->targets, "Targets it applies to (default: every target)")
+      ->type_name("NAME...");
+  add->add_option("--meta", o->meta, "Extra facts shown with it: KEY=VALUE (repeatable)")
+      ->type_name("KEY=VALUE...");
+  add_store_options(add, o.get());
+  add->footer(
+      "Example:\n"
+      "  slowscope release add v2.4.1 --target orders --meta commit=$GIT_SHA\n"
+      "Exit status: 0 recorded, 1 store error, 2 bad arguments, unknown target, or the\n"
+      "name is recorded already.");
+  add->callback([o, exit_code] { *exit_code = run_add(*o); });
+
+  CLI::App* list = cmd->add_subcommand("list", "List releases, oldest first");
+  list->add_option("--target", o->target, "Releases of this target (and of every target)")
+      ->type_name("NAME");
+  add_window_options(list, &o->since, &o->from, &o->until);
+  list->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  add_store_options(list, o.get());
+  list->footer(
+      "The range defaults to the last 30 days (--since 30d). JSON: {\"schema\":\n"
+      "\"slowscope.releases/1\", \"releases\": [{\"name\", \"at\", \"targets\", \"meta\"}]}.");
+  list->callback([o, exit_code] { *exit_code = run_list(*o); });
+}
+
+}  // namespace slowscope
