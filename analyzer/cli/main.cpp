@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "analyzer/cli/check_command.h"
 #include "analyzer/cli/collect_command.h"
 #include "analyzer/cli/config_command.h"
 #include "analyzer/cli/digest_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   slowscope::add_top_command(app, &exit_code);
   slowscope::add_show_command(app, &exit_code);
   slowscope::add_release_command(app, &exit_code);
+  slowscope::add_check_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,50 @@
+// The post-release check: for each target a release applies to, compare every query shape's
+// post window (from the release on) with its baseline (the span before the release) and
+// report the regressions found, or why the target could not be evaluated. What
+// `slowscope check` runs; its verdict maps to the documented exit codes.
+//
+// Reads the store only; one call at a time per Store (Store is not thread-safe).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "analyzer/regression/finding.h"
+#include "analyzer/regression/latency_detector.h"
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+struct CheckOptions {
+  std::chrono::seconds window{30 * 60};          // post window length
+  std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at the release
+  LatencyThresholds latency;
+};
+
+// One target's outcome.
+struct TargetCheck {
+  std::string target;
+  bool evaluated = false;
+  std::string reason;  // why not evaluated (no samples after the release, no baseline, ...)
+  int shapes_compared = 0;
+  std::vector<Finding> findings;  // costliest first
+};
+
+struct CheckResult {
+  Release release;
+  StoreTime baseline_from;
+  StoreTime post_from;   // the release time
+  StoreTime post_until;  // release + window, or now if earlier
+  std::vector<TargetCheck> targets;
+
+  // 0 nothing regressed, 1 a finding at or above `fail_on`, 3 a target could not be
+  // evaluated (and nothing at or above `fail_on` was found elsewhere).
+  int exit_code(Severity fail_on) const;
+};
+
+// Throws StoreError. A release for every target checks every registered target.
+CheckResult check_release(Store& store, const Release& release, const CheckOptions& options,
+                          StoreTime now);
+
+}  // namespace slowscope

@@ -1,0 +1,145 @@
+// The post-release check over a real (SQLite) store: a shape that got twice as slow after
+// the release is found with its evidence; an unchanged history is not; missing data gives
+// "could not evaluate"; and `slowscope check` maps all of it to its exit codes.
+#include "analyzer/regression/release_check.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/digest/digest_cli.h"
+
+namespace slowscope {
+namespace {
+
+using testing::run_slowscope;
+using testing::TempDir;
+
+constexpr int64_t kInterval = 60;
+
+// Writes one sample per minute over [from, until) for shapes "fast" and "slow", whose per-call
+// means are given by the functions (seconds), 20 calls a minute, spread 30%.
+template <typename MeanOf>
+void write_history(Store& store, int64_t from, int64_t until, MeanOf mean_of) {
+  const ServerIdentity server{"7300000000000000001", "15"};
+  bool first = true;
+  for (int64_t t = from; t < until; t += kInterval) {
+    CycleWrite cycle{"orders", server, StoreTime(std::chrono::seconds(t + kInterval)), {}, {},
+                     {},       {}};
+    for (const std::string name : {"fast", "slow"}) {
+      const StatementKey key{"1", "10", name, true};
+      if (first) {
+        cycle.new_statements.push_back(
+            {key, ShapeInfo{"shape-" + name, "select * from " + name + " where id = ?", {}}, "q"});
+      }
+      const double mean = mean_of(name, t);
+      Sample s;
+      s.key = key;
+      s.bucket_start = StoreTime(std::chrono::seconds(t));
+      s.interval = std::chrono::seconds(kInterval);
+      s.measures.calls = 20;
+      s.measures.total_time = 20 * mean;
+      s.measures.sum_sq = 20 * mean * mean * (1 + 0.3 * 0.3);
+      cycle.samples.push_back(s);
+    }
+    first = false;
+    store.write_cycle(cycle);
+  }
+}
+
+class ReleaseCheckTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_.emplace(Store::open(StoreLocation::parse("sqlite:" + dir_.file("s.db"))));
+    store_->ensure_target("orders", Engine::kPostgres);
+  }
+  int64_t now_ = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count() /
+                 kInterval * kInterval;
+  int64_t release_ = now_ - 3600;
+  TempDir dir_;
+  std::optional<Store> store_;
+  CheckOptions options_{std::chrono::minutes(30), std::chrono::hours(2), {}};
+};
+
+TEST_F(ReleaseCheckTest, FindsTheShapeThatGotSlower) {
+  write_history(*store_, release_ - 7200, release_ + 1800, [&](const std::string& name, int64_t t) {
+    return name == "slow" && t >= release_ ? 0.020 : 0.010;
+  });
+  store_->add_release({"v2", StoreTime(std::chrono::seconds(release_)), {}, {}});
+  const CheckResult r = check_release(*store_, *store_->release("v2"), options_,
+                                      StoreTime(std::chrono::seconds(now_)));
+  ASSERT_EQ(r.targets.size(), 1u);
+  const TargetCheck& t = r.targets[0];
+  ASSERT_TRUE(t.evaluated) << t.reason;
+  EXPECT_EQ(t.shapes_compared, 2);
+  ASSERT_EQ(t.findings.size(), 1u);
+  const Finding& f = t.findings[0];
+  EXPECT_EQ(f.key.id(), "orders/shape-slow/latency");
+  EXPECT_NEAR(f.ratio, 2.0, 1e-9);
+  EXPECT_EQ(f.before_calls, 120 * 20);
+  EXPECT_EQ(f.after_calls, 30 * 20);
+  // 10 ms more per call, 600 calls in half an hour: 12 s per hour.
+  EXPECT_NEAR(f.added_seconds_per_hour, 12.0, 1e-6);
+  EXPECT_EQ(r.exit_code(Severity::kWarning), 1);
+  EXPECT_EQ(r.exit_code(Severity::kCritical), 0);  // 2x is a warning
+}
+
+TEST_F(ReleaseCheckTest, AnUnchangedHistoryPasses) {
+  write_history(*store_, release_ - 7200, release_ + 1800,
+                [](const std::string&, int64_t) { return 0.010; });
+  store_->add_release({"v2", StoreTime(std::chrono::seconds(release_)), {"orders"}, {}});
+  const CheckResult r = check_release(*store_, *store_->release("v2"), options_,
+                                      StoreTime(std::chrono::seconds(now_)));
+  ASSERT_TRUE(r.targets[0].evaluated);
+  EXPECT_TRUE(r.targets[0].findings.empty());
+  EXPECT_EQ(r.exit_code(Severity::kWarning), 0);
+}
+
+TEST_F(ReleaseCheckTest, SaysWhyItCannotEvaluate) {
+  // Samples only before the release: nothing to compare after it.
+  write_history(*store_, release_ - 7200, release_,
+                [](const std::string&, int64_t) { return 0.010; });
+  store_->add_release({"v2", StoreTime(std::chrono::seconds(release_)), {}, {}});
+  CheckResult r = check_release(*store_, *store_->release("v2"), options_,
+                                StoreTime(std::chrono::seconds(now_)));
+  EXPECT_FALSE(r.targets[0].evaluated);
+  EXPECT_NE(r.targets[0].reason.find("no samples since the release"), std::string::npos);
+  EXPECT_EQ(r.exit_code(Severity::kWarning), 3);
+  // No history before a release long ago: no baseline.
+  store_->add_release({"old", StoreTime(std::chrono::seconds(release_ - 7200)), {}, {}});
+  r = check_release(*store_, *store_->release("old"),
+                    CheckOptions{std::chrono::minutes(30), std::chrono::minutes(10), {}},
+                    StoreTime(std::chrono::seconds(now_)));
+  EXPECT_FALSE(r.targets[0].evaluated);
+  EXPECT_NE(r.targets[0].reason.find("no baseline"), std::string::npos);
+}
+
+TEST_F(ReleaseCheckTest, TheCommandGatesOnItsExitCodes) {
+  write_history(*store_, release_ - 7200, release_ + 1800, [&](const std::string& name, int64_t t) {
+    return name == "slow" && t >= release_ ? 0.040 : 0.010;
+  });
+  store_->add_release({"v2", StoreTime(std::chrono::seconds(release_)), {}, {}});
+  store_.reset();
+  const std::string store = " --store sqlite:" + dir_.file("s.db") + " --baseline 2h";
+  auto r = run_slowscope("check --release v2" + store);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("critical  latency  shape-slow"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("shape-fast"), std::string::npos) << r.out;
+
+  r = run_slowscope("check --release v2 --format json --min-ratio 5" + store);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema"], "slowscope.check/1");
+  EXPECT_EQ(doc["verdict"], "no regression");
+
+  r = run_slowscope("check --release nope" + store);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no release named 'nope'"), std::string::npos) << r.err;
+  r = run_slowscope("check --release v2 --window banana" + store);
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_slowscope("check" + store);
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace slowscope
