@@ -17,6 +17,7 @@
 #include "analyzer/store/store.h"
 #include "tests/mysql/mysql_workload.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/slowscope_process.h"
 
 namespace slowscope {
 namespace {
@@ -33,22 +34,8 @@ fs::path write_config(const fs::path& dir, const std::string& name, const fs::pa
   return config;
 }
 
-// Starts `slowscope collect` with `args`, output appended to `log`.
-pid_t start_collect(const std::string& args, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string command = std::string("exec '") + SLOWSCOPE_BINARY + "' collect " + args +
-                                " >>'" + log.string() + "' 2>&1 </dev/null";
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
 int run_collect(const std::string& args, const fs::path& log) {
-  int status = 0;
-  waitpid(start_collect(args, log), &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::SlowscopeProcess("collect " + args, log).wait();
 }
 
 struct ShapeSums {
@@ -90,11 +77,9 @@ TEST(MariadbSlowLogCrashTest, KilledAtRandomMomentsEndsAsOneCleanIngest) {
   std::uniform_int_distribution<int> lifetime_ms(150, 1600);
   constexpr int kKills = 22;
   for (int i = 0; i < kKills; ++i) {
-    const pid_t pid = start_collect("--config '" + crashed.string() + "'", log);
+    testing::SlowscopeProcess collect("collect --config '" + crashed.string() + "'", log);
     std::this_thread::sleep_for(std::chrono::milliseconds(lifetime_ms(random)));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
+    const int status = collect.stop(SIGKILL);
     ASSERT_TRUE(WIFSIGNALED(status)) << "collect exited by itself; see " << log;
   }
   done = true;

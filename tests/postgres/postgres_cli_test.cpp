@@ -82,8 +82,8 @@ class PostgresCli : public ::testing::Test {
     RunResult r;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = testing::read_file(out);
-    r.err = testing::read_file(err);
+    r.out = testing::read_trimmed(out);
+    r.err = testing::read_trimmed(err);
     return r;
   }
 
@@ -196,8 +196,8 @@ TEST_F(PostgresCli, SigtermFinishesTheCycleAndExitsCleanly) {
   const auto start = std::chrono::steady_clock::now();
   const int raw = pclose(child);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
-  EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << testing::read_file(dir_ / "stderr");
-  EXPECT_NE(testing::read_file(dir_ / "stderr").find("stopped"), std::string::npos);
+  EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << testing::read_trimmed(dir_ / "stderr");
+  EXPECT_NE(testing::read_trimmed(dir_ / "stderr").find("stopped"), std::string::npos);
 }
 
 }  // namespace

@@ -20,7 +20,9 @@
 
 namespace slowscope::testing {
 
-inline std::string read_file(const std::filesystem::path& path) {
+// The text of a file the start-up scripts write (status, conninfo), without the trailing
+// newline and spaces.
+inline std::string read_trimmed(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -53,15 +55,15 @@ class PostgresServer {
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < deadline) {
-      const std::string status = read_file(dir_ / "status");
+      const std::string status = read_trimmed(dir_ / "status");
       if (status == "ready") {
-        conninfo_ = read_file(dir_ / "conninfo");
+        conninfo_ = read_trimmed(dir_ / "conninfo");
         return;
       }
       if (status == "failed") break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    error_ = "PostgreSQL did not start: " + read_file(dir_ / "start.log");
+    error_ = "PostgreSQL did not start: " + read_trimmed(dir_ / "start.log");
   }
 
   ~PostgresServer() {

@@ -1,0 +1,56 @@
+// Test support: `slowscope` run as a background process (a collector the test stops or kills
+// at a moment it chooses), output appended to a log file. Header-only (see postgres_server.h).
+//
+// Not thread-safe: one owner.
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace slowscope::testing {
+
+class SlowscopeProcess {
+ public:
+  // Starts `slowscope ARGS` (ARGS as a shell would split them).
+  SlowscopeProcess(const std::string& args, const std::filesystem::path& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string command = std::string("exec '") + SLOWSCOPE_BINARY + "' " + args + " >>'" +
+                                  log.string() + "' 2>&1 </dev/null";
+      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~SlowscopeProcess() {
+    if (pid_ > 0) stop(SIGKILL);
+  }
+  SlowscopeProcess(const SlowscopeProcess&) = delete;
+  SlowscopeProcess& operator=(const SlowscopeProcess&) = delete;
+
+  // Sends `signal` and waits; returns the raw wait status.
+  int stop(int signal) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  // Waits for the process to end by itself; returns its exit code (-1 if killed).
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+}  // namespace slowscope::testing
