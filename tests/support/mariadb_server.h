@@ -49,7 +49,7 @@ class MariadbServer {
         "stop) mariadb_stop \"$d\" >>\"$d/start.log\" 2>&1; echo stopped >\"$d/status\";; "
         "start) start;; esac; done; mariadb_stop_all' '" +
         script + "' '" + dir_.string() + "'";
-    keeper_ = popen(command.c_str(), "w");
+    keeper_ = popen(command.c_str(), "we");  // not inherited by processes tests start
     if (keeper_ == nullptr) {
       error_ = "cannot run bash";
       return;

@@ -48,7 +48,7 @@ class PostgresServer {
         "2>&1 && echo ready >\"$1/status\" || { echo failed >\"$1/status\"; exit 1; }; "
         "read -r _; postgres_stop \"$1\"' '" +
         script + "' '" + dir_.string() + "'";
-    keeper_ = popen(command.c_str(), "w");
+    keeper_ = popen(command.c_str(), "we");  // not inherited by processes tests start
     if (keeper_ == nullptr) {
       error_ = "cannot run bash";
       return;

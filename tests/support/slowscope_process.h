@@ -19,6 +19,9 @@ class SlowscopeProcess {
   SlowscopeProcess(const std::string& args, const std::filesystem::path& log) {
     pid_ = fork();
     if (pid_ == 0) {
+      // Only the standard streams: a pipe the test holds open (a server keeper's input, the
+      // test's own output) must not outlive the test in a stray collector.
+      for (int fd = 3; fd < 1024; ++fd) close(fd);
       const std::string command = std::string("exec '") + SLOWSCOPE_BINARY + "' " + args + " >>'" +
                                   log.string() + "' 2>&1 </dev/null";
       execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
