@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -271,13 +272,13 @@ uint64_t line_start_of(const ByteSource& src, uint64_t at, uint64_t lo) {
 
 uint64_t count_newlines(const ByteSource& src, uint64_t begin, uint64_t end) {
   uint64_t n = 0;
-  std::string block;
+  const auto block = std::make_unique_for_overwrite<char[]>(kScanBlock);
   for (uint64_t pos = begin; pos < end;) {
-    const uint64_t stop = std::min(end, pos + kScanBlock);
-    block = read_range(src, pos, stop);
-    if (block.empty()) break;
-    n += static_cast<uint64_t>(std::count(block.begin(), block.end(), '\n'));
-    pos += block.size();
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanBlock, end - pos));
+    const size_t got = src.read_at(pos, block.get(), want);
+    if (got == 0) break;
+    n += static_cast<uint64_t>(std::count(block.get(), block.get() + got, '\n'));
+    pos += got;
   }
   return n;
 }
@@ -308,10 +309,79 @@ SlowLogCarry carry_of(const ByteSource& src, uint64_t from, uint64_t to,
   return parser.carry();
 }
 
+// The last anchor in [lo, hi), however far back.
+std::optional<Anchor> last_anchor_before(const ByteSource& src, uint64_t lo, uint64_t hi) {
+  constexpr std::string_view kTag = "\n# Time: ";
+  uint64_t top = hi;
+  while (auto nl = find_last(src, lo, top, kTag)) {
+    const uint64_t pos = *nl + 1;
+    const uint64_t begin = pos > kContextBytes ? pos - kContextBytes : 0;
+    const std::string w = read_range(src, begin, std::min(src.size(), pos + kLineLookBytes));
+    if (pos < hi && is_anchor_at(w, begin == 0, static_cast<size_t>(pos - begin))) {
+      return Anchor{pos, false};
+    }
+    top = *nl + kTag.size() - 1;  // earlier occurrences only
+  }
+  return std::nullopt;
+}
+
+// What a sequential parse carries out of [anchor, to), `to` being a split point, as far
+// as every state possible at the anchor agrees: a value they disagree on is left unset
+// in `agreed`, and so is one none of them set.
+struct AnchoredCarry {
+  SlowLogCarry agreed;
+  bool ts_known = false;  // all states agree on whether and which ts is set
+  bool db_known = false;
+};
+
+AnchoredCarry carry_from_anchor(const ByteSource& src, const Anchor& anchor, uint64_t to,
+                                const SlowLogReadOptions& options) {
+  SlowLogParserOptions quiet = options.parser;
+  quiet.on_progress = nullptr;
+  auto noop = [](const QueryEvent&) {};
+  SlowLogParser plain(noop, quiet);
+  plain.start_at(anchor.offset, 1, SlowLogCarry{});
+  std::optional<SlowLogParser> restarted;
+  if (!anchor.exact) {
+    restarted.emplace(noop, quiet);
+    restarted->start_at(anchor.offset, 1, SlowLogCarry{}, true);
+  }
+  const auto block = std::make_unique_for_overwrite<char[]>(kScanBlock);
+  for (uint64_t pos = anchor.offset; pos < to;) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanBlock, to - pos));
+    const size_t got = src.read_at(pos, block.get(), want);
+    if (got == 0) break;
+    plain.feed(std::string_view(block.get(), got));
+    if (restarted) restarted->feed(std::string_view(block.get(), got));
+    pos += got;
+  }
+  plain.finish_range();
+  AnchoredCarry out;
+  const SlowLogCarry& a = plain.carry();
+  SlowLogCarry other;
+  if (restarted) {
+    restarted->finish_range();
+    other = restarted->carry();
+  } else {
+    other = a;
+  }
+  out.ts_known = a.has_ts == other.has_ts && a.ts_us == other.ts_us;
+  out.db_known = a.has_db == other.has_db && a.db == other.db;
+  if (out.ts_known && a.has_ts) {
+    out.agreed.has_ts = true;
+    out.agreed.ts_us = a.ts_us;
+  }
+  if (out.db_known && a.has_db) {
+    out.agreed.has_db = true;
+    out.agreed.db = a.db;
+  }
+  return out;
+}
+
 // The inheritable values set by entries in [lo, hi), searching backwards from hi.
 // `want_ts` / `want_db` select the value; the result has has_ts / has_db set when found.
-SlowLogCarry search_carry(const ByteSource& src, uint64_t lo, uint64_t hi, bool want_ts,
-                          const SlowLogReadOptions& options) {
+SlowLogCarry search_carry_back(const ByteSource& src, uint64_t lo, uint64_t hi, bool want_ts,
+                               const SlowLogReadOptions& options) {
   SlowLogCarry found;
   uint64_t top = hi;
   while (top > lo) {
@@ -343,6 +413,41 @@ SlowLogCarry search_carry(const ByteSource& src, uint64_t lo, uint64_t hi, bool 
       break;
     }
     top = from;
+  }
+  return found;
+}
+
+// The inheritable values set by entries in [lo, hi) (both split points), each with has_ts
+// / has_db set when found. First from the last anchor before hi, which costs a parse of
+// the entries after it; what that leaves open is searched for backwards from hi, which
+// can mean parsing much of [lo, hi) when no split point is near the value.
+SlowLogCarry search_carry(const ByteSource& src, uint64_t lo, uint64_t hi,
+                          const SlowLogReadOptions& options) {
+  SlowLogCarry found;
+  bool ts_done = false;
+  bool db_done = false;
+  if (auto anchor = last_anchor_before(src, lo, hi)) {
+    AnchoredCarry part = carry_from_anchor(src, *anchor, hi, options);
+    if (part.ts_known && part.agreed.has_ts) {
+      found.has_ts = true;
+      found.ts_us = part.agreed.ts_us;
+      ts_done = true;
+    }
+    if (part.db_known && part.agreed.has_db) {
+      found.has_db = true;
+      found.db = std::move(part.agreed.db);
+      db_done = true;
+    }
+  }
+  if (!ts_done) {
+    SlowLogCarry ts = search_carry_back(src, lo, hi, true, options);
+    found.has_ts = ts.has_ts;
+    found.ts_us = ts.ts_us;
+  }
+  if (!db_done) {
+    SlowLogCarry db = search_carry_back(src, lo, hi, false, options);
+    found.has_db = db.has_db;
+    found.db = std::move(db.db);
   }
   return found;
 }
@@ -540,20 +645,19 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
         // that range's own start), and so does its first line number.
         const uint64_t prev = starts[i - 1];
         const uint64_t newlines = count_newlines(source, prev, begin);
-        SlowLogCarry ts = search_carry(source, prev, begin, true, options);
-        SlowLogCarry db = search_carry(source, prev, begin, false, options);
+        SlowLogCarry own = search_carry(source, prev, begin, options);
         const RangeStart& before = futures[i - 1].get();
         start.line = before.line + newlines;
-        if (ts.has_ts) {
+        if (own.has_ts) {
           start.carry.has_ts = true;
-          start.carry.ts_us = ts.ts_us;
+          start.carry.ts_us = own.ts_us;
         } else {
           start.carry.has_ts = before.carry.has_ts;
           start.carry.ts_us = before.carry.ts_us;
         }
-        if (db.has_db) {
+        if (own.has_db) {
           start.carry.has_db = true;
-          start.carry.db = std::move(db.db);
+          start.carry.db = std::move(own.db);
         } else {
           start.carry.has_db = before.carry.has_db;
           start.carry.db = before.carry.db;
