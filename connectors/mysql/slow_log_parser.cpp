@@ -34,7 +34,10 @@ constexpr size_t kFeedPiece = size_t{1} << 20;
 constexpr size_t kMinBuffer = size_t{64} << 10;
 constexpr std::string_view kNoQuery = "/* No query */";
 
-enum class Kind : uint8_t { kNumber, kBool, kText };
+double number_or_zero(const AttributeValue& v) {
+  const double* d = std::get_if<double>(&v);
+  return d != nullptr ? *d : 0;
+}
 
 }  // namespace
 
@@ -42,14 +45,6 @@ struct SlowLogParser::Span {
   uint64_t off = 0;
   uint32_t len = 0;
   uint8_t source = kStream;
-};
-
-struct SlowLogParser::RawAttr {
-  Span name;
-  Span value;
-  Kind kind = Kind::kText;
-  bool flag = false;
-  double number = 0;
 };
 
 // One entry (pt's record) being read.
@@ -65,7 +60,13 @@ struct SlowLogParser::Record {
   Span admin_arg;
   std::optional<int64_t> ts_us;
   Span user, host, db;
-  std::vector<RawAttr> attrs;
+  // The entry's attributes as delivered: views into buf_ or arena_, moved along when
+  // those move (see rebase()).
+  std::vector<Attribute> attrs;
+  // Taken from attrs as they are added (the last of a repeated name wins, as in pt).
+  double query_time = 0, lock_time = 0, sample_rate = 1;
+  bool has_schema = false;
+  std::string_view schema;      // a view like the attributes'
   bool prev_semicolon = false;  // the last line was newline-terminated and ended in ';'
   bool suppress_first_semicolon = false;
   bool boundary_suppressed = false;
@@ -86,6 +87,10 @@ struct SlowLogParser::Record {
     ts_us.reset();
     user = host = db = Span{};
     attrs.clear();
+    query_time = lock_time = 0;
+    sample_rate = 1;
+    has_schema = false;
+    schema = {};
     prev_semicolon = suppress_first_semicolon = boundary_suppressed = false;
     last_cr = false;
     last_start = last_end = abs;
@@ -422,8 +427,7 @@ void SlowLogParser::start_record(const Line& line, StartMode mode, bool suppress
   // pt prefixes a '#' to a record that does not start with one, which turns its first
   // line into a header line.
   uint64_t off = arena_.size();
-  arena_.push_back('#');
-  arena_.append(text);
+  append_to_arena("#", text);
   add_line(rec, line, std::string_view(arena_.data() + off, text.size() + 1), kArena, off);
 }
 
@@ -485,13 +489,9 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
     // pt: $host ||= $ip (skip-name-resolve logs have no host name).
     rec.host = (m.host.empty() || m.host == "0") ? span(m.ip) : span(m.host);
     if (!m.id.empty()) {
-      RawAttr a;
-      a.name = span(m.id_name);
-      a.value = span(m.id);
-      AttributeValue v = sx::typed_value(m.id);
-      a.kind = Kind::kNumber;
-      a.number = std::get<double>(v);
-      rec.attrs.push_back(a);
+      Attribute& id = rec.attrs.emplace_back();
+      id.name = m.id_name;
+      sx::assign_typed_value(m.id, id.value);
     }
   };
   if (!rec.got_ts) {
@@ -519,7 +519,7 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
     return;
   }
   if (sx::is_property_line(text)) {
-    process_property_line(rec, text, source, off);
+    process_property_line(rec, text);
     return;
   }
   if (!rec.got_db) {
@@ -534,44 +534,85 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
     // pt keeps these as attributes: last_insert_id is reported, timestamp and insert_id
     // are among its ignored ones.
     sx::for_each_set_pair(text, [&](std::string_view name, std::string_view value) {
-      add_attribute(rec, span(name), span(value), value);
+      add_attribute(rec, name, value);
     });
   }
 }
 
-void SlowLogParser::process_property_line(Record& rec, std::string_view text, uint8_t source,
-                                          uint64_t off) {
+void SlowLogParser::process_property_line(Record& rec, std::string_view text) {
   if (auto hole = sx::find_empty_schema(text)) {
     // "Schema:   QC_hit: No": pt deletes the empty "Schema:" so the next pair survives.
-    fix_.assign(text.substr(0, hole->begin));
-    fix_.append(text.substr(hole->end));
-    off = arena_.size();
-    arena_.append(fix_);
-    text = std::string_view(arena_.data() + off, fix_.size());
-    source = kArena;
+    const size_t off = arena_.size();
+    append_to_arena(text.substr(0, hole->begin), text.substr(hole->end));
+    text = std::string_view(arena_.data() + off, arena_.size() - off);
   }
-  auto span = [&](std::string_view sub) {
-    return Span{off + static_cast<uint64_t>(sub.data() - text.data()),
-                static_cast<uint32_t>(sub.size()), source};
-  };
   sx::for_each_pair(text, [&](std::string_view name, std::string_view value) {
-    add_attribute(rec, span(name), span(value), value);
+    add_attribute(rec, name, value);
   });
 }
 
-void SlowLogParser::add_attribute(Record& rec, Span name, Span value, std::string_view text) {
-  RawAttr a;
+void SlowLogParser::add_attribute(Record& rec, std::string_view name, std::string_view value) {
+  Attribute& a = rec.attrs.emplace_back();
   a.name = name;
-  a.value = value;
-  AttributeValue v = sx::typed_value(text);
-  if (const double* d = std::get_if<double>(&v)) {
-    a.kind = Kind::kNumber;
-    a.number = *d;
-  } else if (const bool* b = std::get_if<bool>(&v)) {
-    a.kind = Kind::kBool;
-    a.flag = *b;
+  sx::assign_typed_value(value, a.value);
+  const AttributeValue& v = a.value;
+  // The attributes QueryEvent has fields for. A value that is not a number counts as 0.
+  switch (name.size()) {
+    case 6:
+      if (name == "Schema") {
+        rec.schema = value;
+        rec.has_schema = true;
+      }
+      break;
+    case 9:
+      if (name == "Lock_time") rec.lock_time = number_or_zero(v);
+      break;
+    case 10:
+      if (name == "Query_time") rec.query_time = number_or_zero(v);
+      break;
+    case 19:
+      if (name == "Log_slow_rate_limit") {
+        const double rate = number_or_zero(v);
+        rec.sample_rate = rate > 0 ? rate : 1;
+      }
+      break;
+    default:
+      break;
   }
-  rec.attrs.push_back(a);
+}
+
+void SlowLogParser::append_to_arena(std::string_view a, std::string_view b) {
+  const size_t size = arena_.size() + a.size() + b.size();
+  if (size <= arena_.capacity()) {
+    arena_.append(a);
+    arena_.append(b);
+    return;
+  }
+  // Grown by hand: `a` and `b` may point into the arena, and views into it must follow.
+  std::string grown;
+  grown.reserve(std::max(size, arena_.capacity() * 2));
+  grown.append(arena_);
+  grown.append(a);
+  grown.append(b);
+  std::swap(grown, arena_);
+  if (!grown.empty()) rebase(grown.data(), grown.data() + grown.size(), arena_.data());
+}
+
+void SlowLogParser::rebase(const char* old_begin, const char* old_end, const char* new_begin) {
+  // Compared as integers: the old block may already be freed.
+  const auto lo = reinterpret_cast<uintptr_t>(old_begin);
+  const auto hi = reinterpret_cast<uintptr_t>(old_end);
+  auto move = [&](std::string_view& v) {
+    const auto p = reinterpret_cast<uintptr_t>(v.data());
+    if (p >= lo && p < hi) v = std::string_view(new_begin + (p - lo), v.size());
+  };
+  for (Record* rec : {cur_.get(), pending_.get()}) {
+    for (Attribute& a : rec->attrs) {
+      move(a.name);
+      if (auto* text = std::get_if<std::string_view>(&a.value)) move(*text);
+    }
+    move(rec->schema);
+  }
 }
 
 // A record whose statement would start on its last line, and that line is a lone ';':
@@ -716,53 +757,17 @@ void SlowLogParser::emit(Record& rec, std::string_view query, bool admin) {
   ev.admin_command = admin;
   ev.user = resolve(rec.user);
   ev.host = resolve(rec.host);
-  attrs_out_.clear();
-  std::string_view schema;
-  bool has_schema = false;
-  for (const RawAttr& a : rec.attrs) {
-    Attribute out;
-    out.name = resolve(a.name);
-    switch (a.kind) {
-      case Kind::kNumber:
-        out.value = a.number;
-        break;
-      case Kind::kBool:
-        out.value = a.flag;
-        break;
-      case Kind::kText:
-        out.value = resolve(a.value);
-        break;
-    }
-    const double number = a.kind == Kind::kNumber ? a.number : 0;
-    switch (out.name.size()) {
-      case 6:
-        if (out.name == "Schema") {
-          schema = resolve(a.value);
-          has_schema = true;
-        }
-        break;
-      case 9:
-        if (out.name == "Lock_time") ev.lock_time = number;
-        break;
-      case 10:
-        if (out.name == "Query_time") ev.query_time = number;
-        break;
-      case 19:
-        if (out.name == "Log_slow_rate_limit") ev.sample_rate = number > 0 ? number : 1;
-        break;
-      default:
-        break;
-    }
-    attrs_out_.push_back(out);
-  }
+  ev.query_time = rec.query_time;
+  ev.lock_time = rec.lock_time;
+  ev.sample_rate = rec.sample_rate;
   // --attribute-aliases db|Schema: `use db` wins, else Schema (even when empty).
   bool has_db = false;
   std::string_view db;
   if (rec.got_db) {
     db = resolve(rec.db);
     has_db = true;
-  } else if (has_schema) {
-    db = schema;
+  } else if (rec.has_schema) {
+    db = rec.schema;
     has_db = true;
   }
   if (has_db) {
@@ -784,7 +789,7 @@ void SlowLogParser::emit(Record& rec, std::string_view query, bool admin) {
   } else if (carry_.has_ts) {
     ev.ts_us = carry_.ts_us;
   }
-  ev.attributes = attrs_out_;
+  ev.attributes = rec.attrs;
   ev.line = rec.start_line;
   ev.offset = rec.start_abs;
   ++stats_.events;
@@ -846,6 +851,7 @@ void SlowLogParser::reserve(size_t min_free) {
   if (cap_ - end_ >= min_free) return;
   const size_t keep = static_cast<size_t>(keep_from_abs() - base_abs_);
   const size_t live = end_ - keep;
+  const char* const old = buf_.get();
   if (cap_ - live >= min_free) {
     if (keep > 0) std::memmove(buf_.get(), buf_.get() + keep, live);
   } else {
@@ -857,6 +863,9 @@ void SlowLogParser::reserve(size_t min_free) {
     buf_ = std::move(bigger);
     cap_ = want;
   }
+  // The live bytes now start at buf_; the views of the entries being read move along.
+  if (live > 0 && (keep > 0 || buf_.get() != old))
+    rebase(old + keep, old + keep + live, buf_.get());
   base_abs_ += keep;
   scan_ -= keep;
   end_ = live;

@@ -154,7 +154,6 @@ class SlowLogParser {
 
  private:
   struct Span;
-  struct RawAttr;
   struct Record;
   struct Line;
   enum class State;
@@ -170,9 +169,13 @@ class SlowLogParser {
                 uint64_t effective_off);
   void flush_deferred(Record& rec, bool strip_semicolon);
   void process_header_line(Record& rec, std::string_view text, uint8_t source, uint64_t off);
-  void process_property_line(Record& rec, std::string_view text, uint8_t source, uint64_t off);
-  // Appends the attribute `name: value`, typed as pt types it from its `text`.
-  void add_attribute(Record& rec, Span name, Span value, std::string_view text);
+  void process_property_line(Record& rec, std::string_view text);
+  // Appends the attribute `name: value`, typed as pt types it.
+  void add_attribute(Record& rec, std::string_view name, std::string_view value);
+  // Appends a + b to arena_, moving the views into it along if it moved.
+  void append_to_arena(std::string_view a, std::string_view b);
+  // Points the views of cur_ and pending_ into [old_begin, old_end) at new_begin instead.
+  void rebase(const char* old_begin, const char* old_end, const char* new_begin);
   bool forget_lone_semicolon_statement(Record& rec);
   void close_at_boundary();
   void close_at_junk();
@@ -215,8 +218,6 @@ class SlowLogParser {
 
   std::string arena_;    // rewritten header lines that spans point into
   std::string scratch_;  // statement text that had to be rewritten
-  std::string fix_;      // a header line being rewritten
-  std::vector<Attribute> attrs_out_;
 };
 
 }  // namespace slowscope

@@ -353,10 +353,19 @@ bool match_set(std::string_view line) {
   return line.size() > 3 && line.starts_with("SET") && is_space(line[3]);
 }
 
-AttributeValue typed_value(std::string_view v) {
-  if (v.empty()) return v;
-  if (v[0] == 'Y' && v == "Yes") return true;
-  if (v[0] == 'N' && v == "No") return false;
+void assign_typed_value(std::string_view v, AttributeValue& out) {
+  if (v.empty()) {
+    out = v;
+    return;
+  }
+  if (v[0] == 'Y' && v == "Yes") {
+    out = true;
+    return;
+  }
+  if (v[0] == 'N' && v == "No") {
+    out = false;
+    return;
+  }
   // pt's numbers: \d+ | [+-]?\d+\.\d*(?:E[+-]?\d+)?  (case-insensitive E). One pass
   // checks the form and, for the usual "0.000412" / "154223", computes the value: a
   // mantissa below 2^53 divided by an exact power of ten is correctly rounded, so it
@@ -388,19 +397,31 @@ AttributeValue typed_value(std::string_view v) {
       break;
     }
   }
-  if (int_digits == 0 || (sign && fraction < 0)) return v;
+  if (int_digits == 0 || (sign && fraction < 0)) {
+    out = v;
+    return;
+  }
   if (i < n) {
     // Only an exponent may follow, and only after a point.
-    if (fraction < 0 || (v[i] != 'e' && v[i] != 'E')) return v;
+    if (fraction < 0 || (v[i] != 'e' && v[i] != 'E')) {
+      out = v;
+      return;
+    }
     ++i;
     if (i < n && (v[i] == '+' || v[i] == '-')) ++i;
     const size_t exp_begin = i;
     while (i < n && is_digit(v[i])) ++i;
-    if (i == exp_begin || i != n) return v;
+    if (i == exp_begin || i != n) {
+      out = v;
+      return;
+    }
   } else if (significant <= 15 && fraction <= 22) {
     double d = static_cast<double>(mantissa);
     if (fraction > 0) d /= kPow10[fraction];
-    return v[0] == '-' ? -d : d;
+    {
+      out = v[0] == '-' ? -d : d;
+      return;
+    }
   }
   // from_chars takes no leading '+'.
   std::string_view digits = v[0] == '+' ? v.substr(1) : v;
@@ -415,9 +436,15 @@ AttributeValue typed_value(std::string_view v) {
     bool negative = digits[0] == '-';
     d = tiny ? (negative ? -0.0 : 0.0) : (negative ? -HUGE_VAL : HUGE_VAL);
   } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
-    return v;
+    {
+      out = v;
+      return;
+    }
   }
-  return d;
+  {
+    out = d;
+    return;
+  }
 }
 
 bool is_binary(std::string_view line) {

@@ -173,7 +173,13 @@ inline bool looks_like_named_value(std::string_view text) {
 
 // An attribute value typed the way pt-query-digest types it: `^(?:\d+|[+-]?\d+\.\d*
 // (?:E[+-]?\d+)?)$`i is a number, exactly "Yes"/"No" a boolean, anything else text.
-AttributeValue typed_value(std::string_view value);
+// Stores the typed value in `out` (in place: no temporary on the hot path).
+void assign_typed_value(std::string_view value, AttributeValue& out);
+inline AttributeValue typed_value(std::string_view value) {
+  AttributeValue out;
+  assign_typed_value(value, out);
+  return out;
+}
 
 // A line that cannot be part of a slow log: control bytes other than TAB, VT, FF and CR,
 // or (for lines not starting with '#') bytes that are not valid UTF-8.
