@@ -105,6 +105,7 @@ struct SlowLogParser::Line {
   uint64_t no;
   bool terminated;
   bool cr;
+  bool plain;  // printable ASCII and TAB only: no NUL, not binary
   std::string_view view() const { return {data, len}; }
 };
 
@@ -278,21 +279,14 @@ void SlowLogParser::process_lines(bool at_eof) {
   while (scan_ < end_) {
     char* p = buf_.get() + scan_;
     size_t avail = end_ - scan_;
-    const void* nl = std::memchr(p, '\n', avail);
-    size_t raw;
-    bool terminated;
-    if (nl != nullptr) {
-      raw = static_cast<size_t>(static_cast<const char*>(nl) - p);
-      terminated = true;
-    } else {
-      if (!at_eof) break;
-      raw = avail;
-      terminated = false;
-    }
+    const sx::LineEnd found = sx::find_line_end(p, avail);
+    if (!found.found && !at_eof) break;
+    const size_t raw = found.len;
+    const bool terminated = found.found;
     size_t len = raw;
     bool cr = terminated && len > 0 && p[len - 1] == '\r';
     if (cr) --len;
-    Line line{p, len, base_abs_ + scan_, line_no_, terminated, cr};
+    Line line{p, len, base_abs_ + scan_, line_no_, terminated, cr, found.plain};
     if (on_line(line)) {
       scan_ += raw + (terminated ? 1 : 0);
       if (terminated) ++line_no_;
@@ -300,7 +294,7 @@ void SlowLogParser::process_lines(bool at_eof) {
   }
   if (!at_eof && !discarding_ && end_ - scan_ > options_.max_entry_bytes) {
     // An over-long line: treat what came of it as junk and drop the rest unread.
-    Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false};
+    Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false, false};
     on_junk(line);
     // Nothing refers to the buffer any more: drop it and the rest of the line unread.
     discarding_ = true;
@@ -314,8 +308,8 @@ bool SlowLogParser::on_line(const Line& line) {
   std::string_view text = line.view();
   const size_t raw_len = line.len + (line.cr ? 1 : 0);
   bool junk = raw_len > options_.max_entry_bytes ||
-              (line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
-  if (!junk && line.len > 0) {
+              (!line.plain && line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
+  if (!junk && !line.plain && line.len > 0) {
     // Outside statement text junk is anything binary; inside it only NUL bytes, as a
     // statement may carry raw bytes in its string literals.
     bool lenient = state_ == State::kIdle || state_ == State::kSkip ||

@@ -1,9 +1,12 @@
 #include "connectors/mysql/slow_log_syntax.h"
 
-#include <string.h>
-
 #include <charconv>
 #include <cmath>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace slowscope::slow_log_syntax {
 namespace {
@@ -83,6 +86,34 @@ int64_t fraction(std::string_view s, size_t& pos) {
 
 }  // namespace
 
+LineEnd find_line_end(const char* p, size_t n) {
+  size_t i = 0;
+  bool plain = true;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const auto nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
+    // Signed: below ' ' are the control bytes and, as negatives, the bytes >= 0x80.
+    const __m128i odd = _mm_andnot_si128(_mm_cmpeq_epi8(v, tab), _mm_cmplt_epi8(v, space));
+    const auto odd_bits = static_cast<unsigned>(_mm_movemask_epi8(odd));
+    if (nl != 0) {
+      const auto at = static_cast<unsigned>(__builtin_ctz(nl));
+      return {i + at, true, plain && (odd_bits & ((1u << at) - 1)) == 0};
+    }
+    plain = plain && odd_bits == 0;
+  }
+#endif
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c == '\n') return {i, true, plain};
+    if ((c < 0x20 && c != '\t') || c >= 0x80) plain = false;
+  }
+  return {n, false, plain};
+}
+
 bool is_startup_header(std::string_view line) {
   if (line.empty()) return false;
   const char c0 = line[0];
@@ -112,21 +143,26 @@ bool is_startup_header(std::string_view line) {
   // pt: [/A-Z].*mysqld,\sVersion.*(?:started\swith:|embedded\slibrary). Also taken: the
   // MariaDB "mariadbd" and Windows "mysqld.exe" banners and banners not starting with '/'
   // or a capital, which pt keeps and so glues the entries around them into one.
-  for (std::string_view daemon : {std::string_view("mysqld"), std::string_view("mariadbd")}) {
-    size_t from = 0;
-    while (true) {
-      size_t p = line.find(daemon, from);
-      if (p == std::string_view::npos) break;
-      size_t i = p + daemon.size();
-      if (line.substr(i).starts_with(".exe")) i += 4;
-      if (i + 9 <= line.size() && line[i] == ',' && is_line_space(line[i + 1]) &&
-          line.substr(i + 2).starts_with("Version")) {
-        return has_startup_tail(line.substr(i + 9));
-      }
-      from = p + 1;
+  // The daemon name ends right before a comma, and most lines have few commas or none:
+  // stepping from comma to comma is quicker than searching for each name. A "mysqld"
+  // banner is taken before a "mariadbd" one, whatever their order.
+  const char* const begin = line.data();
+  const char* const end = begin + line.size();
+  std::optional<size_t> mariadbd;  // where the text after the first "mariadbd, Version" is
+  for (const char* c = begin; c < end; ++c) {
+    c = static_cast<const char*>(std::memchr(c, ',', static_cast<size_t>(end - c)));
+    if (c == nullptr) break;
+    const size_t comma = static_cast<size_t>(c - begin);
+    if (comma + 9 > line.size() || !is_line_space(line[comma + 1]) ||
+        line.substr(comma + 2, 7) != "Version") {
+      continue;
     }
+    std::string_view before = line.substr(0, comma);
+    if (before.ends_with(".exe")) before.remove_suffix(4);
+    if (before.ends_with("mysqld")) return has_startup_tail(line.substr(comma + 9));
+    if (!mariadbd && before.ends_with("mariadbd")) mariadbd = comma + 9;
   }
-  return false;
+  return mariadbd && has_startup_tail(line.substr(*mariadbd));
 }
 
 std::optional<std::string_view> match_time(std::string_view line) {
@@ -314,28 +350,23 @@ bool is_property_line(std::string_view line) {
 }
 
 std::optional<Range> find_empty_schema(std::string_view line) {
-  constexpr std::string_view kSchema = "Schema:";
-  if (::memmem(line.data(), line.size(), kSchema.data(), kSchema.size()) == nullptr) {
-    return std::nullopt;
-  }
-  bool matched = false;
-  for (size_t p = line.find(kSchema); p != std::string_view::npos; p = line.find(kSchema, p + 1)) {
-    size_t i = p + kSchema.size();
-    size_t spaces = 0;
-    while (i < line.size() && is_space(line[i])) ++i, ++spaces;
-    size_t w = i;
-    while (i < line.size() && is_word(line[i])) ++i;
-    if (spaces > 0 && i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ') {
-      matched = true;
-      break;
-    }
-  }
-  if (!matched) return std::nullopt;
-  for (size_t p = line.find(kSchema); p != std::string_view::npos; p = line.find(kSchema, p + 1)) {
-    size_t i = p + kSchema.size();
-    size_t start = i;
+  // Most attribute lines hold no capital S at all, so looking for those is quicker than
+  // for the whole word.
+  const char* const begin = line.data();
+  const char* const end = begin + line.size();
+  std::optional<Range> first_spaced;  // the first `Schema:\s+`, the one pt deletes
+  for (const char* c = begin; end - c >= 7; ++c) {
+    c = static_cast<const char*>(std::memchr(c, 'S', static_cast<size_t>(end - c) - 6));
+    if (c == nullptr) break;
+    if (std::memcmp(c + 1, "chema:", 6) != 0) continue;
+    const size_t p = static_cast<size_t>(c - begin);
+    size_t i = p + 7;
     while (i < line.size() && is_space(line[i])) ++i;
-    if (i > start) return Range{p, i};
+    if (i == p + 7) continue;
+    if (!first_spaced) first_spaced = Range{p, i};
+    const size_t w = i;
+    while (i < line.size() && is_word(line[i])) ++i;
+    if (i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ') return first_spaced;
   }
   return std::nullopt;
 }

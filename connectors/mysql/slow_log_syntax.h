@@ -35,6 +35,17 @@ inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// Where the line starting at `p` ends within `n` bytes: `len` is the offset of its '\n'
+// (or n when there is none, `found` false). `plain` is true when every byte before the
+// '\n' is printable ASCII or TAB, so the line has no NUL and is not binary (is_binary).
+// Looks at sixteen bytes at a time where SSE2 is available.
+struct LineEnd {
+  size_t len;
+  bool found;
+  bool plain;
+};
+LineEnd find_line_end(const char* p, size_t n);
+
 // True when `line` ends with ';' (the terminator half of pt's ";\n#" record separator).
 inline bool ends_with_semicolon(std::string_view line) {
   return !line.empty() && line.back() == ';';

@@ -103,6 +103,14 @@ TEST(SlowLogSyntax, PropertyLines) {
                 .substr(hole->begin, hole->end - hole->begin),
             "Schema:   ");
   EXPECT_FALSE(find_empty_schema("# Thread_id: 13  Schema: sbtest  QC_hit: No"));
+  // pt's pattern is unanchored: a later "Schema:" can be the one that matches, and then
+  // the first spaced one is deleted.
+  const std::string twice = "# A: xSchema: v  Schema:  QC_hit: No";
+  hole = find_empty_schema(twice);
+  ASSERT_TRUE(hole);
+  EXPECT_EQ(hole->begin, twice.find("Schema:"));
+  EXPECT_FALSE(find_empty_schema("# Schema:QC_hit: No"));
+  EXPECT_FALSE(find_empty_schema("Schema"));
 }
 
 TEST(SlowLogSyntax, ValuesTypedLikePt) {
@@ -140,6 +148,33 @@ TEST(SlowLogSyntax, StartupBanners) {
   EXPECT_FALSE(is_startup_header("SELECT 'mysqld, Version: 1' FROM t;"));
   EXPECT_FALSE(is_startup_header("Time: 5"));
   EXPECT_FALSE(is_startup_header("Tcp port: none"));
+  EXPECT_FALSE(is_startup_header("INSERT INTO t VALUES (1, 2), (3, 4);"));
+  // A "mysqld" banner wins over an earlier "mariadbd" one, as in the matcher's order.
+  EXPECT_TRUE(is_startup_header("mariadbd, Version: x mysqld, Version: 1 started with:"));
+  EXPECT_FALSE(is_startup_header("mariadbd, Version: started with: mysqld, Version: 1"));
+  EXPECT_TRUE(is_startup_header("mariadbd, Version: started with: mysqld.exe, Versio"));
+}
+
+TEST(SlowLogSyntax, LineEndsAndPlainLines) {
+  auto end_of = [](const std::string& s) { return find_line_end(s.data(), s.size()); };
+  for (size_t len : {0, 1, 15, 16, 17, 40}) {
+    std::string line(len, 'a');
+    LineEnd e = end_of(line + "\nrest\x01");
+    EXPECT_EQ(e.len, len);
+    EXPECT_TRUE(e.found);
+    EXPECT_TRUE(e.plain);
+    e = end_of(line);
+    EXPECT_EQ(e.len, len);
+    EXPECT_FALSE(e.found);
+    for (char odd : {'\0', '\r', '\x1f', '\x80', '\xff'}) {
+      std::string bad = line + odd + line + "\n";
+      e = end_of(bad);
+      EXPECT_EQ(e.len, 2 * len + 1);
+      EXPECT_TRUE(e.found);
+      EXPECT_FALSE(e.plain) << len << " " << int(odd);
+    }
+    EXPECT_TRUE(end_of(line + "\t~ \n").plain);
+  }
 }
 
 TEST(SlowLogSyntax, HeaderishAndBinary) {
