@@ -385,7 +385,8 @@ bool match_set(std::string_view line) {
 }
 
 void assign_typed_value(std::string_view v, AttributeValue& out) {
-  if (v.empty()) {
+  const size_t n = v.size();
+  if (n == 0) {
     out = v;
     return;
   }
@@ -398,43 +399,40 @@ void assign_typed_value(std::string_view v, AttributeValue& out) {
     return;
   }
   // pt's numbers: \d+ | [+-]?\d+\.\d*(?:E[+-]?\d+)?  (case-insensitive E). One pass
-  // checks the form and, for the usual "0.000412" / "154223", computes the value: a
-  // mantissa below 2^53 divided by an exact power of ten is correctly rounded, so it
-  // equals what strtod gives.
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  const size_t n = v.size();
+  // checks the form and, for the usual "0.000412" / "154223" of at most 15 digits,
+  // computes the value: a mantissa below 2^53 divided by an exact power of ten is
+  // correctly rounded, so it equals what strtod gives. (With more digits the mantissa
+  // may wrap; it is not used then.)
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   size_t i = 0;
   const bool sign = v[0] == '+' || v[0] == '-';
   if (sign) ++i;
   uint64_t mantissa = 0;
-  int significant = 0;
-  int fraction = -1;  // digits after the point, -1 without a point
-  size_t int_digits = 0;
-  for (; i < n; ++i) {
-    const char c = v[i];
-    if (is_digit(c)) {
-      if (mantissa != 0 || c != '0') ++significant;
-      if (significant <= 19) mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      if (fraction >= 0) {
-        ++fraction;
-      } else {
-        ++int_digits;
-      }
-    } else if (c == '.' && fraction < 0 && int_digits > 0) {
-      fraction = 0;
-    } else {
-      break;
-    }
+  const size_t int_begin = i;
+  while (i < n && is_digit(v[i])) mantissa = mantissa * 10 + static_cast<uint64_t>(v[i++] - '0');
+  const size_t int_digits = i - int_begin;
+  size_t fraction = 0;
+  bool point = false;
+  if (int_digits > 0 && i < n && v[i] == '.') {
+    point = true;
+    const size_t fraction_begin = ++i;
+    while (i < n && is_digit(v[i])) mantissa = mantissa * 10 + static_cast<uint64_t>(v[i++] - '0');
+    fraction = i - fraction_begin;
   }
-  if (int_digits == 0 || (sign && fraction < 0)) {
+  if (int_digits == 0 || (sign && !point)) {
     out = v;
+    return;
+  }
+  if (i == n && int_digits + fraction <= 15) {
+    double d = static_cast<double>(mantissa);
+    if (fraction > 0) d /= kPow10[fraction];
+    out = v[0] == '-' ? -d : d;
     return;
   }
   if (i < n) {
     // Only an exponent may follow, and only after a point.
-    if (fraction < 0 || (v[i] != 'e' && v[i] != 'E')) {
+    if (!point || (v[i] != 'e' && v[i] != 'E')) {
       out = v;
       return;
     }
@@ -444,13 +442,6 @@ void assign_typed_value(std::string_view v, AttributeValue& out) {
     while (i < n && is_digit(v[i])) ++i;
     if (i == exp_begin || i != n) {
       out = v;
-      return;
-    }
-  } else if (significant <= 15 && fraction <= 22) {
-    double d = static_cast<double>(mantissa);
-    if (fraction > 0) d /= kPow10[fraction];
-    {
-      out = v[0] == '-' ? -d : d;
       return;
     }
   }
@@ -467,15 +458,10 @@ void assign_typed_value(std::string_view v, AttributeValue& out) {
     bool negative = digits[0] == '-';
     d = tiny ? (negative ? -0.0 : 0.0) : (negative ? -HUGE_VAL : HUGE_VAL);
   } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
-    {
-      out = v;
-      return;
-    }
-  }
-  {
-    out = d;
+    out = v;
     return;
   }
+  out = d;
 }
 
 bool is_binary(std::string_view line) {

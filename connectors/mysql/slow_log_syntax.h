@@ -9,6 +9,7 @@
 // Stateless free functions; safe to call from any thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -19,11 +20,28 @@
 
 namespace slowscope::slow_log_syntax {
 
+namespace detail {
+enum : uint8_t { kSpaceClass = 1, kWordClass = 2 };
+// One table lookup instead of a chain of range tests in the per-byte loops.
+inline constexpr std::array<uint8_t, 256> kCharClasses = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      t[c] |= kSpaceClass;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+      t[c] |= kWordClass;
+    }
+  }
+  return t;
+}();
+}  // namespace detail
+
 inline bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  return detail::kCharClasses[static_cast<unsigned char>(c)] & detail::kSpaceClass;
 }
 inline bool is_word(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  return detail::kCharClasses[static_cast<unsigned char>(c)] & detail::kWordClass;
 }
 inline bool is_upper(char c) {
   return c >= 'A' && c <= 'Z';
