@@ -277,7 +277,7 @@ uint64_t count_newlines(const ByteSource& src, uint64_t begin, uint64_t end) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanBlock, end - pos));
     const size_t got = src.read_at(pos, block.get(), want);
     if (got == 0) break;
-    n += static_cast<uint64_t>(std::count(block.get(), block.get() + got, '\n'));
+    n += sx::count_newlines(block.get(), got);
     pos += got;
   }
   return n;

@@ -1,5 +1,6 @@
 #include "connectors/mysql/slow_log_syntax.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -112,6 +113,28 @@ LineEnd find_line_end(const char* p, size_t n) {
     if ((c < 0x20 && c != '\t') || c >= 0x80) plain = false;
   }
   return {n, false, plain};
+}
+
+size_t count_newlines(const char* p, size_t n) {
+  size_t count = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (n - i >= 16) {
+    // Per-byte counters (0 - (-1) per hit) summed before they can overflow at 255.
+    __m128i counters = _mm_setzero_si128();
+    const size_t stop = i + std::min<size_t>((n - i) / 16, 255) * 16;
+    for (; i < stop; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
 }
 
 bool is_startup_header(std::string_view line) {

@@ -64,6 +64,9 @@ struct LineEnd {
 };
 LineEnd find_line_end(const char* p, size_t n);
 
+// The number of '\n' bytes in [p, p + n); sixteen at a time where SSE2 is available.
+size_t count_newlines(const char* p, size_t n);
+
 // True when `line` ends with ';' (the terminator half of pt's ";\n#" record separator).
 inline bool ends_with_semicolon(std::string_view line) {
   return !line.empty() && line.back() == ';';

@@ -155,6 +155,21 @@ TEST(SlowLogSyntax, StartupBanners) {
   EXPECT_TRUE(is_startup_header("mariadbd, Version: started with: mysqld.exe, Versio"));
 }
 
+TEST(SlowLogSyntax, CountsNewlines) {
+  std::string text;
+  size_t want = 0;
+  for (size_t i = 0; i < 10000; ++i) {
+    const bool nl = i % 7 == 0 || (i > 4000 && i < 8200);  // long runs overflow a byte
+    text.push_back(nl ? '\n' : 'x');
+    want += nl ? 1 : 0;
+  }
+  EXPECT_EQ(count_newlines(text.data(), text.size()), want);
+  for (size_t len = 0; len < 40; ++len) {
+    EXPECT_EQ(count_newlines(text.data() + 4001, len), len);
+  }
+  EXPECT_EQ(count_newlines(text.data(), 0), 0u);
+}
+
 TEST(SlowLogSyntax, LineEndsAndPlainLines) {
   auto end_of = [](const std::string& s) { return find_line_end(s.data(), s.size()); };
   for (size_t len : {0, 1, 15, 16, 17, 40}) {
