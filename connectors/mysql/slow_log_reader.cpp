@@ -31,6 +31,10 @@ constexpr size_t kScanBlock = size_t{1} << 20;
 constexpr uint64_t kBackSearchBytes = uint64_t{4} << 20;  // how far back anchors are sought
 constexpr uint64_t kProbeBytes = uint64_t{16} << 20;      // how far one anchor is followed
 constexpr size_t kMaxAnchorTries = 8;
+// The first range's extra share, in ranges. Counting the newlines of a range costs about
+// a tenth of parsing it (sysbench log, two threads); the first range taking 6% more of
+// the input than the others came closest to even times (measured from 0 to 0.1).
+constexpr double kFirstRangeExtra = 0.06;
 
 [[noreturn]] void throw_errno(const std::string& what, const std::string& name) {
   throw std::system_error(errno, std::generic_category(), what + " " + name);
@@ -574,8 +578,11 @@ std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsig
                                                  const SlowLogParserOptions& options) {
   std::vector<uint64_t> starts{0};
   const uint64_t size = source.size();
+  // Every range but the first starts by counting the lines of the one before it, so
+  // the first gets a little more to parse and all of them finish at about once.
+  const double share = static_cast<double>(size) / (parts + kFirstRangeExtra);
   for (unsigned k = 1; k < parts; ++k) {
-    uint64_t target = size / parts * k + size % parts * k / parts;
+    uint64_t target = static_cast<uint64_t>(share * (k + kFirstRangeExtra));
     target = std::max(target, starts.back() + 1);
     if (target >= size) break;
     auto p = find_split_from(source, target, size, options);

@@ -119,7 +119,9 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
                                           const SlowLogReadOptions& options = {});
 
 // Up to `parts` range starts for `source`: 0 and then the first split point found at or
-// after each i/parts of the size. `options` must be those the ranges are parsed with.
+// after each of `parts` - 1 targets that share the size out evenly, except that the
+// first range is made a little larger (the others also count the lines before them). `options`
+// must be those the ranges are parsed with.
 std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsigned parts,
                                                  const SlowLogParserOptions& options = {});
 
