@@ -155,6 +155,18 @@ TEST(SlowLogSyntax, StartupBanners) {
   EXPECT_TRUE(is_startup_header("mariadbd, Version: started with: mysqld.exe, Versio"));
 }
 
+TEST(SlowLogSyntax, SkipWordStopsAtTheFirstNonWordByte) {
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at : {0, 5, 15, 16, 17, 31, 40}) {
+      std::string s = std::string(at, 'a') + static_cast<char>(c) + std::string(20, 'Z');
+      for (size_t i = 0; i < at; ++i) s[i] = "aZ09_mQ"[i % 7];
+      const char* end = skip_word(s.data(), s.data() + s.size());
+      const size_t want = is_word(static_cast<char>(c)) ? s.size() : at;
+      EXPECT_EQ(static_cast<size_t>(end - s.data()), want) << c << " at " << at;
+    }
+  }
+}
+
 TEST(SlowLogSyntax, CountsNewlines) {
   std::string text;
   size_t want = 0;
