@@ -141,7 +141,7 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
       range->aggregate.add(event, input_index);
     };
   };
-  ParallelParseResult result = ReadSlowLogParallel(name, threads, make_sink, read_options);
+  ParallelParseResult result = read_slow_log_parallel(name, threads, make_sink, read_options);
   if (progress) progress->finish();
 
   for (auto& range : ranges) {

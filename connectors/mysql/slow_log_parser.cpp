@@ -34,7 +34,10 @@ constexpr size_t kFeedPiece = size_t{1} << 20;
 constexpr size_t kMinBuffer = size_t{64} << 10;
 constexpr std::string_view kNoQuery = "/* No query */";
 
-enum class Kind : uint8_t { kNumber, kBool, kText };
+double number_or_zero(const AttributeValue& v) {
+  const double* d = std::get_if<double>(&v);
+  return d != nullptr ? *d : 0;
+}
 
 }  // namespace
 
@@ -42,14 +45,6 @@ struct SlowLogParser::Span {
   uint64_t off = 0;
   uint32_t len = 0;
   uint8_t source = kStream;
-};
-
-struct SlowLogParser::RawAttr {
-  Span name;
-  Span value;
-  Kind kind = Kind::kText;
-  bool flag = false;
-  double number = 0;
 };
 
 // One entry (pt's record) being read.
@@ -65,7 +60,13 @@ struct SlowLogParser::Record {
   Span admin_arg;
   std::optional<int64_t> ts_us;
   Span user, host, db;
-  std::vector<RawAttr> attrs;
+  // The entry's attributes as delivered: views into buf_ or arena_, moved along when
+  // those move (see rebase()).
+  std::vector<Attribute> attrs;
+  // Taken from attrs as they are added (the last of a repeated name wins, as in pt).
+  double query_time = 0, lock_time = 0, sample_rate = 1;
+  bool has_schema = false;
+  std::string_view schema;      // a view like the attributes'
   bool prev_semicolon = false;  // the last line was newline-terminated and ended in ';'
   bool suppress_first_semicolon = false;
   bool boundary_suppressed = false;
@@ -76,7 +77,7 @@ struct SlowLogParser::Record {
   Span deferred;  // a '#' line ending in ';', read once we know whether pt strips the ';'
   uint64_t deferred_line_end = 0;
 
-  void Reset(uint64_t abs, uint64_t line) {
+  void reset(uint64_t abs, uint64_t line) {
     start_abs = abs;
     start_line = line;
     got_ts = got_uh = got_ac = got_db = got_set = false;
@@ -86,6 +87,10 @@ struct SlowLogParser::Record {
     ts_us.reset();
     user = host = db = Span{};
     attrs.clear();
+    query_time = lock_time = 0;
+    sample_rate = 1;
+    has_schema = false;
+    schema = {};
     prev_semicolon = suppress_first_semicolon = boundary_suppressed = false;
     last_cr = false;
     last_start = last_end = abs;
@@ -100,6 +105,7 @@ struct SlowLogParser::Line {
   uint64_t no;
   bool terminated;
   bool cr;
+  bool plain;  // printable ASCII and TAB only: no NUL, not binary
   std::string_view view() const { return {data, len}; }
 };
 
@@ -117,7 +123,7 @@ enum class SlowLogParser::StartMode {
   kFresh,     // at the start of input or after a skip: a '#' is put in front if missing
 };
 
-void ParseStats::Append(const ParseStats& later) {
+void ParseStats::append(const ParseStats& later) {
   events += later.events;
   bytes += later.bytes;
   lines += later.lines;
@@ -145,10 +151,10 @@ SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
 
 SlowLogParser::~SlowLogParser() = default;
 
-void SlowLogParser::StartAt(uint64_t offset, uint64_t line, SlowLogCarry carry,
-                            bool after_no_query) {
+void SlowLogParser::start_at(uint64_t offset, uint64_t line, SlowLogCarry carry,
+                             bool after_no_query) {
   if (stats_.bytes != 0 || end_ != 0) {
-    throw std::logic_error("SlowLogParser::StartAt must come before any input");
+    throw std::logic_error("SlowLogParser::start_at must come before any input");
   }
   base_abs_ = offset;
   line_no_ = line;
@@ -157,7 +163,7 @@ void SlowLogParser::StartAt(uint64_t offset, uint64_t line, SlowLogCarry carry,
   state_ = after_no_query ? State::kRestart : State::kIdle;
 }
 
-bool SlowLogParser::AtFreshEntryStart() const {
+bool SlowLogParser::at_fresh_entry_start() const {
   if (discarding_ || scan_ != end_) return false;
   switch (state_) {
     case State::kIdle:
@@ -176,22 +182,22 @@ bool SlowLogParser::AtFreshEntryStart() const {
   }
 }
 
-void SlowLogParser::Feed(std::string_view bytes) {
+void SlowLogParser::feed(std::string_view bytes) {
   while (!bytes.empty()) {
     size_t n = std::min(bytes.size(), kFeedPiece);
-    std::span<char> area = WriteArea(n);
+    std::span<char> area = write_area(n);
     std::memcpy(area.data(), bytes.data(), n);
-    Commit(n);
+    commit(n);
     bytes.remove_prefix(n);
   }
 }
 
-std::span<char> SlowLogParser::WriteArea(size_t min_bytes) {
-  Reserve(std::max<size_t>(min_bytes, 1));
+std::span<char> SlowLogParser::write_area(size_t min_bytes) {
+  reserve(std::max<size_t>(min_bytes, 1));
   return {buf_.get() + end_, cap_ - end_};
 }
 
-void SlowLogParser::Commit(size_t n) {
+void SlowLogParser::commit(size_t n) {
   if (n > cap_ - end_) throw std::logic_error("SlowLogParser::Commit beyond the write area");
   stats_.bytes += n;
   if (discarding_) {
@@ -199,7 +205,7 @@ void SlowLogParser::Commit(size_t n) {
     const void* nl = std::memchr(fresh, '\n', n);
     if (nl == nullptr) {
       base_abs_ += n;  // the over-long line goes on; drop what came
-      MaybeReportProgress();
+      maybe_report_progress();
       return;
     }
     size_t used = static_cast<size_t>(static_cast<const char*>(nl) - fresh) + 1;
@@ -210,13 +216,13 @@ void SlowLogParser::Commit(size_t n) {
   } else {
     end_ += n;
   }
-  ProcessLines(false);
-  MaybeReportProgress();
+  process_lines(false);
+  maybe_report_progress();
 }
 
-void SlowLogParser::Finish() {
+void SlowLogParser::finish() {
   if (!discarding_ && scan_ < end_) {
-    ProcessLines(true);
+    process_lines(true);
     stats_.lines = line_no_ - first_line_ + 1;
   } else if (discarding_) {
     stats_.lines = line_no_ - first_line_ + 1;
@@ -224,15 +230,15 @@ void SlowLogParser::Finish() {
   discarding_ = false;
   switch (state_) {
     case State::kRecord:
-      CloseAtEof();
+      close_at_eof();
       break;
     case State::kLookahead:
       // pt reads the rest as an admin statement that is only spaces: nothing counted.
-      Drop(*pending_);
+      drop(*pending_);
       stats_.truncated_last_entry = true;
       break;
     case State::kAdminCollect:
-      EmitAdminLookahead(base_abs_ + end_);
+      emit_admin_lookahead(base_abs_ + end_);
       break;
     default:
       break;
@@ -240,9 +246,9 @@ void SlowLogParser::Finish() {
   state_ = State::kIdle;
 }
 
-void SlowLogParser::FinishRange() {
+void SlowLogParser::finish_range() {
   if (!discarding_ && scan_ < end_) {
-    ProcessLines(true);
+    process_lines(true);
     stats_.lines = line_no_ - first_line_ + 1;
   }
   discarding_ = false;
@@ -251,17 +257,17 @@ void SlowLogParser::FinishRange() {
       // A split point is a line starting with '#' after one ending in ';', so the entry
       // ends as at any separator.
       if (cur_->prev_semicolon && !cur_->boundary_suppressed) {
-        CloseAtBoundary();
-        if (state_ == State::kLookahead) Drop(*pending_);
+        close_at_boundary();
+        if (state_ == State::kLookahead) drop(*pending_);
       } else {
-        CloseAtEof();
+        close_at_eof();
       }
       break;
     case State::kLookahead:
-      Drop(*pending_);
+      drop(*pending_);
       break;
     case State::kAdminCollect:
-      EmitAdminLookahead(base_abs_ + end_);
+      emit_admin_lookahead(base_abs_ + end_);
       break;
     default:
       break;
@@ -269,34 +275,27 @@ void SlowLogParser::FinishRange() {
   state_ = State::kIdle;
 }
 
-void SlowLogParser::ProcessLines(bool at_eof) {
+void SlowLogParser::process_lines(bool at_eof) {
   while (scan_ < end_) {
     char* p = buf_.get() + scan_;
     size_t avail = end_ - scan_;
-    const void* nl = std::memchr(p, '\n', avail);
-    size_t raw;
-    bool terminated;
-    if (nl != nullptr) {
-      raw = static_cast<size_t>(static_cast<const char*>(nl) - p);
-      terminated = true;
-    } else {
-      if (!at_eof) break;
-      raw = avail;
-      terminated = false;
-    }
+    const sx::LineEnd found = sx::find_line_end(p, avail);
+    if (!found.found && !at_eof) break;
+    const size_t raw = found.len;
+    const bool terminated = found.found;
     size_t len = raw;
     bool cr = terminated && len > 0 && p[len - 1] == '\r';
     if (cr) --len;
-    Line line{p, len, base_abs_ + scan_, line_no_, terminated, cr};
-    if (OnLine(line)) {
+    Line line{p, len, base_abs_ + scan_, line_no_, terminated, cr, found.plain};
+    if (on_line(line)) {
       scan_ += raw + (terminated ? 1 : 0);
       if (terminated) ++line_no_;
     }
   }
   if (!at_eof && !discarding_ && end_ - scan_ > options_.max_entry_bytes) {
     // An over-long line: treat what came of it as junk and drop the rest unread.
-    Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false};
-    OnJunk(line);
+    Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false, false};
+    on_junk(line);
     // Nothing refers to the buffer any more: drop it and the rest of the line unread.
     discarding_ = true;
     base_abs_ += end_;
@@ -305,26 +304,26 @@ void SlowLogParser::ProcessLines(bool at_eof) {
   stats_.lines = line_no_ - first_line_;
 }
 
-bool SlowLogParser::OnLine(const Line& line) {
+bool SlowLogParser::on_line(const Line& line) {
   std::string_view text = line.view();
   const size_t raw_len = line.len + (line.cr ? 1 : 0);
   bool junk = raw_len > options_.max_entry_bytes ||
-              (line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
-  if (!junk && line.len > 0) {
+              (!line.plain && line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
+  if (!junk && !line.plain && line.len > 0) {
     // Outside statement text junk is anything binary; inside it only NUL bytes, as a
     // statement may carry raw bytes in its string literals.
     bool lenient = state_ == State::kIdle || state_ == State::kSkip ||
                    state_ == State::kLookahead ||
                    (state_ == State::kRecord && cur_->found_arg && cur_->prev_semicolon);
-    if (lenient && sx::IsBinary(text)) junk = true;
+    if (lenient && sx::is_binary(text)) junk = true;
   }
   if (junk) {
-    OnJunk(line);
+    on_junk(line);
     return true;
   }
   if (line.terminated && line.len > 0 && state_ != State::kLookahead &&
       state_ != State::kAdminCollect) {
-    if (line.data[0] != '#' && sx::IsStartupHeader(text)) {
+    if (line.data[0] != '#' && sx::is_startup_header(text)) {
       // pt deletes banner lines wherever they are, even inside statement text.
       if (state_ == State::kRecord) {
         if (cur_->arg_line_seen) cur_->arg_needs_copy = true;
@@ -338,111 +337,110 @@ bool SlowLogParser::OnLine(const Line& line) {
   }
   switch (state_) {
     case State::kIdle:
-      StartRecord(line, StartMode::kFresh, false);
+      start_record(line, StartMode::kFresh, false);
       return true;
     case State::kSkip:
-      if (sx::IsResyncLine(text)) StartRecord(line, StartMode::kFresh, false);
+      if (sx::is_resync_line(text)) start_record(line, StartMode::kFresh, false);
       return true;
     case State::kRestart:
-      StartRecord(line, StartMode::kBoundary, true);
+      start_record(line, StartMode::kBoundary, true);
       return true;
     case State::kRecord: {
       Record& rec = *cur_;
       if (rec.prev_semicolon && !rec.boundary_suppressed && line.len > 0 && line.data[0] == '#') {
-        CloseAtBoundary();
+        close_at_boundary();
         if (state_ == State::kLookahead) {
           next_start_abs_ = line.abs;
           next_start_line_ = line.no;
           lookahead_first_line_ = true;
-          return LookaheadLine(line);
+          return lookahead_line(line);
         }
-        StartRecord(line, StartMode::kBoundary, false);
+        start_record(line, StartMode::kBoundary, false);
         return true;
       }
-      AddLine(rec, line, text, kStream, line.abs);
-      if (line.abs + line.len - rec.start_abs > options_.max_entry_bytes) OnOversize();
+      add_line(rec, line, text, kStream, line.abs);
+      if (line.abs + line.len - rec.start_abs > options_.max_entry_bytes) on_oversize();
       return true;
     }
     case State::kLookahead:
-      return LookaheadLine(line);
+      return lookahead_line(line);
     case State::kAdminCollect:
-      return AdminCollectLine(line);
+      return admin_collect_line(line);
   }
   return true;
 }
 
-void SlowLogParser::OnJunk(const Line& line) {
+void SlowLogParser::on_junk(const Line& line) {
   switch (state_) {
     case State::kRecord:
-      CloseAtJunk();
+      close_at_junk();
       break;
     case State::kLookahead:
     case State::kAdminCollect:
-      Drop(*pending_);
+      drop(*pending_);
       break;
     default:
       break;
   }
-  if (state_ != State::kSkip) Skip(line.no);
+  if (state_ != State::kSkip) skip(line.no);
   state_ = State::kSkip;
 }
 
-void SlowLogParser::OnOversize() {
-  Skip(state_ == State::kRecord ? cur_->start_line : pending_->start_line);
+void SlowLogParser::on_oversize() {
+  skip(state_ == State::kRecord ? cur_->start_line : pending_->start_line);
   state_ = State::kSkip;
 }
 
-void SlowLogParser::Skip(uint64_t line_no) {
+void SlowLogParser::skip(uint64_t line_no) {
   ++stats_.skipped;
   if (stats_.first_skipped_lines.size() < ParseStats::kMaxSkippedLines) {
     stats_.first_skipped_lines.push_back(line_no);
   }
 }
 
-void SlowLogParser::StartRecord(const Line& line, StartMode mode, bool suppress) {
+void SlowLogParser::start_record(const Line& line, StartMode mode, bool suppress) {
   arena_.clear();  // nothing alive refers to it: pending_ was delivered or dropped
   Record& rec = *cur_;
-  rec.Reset(line.abs, line.no);
+  rec.reset(line.abs, line.no);
   rec.suppress_first_semicolon = suppress;
   state_ = State::kRecord;
   std::string_view text = line.view();
   if (mode == StartMode::kBoundary) {
     // The separator took one '#' and pt puts one back unless the rest starts with '#'.
     if (text.starts_with("##")) {
-      AddLine(rec, line, text.substr(1), kStream, line.abs + 1);
+      add_line(rec, line, text.substr(1), kStream, line.abs + 1);
     } else {
-      AddLine(rec, line, text, kStream, line.abs);
+      add_line(rec, line, text, kStream, line.abs);
     }
     return;
   }
   if (!text.empty() && text[0] == '#') {
-    AddLine(rec, line, text, kStream, line.abs);
+    add_line(rec, line, text, kStream, line.abs);
     return;
   }
   // pt prefixes a '#' to a record that does not start with one, which turns its first
   // line into a header line.
   uint64_t off = arena_.size();
-  arena_.push_back('#');
-  arena_.append(text);
-  AddLine(rec, line, std::string_view(arena_.data() + off, text.size() + 1), kArena, off);
+  append_to_arena("#", text);
+  add_line(rec, line, std::string_view(arena_.data() + off, text.size() + 1), kArena, off);
 }
 
-void SlowLogParser::AddLine(Record& rec, const Line& line, std::string_view effective,
-                            uint8_t source, uint64_t effective_off) {
+void SlowLogParser::add_line(Record& rec, const Line& line, std::string_view effective,
+                             uint8_t source, uint64_t effective_off) {
   // A blank last line keeps the ';' line before it open: pt strips a final ";\n\n" too.
   const bool blank = line.len == 0 && line.terminated;
   if (rec.has_deferred && !(blank && rec.last_end == rec.deferred_line_end)) {
-    FlushDeferred(rec, false);
+    flush_deferred(rec, false);
   }
   rec.boundary_suppressed = false;
   if (!rec.arg_line_seen) {
-    if (sx::IsHeaderish(effective)) {
+    if (sx::is_headerish(effective)) {
       if (line.terminated && effective[0] == '#' && effective.back() == ';') {
         rec.deferred = Span{effective_off, static_cast<uint32_t>(effective.size()), source};
         rec.deferred_line_end = line.abs + line.len;
         rec.has_deferred = true;
       } else {
-        ProcessHeaderLine(rec, effective, source, effective_off);
+        process_header_line(rec, effective, source, effective_off);
       }
     } else {
       rec.arg_line_seen = true;
@@ -465,16 +463,16 @@ void SlowLogParser::AddLine(Record& rec, const Line& line, std::string_view effe
   }
 }
 
-void SlowLogParser::FlushDeferred(Record& rec, bool strip_semicolon) {
+void SlowLogParser::flush_deferred(Record& rec, bool strip_semicolon) {
   if (!rec.has_deferred) return;
   rec.has_deferred = false;
-  std::string_view text = Resolve(rec.deferred);
+  std::string_view text = resolve(rec.deferred);
   if (strip_semicolon) text.remove_suffix(1);
-  ProcessHeaderLine(rec, text, rec.deferred.source, rec.deferred.off);
+  process_header_line(rec, text, rec.deferred.source, rec.deferred.off);
 }
 
-void SlowLogParser::ProcessHeaderLine(Record& rec, std::string_view text, uint8_t source,
-                                      uint64_t off) {
+void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint8_t source,
+                                        uint64_t off) {
   auto span = [&](std::string_view sub) {
     return Span{off + static_cast<uint64_t>(sub.data() - text.data()),
                 static_cast<uint32_t>(sub.size()), source};
@@ -485,100 +483,137 @@ void SlowLogParser::ProcessHeaderLine(Record& rec, std::string_view text, uint8_
     // pt: $host ||= $ip (skip-name-resolve logs have no host name).
     rec.host = (m.host.empty() || m.host == "0") ? span(m.ip) : span(m.host);
     if (!m.id.empty()) {
-      RawAttr a;
-      a.name = span(m.id_name);
-      a.value = span(m.id);
-      AttributeValue v = sx::TypedValue(m.id);
-      a.kind = Kind::kNumber;
-      a.number = std::get<double>(v);
-      rec.attrs.push_back(a);
+      Attribute& id = rec.attrs.emplace_back();
+      id.name = m.id_name;
+      sx::assign_typed_value(m.id, id.value);
     }
   };
   if (!rec.got_ts) {
-    if (sx::MatchTime(text)) {
+    if (sx::match_time(text)) {
       rec.got_ts = true;
-      rec.ts_us = sx::ParseTime(text.substr(8));
+      rec.ts_us = sx::parse_time(text.substr(8));
       if (!rec.got_uh) {
-        if (auto m = sx::MatchUserHost(text)) set_user_host(*m);
+        if (auto m = sx::match_user_host(text)) set_user_host(*m);
       }
       return;
     }
   }
   if (!rec.got_uh) {
-    if (auto m = sx::MatchUserHost(text)) {
+    if (auto m = sx::match_user_host(text)) {
       set_user_host(*m);
       return;
     }
   }
-  if (!rec.got_ac && sx::IsAdminCommand(text)) {
+  if (!rec.got_ac && sx::is_admin_command(text)) {
     size_t i = 1;
-    while (i < text.size() && sx::IsSpace(text[i])) ++i;
+    while (i < text.size() && sx::is_space(text[i])) ++i;
     rec.admin_arg = span(text.substr(i));
     rec.got_ac = true;
     rec.found_arg = true;
     return;
   }
-  if (sx::IsPropertyLine(text)) {
-    ProcessPropertyLine(rec, text, source, off);
+  if (sx::is_property_line(text)) {
+    process_property_line(rec, text);
     return;
   }
   if (!rec.got_db) {
-    if (auto db = sx::MatchUse(text)) {
+    if (auto db = sx::match_use(text)) {
       rec.got_db = true;
       rec.db = span(*db);
       return;
     }
   }
-  if (!rec.got_set && sx::MatchSet(text)) {
+  if (!rec.got_set && sx::match_set(text)) {
     rec.got_set = true;
     // pt keeps these as attributes: last_insert_id is reported, timestamp and insert_id
     // are among its ignored ones.
-    sx::ForEachSetPair(text, [&](std::string_view name, std::string_view value) {
-      AddAttribute(rec, span(name), span(value), value);
+    sx::for_each_set_pair(text, [&](std::string_view name, std::string_view value) {
+      add_attribute(rec, name, value);
     });
   }
 }
 
-void SlowLogParser::ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source,
-                                        uint64_t off) {
-  if (auto hole = sx::FindEmptySchema(text)) {
+void SlowLogParser::process_property_line(Record& rec, std::string_view text) {
+  if (auto hole = sx::find_empty_schema(text)) {
     // "Schema:   QC_hit: No": pt deletes the empty "Schema:" so the next pair survives.
-    fix_.assign(text.substr(0, hole->begin));
-    fix_.append(text.substr(hole->end));
-    off = arena_.size();
-    arena_.append(fix_);
-    text = std::string_view(arena_.data() + off, fix_.size());
-    source = kArena;
+    const size_t off = arena_.size();
+    append_to_arena(text.substr(0, hole->begin), text.substr(hole->end));
+    text = std::string_view(arena_.data() + off, arena_.size() - off);
   }
-  auto span = [&](std::string_view sub) {
-    return Span{off + static_cast<uint64_t>(sub.data() - text.data()),
-                static_cast<uint32_t>(sub.size()), source};
-  };
-  sx::ForEachPair(text, [&](std::string_view name, std::string_view value) {
-    AddAttribute(rec, span(name), span(value), value);
+  sx::for_each_pair(text, [&](std::string_view name, std::string_view value) {
+    add_attribute(rec, name, value);
   });
 }
 
-void SlowLogParser::AddAttribute(Record& rec, Span name, Span value, std::string_view text) {
-  RawAttr a;
+void SlowLogParser::add_attribute(Record& rec, std::string_view name, std::string_view value) {
+  Attribute& a = rec.attrs.emplace_back();
   a.name = name;
-  a.value = value;
-  AttributeValue v = sx::TypedValue(text);
-  if (const double* d = std::get_if<double>(&v)) {
-    a.kind = Kind::kNumber;
-    a.number = *d;
-  } else if (const bool* b = std::get_if<bool>(&v)) {
-    a.kind = Kind::kBool;
-    a.flag = *b;
+  sx::assign_typed_value(value, a.value);
+  const AttributeValue& v = a.value;
+  // The attributes QueryEvent has fields for. A value that is not a number counts as 0.
+  switch (name.size()) {
+    case 6:
+      if (name == "Schema") {
+        rec.schema = value;
+        rec.has_schema = true;
+      }
+      break;
+    case 9:
+      if (name == "Lock_time") rec.lock_time = number_or_zero(v);
+      break;
+    case 10:
+      if (name == "Query_time") rec.query_time = number_or_zero(v);
+      break;
+    case 19:
+      if (name == "Log_slow_rate_limit") {
+        const double rate = number_or_zero(v);
+        rec.sample_rate = rate > 0 ? rate : 1;
+      }
+      break;
+    default:
+      break;
   }
-  rec.attrs.push_back(a);
+}
+
+void SlowLogParser::append_to_arena(std::string_view a, std::string_view b) {
+  const size_t size = arena_.size() + a.size() + b.size();
+  if (size <= arena_.capacity()) {
+    arena_.append(a);
+    arena_.append(b);
+    return;
+  }
+  // Grown by hand: `a` and `b` may point into the arena, and views into it must follow.
+  std::string grown;
+  grown.reserve(std::max(size, arena_.capacity() * 2));
+  grown.append(arena_);
+  grown.append(a);
+  grown.append(b);
+  std::swap(grown, arena_);
+  if (!grown.empty()) rebase(grown.data(), grown.data() + grown.size(), arena_.data());
+}
+
+void SlowLogParser::rebase(const char* old_begin, const char* old_end, const char* new_begin) {
+  // Compared as integers: the old block may already be freed.
+  const auto lo = reinterpret_cast<uintptr_t>(old_begin);
+  const auto hi = reinterpret_cast<uintptr_t>(old_end);
+  auto move = [&](std::string_view& v) {
+    const auto p = reinterpret_cast<uintptr_t>(v.data());
+    if (p >= lo && p < hi) v = std::string_view(new_begin + (p - lo), v.size());
+  };
+  for (Record* rec : {cur_.get(), pending_.get()}) {
+    for (Attribute& a : rec->attrs) {
+      move(a.name);
+      if (auto* text = std::get_if<std::string_view>(&a.value)) move(*text);
+    }
+    move(rec->schema);
+  }
 }
 
 // A record whose statement would start on its last line, and that line is a lone ';':
 // pt strips the ';' and leaves the record ending in a newline, after which there is no
 // line at all; and as the record's last header line then is not at its very end, pt does
 // not look ahead either. Returns whether that happened.
-bool SlowLogParser::ForgetLoneSemicolonStatement(Record& rec) {
+bool SlowLogParser::forget_lone_semicolon_statement(Record& rec) {
   if (rec.arg_line_seen && rec.arg_start == rec.last_start && rec.last_end == rec.last_start + 1 &&
       rec.prev_semicolon) {
     rec.arg_line_seen = false;
@@ -588,22 +623,22 @@ bool SlowLogParser::ForgetLoneSemicolonStatement(Record& rec) {
   return false;
 }
 
-void SlowLogParser::CloseAtBoundary() {
+void SlowLogParser::close_at_boundary() {
   Record& rec = *cur_;
-  FlushDeferred(rec, true);
-  if (ForgetLoneSemicolonStatement(rec) && !rec.found_arg) {
-    Drop(rec);
+  flush_deferred(rec, true);
+  if (forget_lone_semicolon_statement(rec) && !rec.found_arg) {
+    drop(rec);
     state_ = State::kIdle;
     return;
   }
   if (rec.arg_line_seen) {
     const uint64_t end = rec.last_end - 1;  // pt strips the ';' of ";\n#"
     std::string_view q =
-        rec.arg_needs_copy ? Materialize(rec.arg_start, end, true) : View(rec.arg_start, end);
-    Emit(rec, q, rec.got_ac);
+        rec.arg_needs_copy ? materialize(rec.arg_start, end, true) : view(rec.arg_start, end);
+    emit(rec, q, rec.got_ac);
     state_ = State::kIdle;
   } else if (rec.found_arg) {
-    Emit(rec, Resolve(rec.admin_arg), true);
+    emit(rec, resolve(rec.admin_arg), true);
     state_ = State::kIdle;
   } else {
     std::swap(cur_, pending_);
@@ -611,37 +646,38 @@ void SlowLogParser::CloseAtBoundary() {
   }
 }
 
-void SlowLogParser::CloseAtJunk() {
+void SlowLogParser::close_at_junk() {
   Record& rec = *cur_;
   // Junk right after a statement's ';' closes it like a separator would.
-  FlushDeferred(rec, rec.prev_semicolon);
-  if (rec.prev_semicolon) ForgetLoneSemicolonStatement(rec);
+  flush_deferred(rec, rec.prev_semicolon);
+  if (rec.prev_semicolon) forget_lone_semicolon_statement(rec);
   if (rec.arg_line_seen) {
     uint64_t end = rec.last_end - (rec.prev_semicolon ? 1 : 0);
     std::string_view q =
-        rec.arg_needs_copy ? Materialize(rec.arg_start, end, true) : View(rec.arg_start, end);
-    Emit(rec, q, rec.got_ac);
+        rec.arg_needs_copy ? materialize(rec.arg_start, end, true) : view(rec.arg_start, end);
+    emit(rec, q, rec.got_ac);
   } else if (rec.found_arg) {
-    Emit(rec, Resolve(rec.admin_arg), true);
+    emit(rec, resolve(rec.admin_arg), true);
   } else {
-    Drop(rec);
+    drop(rec);
   }
 }
 
-void SlowLogParser::CloseAtEof() {
+void SlowLogParser::close_at_eof() {
   Record& rec = *cur_;
-  FlushDeferred(rec, true);
+  flush_deferred(rec, true);
   if (rec.arg_line_seen && rec.arg_from_blank_after_semicolon && rec.last_end == rec.arg_start) {
     // Input ending ";\n\n": pt strips the ";\n" and the last newline starts no line, so
     // the blank line is not a statement.
     rec.arg_line_seen = false;
     rec.found_arg = rec.got_ac;
   }
-  if (rec.last_end + (rec.last_cr ? 2 : 1) == base_abs_ + end_) ForgetLoneSemicolonStatement(rec);
+  if (rec.last_end + (rec.last_cr ? 2 : 1) == base_abs_ + end_)
+    forget_lone_semicolon_statement(rec);
   if (rec.arg_line_seen) {
     // pt's record is the rest of the input, from which it strips /;\n#?\Z/: a final
     // ";\n", or a ";\n" followed only by the last newline.
-    Materialize(rec.arg_start, base_abs_ + end_, true);
+    materialize(rec.arg_start, base_abs_ + end_, true);
     std::string_view q = scratch_;
     size_t tail = q.find_last_not_of(" \t\n\r\f\v");
     stats_.truncated_last_entry = tail == std::string_view::npos || q[tail] != ';';
@@ -651,117 +687,81 @@ void SlowLogParser::CloseAtEof() {
       scratch_.erase(scratch_.size() - 3, 2);
       q = scratch_;
     }
-    Emit(rec, q, rec.got_ac);
+    emit(rec, q, rec.got_ac);
   } else if (rec.found_arg) {
     stats_.truncated_last_entry = false;
-    Emit(rec, Resolve(rec.admin_arg), true);
+    emit(rec, resolve(rec.admin_arg), true);
   } else {
     stats_.truncated_last_entry = true;
-    Drop(rec);
+    drop(rec);
   }
 }
 
-bool SlowLogParser::LookaheadLine(const Line& line) {
+bool SlowLogParser::lookahead_line(const Line& line) {
   std::string_view text = line.view();
   if (lookahead_first_line_) {
     text.remove_prefix(1);  // the '#' the separator consumed
     lookahead_first_line_ = false;
   }
   size_t i = 0;
-  while (i < text.size() && sx::IsSpace(text[i])) ++i;
+  while (i < text.size() && sx::is_space(text[i])) ++i;
   if (i == text.size()) {
-    if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) OnOversize();
+    if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) on_oversize();
     return true;
   }
-  if (sx::LooksLikeNamedValue(text.substr(i))) {
+  if (sx::looks_like_named_value(text.substr(i))) {
     // The entry had no statement; the next one is read again from its start.
-    Emit(*pending_, kNoQuery, false);
+    emit(*pending_, kNoQuery, false);
     state_ = State::kRestart;
     scan_ = static_cast<size_t>(next_start_abs_ - base_abs_);
     line_no_ = next_start_line_;
     return false;
   }
   state_ = State::kAdminCollect;
-  return AdminCollectLine(line);
+  return admin_collect_line(line);
 }
 
-bool SlowLogParser::AdminCollectLine(const Line& line) {
+bool SlowLogParser::admin_collect_line(const Line& line) {
   if (line.terminated && line.len > 0 && line.data[line.len - 1] == ';') {
     // pt's chomp drops the ";\n"; the next entry starts on the following line.
-    EmitAdminLookahead(line.abs + line.len - 1);
+    emit_admin_lookahead(line.abs + line.len - 1);
     state_ = State::kIdle;
     return true;
   }
-  if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) OnOversize();
+  if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) on_oversize();
   return true;
 }
 
-void SlowLogParser::EmitAdminLookahead(uint64_t end_abs) {
+void SlowLogParser::emit_admin_lookahead(uint64_t end_abs) {
   // Text from after the consumed '#' up to end_abs, leading white space removed.
-  std::string_view q = Materialize(next_start_abs_ + 1, end_abs, false);
+  std::string_view q = materialize(next_start_abs_ + 1, end_abs, false);
   size_t i = 0;
-  while (i < q.size() && sx::IsSpace(q[i])) ++i;
-  Emit(*pending_, q.substr(i), true);
+  while (i < q.size() && sx::is_space(q[i])) ++i;
+  emit(*pending_, q.substr(i), true);
 }
 
-void SlowLogParser::Emit(Record& rec, std::string_view query, bool admin) {
+void SlowLogParser::emit(Record& rec, std::string_view query, bool admin) {
   if (query.empty() || query == "0") {
     // pt's fingerprint stage drops events whose statement is false in Perl.
-    Drop(rec);
+    drop(rec);
     return;
   }
   QueryEvent ev;
   ev.query = query;
   ev.admin_command = admin;
-  ev.user = Resolve(rec.user);
-  ev.host = Resolve(rec.host);
-  attrs_out_.clear();
-  std::string_view schema;
-  bool has_schema = false;
-  for (const RawAttr& a : rec.attrs) {
-    Attribute out;
-    out.name = Resolve(a.name);
-    switch (a.kind) {
-      case Kind::kNumber:
-        out.value = a.number;
-        break;
-      case Kind::kBool:
-        out.value = a.flag;
-        break;
-      case Kind::kText:
-        out.value = Resolve(a.value);
-        break;
-    }
-    const double number = a.kind == Kind::kNumber ? a.number : 0;
-    switch (out.name.size()) {
-      case 6:
-        if (out.name == "Schema") {
-          schema = Resolve(a.value);
-          has_schema = true;
-        }
-        break;
-      case 9:
-        if (out.name == "Lock_time") ev.lock_time = number;
-        break;
-      case 10:
-        if (out.name == "Query_time") ev.query_time = number;
-        break;
-      case 19:
-        if (out.name == "Log_slow_rate_limit") ev.sample_rate = number > 0 ? number : 1;
-        break;
-      default:
-        break;
-    }
-    attrs_out_.push_back(out);
-  }
+  ev.user = resolve(rec.user);
+  ev.host = resolve(rec.host);
+  ev.query_time = rec.query_time;
+  ev.lock_time = rec.lock_time;
+  ev.sample_rate = rec.sample_rate;
   // --attribute-aliases db|Schema: `use db` wins, else Schema (even when empty).
   bool has_db = false;
   std::string_view db;
   if (rec.got_db) {
-    db = Resolve(rec.db);
+    db = resolve(rec.db);
     has_db = true;
-  } else if (has_schema) {
-    db = schema;
+  } else if (rec.has_schema) {
+    db = rec.schema;
     has_db = true;
   }
   if (has_db) {
@@ -783,29 +783,29 @@ void SlowLogParser::Emit(Record& rec, std::string_view query, bool admin) {
   } else if (carry_.has_ts) {
     ev.ts_us = carry_.ts_us;
   }
-  ev.attributes = attrs_out_;
+  ev.attributes = rec.attrs;
   ev.line = rec.start_line;
   ev.offset = rec.start_abs;
   ++stats_.events;
   sink_(ev);
 }
 
-void SlowLogParser::Drop(Record&) {
+void SlowLogParser::drop(Record&) {
   ++stats_.dropped_entries;
 }
 
-std::string_view SlowLogParser::Resolve(const Span& span) const {
+std::string_view SlowLogParser::resolve(const Span& span) const {
   if (span.len == 0) return {};
   if (span.source == kArena) return {arena_.data() + span.off, span.len};
   return {buf_.get() + (span.off - base_abs_), span.len};
 }
 
-std::string_view SlowLogParser::View(uint64_t begin_abs, uint64_t end_abs) const {
+std::string_view SlowLogParser::view(uint64_t begin_abs, uint64_t end_abs) const {
   if (end_abs <= begin_abs) return {};
   return {buf_.get() + (begin_abs - base_abs_), static_cast<size_t>(end_abs - begin_abs)};
 }
 
-std::string_view SlowLogParser::Materialize(uint64_t begin_abs, uint64_t end_abs,
+std::string_view SlowLogParser::materialize(uint64_t begin_abs, uint64_t end_abs,
                                             bool drop_startup_headers) {
   scratch_.clear();
   if (end_abs <= begin_abs) return scratch_;
@@ -817,7 +817,7 @@ std::string_view SlowLogParser::Materialize(uint64_t begin_abs, uint64_t end_abs
     size_t len = static_cast<size_t>(le - p);
     if (nl != nullptr && len > 0 && p[len - 1] == '\r') --len;
     if (drop_startup_headers && nl != nullptr && len > 0 &&
-        sx::IsStartupHeader(std::string_view(p, len))) {
+        sx::is_startup_header(std::string_view(p, len))) {
       p = nl + 1;
       continue;
     }
@@ -829,7 +829,7 @@ std::string_view SlowLogParser::Materialize(uint64_t begin_abs, uint64_t end_abs
   return scratch_;
 }
 
-uint64_t SlowLogParser::KeepFromAbs() const {
+uint64_t SlowLogParser::keep_from_abs() const {
   switch (state_) {
     case State::kRecord:
       return cur_->start_abs;
@@ -841,10 +841,11 @@ uint64_t SlowLogParser::KeepFromAbs() const {
   }
 }
 
-void SlowLogParser::Reserve(size_t min_free) {
+void SlowLogParser::reserve(size_t min_free) {
   if (cap_ - end_ >= min_free) return;
-  const size_t keep = static_cast<size_t>(KeepFromAbs() - base_abs_);
+  const size_t keep = static_cast<size_t>(keep_from_abs() - base_abs_);
   const size_t live = end_ - keep;
+  const char* const old = buf_.get();
   if (cap_ - live >= min_free) {
     if (keep > 0) std::memmove(buf_.get(), buf_.get() + keep, live);
   } else {
@@ -856,12 +857,15 @@ void SlowLogParser::Reserve(size_t min_free) {
     buf_ = std::move(bigger);
     cap_ = want;
   }
+  // The live bytes now start at buf_; the views of the entries being read move along.
+  if (live > 0 && (keep > 0 || buf_.get() != old))
+    rebase(old + keep, old + keep + live, buf_.get());
   base_abs_ += keep;
   scan_ -= keep;
   end_ = live;
 }
 
-void SlowLogParser::MaybeReportProgress() {
+void SlowLogParser::maybe_report_progress() {
   if (!options_.on_progress || stats_.bytes < next_progress_) return;
   next_progress_ = stats_.bytes + options_.progress_every_bytes;
   options_.on_progress(stats_.bytes);

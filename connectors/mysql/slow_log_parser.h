@@ -5,7 +5,7 @@
 // Perl, --attribute-aliases db|Schema and --inherit-attributes db,ts).
 //
 // Feed it bytes in pieces of any size; it calls the sink once per complete entry, from
-// inside Feed()/Commit()/Finish(). The QueryEvent passed to the sink is a view into the
+// inside feed()/commit()/finish(). The QueryEvent passed to the sink is a view into the
 // parser's buffers, valid only during the call. Memory stays at about max_entry_bytes plus
 // one fed block whatever the input; no allocation per event once buffers have grown.
 //
@@ -87,7 +87,7 @@ struct ParseStats {
   bool truncated_last_entry = false;
 
   // Adds `later`, which covers the input right after this one.
-  void Append(const ParseStats& later);
+  void append(const ParseStats& later);
 };
 
 // What an entry inherits from the entries before it (pt's --inherit-attributes db,ts):
@@ -103,7 +103,7 @@ struct SlowLogParserOptions {
   // Largest entry (header plus statement) or line kept; bigger ones are skipped. Bounds
   // the parser's memory to about this plus one fed block.
   size_t max_entry_bytes = size_t{16} << 20;
-  // on_progress(total bytes consumed) runs after every this many bytes, from Feed().
+  // on_progress(total bytes consumed) runs after every this many bytes, from feed().
   uint64_t progress_every_bytes = uint64_t{16} << 20;
   std::function<void(uint64_t)> on_progress;
 };
@@ -121,22 +121,22 @@ class SlowLogParser {
   // log, at a split point (see slow_log_reader.h), with `carry` inherited from before.
   // `after_no_query`: the entry before was a "/* No query */" one, whose successor pt
   // reads specially (used when probing for split points).
-  void StartAt(uint64_t offset, uint64_t line, SlowLogCarry carry, bool after_no_query = false);
+  void start_at(uint64_t offset, uint64_t line, SlowLogCarry carry, bool after_no_query = false);
 
   // Parses `bytes`, the next piece of input; delivers the entries it completes.
-  void Feed(std::string_view bytes);
+  void feed(std::string_view bytes);
 
   // Zero-copy feeding: a writable area of at least `min_bytes` for the next input...
-  std::span<char> WriteArea(size_t min_bytes);
-  // ...of which the first `n` bytes were filled; parses them like Feed().
-  void Commit(size_t n);
+  std::span<char> write_area(size_t min_bytes);
+  // ...of which the first `n` bytes were filled; parses them like feed().
+  void commit(size_t n);
 
   // End of input: delivers the last entry, even if cut short (pt does too).
-  void Finish();
+  void finish();
 
   // End of a byte range that stops at a split point: the next input byte would start an
   // entry, so the last entry is complete.
-  void FinishRange();
+  void finish_range();
 
   // Counters so far.
   const ParseStats& stats() const { return stats_; }
@@ -146,48 +146,51 @@ class SlowLogParser {
 
   // True when all input so far ends with complete lines and a header line fed next
   // (a Time or User@Host line) would start a new entry with nothing pending: the state
-  // a parser started with StartAt() has. Conservative: false when unsure.
-  bool AtFreshEntryStart() const;
+  // a parser started with start_at() has. Conservative: false when unsure.
+  bool at_fresh_entry_start() const;
 
   // Bytes of input buffer allocated (it only grows): the parser's memory bound at work.
   size_t buffer_capacity() const { return cap_; }
 
  private:
   struct Span;
-  struct RawAttr;
   struct Record;
   struct Line;
   enum class State;
   enum class StartMode;
 
-  void ProcessLines(bool at_eof);
-  bool OnLine(const Line& line);
-  void OnJunk(const Line& line);
-  void OnOversize();
-  void Skip(uint64_t line_no);
-  void StartRecord(const Line& line, StartMode mode, bool suppress);
-  void AddLine(Record& rec, const Line& line, std::string_view effective, uint8_t source,
-               uint64_t effective_off);
-  void FlushDeferred(Record& rec, bool strip_semicolon);
-  void ProcessHeaderLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
-  void ProcessPropertyLine(Record& rec, std::string_view text, uint8_t source, uint64_t off);
-  // Appends the attribute `name: value`, typed as pt types it from its `text`.
-  void AddAttribute(Record& rec, Span name, Span value, std::string_view text);
-  bool ForgetLoneSemicolonStatement(Record& rec);
-  void CloseAtBoundary();
-  void CloseAtJunk();
-  void CloseAtEof();
-  bool LookaheadLine(const Line& line);
-  bool AdminCollectLine(const Line& line);
-  void EmitAdminLookahead(uint64_t end_abs);
-  void Emit(Record& rec, std::string_view query, bool admin);
-  void Drop(Record& rec);
-  std::string_view Resolve(const Span& span) const;
-  std::string_view View(uint64_t begin_abs, uint64_t end_abs) const;
-  std::string_view Materialize(uint64_t begin_abs, uint64_t end_abs, bool drop_startup_headers);
-  uint64_t KeepFromAbs() const;
-  void Reserve(size_t min_free);
-  void MaybeReportProgress();
+  void process_lines(bool at_eof);
+  bool on_line(const Line& line);
+  void on_junk(const Line& line);
+  void on_oversize();
+  void skip(uint64_t line_no);
+  void start_record(const Line& line, StartMode mode, bool suppress);
+  void add_line(Record& rec, const Line& line, std::string_view effective, uint8_t source,
+                uint64_t effective_off);
+  void flush_deferred(Record& rec, bool strip_semicolon);
+  void process_header_line(Record& rec, std::string_view text, uint8_t source, uint64_t off);
+  void process_property_line(Record& rec, std::string_view text);
+  // Appends the attribute `name: value`, typed as pt types it.
+  void add_attribute(Record& rec, std::string_view name, std::string_view value);
+  // Appends a + b to arena_, moving the views into it along if it moved.
+  void append_to_arena(std::string_view a, std::string_view b);
+  // Points the views of cur_ and pending_ into [old_begin, old_end) at new_begin instead.
+  void rebase(const char* old_begin, const char* old_end, const char* new_begin);
+  bool forget_lone_semicolon_statement(Record& rec);
+  void close_at_boundary();
+  void close_at_junk();
+  void close_at_eof();
+  bool lookahead_line(const Line& line);
+  bool admin_collect_line(const Line& line);
+  void emit_admin_lookahead(uint64_t end_abs);
+  void emit(Record& rec, std::string_view query, bool admin);
+  void drop(Record& rec);
+  std::string_view resolve(const Span& span) const;
+  std::string_view view(uint64_t begin_abs, uint64_t end_abs) const;
+  std::string_view materialize(uint64_t begin_abs, uint64_t end_abs, bool drop_startup_headers);
+  uint64_t keep_from_abs() const;
+  void reserve(size_t min_free);
+  void maybe_report_progress();
 
   Sink sink_;
   SlowLogParserOptions options_;
@@ -215,8 +218,6 @@ class SlowLogParser {
 
   std::string arena_;    // rewritten header lines that spans point into
   std::string scratch_;  // statement text that had to be rewritten
-  std::string fix_;      // a header line being rewritten
-  std::vector<Attribute> attrs_out_;
 };
 
 }  // namespace slowscope

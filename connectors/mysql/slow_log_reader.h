@@ -37,7 +37,7 @@
 
 namespace slowscope {
 
-// Random-access input. ReadAt must be safe to call from several threads at once.
+// Random-access input. read_at must be safe to call from several threads at once.
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
@@ -45,7 +45,7 @@ class ByteSource {
   virtual uint64_t size() const = 0;
   // Copies up to `n` bytes from `offset` into `out`; returns how many (fewer only at the
   // end). Throws std::system_error on I/O errors.
-  virtual size_t ReadAt(uint64_t offset, char* out, size_t n) const = 0;
+  virtual size_t read_at(uint64_t offset, char* out, size_t n) const = 0;
 };
 
 // A regular file read with pread(2). Throws std::system_error naming the path when it
@@ -58,7 +58,7 @@ class FileByteSource final : public ByteSource {
   FileByteSource& operator=(const FileByteSource&) = delete;
 
   uint64_t size() const override { return size_; }
-  size_t ReadAt(uint64_t offset, char* out, size_t n) const override;
+  size_t read_at(uint64_t offset, char* out, size_t n) const override;
 
  private:
   std::string path_;
@@ -71,7 +71,7 @@ class MemoryByteSource final : public ByteSource {
  public:
   explicit MemoryByteSource(std::string_view bytes) : bytes_(bytes) {}
   uint64_t size() const override { return bytes_.size(); }
-  size_t ReadAt(uint64_t offset, char* out, size_t n) const override;
+  size_t read_at(uint64_t offset, char* out, size_t n) const override;
 
  private:
   std::string_view bytes_;
@@ -84,13 +84,13 @@ struct SlowLogReadOptions {
 
 // Parses the slow log at `path` ("-" reads stdin) in one thread; returns its stats.
 // Throws std::system_error (with the path) when the input cannot be read.
-ParseStats ReadSlowLog(const std::string& path, const SlowLogParser::Sink& sink,
-                       const SlowLogReadOptions& options = {});
+ParseStats read_slow_log(const std::string& path, const SlowLogParser::Sink& sink,
+                         const SlowLogReadOptions& options = {});
 
 // Parses everything readable from the open descriptor `fd` (not closed); `name` is used
 // in error messages.
-ParseStats ReadSlowLogFd(int fd, const std::string& name, const SlowLogParser::Sink& sink,
-                         const SlowLogReadOptions& options = {});
+ParseStats read_slow_log_fd(int fd, const std::string& name, const SlowLogParser::Sink& sink,
+                            const SlowLogReadOptions& options = {});
 
 // Result of a parallel parse: range i covers [range_starts[i], range_starts[i+1]) (the
 // last one up to the end) and was delivered to the sink made for index i.
@@ -108,30 +108,32 @@ using RangeSinkFactory = std::function<SlowLogParser::Sink(size_t index)>;
 // few split points; "-" and non-regular files are parsed sequentially as one range). The
 // progress callback, if any, gets the total bytes over all threads, from worker threads,
 // one call at a time. Rethrows the first worker error after all workers stopped.
-ParallelParseResult ReadSlowLogParallel(const std::string& path, unsigned threads,
-                                        const RangeSinkFactory& make_sink,
-                                        const SlowLogReadOptions& options = {});
+ParallelParseResult read_slow_log_parallel(const std::string& path, unsigned threads,
+                                           const RangeSinkFactory& make_sink,
+                                           const SlowLogReadOptions& options = {});
 
 // Same over any source with explicit range starts: starts[0] must be 0 and every other
-// start a split point (IsSlowLogSplitPoint), ascending.
-ParallelParseResult ParseSlowLogRanges(const ByteSource& source,
-                                       const std::vector<uint64_t>& starts,
-                                       const RangeSinkFactory& make_sink,
-                                       const SlowLogReadOptions& options = {});
+// start a split point (is_slow_log_split_point), ascending.
+ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
+                                          const std::vector<uint64_t>& starts,
+                                          const RangeSinkFactory& make_sink,
+                                          const SlowLogReadOptions& options = {});
 
 // Up to `parts` range starts for `source`: 0 and then the first split point found at or
-// after each i/parts of the size. `options` must be those the ranges are parsed with.
-std::vector<uint64_t> FindSlowLogSplitPoints(const ByteSource& source, unsigned parts,
-                                             const SlowLogParserOptions& options = {});
+// after each of `parts` - 1 targets that share the size out evenly, except that the
+// first range is made a little larger (the others also count the lines before them). `options`
+// must be those the ranges are parsed with.
+std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsigned parts,
+                                                 const SlowLogParserOptions& options = {});
 
 // The first split point in [from, limit), if one is found with reasonable effort (anchors
 // within a few MiB): used to cut a growing file at an entry boundary.
-std::optional<uint64_t> FindSlowLogSplitPointFrom(const ByteSource& source, uint64_t from,
+std::optional<uint64_t> find_slow_log_split_point_from(const ByteSource& source, uint64_t from,
                                                   uint64_t limit,
                                                   const SlowLogParserOptions& options = {});
 
 // Whether `offset` is a split point (see above) for parsing with `options`.
-bool IsSlowLogSplitPoint(const ByteSource& source, uint64_t offset,
-                         const SlowLogParserOptions& options = {});
+bool is_slow_log_split_point(const ByteSource& source, uint64_t offset,
+                             const SlowLogParserOptions& options = {});
 
 }  // namespace slowscope

@@ -9,40 +9,76 @@
 // Stateless free functions; safe to call from any thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "analyzer/event/query_event.h"
 
 namespace slowscope::slow_log_syntax {
 
-inline bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+namespace detail {
+enum : uint8_t { kSpaceClass = 1, kWordClass = 2 };
+// One table lookup instead of a chain of range tests in the per-byte loops.
+inline constexpr std::array<uint8_t, 256> kCharClasses = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      t[c] |= kSpaceClass;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+      t[c] |= kWordClass;
+    }
+  }
+  return t;
+}();
+}  // namespace detail
+
+inline bool is_space(char c) {
+  return detail::kCharClasses[static_cast<unsigned char>(c)] & detail::kSpaceClass;
 }
-inline bool IsWord(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+inline bool is_word(char c) {
+  return detail::kCharClasses[static_cast<unsigned char>(c)] & detail::kWordClass;
 }
-inline bool IsUpper(char c) {
+inline bool is_upper(char c) {
   return c >= 'A' && c <= 'Z';
 }
-inline bool IsLower(char c) {
+inline bool is_lower(char c) {
   return c >= 'a' && c <= 'z';
 }
-inline bool IsDigit(char c) {
+inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// Where the line starting at `p` ends within `n` bytes: `len` is the offset of its '\n'
+// (or n when there is none, `found` false). `plain` is true when every byte before the
+// '\n' is printable ASCII or TAB, so the line has no NUL and is not binary (is_binary).
+// Looks at sixteen bytes at a time where SSE2 is available.
+struct LineEnd {
+  size_t len;
+  bool found;
+  bool plain;
+};
+LineEnd find_line_end(const char* p, size_t n);
+
+// The number of '\n' bytes in [p, p + n); sixteen at a time where SSE2 is available.
+size_t count_newlines(const char* p, size_t n);
+
 // True when `line` ends with ';' (the terminator half of pt's ";\n#" record separator).
-inline bool EndsWithSemicolon(std::string_view line) {
+inline bool ends_with_semicolon(std::string_view line) {
   return !line.empty() && line.back() == ';';
 }
 
 // `^(?:#|use |SET (?:last_insert_id|insert_id|timestamp))`: lines that SlowLogParser reads
 // as entry header rather than as the start of the statement text.
-inline bool IsHeaderish(std::string_view line) {
+inline bool is_headerish(std::string_view line) {
   if (line.empty()) return false;
   if (line[0] == '#') return true;
   if (line.starts_with("use ")) return true;
@@ -55,15 +91,15 @@ inline bool IsHeaderish(std::string_view line) {
 // `$slow_log_hd_line`: a server start-up banner line ("/usr/sbin/mysqld, Version: ...
 // started with:", "Tcp port: 3306  Unix socket: ...", "Time  Id Command  Argument").
 // pt-query-digest deletes these wherever they appear (only when newline-terminated).
-bool IsStartupHeader(std::string_view line);
+bool is_startup_header(std::string_view line);
 
 // `^# Time: ((?:[0-9: ]{15})|(?:[-0-9: T]{19}))`: returns pt's captured `ts` text.
-std::optional<std::string_view> MatchTime(std::string_view line);
+std::optional<std::string_view> match_time(std::string_view line);
 
 // Microseconds since the epoch for the text after "# Time: " ("071015 21:43:52",
 // "131128  1:05:31", "2019-03-01T12:00:00.123456Z", "...+01:00"). Old-style times carry
 // no zone; they are read as UTC. nullopt when the text is not a valid time.
-std::optional<int64_t> ParseTime(std::string_view text);
+std::optional<int64_t> parse_time(std::string_view text);
 
 // `# User\@Host: ([^\[]+|\[[^[]+\]).*?@ (\S*) \[(.*)\]\s*(?:Id:\s*(\d+))?`, unanchored.
 struct UserHost {
@@ -73,15 +109,15 @@ struct UserHost {
   std::string_view id_name;  // the "Id" of "Id:", empty when absent
   std::string_view id;       // digits after "Id:", empty when absent
 };
-std::optional<UserHost> MatchUserHost(std::string_view line);
+std::optional<UserHost> match_user_host(std::string_view line);
 
 // `^# (?:administrator command:.*)$`
-inline bool IsAdminCommand(std::string_view line) {
+inline bool is_admin_command(std::string_view line) {
   return line.starts_with("# administrator command:");
 }
 
 // `^# +[A-Z][A-Za-z_]+: \S+`: a line of `Name: value` attributes.
-bool IsPropertyLine(std::string_view line);
+bool is_property_line(std::string_view line);
 
 // `Schema:\s+\w+: ` present (an empty MariaDB/Percona schema): returns the [begin, end)
 // of the first `Schema:\s+` that pt deletes before reading the pairs; nullopt otherwise.
@@ -89,44 +125,67 @@ struct Range {
   size_t begin;
   size_t end;
 };
-std::optional<Range> FindEmptySchema(std::string_view line);
+std::optional<Range> find_empty_schema(std::string_view line);
+
+// The end of the run of \w bytes that starts at `p` (at most `end`); sixteen bytes at a
+// time where SSE2 is available, as attribute names are about that long.
+inline const char* skip_word(const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compares: bytes >= 0x80 are negative and so never in a range.
+    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i word =
+        _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    const auto other = static_cast<unsigned>(~_mm_movemask_epi8(word)) & 0xFFFFu;
+    if (other != 0) return p + __builtin_ctz(other);
+    p += 16;
+  }
+#endif
+  while (p < end && is_word(*p)) ++p;
+  return p;
+}
 
 // `(\w+):\s+(\S+|\Z)` applied with /g: calls f(name, value) for each pair in order.
 template <typename F>
-void ForEachPair(std::string_view line, F&& f) {
+void for_each_pair(std::string_view line, F&& f) {
   const char* p = line.data();
   const char* const end = p + line.size();
   while (p < end) {
-    if (!IsWord(*p)) {
+    if (!is_word(*p)) {
       ++p;
       continue;
     }
     const char* name = p;
-    while (p < end && IsWord(*p)) ++p;
-    if (end - p < 2 || *p != ':' || !IsSpace(p[1])) continue;
+    p = skip_word(p, end);
+    if (end - p < 2 || *p != ':' || !is_space(p[1])) continue;
     std::string_view name_view(name, static_cast<size_t>(p - name));
     p += 2;
-    while (p < end && IsSpace(*p)) ++p;
+    while (p < end && is_space(*p)) ++p;
     const char* value = p;
-    while (p < end && !IsSpace(*p)) ++p;
+    while (p < end && !is_space(*p)) ++p;
     f(name_view, std::string_view(value, static_cast<size_t>(p - value)));
   }
 }
 
 // `^use ([^;]+)`: the database of a `use db;` line.
-std::optional<std::string_view> MatchUse(std::string_view line);
+std::optional<std::string_view> match_use(std::string_view line);
 
 // `^SET\s+([^;]*)`
-bool MatchSet(std::string_view line);
+bool match_set(std::string_view line);
 
 // pt's reading of the first SET line of an entry: `^SET\s+([^;]*)` split on "," and on
 // "=" with optional spaces around it, taken as name/value pairs
 // ("SET last_insert_id=5,insert_id=6,timestamp=1" -> three pairs). Calls f(name, value)
 // for each complete pair.
 template <typename F>
-void ForEachSetPair(std::string_view line, F&& f) {
+void for_each_set_pair(std::string_view line, F&& f) {
   size_t i = 3;
-  while (i < line.size() && IsSpace(line[i])) ++i;
+  while (i < line.size() && is_space(line[i])) ++i;
   std::string_view setting = line.substr(i);
   setting = setting.substr(0, setting.find(';'));
   std::string_view name;
@@ -146,14 +205,14 @@ void ForEachSetPair(std::string_view line, F&& f) {
     if (setting[k] == ',') {
       token(k);
       start = k + 1;
-    } else if (setting[k] == '=' || IsSpace(setting[k])) {
+    } else if (setting[k] == '=' || is_space(setting[k])) {
       // "\s*=\s*" separates only when an '=' is among the spaces.
       size_t j = k;
-      while (j < setting.size() && IsSpace(setting[j])) ++j;
+      while (j < setting.size() && is_space(setting[j])) ++j;
       if (j < setting.size() && setting[j] == '=') {
         token(k);
         ++j;
-        while (j < setting.size() && IsSpace(setting[j])) ++j;
+        while (j < setting.size() && is_space(setting[j])) ++j;
         start = j;
         k = j - 1;
       }
@@ -164,23 +223,29 @@ void ForEachSetPair(std::string_view line, F&& f) {
 
 // `^\s*[A-Z][a-z_]+: ` applied at `text` (already past any leading spaces): the test
 // SlowLogParser uses to tell a following entry from an admin statement.
-inline bool LooksLikeNamedValue(std::string_view text) {
-  if (text.empty() || !IsUpper(text[0])) return false;
+inline bool looks_like_named_value(std::string_view text) {
+  if (text.empty() || !is_upper(text[0])) return false;
   size_t i = 1;
-  while (i < text.size() && (IsLower(text[i]) || text[i] == '_')) ++i;
+  while (i < text.size() && (is_lower(text[i]) || text[i] == '_')) ++i;
   return i > 1 && i + 1 < text.size() && text[i] == ':' && text[i + 1] == ' ';
 }
 
 // An attribute value typed the way pt-query-digest types it: `^(?:\d+|[+-]?\d+\.\d*
 // (?:E[+-]?\d+)?)$`i is a number, exactly "Yes"/"No" a boolean, anything else text.
-AttributeValue TypedValue(std::string_view value);
+// Stores the typed value in `out` (in place: no temporary on the hot path).
+void assign_typed_value(std::string_view value, AttributeValue& out);
+inline AttributeValue typed_value(std::string_view value) {
+  AttributeValue out;
+  assign_typed_value(value, out);
+  return out;
+}
 
 // A line that cannot be part of a slow log: control bytes other than TAB, VT, FF and CR,
 // or (for lines not starting with '#') bytes that are not valid UTF-8.
-bool IsBinary(std::string_view line);
+bool is_binary(std::string_view line);
 
 // A line where the parser may pick up again after junk: a Time, User@Host, attribute or
 // administrator-command header line.
-bool IsResyncLine(std::string_view line);
+bool is_resync_line(std::string_view line);
 
 }  // namespace slowscope::slow_log_syntax

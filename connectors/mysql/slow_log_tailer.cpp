@@ -27,7 +27,7 @@ class FdByteSource final : public ByteSource {
   FdByteSource(int fd, uint64_t size, std::string name)
       : fd_(fd), size_(size), name_(std::move(name)) {}
   uint64_t size() const override { return size_; }
-  size_t ReadAt(uint64_t offset, char* out, size_t n) const override {
+  size_t read_at(uint64_t offset, char* out, size_t n) const override {
     if (offset >= size_) return 0;
     n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
     size_t got = 0;
@@ -61,7 +61,7 @@ uint64_t fnv1a(std::string_view bytes) {
 
 std::string read_bytes(const ByteSource& source, uint64_t begin, uint64_t end) {
   std::string out(static_cast<size_t>(end - begin), '\0');
-  out.resize(source.ReadAt(begin, out.data(), out.size()));
+  out.resize(source.read_at(begin, out.data(), out.size()));
   return out;
 }
 
@@ -138,7 +138,7 @@ std::optional<uint64_t> split_point_before(const ByteSource& source, uint64_t af
   for (uint64_t window = 64 << 10;; window *= 8) {
     const uint64_t from = limit > after + window ? limit - window : after + 1;
     if (from >= limit) return std::nullopt;
-    if (auto p = FindSlowLogSplitPointFrom(source, from, limit, options)) return p;
+    if (auto p = find_slow_log_split_point_from(source, from, limit, options)) return p;
     if (from == after + 1) return std::nullopt;
   }
 }
@@ -374,10 +374,10 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       if (tail_is_last && size > tail_from &&
           (read.take_last_entry || (same_file && last_size_ == size))) {
         SlowLogParser probe([](const QueryEvent&) {}, options_);
-        probe.StartAt(tail_from, 1, pos->carry);
+        probe.start_at(tail_from, 1, pos->carry);
         const std::string tail = read_bytes(source, tail_from, size);
-        probe.Feed(tail);
-        probe.Finish();
+        probe.feed(tail);
+        probe.finish();
         if (!tail.empty() && tail.back() == '\n' && !probe.stats().truncated_last_entry) {
           cut = size;
           finish = true;
@@ -389,24 +389,24 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       // Parses [offset, end); false when `end` turned out not to start a fresh entry.
       auto parse_to = [&](uint64_t end, bool at_eof) {
         SlowLogParser parser(sink, options_);
-        parser.StartAt(pos->offset, pos->line, pos->carry);
+        parser.start_at(pos->offset, pos->line, pos->carry);
         constexpr uint64_t kBlock = 1 << 20;
         for (uint64_t at = pos->offset; at < end;) {
           const size_t n = static_cast<size_t>(std::min(kBlock, end - at));
-          std::span<char> area = parser.WriteArea(n);
-          const size_t got = source.ReadAt(at, area.data(), n);
+          std::span<char> area = parser.write_area(n);
+          const size_t got = source.read_at(at, area.data(), n);
           if (got == 0) break;
-          parser.Commit(got);
+          parser.commit(got);
           at += got;
         }
         if (at_eof) {
-          parser.Finish();
-        } else if (parser.AtFreshEntryStart()) {
-          parser.FinishRange();
+          parser.finish();
+        } else if (parser.at_fresh_entry_start()) {
+          parser.finish_range();
         } else {
           return false;
         }
-        batch.stats.Append(parser.stats());
+        batch.stats.append(parser.stats());
         batch.bytes += end - pos->offset;
         budget -= std::min(budget, end - pos->offset);
         pos->line += parser.stats().lines;
@@ -420,7 +420,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
         // split point proven from the log instead.
         if (read.on_discard) read.on_discard();
         cut = split_point_before(source, pos->offset, limit, options_);
-        if (!cut) cut = FindSlowLogSplitPointFrom(source, pos->offset + 1, size, options_);
+        if (!cut) cut = find_slow_log_split_point_from(source, pos->offset + 1, size, options_);
         if (cut && !parse_to(*cut, false)) {
           throw std::logic_error("slow-log split point not confirmed by the parser");
         }

@@ -57,7 +57,7 @@ Run Parse(std::string_view log, const SlowLogParserOptions& options, uint32_t se
   SlowLogParser parser(
       [&](const QueryEvent& e) { run.events.push_back(slowscope::testing::Own(e)); }, options);
   if (seed == 0) {
-    parser.Feed(log);
+    parser.feed(log);
   } else {
     // Pieces from 1 byte up, a few large ones too.
     uint32_t state = seed;
@@ -67,11 +67,11 @@ Run Parse(std::string_view log, const SlowLogParserOptions& options, uint32_t se
       size_t n = (state >> 16) % 97 + 1;
       if ((state & 0x700) == 0) n *= 200;
       n = std::min(n, log.size() - pos);
-      parser.Feed(log.substr(pos, n));
+      parser.feed(log.substr(pos, n));
       pos += n;
     }
   }
-  parser.Finish();
+  parser.finish();
   run.stats = parser.stats();
   return run;
 }
@@ -83,7 +83,7 @@ std::vector<OwnedEvent> ParseRanges(std::string_view log, const std::vector<uint
   SlowLogReadOptions read;
   read.parser = options;
   read.block_bytes = 4096;
-  slowscope::ParseSlowLogRanges(
+  slowscope::parse_slow_log_ranges(
       source, starts,
       [&](size_t i) {
         return [&per, i](const QueryEvent& e) { per[i].push_back(slowscope::testing::Own(e)); };
@@ -112,12 +112,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   MemoryByteSource source(log);
   const unsigned parts = 2 + (seed >> 1) % 4;
-  std::vector<uint64_t> starts = slowscope::FindSlowLogSplitPoints(source, parts, options);
+  std::vector<uint64_t> starts = slowscope::find_slow_log_split_points(source, parts, options);
   if (starts.size() > 1) Expect(whole.events, ParseRanges(log, starts, options), "ranges differ");
 
   if (log.size() <= 4096) {
     for (size_t p = 1; p < log.size(); ++p) {
-      if (log[p - 1] != '\n' || !slowscope::IsSlowLogSplitPoint(source, p, options)) continue;
+      if (log[p - 1] != '\n' || !slowscope::is_slow_log_split_point(source, p, options)) continue;
       Expect(whole.events, ParseRanges(log, {0, p}, options), "split point differs");
     }
   }

@@ -259,7 +259,7 @@ TEST_F(TailerTest, ReadingInPartsEqualsOneSequentialParse) {
     const std::string log = std::string(SLOWSCOPE_TEST_DATA) + "/slowlogs/" + name + ".log";
     std::vector<std::string> want;
     const ParseStats whole =
-        ReadSlowLog(log, [&](const QueryEvent& e) { want.push_back(describe(e)); });
+        read_slow_log(log, [&](const QueryEvent& e) { want.push_back(describe(e)); });
     // A last entry cut short is delivered at the end of input, but never by a tailer: the
     // rest of it may still come.
     std::vector<std::string> want_complete = want;

@@ -32,14 +32,14 @@ TEST(SlowLogParserAllocations, NonePerEventOnceWarm) {
     });
     const size_t half = log.size() / 2;
     for (size_t pos = 0; pos < half; pos += 65536) {
-      parser.Feed(std::string_view(log).substr(pos, std::min<size_t>(65536, half - pos)));
+      parser.feed(std::string_view(log).substr(pos, std::min<size_t>(65536, half - pos)));
     }
     const uint64_t events_before = events;
     const size_t allocations_before = testing::allocation_count();
     for (size_t pos = half; pos < log.size(); pos += 65536) {
-      parser.Feed(std::string_view(log).substr(pos, 65536));
+      parser.feed(std::string_view(log).substr(pos, 65536));
     }
-    parser.Finish();
+    parser.finish();
     const size_t allocations = testing::allocation_count() - allocations_before;
     ASSERT_GT(events - events_before, 5000u);
     // A few for buffers that still grow (a longer statement, a new db name), none per event.

@@ -471,10 +471,10 @@ TEST(SlowLogParserStreaming, RandomSplitsGiveTheSameEvents) {
       SlowLogParser parser([&](const QueryEvent& e) { got.events.push_back(testing::Own(e)); });
       for (size_t pos = 0; pos < bytes.size();) {
         size_t n = std::min<size_t>(bytes.size() - pos, 1 + rng() % 300);
-        parser.Feed(std::string_view(bytes).substr(pos, n));
+        parser.feed(std::string_view(bytes).substr(pos, n));
         pos += n;
       }
-      parser.Finish();
+      parser.finish();
       got.stats = parser.stats();
       ExpectSame(whole, got, name);
     }
@@ -489,9 +489,9 @@ TEST(SlowLogParserStreaming, ProgressIsReported) {
   options.on_progress = [&](uint64_t bytes) { seen.push_back(bytes); };
   SlowLogParser parser([](const QueryEvent&) {}, options);
   for (size_t pos = 0; pos < log.size(); pos += 100) {
-    parser.Feed(std::string_view(log).substr(pos, 100));
+    parser.feed(std::string_view(log).substr(pos, 100));
   }
-  parser.Finish();
+  parser.finish();
   ASSERT_GE(seen.size(), log.size() / 1000 - 1);
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i] - seen[i - 1], 1000u);
 }
@@ -541,8 +541,8 @@ TEST(SlowLogParserJunk, OversizedEntryIsSkippedWithBoundedMemory) {
   SlowLogParser parser([&](const QueryEvent& e) { queries.emplace_back(e.query); }, options);
   std::string log = small + big + small;
   for (size_t pos = 0; pos < log.size(); pos += 4096)
-    parser.Feed(std::string_view(log).substr(pos, 4096));
-  parser.Finish();
+    parser.feed(std::string_view(log).substr(pos, 4096));
+  parser.finish();
   EXPECT_EQ(queries, (std::vector<std::string>{"SELECT 2", "SELECT 2"}));
   EXPECT_EQ(parser.stats().skipped, 1u);
   EXPECT_EQ(parser.stats().first_skipped_lines, (std::vector<uint64_t>{8}));

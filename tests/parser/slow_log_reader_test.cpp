@@ -81,7 +81,7 @@ ParallelRun ParseFileParallel(const std::string& path, unsigned threads,
                               const SlowLogReadOptions& options = {}) {
   std::vector<std::vector<OwnedEvent>> per(threads + 1);
   ParallelRun run;
-  run.result = ReadSlowLogParallel(
+  run.result = read_slow_log_parallel(
       path, threads,
       [&](size_t i) {
         return [&per, i](const QueryEvent& e) { per[i].push_back(testing::Own(e)); };
@@ -94,7 +94,7 @@ ParallelRun ParseFileParallel(const std::string& path, unsigned threads,
 std::vector<OwnedEvent> ParseRanges(const ByteSource& source, const std::vector<uint64_t>& starts,
                                     const SlowLogReadOptions& options = {}) {
   std::vector<std::vector<OwnedEvent>> per(starts.size());
-  ParseSlowLogRanges(
+  parse_slow_log_ranges(
       source, starts,
       [&](size_t i) {
         return [&per, i](const QueryEvent& e) { per[i].push_back(testing::Own(e)); };
@@ -113,7 +113,7 @@ TEST(SlowLogReader, FileEqualsFeedingTheBytes) {
     std::vector<OwnedEvent> got;
     SlowLogReadOptions options;
     options.block_bytes = 4096;  // many blocks even for small files
-    ParseStats stats = ReadSlowLog(
+    ParseStats stats = read_slow_log(
         SamplePath(name), [&](const QueryEvent& e) { got.push_back(testing::Own(e)); }, options);
     ExpectSameEvents(want.events, got, name);
     EXPECT_EQ(stats.bytes, bytes.size());
@@ -135,8 +135,8 @@ TEST(SlowLogReader, ReadsAPipe) {
     ::close(fds[1]);
   });
   std::vector<OwnedEvent> got;
-  ParseStats stats =
-      ReadSlowLogFd(fds[0], "<pipe>", [&](const QueryEvent& e) { got.push_back(testing::Own(e)); });
+  ParseStats stats = read_slow_log_fd(fds[0], "<pipe>",
+                                      [&](const QueryEvent& e) { got.push_back(testing::Own(e)); });
   writer.join();
   ::close(fds[0]);
   ExpectSameEvents(testing::ParseLog(bytes).events, got, "pipe");
@@ -152,7 +152,8 @@ TEST(SlowLogReader, DashReadsStdin) {
   ASSERT_NE(in, nullptr);
   ASSERT_GE(::dup2(::fileno(in), STDIN_FILENO), 0);
   std::vector<OwnedEvent> got;
-  ParseStats stats = ReadSlowLog("-", [&](const QueryEvent& e) { got.push_back(testing::Own(e)); });
+  ParseStats stats =
+      read_slow_log("-", [&](const QueryEvent& e) { got.push_back(testing::Own(e)); });
   ::dup2(saved, STDIN_FILENO);
   ::close(saved);
   std::fclose(in);
@@ -162,13 +163,13 @@ TEST(SlowLogReader, DashReadsStdin) {
 
 TEST(SlowLogReader, MissingFileThrowsWithThePath) {
   try {
-    ReadSlowLog("/nonexistent/slow.log", [](const QueryEvent&) {});
+    read_slow_log("/nonexistent/slow.log", [](const QueryEvent&) {});
     FAIL() << "no exception";
   } catch (const std::system_error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/slow.log"), std::string::npos);
   }
-  EXPECT_THROW(ReadSlowLogParallel("/nonexistent/slow.log", 4,
-                                   [](size_t) { return [](const QueryEvent&) {}; }),
+  EXPECT_THROW(read_slow_log_parallel("/nonexistent/slow.log", 4,
+                                      [](size_t) { return [](const QueryEvent&) {}; }),
                std::system_error);
 }
 
@@ -187,7 +188,7 @@ TEST(SlowLogReader, HundredMegabyteLineIsSkippedWithBoundedMemory) {
   std::vector<std::string> queries;
   std::vector<uint64_t> offsets, lines;
   SlowLogReadOptions options;
-  ParseStats stats = ReadSlowLog(
+  ParseStats stats = read_slow_log(
       file.path(),
       [&](const QueryEvent& e) {
         queries.emplace_back(e.query);
@@ -208,10 +209,10 @@ TEST(SlowLogReader, HundredMegabyteLineIsSkippedWithBoundedMemory) {
   std::string block(1 << 20, '\0');
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    parser.Feed(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
+    parser.feed(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
     peak_buffer = std::max(peak_buffer, parser.buffer_capacity());
   }
-  parser.Finish();
+  parser.finish();
   EXPECT_EQ(parser.stats().events, 2u);
   EXPECT_LE(peak_buffer, SlowLogParserOptions{}.max_entry_bytes + (size_t{4} << 20));
 }
@@ -248,7 +249,7 @@ TEST(SlowLogParallel, EverySplitPointOfTheSamplesIsSafe) {
     for (size_t p = 1; p < bytes.size() && tried < 150; ++p) {
       if (bytes[p - 1] != '\n' || bytes[p] != '#') continue;
       ++tried;
-      if (!IsSlowLogSplitPoint(source, p)) continue;
+      if (!is_slow_log_split_point(source, p)) continue;
       ++points;
       ExpectSameEvents(want, ParseRanges(source, {0, p}), name + " split at " + std::to_string(p));
     }

@@ -12,43 +12,43 @@ namespace {
 constexpr int64_t kSecond = 1000000;
 
 TEST(SlowLogSyntax, TimeLineCapturesWhatPtCaptures) {
-  EXPECT_EQ(MatchTime("# Time: 071015 21:43:52"), "071015 21:43:52");
-  EXPECT_EQ(MatchTime("# Time: 131128  1:05:31"), "131128  1:05:31");
-  EXPECT_EQ(MatchTime("# Time: 2019-03-01T12:00:00.123456Z"), "2019-03-01T12:00:00");
-  EXPECT_EQ(MatchTime("# Time: 071015 21:43:52# User@Host: a[a] @ h []"), "071015 21:43:52");
-  EXPECT_FALSE(MatchTime("# Time: garbage here"));
-  EXPECT_FALSE(MatchTime("#Time: 071015 21:43:52"));
-  EXPECT_FALSE(MatchTime("# Time: 0710"));
+  EXPECT_EQ(match_time("# Time: 071015 21:43:52"), "071015 21:43:52");
+  EXPECT_EQ(match_time("# Time: 131128  1:05:31"), "131128  1:05:31");
+  EXPECT_EQ(match_time("# Time: 2019-03-01T12:00:00.123456Z"), "2019-03-01T12:00:00");
+  EXPECT_EQ(match_time("# Time: 071015 21:43:52# User@Host: a[a] @ h []"), "071015 21:43:52");
+  EXPECT_FALSE(match_time("# Time: garbage here"));
+  EXPECT_FALSE(match_time("#Time: 071015 21:43:52"));
+  EXPECT_FALSE(match_time("# Time: 0710"));
 }
 
 TEST(SlowLogSyntax, ParsesEveryTimeStyle) {
-  EXPECT_EQ(ParseTime("071015 21:43:52"), 1192484632 * kSecond);
-  EXPECT_EQ(ParseTime("131128  1:05:31"), 1385600731 * kSecond);
-  EXPECT_EQ(ParseTime("131128 01:05:31"), 1385600731 * kSecond);
-  EXPECT_EQ(ParseTime("2019-03-01T12:00:00.123456Z"), 1551441600 * kSecond + 123456);
-  EXPECT_EQ(ParseTime("2019-03-01T12:00:00Z"), 1551441600 * kSecond);
-  EXPECT_EQ(ParseTime("2019-03-01T12:00:00.5"), 1551441600 * kSecond + 500000);
-  EXPECT_EQ(ParseTime("2019-03-01T13:00:00.000001+01:00"), 1551441600 * kSecond + 1);
-  EXPECT_EQ(ParseTime("2019-03-01T07:00:00-05:00"), 1551441600 * kSecond);
-  EXPECT_EQ(ParseTime("2019-03-01T07:00:00-0500"), 1551441600 * kSecond);
-  EXPECT_EQ(ParseTime("2019-03-01 12:00:00"), 1551441600 * kSecond);
-  EXPECT_EQ(ParseTime("1999-12-31T23:59:59.9999999Z"), 946684799 * kSecond + 999999);
-  EXPECT_FALSE(ParseTime("2019-13-01T12:00:00Z"));
-  EXPECT_FALSE(ParseTime("2019-03-01T25:00:00Z"));
-  EXPECT_FALSE(ParseTime("071015 21:43"));
-  EXPECT_FALSE(ParseTime("garbage"));
-  EXPECT_FALSE(ParseTime(""));
+  EXPECT_EQ(parse_time("071015 21:43:52"), 1192484632 * kSecond);
+  EXPECT_EQ(parse_time("131128  1:05:31"), 1385600731 * kSecond);
+  EXPECT_EQ(parse_time("131128 01:05:31"), 1385600731 * kSecond);
+  EXPECT_EQ(parse_time("2019-03-01T12:00:00.123456Z"), 1551441600 * kSecond + 123456);
+  EXPECT_EQ(parse_time("2019-03-01T12:00:00Z"), 1551441600 * kSecond);
+  EXPECT_EQ(parse_time("2019-03-01T12:00:00.5"), 1551441600 * kSecond + 500000);
+  EXPECT_EQ(parse_time("2019-03-01T13:00:00.000001+01:00"), 1551441600 * kSecond + 1);
+  EXPECT_EQ(parse_time("2019-03-01T07:00:00-05:00"), 1551441600 * kSecond);
+  EXPECT_EQ(parse_time("2019-03-01T07:00:00-0500"), 1551441600 * kSecond);
+  EXPECT_EQ(parse_time("2019-03-01 12:00:00"), 1551441600 * kSecond);
+  EXPECT_EQ(parse_time("1999-12-31T23:59:59.9999999Z"), 946684799 * kSecond + 999999);
+  EXPECT_FALSE(parse_time("2019-13-01T12:00:00Z"));
+  EXPECT_FALSE(parse_time("2019-03-01T25:00:00Z"));
+  EXPECT_FALSE(parse_time("071015 21:43"));
+  EXPECT_FALSE(parse_time("garbage"));
+  EXPECT_FALSE(parse_time(""));
 }
 
 TEST(SlowLogSyntax, UserHostLikePt) {
-  auto m = MatchUserHost("# User@Host: root[root] @ localhost []");
+  auto m = match_user_host("# User@Host: root[root] @ localhost []");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->user, "root");
   EXPECT_EQ(m->host, "localhost");
   EXPECT_EQ(m->ip, "");
   EXPECT_EQ(m->id, "");
 
-  m = MatchUserHost("# User@Host: app[app] @ web1 [10.0.0.1]  Id:    13");
+  m = match_user_host("# User@Host: app[app] @ web1 [10.0.0.1]  Id:    13");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->user, "app");
   EXPECT_EQ(m->host, "web1");
@@ -56,40 +56,40 @@ TEST(SlowLogSyntax, UserHostLikePt) {
   EXPECT_EQ(m->id_name, "Id");
   EXPECT_EQ(m->id, "13");
 
-  m = MatchUserHost("# User@Host: [SQL_SLAVE] @  []");
+  m = match_user_host("# User@Host: [SQL_SLAVE] @  []");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->user, "[SQL_SLAVE]");
   EXPECT_EQ(m->host, "");
 
   // Without the bracketed user pt's greedy user part keeps the trailing space.
-  m = MatchUserHost("# User@Host: root @ localhost [1.2.3.4]");
+  m = match_user_host("# User@Host: root @ localhost [1.2.3.4]");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->user, "root ");
   EXPECT_EQ(m->host, "localhost");
   EXPECT_EQ(m->ip, "1.2.3.4");
 
   // Unanchored: found after a Time line on the same line.
-  m = MatchUserHost("# Time: 071015 21:43:52# User@Host: cat[cat] @ box []");
+  m = match_user_host("# Time: 071015 21:43:52# User@Host: cat[cat] @ box []");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->user, "cat");
   EXPECT_EQ(m->host, "box");
 
-  EXPECT_FALSE(MatchUserHost("# User@Host: bad line"));
-  EXPECT_FALSE(MatchUserHost("# User@Host: x[y] @ h"));
+  EXPECT_FALSE(match_user_host("# User@Host: bad line"));
+  EXPECT_FALSE(match_user_host("# User@Host: x[y] @ h"));
 }
 
 TEST(SlowLogSyntax, PropertyLines) {
-  EXPECT_TRUE(IsPropertyLine("# Query_time: 1.0  Lock_time: 0"));
-  EXPECT_TRUE(IsPropertyLine("#   InnoDB_IO_r_ops: 0"));
-  EXPECT_FALSE(IsPropertyLine("# Schema:  Last_errno: 0"));  // pt skips the whole line
-  EXPECT_FALSE(IsPropertyLine("#Query_time: 1"));
-  EXPECT_FALSE(IsPropertyLine("# explain: id select_type"));
-  EXPECT_FALSE(IsPropertyLine("# No InnoDB statistics available for this query"));
-  EXPECT_FALSE(IsPropertyLine("#"));
+  EXPECT_TRUE(is_property_line("# Query_time: 1.0  Lock_time: 0"));
+  EXPECT_TRUE(is_property_line("#   InnoDB_IO_r_ops: 0"));
+  EXPECT_FALSE(is_property_line("# Schema:  Last_errno: 0"));  // pt skips the whole line
+  EXPECT_FALSE(is_property_line("#Query_time: 1"));
+  EXPECT_FALSE(is_property_line("# explain: id select_type"));
+  EXPECT_FALSE(is_property_line("# No InnoDB statistics available for this query"));
+  EXPECT_FALSE(is_property_line("#"));
 
   std::vector<std::pair<std::string, std::string>> pairs;
-  ForEachPair("# Query_time: 1.5  Lock_time: 0.0 Start: 2019-03-01T12:00:00Z End: x Schema: ",
-              [&](std::string_view n, std::string_view v) { pairs.emplace_back(n, v); });
+  for_each_pair("# Query_time: 1.5  Lock_time: 0.0 Start: 2019-03-01T12:00:00Z End: x Schema: ",
+                [&](std::string_view n, std::string_view v) { pairs.emplace_back(n, v); });
   std::vector<std::pair<std::string, std::string>> want = {{"Query_time", "1.5"},
                                                            {"Lock_time", "0.0"},
                                                            {"Start", "2019-03-01T12:00:00Z"},
@@ -97,76 +97,138 @@ TEST(SlowLogSyntax, PropertyLines) {
                                                            {"Schema", ""}};
   EXPECT_EQ(pairs, want);
 
-  auto hole = FindEmptySchema("# Thread_id: 13  Schema:   QC_hit: No");
+  auto hole = find_empty_schema("# Thread_id: 13  Schema:   QC_hit: No");
   ASSERT_TRUE(hole);
   EXPECT_EQ(std::string("# Thread_id: 13  Schema:   QC_hit: No")
                 .substr(hole->begin, hole->end - hole->begin),
             "Schema:   ");
-  EXPECT_FALSE(FindEmptySchema("# Thread_id: 13  Schema: sbtest  QC_hit: No"));
+  EXPECT_FALSE(find_empty_schema("# Thread_id: 13  Schema: sbtest  QC_hit: No"));
+  // pt's pattern is unanchored: a later "Schema:" can be the one that matches, and then
+  // the first spaced one is deleted.
+  const std::string twice = "# A: xSchema: v  Schema:  QC_hit: No";
+  hole = find_empty_schema(twice);
+  ASSERT_TRUE(hole);
+  EXPECT_EQ(hole->begin, twice.find("Schema:"));
+  EXPECT_FALSE(find_empty_schema("# Schema:QC_hit: No"));
+  EXPECT_FALSE(find_empty_schema("Schema"));
 }
 
 TEST(SlowLogSyntax, ValuesTypedLikePt) {
-  EXPECT_EQ(TypedValue("12"), AttributeValue(12.0));
-  EXPECT_EQ(TypedValue("0.000100"), AttributeValue(0.0001));
-  EXPECT_EQ(TypedValue("+2.5"), AttributeValue(2.5));
-  EXPECT_EQ(TypedValue("-1.5"), AttributeValue(-1.5));
-  EXPECT_EQ(TypedValue("1."), AttributeValue(1.0));
-  EXPECT_EQ(TypedValue("1.5e3"), AttributeValue(1500.0));
-  EXPECT_EQ(TypedValue("Yes"), AttributeValue(true));
-  EXPECT_EQ(TypedValue("No"), AttributeValue(false));
+  EXPECT_EQ(typed_value("12"), AttributeValue(12.0));
+  EXPECT_EQ(typed_value("0.000100"), AttributeValue(0.0001));
+  EXPECT_EQ(typed_value("+2.5"), AttributeValue(2.5));
+  EXPECT_EQ(typed_value("-1.5"), AttributeValue(-1.5));
+  EXPECT_EQ(typed_value("1."), AttributeValue(1.0));
+  EXPECT_EQ(typed_value("1.5e3"), AttributeValue(1500.0));
+  EXPECT_EQ(typed_value("Yes"), AttributeValue(true));
+  EXPECT_EQ(typed_value("No"), AttributeValue(false));
   // pt takes these for text.
-  EXPECT_EQ(TypedValue("-12"), AttributeValue(std::string_view("-12")));
-  EXPECT_EQ(TypedValue(".5"), AttributeValue(std::string_view(".5")));
-  EXPECT_EQ(TypedValue("1A2B"), AttributeValue(std::string_view("1A2B")));
-  EXPECT_EQ(TypedValue("yes"), AttributeValue(std::string_view("yes")));
-  EXPECT_EQ(TypedValue("nan"), AttributeValue(std::string_view("nan")));
-  EXPECT_EQ(TypedValue(""), AttributeValue(std::string_view("")));
+  EXPECT_EQ(typed_value("-12"), AttributeValue(std::string_view("-12")));
+  EXPECT_EQ(typed_value(".5"), AttributeValue(std::string_view(".5")));
+  EXPECT_EQ(typed_value("1A2B"), AttributeValue(std::string_view("1A2B")));
+  EXPECT_EQ(typed_value("yes"), AttributeValue(std::string_view("yes")));
+  EXPECT_EQ(typed_value("nan"), AttributeValue(std::string_view("nan")));
+  EXPECT_EQ(typed_value(""), AttributeValue(std::string_view("")));
 }
 
 TEST(SlowLogSyntax, StartupBanners) {
-  EXPECT_TRUE(IsStartupHeader(
+  EXPECT_TRUE(is_startup_header(
       "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"));
-  EXPECT_TRUE(IsStartupHeader("Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock"));
-  EXPECT_TRUE(IsStartupHeader("TCP Port: 0, Named Pipe: MySQL"));
-  EXPECT_TRUE(IsStartupHeader("Time                 Id Command    Argument"));
-  EXPECT_TRUE(IsStartupHeader("Time\t\t    Id Command\tArgument"));
+  EXPECT_TRUE(is_startup_header("Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock"));
+  EXPECT_TRUE(is_startup_header("TCP Port: 0, Named Pipe: MySQL"));
+  EXPECT_TRUE(is_startup_header("Time                 Id Command    Argument"));
+  EXPECT_TRUE(is_startup_header("Time\t\t    Id Command\tArgument"));
   // Also taken, though pt keeps them (and glues the entries around them).
-  EXPECT_TRUE(IsStartupHeader(
+  EXPECT_TRUE(is_startup_header(
       "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-log (Debian 12). started with:"));
   EXPECT_TRUE(
-      IsStartupHeader("mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"));
-  EXPECT_TRUE(IsStartupHeader(
+      is_startup_header("mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"));
+  EXPECT_TRUE(is_startup_header(
       "C:\\Program Files\\MySQL\\bin\\mysqld.exe, Version: 8.0.36 (MySQL). started with:"));
-  EXPECT_FALSE(IsStartupHeader("SELECT 'mysqld, Version: 1' FROM t;"));
-  EXPECT_FALSE(IsStartupHeader("Time: 5"));
-  EXPECT_FALSE(IsStartupHeader("Tcp port: none"));
+  EXPECT_FALSE(is_startup_header("SELECT 'mysqld, Version: 1' FROM t;"));
+  EXPECT_FALSE(is_startup_header("Time: 5"));
+  EXPECT_FALSE(is_startup_header("Tcp port: none"));
+  EXPECT_FALSE(is_startup_header("INSERT INTO t VALUES (1, 2), (3, 4);"));
+  // A "mysqld" banner wins over an earlier "mariadbd" one, as in the matcher's order.
+  EXPECT_TRUE(is_startup_header("mariadbd, Version: x mysqld, Version: 1 started with:"));
+  EXPECT_FALSE(is_startup_header("mariadbd, Version: started with: mysqld, Version: 1"));
+  EXPECT_TRUE(is_startup_header("mariadbd, Version: started with: mysqld.exe, Versio"));
+}
+
+TEST(SlowLogSyntax, SkipWordStopsAtTheFirstNonWordByte) {
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at : {0, 5, 15, 16, 17, 31, 40}) {
+      std::string s = std::string(at, 'a') + static_cast<char>(c) + std::string(20, 'Z');
+      for (size_t i = 0; i < at; ++i) s[i] = "aZ09_mQ"[i % 7];
+      const char* end = skip_word(s.data(), s.data() + s.size());
+      const size_t want = is_word(static_cast<char>(c)) ? s.size() : at;
+      EXPECT_EQ(static_cast<size_t>(end - s.data()), want) << c << " at " << at;
+    }
+  }
+}
+
+TEST(SlowLogSyntax, CountsNewlines) {
+  std::string text;
+  size_t want = 0;
+  for (size_t i = 0; i < 10000; ++i) {
+    const bool nl = i % 7 == 0 || (i > 4000 && i < 8200);  // long runs overflow a byte
+    text.push_back(nl ? '\n' : 'x');
+    want += nl ? 1 : 0;
+  }
+  EXPECT_EQ(count_newlines(text.data(), text.size()), want);
+  for (size_t len = 0; len < 40; ++len) {
+    EXPECT_EQ(count_newlines(text.data() + 4001, len), len);
+  }
+  EXPECT_EQ(count_newlines(text.data(), 0), 0u);
+}
+
+TEST(SlowLogSyntax, LineEndsAndPlainLines) {
+  auto end_of = [](const std::string& s) { return find_line_end(s.data(), s.size()); };
+  for (size_t len : {0, 1, 15, 16, 17, 40}) {
+    std::string line(len, 'a');
+    LineEnd e = end_of(line + "\nrest\x01");
+    EXPECT_EQ(e.len, len);
+    EXPECT_TRUE(e.found);
+    EXPECT_TRUE(e.plain);
+    e = end_of(line);
+    EXPECT_EQ(e.len, len);
+    EXPECT_FALSE(e.found);
+    for (char odd : {'\0', '\r', '\x1f', '\x80', '\xff'}) {
+      std::string bad = line + odd + line + "\n";
+      e = end_of(bad);
+      EXPECT_EQ(e.len, 2 * len + 1);
+      EXPECT_TRUE(e.found);
+      EXPECT_FALSE(e.plain) << len << " " << int(odd);
+    }
+    EXPECT_TRUE(end_of(line + "\t~ \n").plain);
+  }
 }
 
 TEST(SlowLogSyntax, HeaderishAndBinary) {
-  EXPECT_TRUE(IsHeaderish("# anything"));
-  EXPECT_TRUE(IsHeaderish("use db;"));
-  EXPECT_TRUE(IsHeaderish("SET timestamp=1;"));
-  EXPECT_TRUE(IsHeaderish("SET insert_id=5,timestamp=7;"));
-  EXPECT_FALSE(IsHeaderish("SET NAMES utf8;"));
-  EXPECT_FALSE(IsHeaderish("USE db;"));
-  EXPECT_FALSE(IsHeaderish(""));
+  EXPECT_TRUE(is_headerish("# anything"));
+  EXPECT_TRUE(is_headerish("use db;"));
+  EXPECT_TRUE(is_headerish("SET timestamp=1;"));
+  EXPECT_TRUE(is_headerish("SET insert_id=5,timestamp=7;"));
+  EXPECT_FALSE(is_headerish("SET NAMES utf8;"));
+  EXPECT_FALSE(is_headerish("USE db;"));
+  EXPECT_FALSE(is_headerish(""));
 
-  EXPECT_FALSE(IsBinary("SELECT 'caf\xc3\xa9';"));
-  EXPECT_TRUE(IsBinary("SELECT 'caf\xe9';"));  // Latin-1: only junk where text is not expected
-  EXPECT_FALSE(IsBinary("# User@Host: j\xf6rg[j\xf6rg] @ h []"));
-  EXPECT_TRUE(IsBinary(std::string_view("a\0b", 3)));
+  EXPECT_FALSE(is_binary("SELECT 'caf\xc3\xa9';"));
+  EXPECT_TRUE(is_binary("SELECT 'caf\xe9';"));  // Latin-1: only junk where text is not expected
+  EXPECT_FALSE(is_binary("# User@Host: j\xf6rg[j\xf6rg] @ h []"));
+  EXPECT_TRUE(is_binary(std::string_view("a\0b", 3)));
   EXPECT_TRUE(
-      IsBinary("a\x01"
-               "b"));
-  EXPECT_FALSE(IsBinary("tab\tand\rcr"));
-  EXPECT_TRUE(IsBinary("\xed\xa0\x80"));  // a UTF-16 surrogate
-  EXPECT_TRUE(IsBinary("\xc0\xaf"));      // overlong
+      is_binary("a\x01"
+                "b"));
+  EXPECT_FALSE(is_binary("tab\tand\rcr"));
+  EXPECT_TRUE(is_binary("\xed\xa0\x80"));  // a UTF-16 surrogate
+  EXPECT_TRUE(is_binary("\xc0\xaf"));      // overlong
 
-  EXPECT_TRUE(LooksLikeNamedValue("Time: 071015"));
-  EXPECT_TRUE(LooksLikeNamedValue("Query_time: 1"));
-  EXPECT_FALSE(LooksLikeNamedValue("User@Host: a"));
-  EXPECT_FALSE(LooksLikeNamedValue("InnoDB_IO_r_ops: 1"));
-  EXPECT_FALSE(LooksLikeNamedValue("administrator command: Quit;"));
+  EXPECT_TRUE(looks_like_named_value("Time: 071015"));
+  EXPECT_TRUE(looks_like_named_value("Query_time: 1"));
+  EXPECT_FALSE(looks_like_named_value("User@Host: a"));
+  EXPECT_FALSE(looks_like_named_value("InnoDB_IO_r_ops: 1"));
+  EXPECT_FALSE(looks_like_named_value("administrator command: Quit;"));
 }
 
 TEST(SlowLogSyntax, SetLinePairsAsPtSplitsThem) {
@@ -182,7 +244,7 @@ TEST(SlowLogSyntax, SetLinePairsAsPtSplitsThem) {
   };
   for (const auto& c : cases) {
     std::vector<std::pair<std::string, std::string>> got;
-    ForEachSetPair(c.line, [&](std::string_view n, std::string_view v) {
+    for_each_set_pair(c.line, [&](std::string_view n, std::string_view v) {
       got.emplace_back(std::string(n), std::string(v));
     });
     EXPECT_EQ(got, c.pairs) << c.line;

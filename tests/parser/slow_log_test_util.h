@@ -183,8 +183,8 @@ inline ParsedLog ParseLog(std::string_view log, const SlowLogParserOptions& opti
   ParsedLog out;
   SlowLogParser parser([&](const QueryEvent& e) { out.events.push_back(Own(e)); }, options);
   if (piece == 0) piece = log.size() + 1;
-  for (size_t pos = 0; pos < log.size(); pos += piece) parser.Feed(log.substr(pos, piece));
-  parser.Finish();
+  for (size_t pos = 0; pos < log.size(); pos += piece) parser.feed(log.substr(pos, piece));
+  parser.finish();
   out.stats = parser.stats();
   return out;
 }
