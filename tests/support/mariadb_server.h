@@ -5,7 +5,7 @@
 // and socket) to test outages. Header-only because every test binary is built from
 // *_test.cpp files alone.
 //
-// Not thread-safe: tests drive the server from the main thread.
+// Not thread-safe, except sql(), which threads of a test may call at once.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -82,7 +83,9 @@ class MariadbServer {
   // Runs `sql` as root through the mariadb client; returns its tab-separated output
   // without column names. Throws std::runtime_error with the client's message on failure.
   std::string sql(const std::string& statements) const {
-    const std::filesystem::path input = dir_ / "sql.in";
+    // One input file per call: tests run statements from several threads at once.
+    static std::atomic<int> calls{0};
+    const std::filesystem::path input = dir_ / ("sql." + std::to_string(++calls) + ".in");
     {
       std::ofstream out(input);
       out << statements << "\n";
@@ -97,6 +100,7 @@ class MariadbServer {
     size_t n;
     while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
     const int status = pclose(pipe);
+    std::filesystem::remove(input);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       throw std::runtime_error("mariadb client failed: " + output);
     }
