@@ -165,12 +165,13 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
 
   report.texts_ms = ms_since(lap);
   lap = std::chrono::steady_clock::now();
-  const IntervalDeltas deltas = compute_interval(previous, snapshot);
+  IntervalDeltas deltas = compute_interval(previous, snapshot);
   report.server_break = deltas.server_break;
-  for (const EntryDelta& d : deltas.deltas) {
+  cycle.samples.reserve(deltas.deltas.size());
+  for (EntryDelta& d : deltas.deltas) {
     if (next.is_own(d.key) || deferred.count(d.key) != 0) continue;
     Sample sample;
-    sample.key = d.key;
+    sample.key = std::move(d.key);
     sample.bucket_start = report.bucket_start;
     sample.interval = interval;
     sample.flags = d.flags;
