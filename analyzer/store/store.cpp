@@ -367,6 +367,11 @@ void Store::write_cycle(const CycleWrite& cycle) {
       const auto [statement_id, shape_id] = resolve(sample.key);
       rows.push_back({&sample, statement_id, shape_id});
     }
+    // In key order, a cycle's samples are appended to the end of the primary key (and their
+    // hours visited in order) instead of split into its middle. The sort is stable, so a
+    // statement's samples keep their order: an earlier duplicate still wins.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.statement_id < b.statement_id; });
     // Keys (bucket_start, statement_id) of the samples inserted: a sample stored before
     // (or earlier in this cycle) wins and is already in its hour.
     std::vector<std::pair<int64_t, int64_t>> inserted;
