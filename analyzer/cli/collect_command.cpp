@@ -148,7 +148,17 @@ bool run_target(const TargetRun& run, StopSignal& stop) {
       const CycleReport report = collector.run_cycle(*store, now, run.interval);
       for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
       for (const auto& e : report.events) spdlog::warn("{}: {}", name, e.message);
-      if (report.written) spdlog::info("{}: {}; {}", name, describe(report), timings(report));
+      if (report.written) {
+        // After the cycle, not in its commit: the cycle is committed already, and this
+        // thread has the rest of the interval.
+        const auto start = std::chrono::steady_clock::now();
+        store->checkpoint_log();
+        const double log_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
+                     timings(report), log_ms);
+      }
       failures = 0;
       last_ok = true;
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {

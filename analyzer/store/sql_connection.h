@@ -78,6 +78,11 @@ class SqlConnection {
   virtual void rollback() noexcept = 0;
   virtual bool in_transaction() const = 0;
 
+  // Moves committed transactions from a write-ahead log into the database file without
+  // waiting for anyone (SQLite: a passive WAL checkpoint; PostgreSQL checkpoints by itself,
+  // a no-op). Outside a transaction only.
+  virtual void checkpoint_log() = 0;
+
   // Where this connection goes, fit for messages (passwords masked).
   virtual std::string describe() const = 0;
 };

@@ -441,6 +441,15 @@ void Store::write_cycle(const CycleWrite& cycle) {
     s.statement_ids.emplace(std::pair{server_id, key}, ids);
 }
 
+void Store::checkpoint_log() {
+  Impl& s = *impl_;
+  try {
+    s.db->checkpoint_log();
+  } catch (const SqlError& e) {
+    s.fail("checkpointing the write-ahead log", e.what());
+  }
+}
+
 RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retention) {
   Impl& s = *impl_;
   RollupReport report;
