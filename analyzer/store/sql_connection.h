@@ -50,6 +50,11 @@ class SqlStatement {
   // Forgets the current result so that the statement can run again; bindings are kept.
   virtual void reset() = 0;
 
+  // Rows the last run inserted, updated or deleted (an INSERT ... ON CONFLICT DO NOTHING
+  // does not count the rows it skipped). Valid once step() has returned false, also after
+  // reset(); 0 before the first run.
+  virtual int64_t changes() const = 0;
+
   // Helpers over the primitives above.
   void bind_optional_double(int index, const std::optional<double>& value);
   std::optional<double> get_optional_double(int column) const;

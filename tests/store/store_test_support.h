@@ -145,6 +145,7 @@ class FaultyConnection : public SqlConnection {
     std::string get_text(int c) const override { return inner_->get_text(c); }
     std::string get_blob(int c) const override { return inner_->get_blob(c); }
     void reset() override { inner_->reset(); }
+    int64_t changes() const override { return inner_->changes(); }
 
    private:
     FaultyConnection& owner_;
