@@ -250,6 +250,9 @@ class Store {
   // The shape with id `shape_id`, if any.
   std::optional<ShapeRecord> shape(int64_t shape_id);
 
+  // The shape whose hash (the query id reports show) is `hash`, if any.
+  std::optional<ShapeRecord> shape_by_hash(std::string_view hash);
+
   // The statements of `target` that have shape `shape_id`, with their text.
   std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);
 

@@ -52,6 +52,9 @@ struct Store::Impl {
                          [](const SqlStatement&, size_t, int) {});
   }
 
+  // The shape row `get` (shape_get.sql or shape_by_hash.sql, bound) finds, with its tables.
+  std::optional<ShapeRecord> read_shape(SqlStatement& get);
+
   // The id and engine of target `name`; nullopt when not registered.
   std::optional<std::pair<int64_t, Engine>> find_target(std::string_view name);
 

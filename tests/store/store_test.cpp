@@ -156,6 +156,12 @@ TEST_P(StoreTest, WritesACycleWithEverythingInIt) {
   EXPECT_EQ(shape->info.tables, std::vector<std::string>{"public.t1"});
   EXPECT_EQ(shape->first_seen, T(kDay0 + 120));
   EXPECT_FALSE(store.shape(987654).has_value());
+  const auto by_hash = store.shape_by_hash("shape-1");
+  ASSERT_TRUE(by_hash.has_value());
+  EXPECT_EQ(by_hash->id, known[0].shape_id);
+  EXPECT_EQ(by_hash->info.fingerprint, shape->info.fingerprint);
+  EXPECT_EQ(by_hash->info.tables, shape->info.tables);
+  EXPECT_FALSE(store.shape_by_hash("shape-unknown").has_value());
 
   const auto statements = store.statements_of_shape("orders", known[0].shape_id);
   ASSERT_EQ(statements.size(), 2u);
