@@ -110,9 +110,10 @@ std::string describe(const CycleReport& r) {
 }
 
 std::string timings(const CycleReport& r) {
-  return fmt::format("cycle {:.1f} ms (poll {:.1f}, texts {:.1f}, delta {:.1f}, store {:.1f})",
-                     r.poll_ms + r.texts_ms + r.delta_ms + r.store_ms, r.poll_ms, r.texts_ms,
-                     r.delta_ms, r.store_ms);
+  return fmt::format(
+      "cycle {:.1f} ms (poll {:.1f}, texts {:.1f}, delta {:.1f}, store {:.1f}; cpu {:.1f})",
+      r.poll_ms + r.texts_ms + r.delta_ms + r.store_ms, r.poll_ms, r.texts_ms, r.delta_ms,
+      r.store_ms, r.cpu_ms);
 }
 
 struct TargetRun {
