@@ -22,10 +22,6 @@ struct ShowOptions {
   std::string format = "text";
 };
 
-// Finding a shape by its hash goes through the per-target top list: the store keys reads by
-// shape id, and top over the range is where ids and hashes meet.
-constexpr int kShapeSearchLimit = 1'000'000;
-
 int run_show(const ShowOptions& o) {
   StoreLocation location;
   TimeWindow window;
@@ -41,32 +37,27 @@ int run_show(const ShowOptions& o) {
     ShowReport report;
     report.from = window.from;
     report.until = window.until;
-    std::optional<int64_t> shape_id;
-    for (const TargetInfo& t : store.targets()) {
-      if (!o.target.empty() && t.name != o.target) continue;
-      TopQuery q;
-      q.target = t.name;
-      q.since = window.from;
-      q.until = window.until;
-      q.limit = kShapeSearchLimit;
-      for (const ShapeTotals& s : store.top(q)) {
-        if (s.shape_hash != o.query_id) continue;
-        shape_id = s.shape_id;
+    // The shape by its hash, then its own timeline per target: the totals are the sum of
+    // the timeline's buckets, so no other shape is read.
+    const std::optional<ShapeRecord> shape = store.shape_by_hash(o.query_id);
+    if (shape) {
+      for (const TargetInfo& t : store.targets()) {
+        if (!o.target.empty() && t.name != o.target) continue;
         ShapeOnTarget on;
         on.target = t.name;
-        on.totals = s.measures;
-        on.timeline = store.timeline({t.name, s.shape_id, window.from, window.until});
-        on.statements = store.statements_of_shape(t.name, s.shape_id);
+        on.timeline = store.timeline({t.name, shape->id, window.from, window.until});
+        if (on.timeline.empty()) continue;
+        for (const TimelinePoint& point : on.timeline) on.totals += point.measures;
+        on.statements = store.statements_of_shape(t.name, shape->id);
         report.targets.push_back(std::move(on));
-        break;
       }
     }
-    if (!shape_id) {
+    if (report.targets.empty()) {
       spdlog::error("no samples of query {} {}in this range; try a longer --since", o.query_id,
                     o.target.empty() ? "" : "on target " + o.target + " ");
       return 1;
     }
-    report.shape = *store.shape(*shape_id);
+    report.shape = *shape;
     std::ostringstream out;
     if (o.format == "json") {
       out << json_report_text(show_to_json(report));

@@ -46,6 +46,7 @@ class PostgresStatement : public SqlStatement {
       try {
         result_ = connection_.current_transaction().exec_prepared(
             server_name_, pqxx::prepare::make_dynamic_params(values));
+        changes_ = result_->affected_rows();
       } catch (const pqxx::failure& e) {
         fail(e.what());
       }
@@ -76,6 +77,7 @@ class PostgresStatement : public SqlStatement {
   }
 
   void reset() override { result_.reset(); }
+  int64_t changes() const override { return changes_; }
 
  private:
   std::optional<std::string>& slot(int index) {
@@ -99,6 +101,7 @@ class PostgresStatement : public SqlStatement {
   std::vector<bool> bound_;
   std::optional<pqxx::result> result_;
   int64_t row_ = -1;
+  int64_t changes_ = 0;
 };
 
 }  // namespace

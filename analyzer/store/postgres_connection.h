@@ -30,6 +30,7 @@ class PostgresConnection : public SqlConnection {
   void commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override { return in_transaction_; }
+  void checkpoint_log() override {}
   std::string describe() const override { return description_; }
 
   // The transaction statements run in: the open one, or an autocommit one outside begin().

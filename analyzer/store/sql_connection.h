@@ -50,6 +50,11 @@ class SqlStatement {
   // Forgets the current result so that the statement can run again; bindings are kept.
   virtual void reset() = 0;
 
+  // Rows the last run inserted, updated or deleted (an INSERT ... ON CONFLICT DO NOTHING
+  // does not count the rows it skipped). Valid once step() has returned false, also after
+  // reset(); 0 before the first run.
+  virtual int64_t changes() const = 0;
+
   // Helpers over the primitives above.
   void bind_optional_double(int index, const std::optional<double>& value);
   std::optional<double> get_optional_double(int column) const;
@@ -77,6 +82,11 @@ class SqlConnection {
   // Never throws: used on error paths. A no-op outside a transaction.
   virtual void rollback() noexcept = 0;
   virtual bool in_transaction() const = 0;
+
+  // Moves committed transactions from a write-ahead log into the database file without
+  // waiting for anyone (SQLite: a passive WAL checkpoint; PostgreSQL checkpoints by itself,
+  // a no-op). Outside a transaction only.
+  virtual void checkpoint_log() = 0;
 
   // Where this connection goes, fit for messages (passwords masked).
   virtual std::string describe() const = 0;

@@ -58,7 +58,10 @@ class SqliteStatement : public SqlStatement {
     }
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_DONE) {
+      changes_ = sqlite3_changes64(db_);
+      return false;
+    }
     fail(sqlite3_errmsg(db_));
   }
 
@@ -80,6 +83,7 @@ class SqliteStatement : public SqlStatement {
     sqlite3_reset(stmt_);
     started_ = false;
   }
+  int64_t changes() const override { return changes_; }
 
  private:
   int slot(int index) {
@@ -102,6 +106,7 @@ class SqliteStatement : public SqlStatement {
   std::vector<int> index_of_;
   std::vector<bool> bound_;
   bool started_ = false;
+  int64_t changes_ = 0;
 };
 
 bool only_space_or_comments(std::string_view sql) {
@@ -183,6 +188,13 @@ void SqliteConnection::commit() {
   if (!in_transaction_) throw SqlError("sqlite: commit() outside a transaction on " + path_);
   exec_script("COMMIT", "COMMIT");
   in_transaction_ = false;
+}
+
+void SqliteConnection::checkpoint_log() {
+  if (in_transaction_) throw SqlError("sqlite: checkpoint_log() inside a transaction on " + path_);
+  // PASSIVE: copies what no reader still needs and returns; a busy log is left for the next
+  // call rather than waited for.
+  exec_script("wal_checkpoint", "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 void SqliteConnection::rollback() noexcept {

@@ -28,6 +28,7 @@ class SqliteConnection : public SqlConnection {
   void commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override { return in_transaction_; }
+  void checkpoint_log() override;
   std::string describe() const override { return "sqlite:" + path_; }
 
  private:

@@ -42,6 +42,12 @@ struct PairHash {
   }
 };
 
+// A batch skipped samples already stored: write_cycle rolls back and goes row by row.
+class SamplesNotAllNew : public StoreError {
+ public:
+  SamplesNotAllNew() : StoreError("samples already stored") {}
+};
+
 void check_flags(uint32_t flags) {
   if ((flags & ~uint32_t{kSampleEpochBreak | kSamplePartial}) != 0) {
     throw StoreError("sample flags " + std::to_string(flags) + " hold unknown bits");
@@ -245,7 +251,19 @@ void Store::write_cycle(const CycleWrite& cycle) {
     if (sample.interval.count() <= 0) s.fail(operation, "sample interval must be positive");
   }
   const int64_t target = s.target_id(cycle.target);
+  // Samples go in many per statement, which cannot tell which rows it skipped as already
+  // stored: when one was (a cycle retried after an uncertain commit, or a key twice in one
+  // cycle), the cycle is rolled back and written again one sample per statement.
+  try {
+    s.write_cycle_attempt(cycle, operation, target, false);
+  } catch (const SamplesNotAllNew&) {
+    s.write_cycle_attempt(cycle, operation, target, true);
+  }
+}
 
+void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string& operation,
+                                      int64_t target, bool row_by_row) {
+  Impl& s = *this;
   // Ids created by this cycle; they join the caches only once the cycle has committed.
   std::optional<int64_t> new_server;
   std::map<std::string, int64_t> new_shapes;
@@ -364,12 +382,17 @@ void Store::write_cycle(const CycleWrite& cycle) {
       rows.push_back({&sample, statement_id, shape_id});
     }
     if (cycle.on_conflict == SampleConflict::kAdd) add_to_stored_samples(s, target, rows);
+    // In key order, a cycle's samples are appended to the end of the primary key (and their
+    // hours visited in order) instead of split into its middle. The sort is stable, so a
+    // statement's samples keep their order: an earlier duplicate still wins.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.statement_id < b.statement_id; });
     // Keys (bucket_start, statement_id) of the samples inserted: a sample stored before
     // (or earlier in this cycle) wins and is already in its hour.
     std::vector<std::pair<int64_t, int64_t>> inserted;
     inserted.reserve(rows.size());
-    s.write_batches(
-        "sample_insert", rows,
+    const int64_t changed = s.write_batches(
+        "sample_insert", rows, row_by_row,
         [&](SqlStatement& insert, int p, const Row& row) {
           const Sample& sample = *row.sample;
           insert.bind_int(p + 0, target);
@@ -385,9 +408,13 @@ void Store::write_cycle(const CycleWrite& cycle) {
             insert.bind_blob(p + 28, sample.sketch);
           }
         },
-        [&](const SqlStatement& result) {
-          inserted.emplace_back(result.get_int(0), result.get_int(1));
+        [&](const SqlStatement& insert, size_t first, int count) {
+          if (row_by_row && insert.changes() == 0) return;  // stored before: it wins
+          for (size_t i = first; i < first + count; ++i) {
+            inserted.emplace_back(seconds(rows[i].sample->bucket_start), rows[i].statement_id);
+          }
         });
+    if (!row_by_row && changed != static_cast<int64_t>(rows.size())) throw SamplesNotAllNew();
     // One hourly statement may change each (statement, hour) once, so a statement's later
     // samples of the same hour in this cycle (a backlog) go into later rounds.
     std::vector<std::vector<std::pair<int64_t, int64_t>>> rounds;
@@ -431,6 +458,15 @@ void Store::write_cycle(const CycleWrite& cycle) {
   for (const auto& [hash, id] : new_shapes) s.shape_ids.emplace(hash, id);
   for (const auto& [key, ids] : new_statements)
     s.statement_ids.emplace(std::pair{server_id, key}, ids);
+}
+
+void Store::checkpoint_log() {
+  Impl& s = *impl_;
+  try {
+    s.db->checkpoint_log();
+  } catch (const SqlError& e) {
+    s.fail("checkpointing the write-ahead log", e.what());
+  }
 }
 
 RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retention) {

@@ -259,6 +259,12 @@ class Store {
   // retrying a cycle whose commit was uncertain is harmless.
   void write_cycle(const CycleWrite& cycle);
 
+  // Folds committed cycles from SQLite's write-ahead log into the database file, without
+  // waiting for readers (a no-op on PostgreSQL). SQLite does this by itself only once the
+  // log holds about 40 MB, so that it does not land inside a cycle's commit: a collector
+  // calls this after each cycle, outside the cycle's time. Throws StoreError.
+  void checkpoint_log();
+
   // Rolls complete days up for every target and drops what is older than `retention`
   // (never hours that are not in a daily row yet). Run it every few cycles; safe to run
   // from several collectors at once, each target in its own transaction.
@@ -272,6 +278,9 @@ class Store {
 
   // The shape with id `shape_id`, if any.
   std::optional<ShapeRecord> shape(int64_t shape_id);
+
+  // The shape whose hash (the query id reports show) is `hash`, if any.
+  std::optional<ShapeRecord> shape_by_hash(std::string_view hash);
 
   // The statements of `target` that have shape `shape_id`, with their text.
   std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);

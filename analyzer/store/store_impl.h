@@ -39,15 +39,21 @@ struct Store::Impl {
   int batch_row_parameters(std::string_view name);
 
   // Runs the batch template sql/store/<name>.sql over `items`, a few hundred rows per
-  // statement: bind(statement, first parameter of the row, item) binds one row, and
-  // on_result(statement) sees each row the statements return.
-  template <typename Item, typename Bind, typename OnResult>
-  void write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind,
-                     OnResult&& on_result);
+  // statement (one row per statement when `row_by_row`): bind(statement, first parameter
+  // of the row, item) binds one row, and on_done(statement, first item, rows) sees each
+  // statement once it has run. Returns the rows the statements changed (SqlStatement::
+  // changes()).
+  template <typename Item, typename Bind, typename OnDone>
+  int64_t write_batches(std::string_view name, const std::vector<Item>& items, bool row_by_row,
+                        Bind&& bind, OnDone&& on_done);
   template <typename Item, typename Bind>
-  void write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind) {
-    write_batches(name, items, std::forward<Bind>(bind), [](const SqlStatement&) {});
+  int64_t write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind) {
+    return write_batches(name, items, false, std::forward<Bind>(bind),
+                         [](const SqlStatement&, size_t, int) {});
   }
+
+  // The shape row `get` (shape_get.sql or shape_by_hash.sql, bound) finds, with its tables.
+  std::optional<ShapeRecord> read_shape(SqlStatement& get);
 
   // The id and engine of target `name`; nullopt when not registered.
   std::optional<std::pair<int64_t, Engine>> find_target(std::string_view name);
@@ -61,6 +67,11 @@ struct Store::Impl {
   auto in_transaction(std::string_view operation, Work&& work);
 
   [[noreturn]] void fail(std::string_view operation, std::string_view cause) const;
+
+  // write_cycle's transaction; `row_by_row` inserts one sample per statement, so that
+  // samples already stored are skipped one by one (see store.cpp).
+  void write_cycle_attempt(const CycleWrite& cycle, const std::string& operation, int64_t target,
+                           bool row_by_row);
 };
 
 template <typename Work>
@@ -84,18 +95,22 @@ auto Store::Impl::in_transaction(std::string_view operation, Work&& work) {
   }
 }
 
-template <typename Item, typename Bind, typename OnResult>
-void Store::Impl::write_batches(std::string_view name, const std::vector<Item>& items, Bind&& bind,
-                                OnResult&& on_result) {
-  if (items.empty()) return;
+template <typename Item, typename Bind, typename OnDone>
+int64_t Store::Impl::write_batches(std::string_view name, const std::vector<Item>& items,
+                                   bool row_by_row, Bind&& bind, OnDone&& on_done) {
+  if (items.empty()) return 0;
   const int parameters = batch_row_parameters(name);
+  int64_t changed = 0;
   size_t next = 0;
-  for (const int size : batch_sizes(items.size(), max_batch_rows(parameters))) {
+  for (const int size : batch_sizes(items.size(), row_by_row ? 1 : max_batch_rows(parameters))) {
     SqlStatement& statement = batch(name, size);
+    const size_t first = next;
     for (int r = 0; r < size; ++r) bind(statement, 1 + r * parameters, items[next++]);
-    while (statement.step()) on_result(statement);
-    statement.reset();
+    statement.run();
+    changed += statement.changes();
+    on_done(statement, first, size);
   }
+  return changed;
 }
 
 Engine engine_from_text(std::string_view text);

@@ -149,25 +149,41 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
   return points;
 }
 
+std::optional<ShapeRecord> Store::Impl::read_shape(SqlStatement& get) {
+  Impl& s = *this;
+  if (!get.step()) return std::nullopt;
+  ShapeRecord record;
+  record.id = get.get_int(0);
+  record.info.hash = get.get_text(1);
+  record.info.fingerprint = get.get_text(2);
+  record.first_seen = at(get.get_int(3));
+  get.reset();
+  auto& tables = s.sql("shape_tables_get");
+  tables.bind_int(1, record.id);
+  while (tables.step()) record.info.tables.push_back(tables.get_text(0));
+  tables.reset();
+  return record;
+}
+
 std::optional<ShapeRecord> Store::shape(int64_t shape_id) {
   Impl& s = *impl_;
   try {
     auto& get = s.sql("shape_get");
     get.bind_int(1, shape_id);
-    if (!get.step()) return std::nullopt;
-    ShapeRecord record;
-    record.id = get.get_int(0);
-    record.info.hash = get.get_text(1);
-    record.info.fingerprint = get.get_text(2);
-    record.first_seen = at(get.get_int(3));
-    get.reset();
-    auto& tables = s.sql("shape_tables_get");
-    tables.bind_int(1, shape_id);
-    while (tables.step()) record.info.tables.push_back(tables.get_text(0));
-    tables.reset();
-    return record;
+    return s.read_shape(get);
   } catch (const SqlError& e) {
     s.fail("reading shape " + std::to_string(shape_id), e.what());
+  }
+}
+
+std::optional<ShapeRecord> Store::shape_by_hash(std::string_view hash) {
+  Impl& s = *impl_;
+  try {
+    auto& get = s.sql("shape_by_hash");
+    get.bind_text(1, hash);
+    return s.read_shape(get);
+  } catch (const SqlError& e) {
+    s.fail("reading shape " + std::string(hash), e.what());
   }
 }
 

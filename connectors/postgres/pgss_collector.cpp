@@ -1,5 +1,7 @@
 #include "connectors/postgres/pgss_collector.h"
 
+#include <time.h>
+
 #include <algorithm>
 
 #include "analyzer/store/tiers.h"
@@ -10,6 +12,12 @@ namespace {
 
 int64_t epoch_us(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 double ms_since(std::chrono::steady_clock::time_point start) {
@@ -89,6 +97,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   CycleReport report;
   load_state(store);
   const int64_t now_us = epoch_us(now);
+  const double cpu_start = thread_cpu_ms();
   auto lap = std::chrono::steady_clock::now();
   PgssSnapshot snapshot = poller_->poll(now_us);
   report.poll_ms = ms_since(lap);
@@ -165,12 +174,13 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
 
   report.texts_ms = ms_since(lap);
   lap = std::chrono::steady_clock::now();
-  const IntervalDeltas deltas = compute_interval(previous, snapshot);
+  IntervalDeltas deltas = compute_interval(previous, snapshot);
   report.server_break = deltas.server_break;
-  for (const EntryDelta& d : deltas.deltas) {
+  cycle.samples.reserve(deltas.deltas.size());
+  for (EntryDelta& d : deltas.deltas) {
     if (next.is_own(d.key) || deferred.count(d.key) != 0) continue;
     Sample sample;
-    sample.key = d.key;
+    sample.key = std::move(d.key);
     sample.bucket_start = report.bucket_start;
     sample.interval = interval;
     sample.flags = d.flags;
@@ -214,6 +224,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   lap = std::chrono::steady_clock::now();
   store.write_cycle(cycle);
   report.store_ms = ms_since(lap);
+  report.cpu_ms = thread_cpu_ms() - cpu_start;
 
   for (const auto& s : cycle.new_statements) known_.insert(s.key);
   state_ = std::move(next);

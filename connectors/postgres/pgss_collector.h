@@ -41,6 +41,9 @@ struct CycleReport {
   double texts_ms = 0;  // text fetch and shapes of new statements
   double delta_ms = 0;  // deltas, events, checkpoint encoding
   double store_ms = 0;  // write_cycle
+  // CPU time this thread spent on the four parts above: on a busy machine the wall times
+  // mostly measure waiting for a core, this does not.
+  double cpu_ms = 0;
 };
 
 class PgssCollector {

@@ -1,6 +1,7 @@
 #include "connectors/postgres/pgss_delta.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace slowscope {
 namespace {
@@ -22,11 +23,20 @@ bool moved(const Measures& m) {
 }  // namespace
 
 void normalize_entries(std::vector<PgssEntry>& entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const PgssEntry& a, const PgssEntry& b) { return a.key < b.key; });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const PgssEntry& a, const PgssEntry& b) { return a.key == b.key; }),
-                entries.end());
+  // Sorts positions rather than the entries themselves (a few hundred bytes each), then
+  // moves every entry once.
+  std::vector<uint32_t> order(entries.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return entries[a].key < entries[b].key; });
+  std::vector<PgssEntry> sorted;
+  sorted.reserve(entries.size());
+  for (const uint32_t i : order) {
+    if (sorted.empty() || sorted.back().key != entries[i].key) {
+      sorted.push_back(std::move(entries[i]));
+    }
+  }
+  entries = std::move(sorted);
 }
 
 std::string_view to_string(EpochBreak reason) {

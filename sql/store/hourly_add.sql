@@ -9,7 +9,7 @@
 -- only once per statement (PostgreSQL), and summing duplicates with GROUP BY first made
 -- this statement twice as slow on SQLite. The caller spreads further samples of the same
 -- hour over later statements. A key must not come twice at all, or it would be counted
--- twice: pass exactly what sample_insert returned.
+-- twice: pass exactly the samples sample_insert inserted.
 --
 -- CROSS JOIN makes SQLite loop over the keys and look each sample up by primary key;
 -- PostgreSQL plans it like an inner join. WHERE also settles SQLite's parsing ambiguity

@@ -3,9 +3,10 @@
 -- analyzer/store/sql_batch.h), so that one statement carries up to a few hundred samples.
 --
 -- A sample already stored for the same (target, bucket, statement) wins, also over an
--- earlier row of the same batch: no row comes back for it then, and the caller must not add
--- it to the hourly rollup again. So a cycle retried after an uncertain commit changes
--- nothing.
+-- earlier row of the same batch: the row is skipped, and the caller must not add it to the
+-- hourly rollup again. So a cycle retried after an uncertain commit changes nothing. The
+-- caller counts the rows inserted; when a batch inserted fewer than it carried, it writes
+-- the cycle again one row per statement to learn which ones.
 INSERT INTO samples (
   target_id, bucket_start, statement_id, shape_id, interval_seconds, flags, calls,
   total_time, sum_sq, min_time, max_time, row_count, rows_examined, shared_blks_hit,
@@ -18,4 +19,3 @@ INSERT INTO samples (
     $20, $21, $22, $23, $24, $25, $26, $27, $28, $29
   )
 ON CONFLICT (target_id, bucket_start, statement_id) DO NOTHING
-RETURNING bucket_start, statement_id

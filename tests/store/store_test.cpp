@@ -157,6 +157,12 @@ TEST_P(StoreTest, WritesACycleWithEverythingInIt) {
   EXPECT_EQ(shape->info.tables, std::vector<std::string>{"public.t1"});
   EXPECT_EQ(shape->first_seen, T(kDay0 + 120));
   EXPECT_FALSE(store.shape(987654).has_value());
+  const auto by_hash = store.shape_by_hash("shape-1");
+  ASSERT_TRUE(by_hash.has_value());
+  EXPECT_EQ(by_hash->id, known[0].shape_id);
+  EXPECT_EQ(by_hash->info.fingerprint, shape->info.fingerprint);
+  EXPECT_EQ(by_hash->info.tables, shape->info.tables);
+  EXPECT_FALSE(store.shape_by_hash("shape-unknown").has_value());
 
   const auto statements = store.statements_of_shape("orders", known[0].shape_id);
   ASSERT_EQ(statements.size(), 2u);
@@ -238,6 +244,11 @@ TEST_P(StoreTest, ABigCycleKeepsItsHoursExact) {
   for (int i = 0; i < 10; ++i) add(second, i, kDay0 + kHour, 3000 + i, 3);
   store.write_cycle(second);
   store.write_cycle(second);
+  // A backlog without duplicates goes in whole batches: two samples per statement and hour.
+  CycleWrite third{"orders", kServer, T(kDay0 + 2 * kHour + 120), {}, {}, {}, {}};
+  for (int i = 0; i < kStatements; ++i) add(third, i, kDay0 + 2 * kHour, 4000 + i, 0);
+  for (int i = 0; i < kStatements; ++i) add(third, i, kDay0 + 2 * kHour + 60, 5000 + i, i % 2);
+  store.write_cycle(third);
 
   std::map<int64_t, int> number_of;
   for (const auto& k : store.known_statements("orders", kServer)) {
@@ -263,7 +274,46 @@ TEST_P(StoreTest, ABigCycleKeepsItsHoursExact) {
     EXPECT_EQ(hourly->get_int(3), flags) << key.first << " @ " << key.second;
   }
   EXPECT_EQ(rows, expected.size());
-  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), kStatements + 100 + 50 + 10);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"),
+            kStatements + 100 + 50 + 10 + 2 * kStatements);
+}
+
+// New samples take one statement per batch. A cycle with a sample stored before cannot tell
+// which rows a batch skipped: it is written again one sample per statement, with the same
+// result as before.
+TEST_P(StoreTest, NewSamplesGoInBatchesARetryOneByOne) {
+  constexpr int kStatements = 500;
+  auto owner = std::make_unique<FaultyConnection>(db_->connect());
+  FaultyConnection* counting = owner.get();
+  Store store(std::move(owner));
+  store.ensure_target("orders", Engine::kPostgres);
+  CycleWrite first{"orders", kServer, T(kDay0 + 60), {}, {}, {}, {}};
+  CycleWrite second{"orders", kServer, T(kDay0 + 120), {}, {}, {{"pgss", "2"}}, {}};
+  for (int i = 0; i < kStatements; ++i) {
+    first.new_statements.push_back({test_key(i), test_shape(i), "q"});
+    first.samples.push_back(test_sample(test_key(i), kDay0, i));
+    second.samples.push_back(test_sample(test_key(i), kDay0 + 60, 1000 + i));
+  }
+  store.write_cycle(first);
+  counting->arm(0);  // counts statement steps, fails none
+  store.write_cycle(second);
+  EXPECT_LT(counting->steps(), 50);
+  const auto top = store.top({"orders", T(kDay0), T(kDay0 + kHour), TopOrder::kTotal, 1000});
+
+  counting->arm(0);
+  second.checkpoints[0].value = "3";
+  store.write_cycle(second);
+  EXPECT_GT(counting->steps(), kStatements);
+  const auto again = store.top({"orders", T(kDay0), T(kDay0 + kHour), TopOrder::kTotal, 1000});
+  ASSERT_EQ(again.size(), top.size());
+  for (size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(again[i].shape_id, top[i].shape_id);
+    EXPECT_EQ(again[i].measures, top[i].measures);
+  }
+  EXPECT_EQ(store.checkpoint("orders", "pgss"), "3");
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), 2 * kStatements);
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_hourly"), 2 * kStatements);
 }
 
 // Log sources add each cycle's entries to the samples of their intervals: sums, min/max

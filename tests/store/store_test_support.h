@@ -119,6 +119,7 @@ class FaultyConnection : public SqlConnection {
   void commit() override { inner_->commit(); }
   void rollback() noexcept override { inner_->rollback(); }
   bool in_transaction() const override { return inner_->in_transaction(); }
+  void checkpoint_log() override { inner_->checkpoint_log(); }
   std::string describe() const override { return inner_->describe(); }
 
  private:
@@ -144,6 +145,7 @@ class FaultyConnection : public SqlConnection {
     std::string get_text(int c) const override { return inner_->get_text(c); }
     std::string get_blob(int c) const override { return inner_->get_blob(c); }
     void reset() override { inner_->reset(); }
+    int64_t changes() const override { return inner_->changes(); }
 
    private:
     FaultyConnection& owner_;
