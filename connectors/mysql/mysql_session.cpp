@@ -217,6 +217,7 @@ void MysqlSession::connect() {
       info.mariadb = info.version.find("MariaDB") != std::string::npos ||
                      info.version_comment.find("MariaDB") != std::string::npos;
       info.identity = "mariadb:" + row.text(2) + ":" + row.text(3) + "/" + row.text(4);
+      info.connection_id = row.int64(5);
     };
     run(sql::text("mysql/server_facts"), {}, &facts);
     if (!info.mariadb) {

@@ -70,6 +70,9 @@ struct MysqlServerInfo {
   std::string version;          // @@version, e.g. "10.11.6-MariaDB-0+deb12u1-log"
   std::string version_comment;  // @@version_comment, e.g. "MySQL Community Server - GPL"
   bool mariadb = false;
+  // CONNECTION_ID() of the session's connection: the thread_id its statements are logged
+  // with.
+  int64_t connection_id = 0;
 };
 
 // One row of a result, valid only during the callback that receives it. Columns count

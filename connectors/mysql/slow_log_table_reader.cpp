@@ -72,6 +72,7 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
   std::map<uint64_t, int64_t> taken;
   for (const uint64_t h : state_.at_watermark) ++taken[h];
 
+  const std::string own_thread = std::to_string(session_.server().connection_id);
   const std::string since =
       state_.watermark_us ? format_datetime_us(*state_.watermark_us) : std::string(kBeginning);
   SlowLogTableRow row;
@@ -112,7 +113,9 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
           next.at_watermark.clear();
         }
         next.at_watermark.push_back(hash);
-        if (is_own_statement(row.sql_text)) {
+        // The marker, or the reader's own connection (whose driver sends a few unmarked
+        // statements when it connects).
+        if (is_own_statement(row.sql_text) || row.thread_id == own_thread) {
           ++result.own_statements;
           return;
         }

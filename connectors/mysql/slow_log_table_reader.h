@@ -5,8 +5,10 @@
 // skips, among those AT the watermark, the ones already taken (by row hash, counting
 // repeats; see slow_log_table_state.h), so rows sharing a start_time are neither lost nor
 // repeated. A TRUNCATE or a rotation of the table loses nothing written after it: new rows
-// have later start_times. The reader's own statements (text starting with the marker
-// comment) are skipped.
+// have later start_times. The reader's own statements are skipped: those starting with the
+// marker comment, and any from its current connection (Connector/C++ sends a few unmarked
+// statements when it connects: SET autocommit, SET SESSION TRANSACTION ISOLATION LEVEL,
+// SHOW SESSION VARIABLES).
 //
 // read() does not move the reader on: it returns the state after the rows it delivered,
 // and the caller passes that to commit() once what it made of them is stored (the state
@@ -43,7 +45,7 @@ struct SlowLogTableRead {
   int64_t rows_read = 0;         // rows the server returned (start_time >= watermark)
   int64_t delivered = 0;         // events given to the sink
   int64_t already_taken = 0;     // rows at the watermark taken by an earlier read
-  int64_t own_statements = 0;    // slowscope's own statements, skipped
+  int64_t own_statements = 0;    // slowscope's own statements or connection, skipped
   int64_t unreadable = 0;        // rows whose start_time could not be read, skipped
   // The server logs whole seconds (TIME/TIMESTAMP without fraction): query times are
   // rounded and many rows share a start_time. Worth a warning.

@@ -151,6 +151,20 @@ TEST_F(MariadbSlowLogTableTest, DeliversEveryStatementOnceAcrossReadsAndEqualSta
   EXPECT_GT(last_.own_statements, 0);  // the read before, logged too, and skipped
 }
 
+TEST_F(MariadbSlowLogTableTest, LeavesOutItsOwnStatementsAndConnection) {
+  const int64_t start = now_us();
+  MysqlSession session(socket_target());
+  SlowLogTableReader reader(session, SlowLogTableState::starting_at(start));
+  std::vector<std::string> delivered;
+  SlowLogTableRead first =
+      reader.read([&](const QueryEvent& e) { delivered.emplace_back(e.query); });
+  reader.commit(first.next_state);
+  SlowLogTableRead second =
+      reader.read([&](const QueryEvent& e) { delivered.emplace_back(e.query); });
+  EXPECT_TRUE(delivered.empty()) << delivered.front();
+  EXPECT_GT(first.own_statements + second.own_statements, 0);
+}
+
 TEST_F(MariadbSlowLogTableTest, UncommittedReadsAreReadAgain) {
   MysqlSession reader_session(socket_target());
   MysqlSession workload(socket_target());
