@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 
 #include "sql/embedded.h"
 #include "tests/mysql/mysql_test_util.h"
@@ -151,6 +155,41 @@ TEST_F(MariadbSessionTest, StoppedServerFailsFastAndTheSessionReconnectsAfterIts
   server_->start();
   EXPECT_EQ(one_value(connected, "SELECT 2"), "2");
   EXPECT_EQ(connected.connects(), 2);
+}
+
+// The server process frozen (SIGSTOP): the kernel still accepts connections, nothing
+// answers. Connecting and reading give up after their timeouts.
+TEST_F(MariadbSessionTest, AHungServerCostsNoMoreThanTheTimeouts) {
+  const std::string pid = [&] {
+    std::ifstream in(server_->dir() / "pid");
+    std::string text;
+    std::getline(in, text);
+    return text;
+  }();
+  ASSERT_FALSE(pid.empty());
+  MysqlSessionOptions options;
+  options.connect_timeout = std::chrono::seconds(2);
+  options.read_timeout = std::chrono::seconds(2);
+  options.write_timeout = std::chrono::seconds(2);
+  MysqlSession connected(tcp_target(), options);
+  EXPECT_EQ(one_value(connected, "SELECT 1"), "1");
+
+  ASSERT_EQ(::kill(std::stoi(pid), SIGSTOP), 0);
+  auto start = std::chrono::steady_clock::now();
+  MysqlSession fresh(tcp_target(), options);
+  EXPECT_THROW(fresh.connect(), MysqlError);
+  const auto connect_took = std::chrono::steady_clock::now() - start;
+  start = std::chrono::steady_clock::now();
+  EXPECT_THROW(one_value(connected, "SELECT 2"), MysqlError);
+  const auto query_took = std::chrono::steady_clock::now() - start;
+  ::kill(std::stoi(pid), SIGCONT);
+
+  EXPECT_LT(connect_took, std::chrono::seconds(4));
+  EXPECT_LT(query_took, std::chrono::seconds(4));
+  std::printf("hung server: connect gave up after %.1f s, query after %.1f s\n",
+              std::chrono::duration<double>(connect_took).count(),
+              std::chrono::duration<double>(query_took).count());
+  EXPECT_EQ(one_value(connected, "SELECT 3"), "3");  // reconnects
 }
 
 TEST(MysqlSessionSql, EveryStatementStartsWithTheMarker) {
