@@ -93,7 +93,7 @@ class MariadbSlowLogTableTest : public MariadbFixture {
         EXPECT_EQ(std::get<double>(e.attributes[4].value), 1.0);
       }
     });
-    EXPECT_FALSE(result.whole_second_precision);
+    EXPECT_EQ(result.whole_second_precision, whole_seconds_);
     if (out != nullptr) *out = result;
     last_ = result;
     return counts;
@@ -114,6 +114,7 @@ class MariadbSlowLogTableTest : public MariadbFixture {
   std::string select_id_;
   std::string update_id_;
   SlowLogTableRead last_;
+  bool whole_seconds_ = false;  // what reads should say of the server's precision
 };
 
 TEST_F(MariadbSlowLogTableTest, DeliversEveryStatementOnceAcrossReadsAndEqualStartTimes) {
@@ -228,6 +229,36 @@ TEST_F(MariadbSlowLogTableTest, TruncateLosesNothingWrittenAfterIt) {
       "DROP TABLE mysql.slow_log_old;");
   run_workload(workload, {4, 2});
   EXPECT_EQ(read(reader), (Counts{4, 2}));
+}
+
+// An old server's table: whole seconds, so rows of a fast workload share start_times.
+TEST_F(MariadbSlowLogTableTest, WholeSecondTablesAreReportedAndReadExactly) {
+  struct Restore {
+    testing::MariadbServer* server;
+    ~Restore() {
+      server->sql(
+          "SET GLOBAL slow_query_log = 0; ALTER TABLE mysql.slow_log MODIFY start_time "
+          "TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
+          "MODIFY query_time TIME(6) NOT NULL, MODIFY lock_time TIME(6) NOT NULL; "
+          "SET GLOBAL slow_query_log = 1;");
+    }
+  } restore{server_};
+  server_->sql(
+      "SET GLOBAL slow_query_log = 0; ALTER TABLE mysql.slow_log MODIFY start_time TIMESTAMP "
+      "NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, MODIFY query_time TIME "
+      "NOT NULL, MODIFY lock_time TIME NOT NULL; SET GLOBAL slow_query_log = 1;");
+  whole_seconds_ = true;
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  for (int round = 0; round < 4; ++round) {
+    run_workload(workload, {17, 6});
+    EXPECT_EQ(read(reader), (Counts{17, 6})) << "round " << round;
+    reader.commit(last_.next_state);
+  }
+  EXPECT_FALSE(last_.next_state.at_watermark.empty());
+  EXPECT_EQ(*last_.next_state.watermark_us % 1000000, 0);
 }
 
 TEST_F(MariadbSlowLogTableTest, MeasuresAPollOfALargeTable) {
