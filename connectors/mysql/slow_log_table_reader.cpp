@@ -1,7 +1,6 @@
 #include "connectors/mysql/slow_log_table_reader.h"
 
 #include <algorithm>
-#include <map>
 
 #include "connectors/mysql/slow_log_table_row.h"
 #include "connectors/postgres/pgss_columns.h"
@@ -67,16 +66,11 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
 
   SlowLogTableRead result;
   result.whole_second_precision = whole_seconds_;
-  result.next_state = state_;
-  // Rows at the watermark that earlier reads took, and how often each.
-  std::map<uint64_t, int64_t> taken;
-  for (const uint64_t h : state_.at_watermark) ++taken[h];
-
+  SlowLogTableCursor cursor(state_);
   const std::string own_thread = std::to_string(session_.server().connection_id);
   const std::string since =
       state_.watermark_us ? format_datetime_us(*state_.watermark_us) : std::string(kBeginning);
   SlowLogTableRow row;
-  SlowLogTableState& next = result.next_state;
   const auto start = std::chrono::steady_clock::now();
   result.rows_read =
       session_.query("reading mysql.slow_log", rows_sql_, {since}, [&](const MysqlRow& r) {
@@ -94,25 +88,20 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
         row.thread_id = r.text(11);
         row.rows_affected = r.text(12);
         const std::optional<int64_t> ts = parse_datetime_us(row.start_time);
-        if (!ts || (state_.watermark_us && *ts < *state_.watermark_us)) {
+        if (!ts) {
           ++result.unreadable;
           return;
         }
-        const uint64_t hash = row_hash(row);
-        if (state_.watermark_us && *ts == *state_.watermark_us) {
-          auto it = taken.find(hash);
-          if (it != taken.end() && it->second > 0) {
-            --it->second;
+        switch (cursor.offer(*ts, row_hash(row))) {
+          case SlowLogTableCursor::Verdict::kBeforeWatermark:
+            ++result.unreadable;
+            return;
+          case SlowLogTableCursor::Verdict::kTakenBefore:
             ++result.already_taken;
             return;
-          }
+          case SlowLogTableCursor::Verdict::kNew:
+            break;
         }
-        // A row not taken before: it moves the watermark.
-        if (!next.watermark_us || *ts > *next.watermark_us) {
-          next.watermark_us = *ts;
-          next.at_watermark.clear();
-        }
-        next.at_watermark.push_back(hash);
         // The marker, or the reader's own connection (whose driver sends a few unmarked
         // statements when it connects).
         if (is_own_statement(row.sql_text) || row.thread_id == own_thread) {
@@ -124,7 +113,7 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
       });
   result.query_time = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
-  std::sort(next.at_watermark.begin(), next.at_watermark.end());
+  result.next_state = cursor.next_state();
   return result;
 }
 

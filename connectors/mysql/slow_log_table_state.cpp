@@ -24,6 +24,36 @@ std::string_view next_part(std::string_view& rest) {
 
 }  // namespace
 
+SlowLogTableCursor::SlowLogTableCursor(const SlowLogTableState& committed)
+    : watermark_us_(committed.watermark_us), next_(committed) {
+  for (const uint64_t h : committed.at_watermark) ++taken_[h];
+}
+
+SlowLogTableCursor::Verdict SlowLogTableCursor::offer(int64_t start_time_us, uint64_t hash) {
+  if (watermark_us_ && start_time_us < *watermark_us_) return Verdict::kBeforeWatermark;
+  if (watermark_us_ && start_time_us == *watermark_us_) {
+    const auto it = taken_.find(hash);
+    if (it != taken_.end() && it->second > 0) {
+      --it->second;
+      return Verdict::kTakenBefore;
+    }
+  }
+  if (!next_.watermark_us || start_time_us > *next_.watermark_us) {
+    next_.watermark_us = start_time_us;
+    next_.at_watermark.clear();
+  }
+  // Rows offered out of order (older than the newest taken) are new but do not move the
+  // watermark; the server sends them ordered, so this does not happen.
+  if (start_time_us == *next_.watermark_us) next_.at_watermark.push_back(hash);
+  return Verdict::kNew;
+}
+
+SlowLogTableState SlowLogTableCursor::next_state() const {
+  SlowLogTableState state = next_;
+  std::sort(state.at_watermark.begin(), state.at_watermark.end());
+  return state;
+}
+
 std::string encode_slow_log_state(const SlowLogTableState& state) {
   std::string out(kVersion);
   out += ';';

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,29 @@ struct SlowLogTableState {
   static SlowLogTableState starting_at(int64_t epoch_us) { return {epoch_us, {}}; }
 
   bool operator==(const SlowLogTableState&) const = default;
+};
+
+// Decides, row by row, what one read takes: fed the rows at or after the committed
+// watermark in start_time order, it says which are new and builds the state after them.
+class SlowLogTableCursor {
+ public:
+  enum class Verdict {
+    kNew,              // not taken before: deliver it
+    kTakenBefore,      // at the watermark and taken by an earlier read
+    kBeforeWatermark,  // older than the watermark (the read asked for none such)
+  };
+
+  explicit SlowLogTableCursor(const SlowLogTableState& committed);
+
+  Verdict offer(int64_t start_time_us, uint64_t hash);
+
+  // The state after every row offered so far (hashes sorted).
+  SlowLogTableState next_state() const;
+
+ private:
+  std::optional<int64_t> watermark_us_;
+  std::map<uint64_t, int64_t> taken_;  // rows at the watermark taken before, and how often
+  SlowLogTableState next_;
 };
 
 // The checkpoint name the state is stored under.

@@ -1,5 +1,5 @@
 // The pure parts of the mysql.slow_log reader: user_host, TIME and TIMESTAMP text, row
-// hashes, rows as QueryEvents, and the checkpoint text of the reader's state.
+// hashes, rows as QueryEvents, which rows a read takes, and the checkpoint text of its state.
 #include "connectors/mysql/slow_log_table_row.h"
 
 #include <gtest/gtest.h>
@@ -127,6 +127,46 @@ TEST(SlowLogTableState, RoundTripsThroughItsCheckpointText) {
   EXPECT_EQ(decode_slow_log_state(text), sorted);
   EXPECT_EQ(decode_slow_log_state(encode_slow_log_state(SlowLogTableState::starting_at(-5))),
             SlowLogTableState::starting_at(-5));
+}
+
+using Verdict = SlowLogTableCursor::Verdict;
+
+TEST(SlowLogTableCursor, TakesRowsSharingAStartTimeExactlyOnce) {
+  // First read: three rows, two of them at 20 (one of those twice, identical).
+  SlowLogTableCursor first{SlowLogTableState{}};
+  EXPECT_EQ(first.offer(10, 0xa), Verdict::kNew);
+  EXPECT_EQ(first.offer(20, 0xb), Verdict::kNew);
+  EXPECT_EQ(first.offer(20, 0xc), Verdict::kNew);
+  EXPECT_EQ(first.offer(20, 0xc), Verdict::kNew);
+  const SlowLogTableState after_first = first.next_state();
+  EXPECT_EQ(after_first.watermark_us, 20);
+  EXPECT_EQ(after_first.at_watermark, (std::vector<uint64_t>{0xb, 0xc, 0xc}));
+
+  // Second read: the server returns the rows at 20 again, plus a third identical 0xc and
+  // a new one at 20, plus one later.
+  SlowLogTableCursor second(after_first);
+  EXPECT_EQ(second.offer(20, 0xc), Verdict::kTakenBefore);
+  EXPECT_EQ(second.offer(20, 0xb), Verdict::kTakenBefore);
+  EXPECT_EQ(second.offer(20, 0xd), Verdict::kNew);
+  EXPECT_EQ(second.offer(20, 0xc), Verdict::kTakenBefore);
+  EXPECT_EQ(second.offer(20, 0xc), Verdict::kNew);  // a third one: new
+  EXPECT_EQ(second.next_state().at_watermark, (std::vector<uint64_t>{0xb, 0xc, 0xc, 0xc, 0xd}));
+  EXPECT_EQ(second.offer(30, 0xe), Verdict::kNew);
+  EXPECT_EQ(second.next_state(), (SlowLogTableState{30, {0xe}}));
+  EXPECT_EQ(second.offer(5, 0xf), Verdict::kBeforeWatermark);
+}
+
+TEST(SlowLogTableCursor, NothingNewKeepsTheState) {
+  const SlowLogTableState state{20, {0xb, 0xc}};
+  SlowLogTableCursor cursor(state);
+  EXPECT_EQ(cursor.offer(20, 0xb), Verdict::kTakenBefore);
+  EXPECT_EQ(cursor.next_state(), state);
+  // After a TRUNCATE the rows at the watermark are gone; the state stays until new rows
+  // come, and a new row at the watermark itself is still new.
+  SlowLogTableCursor truncated(state);
+  EXPECT_EQ(truncated.next_state(), state);
+  EXPECT_EQ(truncated.offer(20, 0xd), Verdict::kNew);
+  EXPECT_EQ(truncated.next_state(), (SlowLogTableState{20, {0xb, 0xc, 0xd}}));
 }
 
 TEST(SlowLogTableState, RejectsCorruptText) {
