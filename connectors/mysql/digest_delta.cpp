@@ -7,8 +7,9 @@ namespace slowscope {
 namespace {
 
 constexpr double kPicoseconds = 1e-12;
-// How far the start time implied by clock and uptime may wander without a restart.
-constexpr int64_t kStartJitterUs = 2000000;
+// The start time implied by clock and whole-second uptime wanders by less than this
+// without a restart.
+constexpr int64_t kStartJitterUs = 1000000;
 
 double seconds(uint64_t ps) {
   return static_cast<double>(ps) * kPicoseconds;
@@ -28,11 +29,10 @@ bool moved(const DigestDelta& d) {
 }
 
 // Statements the NULL-digest row counted in the interval.
-int64_t undigested_calls(const DigestSnapshot& previous, const DigestSnapshot& current,
-                         bool restarted) {
+int64_t undigested_calls(const DigestSnapshot& previous, const DigestSnapshot& current) {
   if (!current.undigested) return 0;
   const int64_t now = current.undigested->count_star;
-  if (restarted || !previous.undigested || now < previous.undigested->count_star) return now;
+  if (!previous.undigested || now < previous.undigested->count_star) return now;
   return now - previous.undigested->count_star;
 }
 
@@ -94,8 +94,8 @@ DigestInterval compute_digest_interval(const DigestSnapshot* previous,
     return result;
   }
   const int64_t start_moved = current.started_at_us() - previous->started_at_us();
-  const bool restarted = current.uptime_s < previous->uptime_s || start_moved > kStartJitterUs ||
-                         start_moved < -kStartJitterUs;
+  const bool restarted = current.uptime_s < previous->uptime_s || start_moved >= kStartJitterUs ||
+                         start_moved <= -kStartJitterUs;
 
   // Entries of the previous snapshot that are gone.
   {
@@ -110,7 +110,7 @@ DigestInterval compute_digest_interval(const DigestSnapshot* previous,
   } else if (result.entries_vanished > 0) {
     result.server_break = DigestBreak::kTruncated;
   }
-  result.undigested_calls = undigested_calls(*previous, current, restarted);
+  result.undigested_calls = undigested_calls(*previous, current);
 
   uint32_t interval_flags = 0;
   if (result.server_break != DigestBreak::kNone) interval_flags |= kSampleEpochBreak;
@@ -122,8 +122,8 @@ DigestInterval compute_digest_interval(const DigestSnapshot* previous,
     while (prev != previous->entries.end() && key_less(*prev, entry)) ++prev;
     const bool known = prev != previous->entries.end() && same_key(*prev, entry);
     DigestDelta delta;
-    if (restarted || !known) {
-      // Began within the interval (after the restart, or after the previous poll).
+    if (!known) {
+      // Began within the interval (after the previous poll, or the restart).
       delta = digest_counters_delta(entry, none);
     } else if (entry.first_seen_us != prev->first_seen_us ||
                digest_counters_went_backwards(prev->counters, entry.counters)) {
@@ -131,6 +131,8 @@ DigestInterval compute_digest_interval(const DigestSnapshot* previous,
       delta.flags |= kSampleEpochBreak;
       ++result.entries_restarted;
     } else {
+      // Also after a restart or TRUNCATE: an entry that kept its FIRST_SEEN and whose
+      // counters only grew survived it (or the restart was a clock step): its delta.
       delta = digest_counters_delta(entry, prev->counters);
     }
     delta.flags |= interval_flags;

@@ -7,12 +7,12 @@
 // Rules (see docs/MYSQL.md):
 //  - no previous snapshot, or another server identity or version: a new baseline, no
 //    samples (digests of different versions are not comparable);
-//  - the server restarted (uptime went down, or the start time it implies moved by more
-//    than 2 s): performance_schema lives in memory, so every entry began after the restart
-//    and its whole counters are the interval's (flagged kSampleEpochBreak);
-//  - entries of the previous snapshot vanished: the table was truncated (nothing else
-//    removes entries); entries whose FIRST_SEEN and counters say they survived yield their
-//    delta, the others their whole counters; every sample is flagged;
+//  - the server restarted (uptime went down, or the start time it implies moved by 1 s or
+//    more), or entries of the previous snapshot vanished (a TRUNCATE of the table; nothing
+//    else removes entries): every sample is flagged kSampleEpochBreak, and each entry is
+//    judged by the per-entry rules below. performance_schema starts empty after a restart,
+//    so every entry there has a new FIRST_SEEN; an entry that kept it and only grew
+//    survived (e.g. the "restart" was a clock step), and its delta is right;
 //  - per entry: FIRST_SEEN changed or a counter went backwards: it restarted within the
 //    interval, its whole counters are the interval's (flagged);
 //  - an entry not in the previous snapshot began within the interval: whole counters;
@@ -58,7 +58,7 @@ enum class DigestBreak {
   kNone,
   kBaseline,       // no previous snapshot
   kServerChanged,  // another server or version: digests are not comparable
-  kServerRestart,  // performance_schema started empty
+  kServerRestart,  // uptime or start time say the server restarted
   kTruncated,      // entries vanished: TRUNCATE of the digest table
 };
 

@@ -142,21 +142,34 @@ TEST(DigestDelta, VanishedEntriesMeanTheTableWasTruncated) {
   EXPECT_EQ(interval.deltas[0].flags, static_cast<uint32_t>(kSampleEpochBreak));
 }
 
-TEST(DigestDelta, ARestartedServerStartsEveryEntryAfresh) {
+TEST(DigestDelta, ARestartIsABreakAndItsEntriesStartAfresh) {
   const DigestSnapshot a = snapshot(2000, 1000, {entry("shop", "aa", 100, 1000, 1500)});
-  // Same FIRST_SEEN second by chance and more calls: the uptime still tells.
-  const DigestSnapshot b = snapshot(2060, 30, {entry("shop", "aa", 120, 1200, 1500)});
+  // performance_schema started empty: the entry came back with a new FIRST_SEEN.
+  const DigestSnapshot b = snapshot(2060, 30, {entry("shop", "aa", 120, 1200, 2040)});
   const DigestInterval interval = compute_digest_interval(&a, b);
   EXPECT_EQ(interval.server_break, DigestBreak::kServerRestart);
+  expect_no_negative(interval);
   ASSERT_EQ(interval.deltas.size(), 1u);
   EXPECT_EQ(interval.deltas[0].calls, 120);
   EXPECT_EQ(interval.deltas[0].flags, static_cast<uint32_t>(kSampleEpochBreak));
   // A restart whose uptime has grown past the old one: the start time moved.
   const DigestSnapshot c = snapshot(5000, 1500, {entry("shop", "aa", 120, 1200, 3600)});
   EXPECT_EQ(compute_digest_interval(&a, c).server_break, DigestBreak::kServerRestart);
-  // Clock and uptime drifting by a second is no restart.
-  const DigestSnapshot d = snapshot(2061, 1060, {entry("shop", "aa", 101, 1001, 1500)});
+  // Clock and whole-second uptime wander by less than a second without a restart.
+  DigestSnapshot d = snapshot(2060, 1060, {entry("shop", "aa", 101, 1001, 1500)});
+  d.collected_at_us += 999999;
   EXPECT_EQ(compute_digest_interval(&a, d).server_break, DigestBreak::kNone);
+}
+
+TEST(DigestDelta, AClockStepTakenForARestartInflatesNothing) {
+  const DigestSnapshot a = snapshot(2000, 1000, {entry("shop", "aa", 100, 1000, 1500)});
+  // The server's clock stepped 10 s ahead: the implied start time moved, nothing restarted.
+  const DigestSnapshot b = snapshot(2070, 1060, {entry("shop", "aa", 120, 1200, 1500)});
+  const DigestInterval interval = compute_digest_interval(&a, b);
+  EXPECT_EQ(interval.server_break, DigestBreak::kServerRestart);
+  ASSERT_EQ(interval.deltas.size(), 1u);
+  EXPECT_EQ(interval.deltas[0].calls, 20);
+  EXPECT_EQ(interval.deltas[0].flags, static_cast<uint32_t>(kSampleEpochBreak));
 }
 
 TEST(DigestDelta, AGrowingNullDigestRowMeansCoverageIsIncomplete) {
