@@ -169,8 +169,10 @@ mariadb_start() {
 
   if [[ ! -d "$datadir/mysql" ]]; then
     _mariadb_log "initialising data directory $datadir"
+    # --tmpdir: parallel installs (ctest -j) sharing /tmp lose each other's temporary
+    # tables (#sql-temptable-*) and fail.
     if ! "$install_db" --no-defaults --user="$user" --datadir="$datadir" \
-      --auth-root-authentication-method=socket --skip-test-db \
+      --tmpdir="$tmpdir" --auth-root-authentication-method=socket --skip-test-db \
       >"$dir/install-db.log" 2>&1; then
       cat "$dir/install-db.log" >&2
       _mariadb_die "mariadb-install-db failed"

@@ -1,0 +1,290 @@
+// SlowLogTableReader against the shared MariaDB (long_query_time=0, log_output=FILE,TABLE):
+// a scripted workload with known statement counts comes out exactly, per query shape,
+// across incremental reads, rows sharing a start_time, a restart from the checkpoint text,
+// an uncommitted read and a TRUNCATE of the table.
+#include "connectors/mysql/slow_log_table_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "analyzer/fingerprint/fingerprint.h"
+#include "analyzer/fingerprint/query_id.h"
+#include "connectors/mysql/slow_log_table_row.h"
+#include "tests/mysql/mysql_test_util.h"
+
+namespace slowscope {
+namespace {
+
+using testing::MariadbFixture;
+
+// How many statements of each shape a workload ran.
+struct Counts {
+  int64_t selects = 0;  // SELECT name FROM sltest_shop.items WHERE id = N
+  int64_t updates = 0;  // UPDATE sltest_billing.accounts SET balance = balance + N ...
+  bool operator==(const Counts&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Counts& c) {
+  return out << "{selects " << c.selects << ", updates " << c.updates << "}";
+}
+
+class MariadbSlowLogTableTest : public MariadbFixture {
+ protected:
+  void SetUp() override {
+    MariadbFixture::SetUp();
+    if (HasFatalFailure()) return;
+    server_->sql(
+        "CREATE DATABASE IF NOT EXISTS sltest_shop; CREATE DATABASE IF NOT EXISTS sltest_billing;"
+        "CREATE TABLE IF NOT EXISTS sltest_shop.items (id INT PRIMARY KEY, name TEXT);"
+        "REPLACE INTO sltest_shop.items VALUES (1, 'a'), (2, 'b');"
+        "CREATE TABLE IF NOT EXISTS sltest_billing.accounts (id INT PRIMARY KEY, balance INT);"
+        "REPLACE INTO sltest_billing.accounts VALUES (1, 0);");
+    Fingerprinter fp;
+    select_id_ = query_id(fp.fingerprint("SELECT name FROM sltest_shop.items WHERE id = 1"));
+    update_id_ = query_id(
+        fp.fingerprint("UPDATE sltest_billing.accounts SET balance = balance + 1 WHERE id = 1"));
+  }
+
+  // Runs the workload through `session` (the bench user, no marker), all in one connection
+  // as fast as it goes; with `fixed_ts` every statement gets that start_time (SET timestamp).
+  void run_workload(MysqlSession& session, const Counts& counts,
+                    std::optional<int64_t> fixed_ts = std::nullopt) {
+    if (fixed_ts) {
+      session.execute("workload", "SET timestamp = " + std::to_string(*fixed_ts / 1000000));
+    }
+    int64_t s = 0, u = 0;
+    while (s < counts.selects || u < counts.updates) {
+      if (s < counts.selects) {
+        session.query("workload",
+                      "SELECT name FROM sltest_shop.items WHERE id = " + std::to_string(s % 3), {},
+                      [](const MysqlRow&) {});
+        ++s;
+      }
+      if (u < counts.updates) {
+        session.execute("workload", "UPDATE sltest_billing.accounts SET balance = balance + " +
+                                        std::to_string(u + 1) + " WHERE id = 1");
+        ++u;
+      }
+    }
+    if (fixed_ts) session.execute("workload", "SET timestamp = DEFAULT");
+  }
+
+  // Reads once; counts the delivered events of the workload's two shapes.
+  Counts read(SlowLogTableReader& reader, SlowLogTableRead* out = nullptr) {
+    Counts counts;
+    Fingerprinter fp;
+    const SlowLogTableRead result = reader.read([&](const QueryEvent& e) {
+      EXPECT_FALSE(std::string(e.query).starts_with("/* slowscope */"));
+      const std::string id = query_id(fp.fingerprint(e.query));
+      if (id == select_id_) {
+        ++counts.selects;
+        EXPECT_EQ(e.db, "");
+        EXPECT_EQ(e.user, "bench");
+        EXPECT_EQ(e.host, "localhost");
+        EXPECT_TRUE(e.ts_us.has_value());
+      } else if (id == update_id_) {
+        ++counts.updates;
+        ASSERT_GE(e.attributes.size(), 5u);
+        EXPECT_EQ(e.attributes[4].name, "Rows_affected");
+        EXPECT_EQ(std::get<double>(e.attributes[4].value), 1.0);
+      }
+    });
+    EXPECT_EQ(result.whole_second_precision, whole_seconds_);
+    if (out != nullptr) *out = result;
+    last_ = result;
+    return counts;
+  }
+
+  // Reads and commits everything there is, so that the next read starts from now.
+  void catch_up(SlowLogTableReader& reader) {
+    const SlowLogTableRead result = reader.read([](const QueryEvent&) {});
+    reader.commit(result.next_state);
+  }
+
+  static int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  std::string select_id_;
+  std::string update_id_;
+  SlowLogTableRead last_;
+  bool whole_seconds_ = false;  // what reads should say of the server's precision
+};
+
+TEST_F(MariadbSlowLogTableTest, DeliversEveryStatementOnceAcrossReadsAndEqualStartTimes) {
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  ASSERT_TRUE(reader.settings().has_value());
+  EXPECT_TRUE(reader.settings()->writes_table());
+
+  // Whole-second start_times in the near future: all of it shares one start_time.
+  const int64_t fixed = (now_us() / 1000000 + 2) * 1000000;
+  run_workload(workload, {37, 11}, fixed);
+  SlowLogTableRead first;
+  EXPECT_EQ(read(reader, &first), (Counts{37, 11}));
+  EXPECT_EQ(first.next_state.watermark_us, fixed);
+  EXPECT_GE(first.next_state.at_watermark.size(), 48u);  // the SET timestamp rows too
+  reader.commit(first.next_state);
+
+  // More rows at exactly the watermark: only the new ones come.
+  run_workload(workload, {5, 3}, fixed);
+  SlowLogTableRead second;
+  EXPECT_EQ(read(reader, &second), (Counts{5, 3}));
+  EXPECT_GE(second.already_taken, 48);
+  reader.commit(second.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+  reader.commit(last_.next_state);
+
+  // Once real time has passed the fixed one, ordinary rows with microsecond times.
+  while (now_us() <= fixed + 100000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  run_workload(workload, {13, 7});
+  EXPECT_EQ(read(reader), (Counts{13, 7}));
+  reader.commit(last_.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+  EXPECT_GT(last_.own_statements, 0);  // the read before, logged too, and skipped
+}
+
+TEST_F(MariadbSlowLogTableTest, LeavesOutItsOwnStatementsAndConnection) {
+  const int64_t start = now_us();
+  MysqlSession session(socket_target());
+  SlowLogTableReader reader(session, SlowLogTableState::starting_at(start));
+  std::vector<std::string> delivered;
+  SlowLogTableRead first =
+      reader.read([&](const QueryEvent& e) { delivered.emplace_back(e.query); });
+  reader.commit(first.next_state);
+  SlowLogTableRead second =
+      reader.read([&](const QueryEvent& e) { delivered.emplace_back(e.query); });
+  EXPECT_TRUE(delivered.empty()) << delivered.front();
+  EXPECT_GT(first.own_statements + second.own_statements, 0);
+}
+
+TEST_F(MariadbSlowLogTableTest, UncommittedReadsAreReadAgain) {
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  run_workload(workload, {9, 4});
+  EXPECT_EQ(read(reader), (Counts{9, 4}));
+  // The store write failed: nothing committed, the same rows come again.
+  EXPECT_EQ(read(reader), (Counts{9, 4}));
+  reader.commit(last_.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+}
+
+TEST_F(MariadbSlowLogTableTest, ContinuesFromTheCheckpointTextAfterARestart) {
+  MysqlSession workload(socket_target());
+  std::string checkpoint;
+  const int64_t fixed = (now_us() / 1000000 + 2) * 1000000;
+  {
+    MysqlSession session(socket_target());
+    SlowLogTableReader reader(session);
+    catch_up(reader);
+    run_workload(workload, {6, 2}, fixed);
+    EXPECT_EQ(read(reader), (Counts{6, 2}));
+    reader.commit(last_.next_state);
+    checkpoint = encode_slow_log_state(reader.state());
+  }
+  // While the collector is down, more rows at the watermark and after it.
+  run_workload(workload, {4, 1}, fixed);
+  while (now_us() <= fixed + 100000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  run_workload(workload, {10, 5});
+
+  MysqlSession session(socket_target());
+  SlowLogTableReader reader(session, decode_slow_log_state(checkpoint));
+  EXPECT_EQ(read(reader), (Counts{14, 6}));
+  reader.commit(last_.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+}
+
+TEST_F(MariadbSlowLogTableTest, TruncateLosesNothingWrittenAfterIt) {
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  run_workload(workload, {8, 3});
+  EXPECT_EQ(read(reader), (Counts{8, 3}));
+  reader.commit(last_.next_state);
+
+  run_workload(workload, {2, 1});  // written before the TRUNCATE, never read: lost
+  server_->sql("TRUNCATE TABLE mysql.slow_log;");
+  run_workload(workload, {21, 9});
+  EXPECT_EQ(read(reader), (Counts{21, 9}));
+  reader.commit(last_.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+
+  // Rotation: the table is swapped for an empty one.
+  run_workload(workload, {3, 3});
+  server_->sql(
+      "DROP TABLE IF EXISTS mysql.slow_log_new, mysql.slow_log_old;"
+      "CREATE TABLE mysql.slow_log_new LIKE mysql.slow_log;"
+      "RENAME TABLE mysql.slow_log TO mysql.slow_log_old, mysql.slow_log_new TO mysql.slow_log;"
+      "DROP TABLE mysql.slow_log_old;");
+  run_workload(workload, {4, 2});
+  EXPECT_EQ(read(reader), (Counts{4, 2}));
+}
+
+// An old server's table: whole seconds, so rows of a fast workload share start_times.
+TEST_F(MariadbSlowLogTableTest, WholeSecondTablesAreReportedAndReadExactly) {
+  struct Restore {
+    testing::MariadbServer* server;
+    ~Restore() {
+      server->sql(
+          "SET GLOBAL slow_query_log = 0; ALTER TABLE mysql.slow_log MODIFY start_time "
+          "TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
+          "MODIFY query_time TIME(6) NOT NULL, MODIFY lock_time TIME(6) NOT NULL; "
+          "SET GLOBAL slow_query_log = 1;");
+    }
+  } restore{server_};
+  server_->sql(
+      "SET GLOBAL slow_query_log = 0; ALTER TABLE mysql.slow_log MODIFY start_time TIMESTAMP "
+      "NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, MODIFY query_time TIME "
+      "NOT NULL, MODIFY lock_time TIME NOT NULL; SET GLOBAL slow_query_log = 1;");
+  whole_seconds_ = true;
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  for (int round = 0; round < 4; ++round) {
+    run_workload(workload, {17, 6});
+    EXPECT_EQ(read(reader), (Counts{17, 6})) << "round " << round;
+    reader.commit(last_.next_state);
+  }
+  EXPECT_FALSE(last_.next_state.at_watermark.empty());
+  EXPECT_EQ(*last_.next_state.watermark_us % 1000000, 0);
+}
+
+TEST_F(MariadbSlowLogTableTest, MeasuresAPollOfALargeTable) {
+  const char* env = std::getenv("SLOWSCOPE_SLOW_LOG_ROWS");
+  const int rows = env != nullptr ? std::atoi(env) : 20000;
+  server_->sql("TRUNCATE TABLE mysql.slow_log;");
+  std::string script;
+  for (int i = 0; i < rows; ++i) script += "DO " + std::to_string(i) + ";\n";
+  server_->sql(script);
+  MysqlSession session(socket_target());
+  SlowLogTableReader reader(session);
+  SlowLogTableRead all;
+  read(reader, &all);
+  EXPECT_GE(all.delivered, rows);
+  reader.commit(all.next_state);
+  // The steady state: the table is full, little is new.
+  SlowLogTableRead incremental;
+  read(reader, &incremental);
+  EXPECT_LT(incremental.delivered, 5);
+  std::printf("slow_log of %lld rows: first read %.1f ms (%lld rows), incremental read %.1f ms\n",
+              static_cast<long long>(all.rows_read),
+              static_cast<double>(all.query_time.count()) / 1000.0,
+              static_cast<long long>(all.delivered),
+              static_cast<double>(incremental.query_time.count()) / 1000.0);
+  server_->sql("TRUNCATE TABLE mysql.slow_log;");
+}
+
+}  // namespace
+}  // namespace slowscope
