@@ -16,6 +16,7 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
+#include "connectors/mysql/mysql_collectors.h"
 #include "connectors/mysql/slow_log_collector.h"
 #include "connectors/postgres/conninfo.h"
 #include "connectors/postgres/pgss_collector.h"
@@ -191,12 +192,39 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
   };
 }
 
-// The cycle of a target, or nullptr (logged) when its source cannot be collected.
+// A cycle of a MySQL source read over a connection (mysql.slow_log, performance_schema).
+template <typename Collector>
+TargetCycle mysql_connection_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<Collector>(*run.target);
+  return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
+    const MysqlCycleReport r = collector->run_cycle(store, now, interval);
+    for (const auto& w : r.warnings) spdlog::warn("{}: {}", name, w);
+    for (const auto& e : r.events) spdlog::warn("{}: {}", name, e.message);
+    if (r.written) {
+      checkpoint_log(store);
+      if (r.baseline) {
+        spdlog::info("{}: baseline taken; deltas start with the next cycle", name);
+      } else {
+        spdlog::info("{}: {} entries -> {} samples, {} new statements", name, r.entries, r.samples,
+                     r.new_statements);
+      }
+    }
+    return false;
+  };
+}
+
+// The cycle of a target.
 TargetCycle make_cycle(const TargetRun& run) {
   if (run.target->engine == Engine::kPostgres) return postgres_cycle(run);
-  if (run.target->mysql.source == MysqlSource::kSlowLogFile) return slow_log_file_cycle(run);
-  spdlog::warn("{}: MySQL source {} is not collected yet; skipped", run.target->name,
-               to_string(run.target->mysql.source));
+  switch (run.target->mysql.source) {
+    case MysqlSource::kSlowLogFile:
+      return slow_log_file_cycle(run);
+    case MysqlSource::kSlowLogTable:
+      return mysql_connection_cycle<SlowLogTableCollector>(run);
+    case MysqlSource::kPerformanceSchema:
+      return mysql_connection_cycle<DigestCollector>(run);
+  }
   return nullptr;
 }
 
@@ -226,8 +254,9 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
     } catch (const std::exception& e) {
       ++failures;
       last_ok = false;
-      // PollError names the target itself.
-      if (dynamic_cast<const PollError*>(&e) != nullptr) {
+      // PollError and MysqlError name the target themselves.
+      if (dynamic_cast<const PollError*>(&e) != nullptr ||
+          dynamic_cast<const MysqlError*>(&e) != nullptr) {
         spdlog::error("{}", e.what());
       } else {
         spdlog::error("{}: {}", name, e.what());
