@@ -1,8 +1,8 @@
 #include "connectors/postgres/collector_state.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
+
+#include "connectors/common/checkpoint_codec.h"
 
 namespace slowscope {
 namespace {
@@ -12,92 +12,14 @@ namespace {
 constexpr uint8_t kFormatVersion = 1;
 constexpr char kMagic[4] = {'S', 'S', 'P', 'G'};
 
-class Writer {
- public:
-  void u64(uint64_t v) {
-    while (v >= 0x80) {
-      out_ += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    out_ += static_cast<char>(v);
-  }
-  // Zigzag, so that small negative numbers stay small.
-  void i64(int64_t v) { u64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
-  void f64(double v) {
-    uint64_t bits = std::bit_cast<uint64_t>(v);
-    for (int i = 0; i < 8; ++i) out_ += static_cast<char>((bits >> (8 * i)) & 0xff);
-  }
-  void str(std::string_view s) {
-    u64(s.size());
-    out_ += s;
-  }
-  void opt(const std::optional<int64_t>& v) {
-    out_ += static_cast<char>(v ? 1 : 0);
-    if (v) i64(*v);
-  }
-  void raw(std::string_view s) { out_ += s; }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-
-  uint64_t u64() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const auto byte = static_cast<uint8_t>(take(1)[0]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    fail("varint too long");
-  }
-  int64_t i64() {
-    const uint64_t z = u64();
-    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
-  }
-  double f64() {
-    const std::string_view b = take(8);
-    uint64_t bits = 0;
-    for (int i = 0; i < 8; ++i)
-      bits |= static_cast<uint64_t>(static_cast<uint8_t>(b[i])) << (8 * i);
-    return std::bit_cast<double>(bits);
-  }
-  std::string str() {
-    const uint64_t n = u64();
-    if (n > in_.size()) fail("string longer than the blob");
-    return std::string(take(n));
-  }
-  std::optional<int64_t> opt() {
-    if (take(1)[0] == 0) return std::nullopt;
-    return i64();
-  }
-  std::string_view take(size_t n) {
-    if (in_.size() < n) fail("truncated");
-    const std::string_view part = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return part;
-  }
-  bool done() const { return in_.empty(); }
-  [[noreturn]] static void fail(const std::string& why) {
-    throw std::runtime_error("collector checkpoint is corrupt: " + why);
-  }
-
- private:
-  std::string_view in_;
-};
-
-void write_key(Writer& w, const StatementKey& k) {
+void write_key(CheckpointWriter& w, const StatementKey& k) {
   w.str(k.database);
   w.str(k.user);
   w.str(k.query_id);
   w.u64(k.toplevel ? 1 : 0);
 }
 
-StatementKey read_key(Reader& r) {
+StatementKey read_key(CheckpointReader& r) {
   StatementKey k;
   k.database = r.str();
   k.user = r.str();
@@ -113,7 +35,7 @@ bool CollectorState::is_own(const StatementKey& key) const {
 }
 
 std::string encode_state(const CollectorState& state) {
-  Writer w;
+  CheckpointWriter w;
   w.raw(std::string_view(kMagic, 4));
   w.u64(kFormatVersion);
   const PgssSnapshot& s = state.snapshot;
@@ -121,8 +43,8 @@ std::string encode_state(const CollectorState& state) {
   w.str(s.server.version);
   w.i64(s.collected_at_us);
   w.i64(s.postmaster_start_us);
-  w.opt(s.stats_reset_us);
-  w.opt(s.dealloc);
+  w.opt_i64(s.stats_reset_us);
+  w.opt_i64(s.dealloc);
   w.i64(s.hidden_entries);
   w.i64(state.last_bucket_start);
   w.u64(state.own_keys.size());
@@ -130,7 +52,7 @@ std::string encode_state(const CollectorState& state) {
   w.u64(s.entries.size());
   for (const PgssEntry& e : s.entries) {
     write_key(w, e.key);
-    w.opt(e.stats_since_us);
+    w.opt_i64(e.stats_since_us);
     const PgssCounters& c = e.counters;
     w.i64(c.calls);
     w.f64(c.total_time_ms);
@@ -154,17 +76,17 @@ std::string encode_state(const CollectorState& state) {
 }
 
 CollectorState decode_state(std::string_view bytes) {
-  Reader r(bytes);
-  if (r.take(4) != std::string_view(kMagic, 4)) Reader::fail("bad magic");
-  if (r.u64() != kFormatVersion) Reader::fail("unknown format version");
+  CheckpointReader r(bytes, "collector");
+  if (r.take(4) != std::string_view(kMagic, 4)) r.fail("bad magic");
+  if (r.u64() != kFormatVersion) r.fail("unknown format version");
   CollectorState state;
   PgssSnapshot& s = state.snapshot;
   s.server.system_id = r.str();
   s.server.version = r.str();
   s.collected_at_us = r.i64();
   s.postmaster_start_us = r.i64();
-  s.stats_reset_us = r.opt();
-  s.dealloc = r.opt();
+  s.stats_reset_us = r.opt_i64();
+  s.dealloc = r.opt_i64();
   s.hidden_entries = r.i64();
   state.last_bucket_start = r.i64();
   const uint64_t own = r.u64();
@@ -173,7 +95,7 @@ CollectorState decode_state(std::string_view bytes) {
   for (uint64_t i = 0; i < n; ++i) {
     PgssEntry e;
     e.key = read_key(r);
-    e.stats_since_us = r.opt();
+    e.stats_since_us = r.opt_i64();
     PgssCounters& c = e.counters;
     c.calls = r.i64();
     c.total_time_ms = r.f64();
@@ -194,9 +116,8 @@ CollectorState decode_state(std::string_view bytes) {
     c.wal_bytes = r.i64();
     s.entries.push_back(std::move(e));
   }
-  if (!r.done()) Reader::fail("trailing bytes");
-  if (!std::is_sorted(state.own_keys.begin(), state.own_keys.end()))
-    Reader::fail("own keys unsorted");
+  if (!r.done()) r.fail("trailing bytes");
+  if (!std::is_sorted(state.own_keys.begin(), state.own_keys.end())) r.fail("own keys unsorted");
   return state;
 }
 
