@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/digest/digest_cli.h"
+#include "tests/support/check_findings.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/slowscope_process.h"
 
@@ -88,23 +89,10 @@ class PostgresRegressionCheck : public ::testing::Test {
   std::string conninfo_;
 };
 
-std::set<std::string> regressed(const nlohmann::json& check) {
-  std::set<std::string> out;
-  for (const auto& target : check["targets"]) {
-    EXPECT_TRUE(target["evaluated"].get<bool>()) << target.dump();
-    for (const auto& f : target["findings"]) {
-      out.insert(f["fingerprint"].get<std::string>());
-      EXPECT_GE(f["ratio"].get<double>(), 1.5);
-      EXPECT_GT(f["added_seconds_per_hour"].get<double>(), 0);
-    }
-  }
-  return out;
-}
-
 TEST_F(PostgresRegressionCheck, ADroppedIndexIsNamedByItsShapes) {
   const auto [code, check] = run("DROP INDEX e2e_items_grp");
   EXPECT_EQ(code, 1) << check.dump(2);
-  const std::set<std::string> shapes = regressed(check);
+  const std::set<std::string> shapes = testing::regressed_fingerprints(check);
   ASSERT_EQ(shapes.size(), 2u) << check.dump(2);
   for (const std::string& fp : shapes) {
     EXPECT_NE(fp.find("grp"), std::string::npos) << fp;  // only the shapes using the index
@@ -114,7 +102,7 @@ TEST_F(PostgresRegressionCheck, ADroppedIndexIsNamedByItsShapes) {
 TEST_F(PostgresRegressionCheck, AControlRunWithoutChangePasses) {
   const auto [code, check] = run("");
   EXPECT_EQ(code, 0) << check.dump(2);
-  EXPECT_TRUE(regressed(check).empty()) << check.dump(2);
+  EXPECT_TRUE(testing::regressed_fingerprints(check).empty()) << check.dump(2);
 }
 
 }  // namespace

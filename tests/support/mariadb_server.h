@@ -24,6 +24,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/server_environment.h"
+
 namespace slowscope::testing {
 
 // A MariaDB server in a temporary folder, run by a keeper shell that takes "stop" and
@@ -31,6 +33,9 @@ namespace slowscope::testing {
 // our exit, even a crash, since the kernel closes the pipe then.
 class MariadbServer {
  public:
+  // Tests whose full name contains this get the server (see server_environment.h).
+  static constexpr const char* kTestNameTag = "Mariadb";
+
   static constexpr const char* kUser = "bench";  // scripts/lib/mariadb.sh's client user
   static constexpr const char* kPassword = "bench";
 
@@ -140,31 +145,7 @@ class MariadbServer {
   std::string error_;
 };
 
-// Owns the process's server: started by the global environment only when a test that
-// needs it is going to run, stopped when the environment is torn down.
-class MariadbEnvironment : public ::testing::Environment {
- public:
-  static MariadbServer* server() { return server_.get(); }
-
-  void SetUp() override {
-    const auto* unit = ::testing::UnitTest::GetInstance();
-    for (int i = 0; i < unit->total_test_suite_count(); ++i) {
-      const auto* suite = unit->GetTestSuite(i);
-      for (int j = 0; j < suite->total_test_count(); ++j) {
-        const auto* info = suite->GetTestInfo(j);
-        const std::string name = std::string(suite->name()) + "." + info->name();
-        if (info->should_run() && name.find("Mariadb") != std::string::npos) {
-          server_ = std::make_unique<MariadbServer>();
-          return;
-        }
-      }
-    }
-  }
-  void TearDown() override { server_.reset(); }
-
- private:
-  static inline std::unique_ptr<MariadbServer> server_;
-};
+using MariadbEnvironment = ServerEnvironment<MariadbServer>;
 
 inline ::testing::Environment* const kMariadbEnvironment =
     ::testing::AddGlobalTestEnvironment(new MariadbEnvironment);

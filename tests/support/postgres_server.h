@@ -18,6 +18,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/server_environment.h"
+
 namespace slowscope::testing {
 
 // The text of a file the start-up scripts write (status, conninfo), without the trailing
@@ -34,6 +36,9 @@ inline std::string read_trimmed(const std::filesystem::path& path) {
 // a crash, since the kernel closes the pipe then.
 class PostgresServer {
  public:
+  // Tests whose full name contains this get the server (see server_environment.h).
+  static constexpr const char* kTestNameTag = "Postgres";
+
   PostgresServer() {
     char pattern[] = "/tmp/slowscope-pg-XXXXXX";
     if (mkdtemp(pattern) == nullptr) {
@@ -86,31 +91,7 @@ class PostgresServer {
   std::string error_;
 };
 
-// Owns the process's server: started by the global environment only when a test that
-// needs it is going to run, stopped when the environment is torn down.
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  static PostgresServer* server() { return server_.get(); }
-
-  void SetUp() override {
-    const auto* unit = ::testing::UnitTest::GetInstance();
-    for (int i = 0; i < unit->total_test_suite_count(); ++i) {
-      const auto* suite = unit->GetTestSuite(i);
-      for (int j = 0; j < suite->total_test_count(); ++j) {
-        const auto* info = suite->GetTestInfo(j);
-        const std::string name = std::string(suite->name()) + "." + info->name();
-        if (info->should_run() && name.find("Postgres") != std::string::npos) {
-          server_ = std::make_unique<PostgresServer>();
-          return;
-        }
-      }
-    }
-  }
-  void TearDown() override { server_.reset(); }
-
- private:
-  static inline std::unique_ptr<PostgresServer> server_;
-};
+using PostgresEnvironment = ServerEnvironment<PostgresServer>;
 
 inline ::testing::Environment* const kPostgresEnvironment =
     ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
