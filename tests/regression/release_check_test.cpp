@@ -121,7 +121,12 @@ TEST_F(ReleaseCheckTest, TheCommandGatesOnItsExitCodes) {
   store_->add_release({"v2", StoreTime(std::chrono::seconds(release_)), {}, {}});
   store_.reset();
   const std::string store = " --store sqlite:" + dir_.file("s.db") + " --baseline 2h";
-  auto r = run_slowscope("check --release v2" + store);
+  auto r = run_slowscope("check --release v2 --format json" + store);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const nlohmann::json found = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(testing::matches_schema(found, "reports/json/schemas/check-1.schema.json"));
+  EXPECT_EQ(found["targets"][0]["findings"][0]["id"], "orders/shape-slow/latency");
+  r = run_slowscope("check --release v2" + store);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("critical  latency  shape-slow"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("shape-fast"), std::string::npos) << r.out;
@@ -131,6 +136,7 @@ TEST_F(ReleaseCheckTest, TheCommandGatesOnItsExitCodes) {
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["schema"], "slowscope.check/1");
   EXPECT_EQ(doc["verdict"], "no regression");
+  EXPECT_TRUE(testing::matches_schema(doc, "reports/json/schemas/check-1.schema.json"));
 
   r = run_slowscope("check --release nope" + store);
   EXPECT_EQ(r.exit_code, 2);

@@ -41,6 +41,7 @@ TEST(ReleaseCliTest, RecordsOnceAndLists) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["schema"], "slowscope.releases/1");
+  EXPECT_TRUE(testing::matches_schema(doc, "reports/json/schemas/releases-1.schema.json"));
   ASSERT_EQ(doc["releases"].size(), 2u);
   EXPECT_EQ(doc["releases"][0]["name"], "v2.4.1");
   EXPECT_EQ(doc["releases"][0]["at"], "2026-11-20T10:00:00Z");
