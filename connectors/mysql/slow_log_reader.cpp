@@ -117,26 +117,47 @@ struct Anchor {
   bool exact = false;  // the start of input or a known split point: one possible state
 };
 
+// The parses a sequential reader may be in at `anchor`: a plain start, and, unless the
+// anchor is exact, a start right after a "/* No query */" entry. Probes feed both alike.
+class AnchorParses {
+ public:
+  AnchorParses(const Anchor& anchor, const SlowLogParserOptions& options)
+      : plain_(noop, quiet(options)) {
+    plain_.start_at(anchor.offset, 1, SlowLogCarry{});
+    if (!anchor.exact) {
+      restarted_.emplace(noop, quiet(options));
+      restarted_->start_at(anchor.offset, 1, SlowLogCarry{}, true);
+    }
+  }
+  void feed(std::string_view bytes) {
+    plain_.feed(bytes);
+    if (restarted_) restarted_->feed(bytes);
+  }
+  bool all_fresh() const {
+    return plain_.at_fresh_entry_start() && (!restarted_ || restarted_->at_fresh_entry_start());
+  }
+  SlowLogParser& plain() { return plain_; }
+  SlowLogParser* restarted() { return restarted_ ? &*restarted_ : nullptr; }
+
+ private:
+  static void noop(const QueryEvent&) {}
+  static SlowLogParserOptions quiet(SlowLogParserOptions options) {
+    options.on_progress = nullptr;
+    return options;
+  }
+
+  SlowLogParser plain_;
+  std::optional<SlowLogParser> restarted_;
+};
+
 // Simulates a sequential parse from `anchor` in every state it may be in there, and
 // returns the first entry head in [accept_from, limit) where all of them start a fresh
 // entry: a split point.
 std::optional<uint64_t> probe_from(const ByteSource& src, const Anchor& anchor,
                                    uint64_t accept_from, uint64_t limit,
                                    const SlowLogParserOptions& options) {
-  SlowLogParserOptions quiet = options;
-  quiet.on_progress = nullptr;
-  auto noop = [](const QueryEvent&) {};
-  SlowLogParser plain(noop, quiet);
-  plain.start_at(anchor.offset, 1, SlowLogCarry{});
-  std::optional<SlowLogParser> restarted;
-  if (!anchor.exact) {
-    restarted.emplace(noop, quiet);
-    restarted->start_at(anchor.offset, 1, SlowLogCarry{}, true);
-  }
-  auto feed = [&](std::string_view bytes) {
-    plain.feed(bytes);
-    if (restarted) restarted->feed(bytes);
-  };
+  AnchorParses parses(anchor, options);
+  auto feed = [&](std::string_view bytes) { parses.feed(bytes); };
   const size_t max_line = std::min(kLineLookBytes, options.max_entry_bytes);
   const uint64_t end = std::min({limit, src.size(), anchor.offset + kProbeBytes});
   uint64_t fed = anchor.offset;
@@ -153,8 +174,7 @@ std::optional<uint64_t> probe_from(const ByteSource& src, const Anchor& anchor,
       if (q < accept_from || q <= anchor.offset || !is_entry_head_at(w, nl + 1, max_line)) continue;
       feed(std::string_view(w).substr(done, nl + 1 - done));
       done = nl + 1;
-      if (plain.at_fresh_entry_start() && (!restarted || restarted->at_fresh_entry_start()))
-        return q;
+      if (parses.all_fresh()) return q;
     }
     const size_t stop = static_cast<size_t>(block_end - base);
     if (stop > done) feed(std::string_view(w).substr(done, stop - done));
@@ -340,23 +360,15 @@ struct AnchoredCarry {
 
 AnchoredCarry carry_from_anchor(const ByteSource& src, const Anchor& anchor, uint64_t to,
                                 const SlowLogReadOptions& options) {
-  SlowLogParserOptions quiet = options.parser;
-  quiet.on_progress = nullptr;
-  auto noop = [](const QueryEvent&) {};
-  SlowLogParser plain(noop, quiet);
-  plain.start_at(anchor.offset, 1, SlowLogCarry{});
-  std::optional<SlowLogParser> restarted;
-  if (!anchor.exact) {
-    restarted.emplace(noop, quiet);
-    restarted->start_at(anchor.offset, 1, SlowLogCarry{}, true);
-  }
+  AnchorParses parses(anchor, options.parser);
+  SlowLogParser& plain = parses.plain();
+  SlowLogParser* restarted = parses.restarted();
   const auto block = std::make_unique_for_overwrite<char[]>(kScanBlock);
   for (uint64_t pos = anchor.offset; pos < to;) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanBlock, to - pos));
     const size_t got = src.read_at(pos, block.get(), want);
     if (got == 0) break;
-    plain.feed(std::string_view(block.get(), got));
-    if (restarted) restarted->feed(std::string_view(block.get(), got));
+    parses.feed(std::string_view(block.get(), got));
     pos += got;
   }
   plain.finish_range();
