@@ -123,7 +123,7 @@ int run_check(const CheckCommandOptions& o) {
     location = resolve_store(o.store, o.config);
     options.window = duration_option(o.window, "--window");
     options.baseline = duration_option(o.baseline, "--baseline");
-    options.latency = o.latency;
+    options.detection.latency = o.latency;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;

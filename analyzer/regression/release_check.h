@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/regression/finding.h"
-#include "analyzer/regression/latency_detector.h"
+#include "analyzer/regression/window_comparison.h"
 #include "analyzer/store/store.h"
 
 namespace slowscope {
@@ -19,16 +18,7 @@ namespace slowscope {
 struct CheckOptions {
   std::chrono::seconds window{30 * 60};          // post window length
   std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at the release
-  LatencyThresholds latency;
-};
-
-// One target's outcome.
-struct TargetCheck {
-  std::string target;
-  bool evaluated = false;
-  std::string reason;  // why not evaluated (no samples after the release, no baseline, ...)
-  int shapes_compared = 0;
-  std::vector<Finding> findings;  // costliest first
+  DetectionOptions detection;
 };
 
 struct CheckResult {

@@ -103,7 +103,7 @@ TEST_F(ReleaseCheckTest, SaysWhyItCannotEvaluate) {
   CheckResult r = check_release(*store_, *store_->release("v2"), options_,
                                 StoreTime(std::chrono::seconds(now_)));
   EXPECT_FALSE(r.targets[0].evaluated);
-  EXPECT_NE(r.targets[0].reason.find("no samples since the release"), std::string::npos);
+  EXPECT_NE(r.targets[0].reason.find("no samples in the post window"), std::string::npos);
   EXPECT_EQ(r.exit_code(Severity::kWarning), 3);
   // No history before a release long ago: no baseline.
   store_->add_release({"old", StoreTime(std::chrono::seconds(release_ - 7200)), {}, {}});

@@ -1,0 +1,54 @@
+#include "analyzer/regression/window_comparison.h"
+
+#include <limits>
+#include <map>
+
+namespace slowscope {
+namespace {
+
+std::map<int64_t, ShapeTotals> totals_by_shape(Store& store, const std::string& target,
+                                               StoreTime since, StoreTime until) {
+  std::map<int64_t, ShapeTotals> out;
+  for (ShapeTotals& t :
+       store.top({target, since, until, TopOrder::kTotal, std::numeric_limits<int>::max()})) {
+    out.emplace(t.shape_id, std::move(t));
+  }
+  return out;
+}
+
+std::string span_text(std::chrono::seconds span) {
+  if (span.count() % 3600 == 0) return std::to_string(span.count() / 3600) + " h";
+  return std::to_string(span.count() / 60) + " min";
+}
+
+}  // namespace
+
+TargetCheck compare_windows(Store& store, const std::string& target,
+                            const ComparisonWindows& windows, const DetectionOptions& options) {
+  TargetCheck check;
+  check.target = target;
+  const auto post = totals_by_shape(store, target, windows.post_from, windows.post_until);
+  const auto base = totals_by_shape(store, target, windows.baseline_from, windows.baseline_until);
+  if (post.empty()) {
+    check.reason = "no samples in the post window yet (is collect running?)";
+    return check;
+  }
+  if (base.empty()) {
+    check.reason = "no baseline: no samples in the " +
+                   span_text(windows.baseline_until - windows.baseline_from) + " before";
+    return check;
+  }
+  check.evaluated = true;
+  std::vector<ShapeWindows> shapes;
+  for (const auto& [shape_id, after] : post) {
+    auto before = base.find(shape_id);
+    if (before == base.end()) continue;
+    shapes.push_back({target, after.shape_hash, after.fingerprint, before->second.measures,
+                      after.measures, windows.post_until - windows.post_from});
+  }
+  check.shapes_compared = static_cast<int>(shapes.size());
+  check.findings = detect_latency_regressions(shapes, options.latency);
+  return check;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,45 @@
+// Window comparison: one target's query shapes in a post window against a baseline window,
+// read from the store, judged by every detector that applies, and returned as findings
+// ranked by the database time they add. The one engine behind `slowscope check` (post
+// window = since a release) and the detection `collect` runs after its cycles (post window
+// = the last minutes).
+//
+// Reads the store only; one call at a time per Store (Store is not thread-safe).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/regression/finding.h"
+#include "analyzer/regression/latency_detector.h"
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+// [baseline_from, baseline_until) is compared with [post_from, post_until).
+struct ComparisonWindows {
+  StoreTime baseline_from;
+  StoreTime baseline_until;
+  StoreTime post_from;
+  StoreTime post_until;
+};
+
+// The thresholds of every detector.
+struct DetectionOptions {
+  LatencyThresholds latency;
+};
+
+// One target's outcome.
+struct TargetCheck {
+  std::string target;
+  bool evaluated = false;
+  std::string reason;  // why not evaluated (no samples in the post window, no baseline, ...)
+  int shapes_compared = 0;
+  std::vector<Finding> findings;  // costliest first
+};
+
+// Throws StoreError.
+TargetCheck compare_windows(Store& store, const std::string& target,
+                            const ComparisonWindows& windows, const DetectionOptions& options);
+
+}  // namespace slowscope
