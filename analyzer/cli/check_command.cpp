@@ -10,6 +10,8 @@
 #include "analyzer/cli/output_file.h"
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
+#include "reports/json/finding_json.h"
+#include "reports/text/finding_text.h"
 
 namespace slowscope {
 namespace {
@@ -38,13 +40,6 @@ std::chrono::seconds duration_option(const std::string& text, const std::string&
   return std::chrono::seconds(*us / 1'000'000);
 }
 
-std::string format_ms(double seconds) {
-  std::ostringstream out;
-  out.precision(3);
-  out << seconds * 1000 << " ms";
-  return out.str();
-}
-
 std::string verdict(int code) {
   switch (code) {
     case 0:
@@ -71,19 +66,7 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
     if (!t.evaluated) target["reason"] = t.reason;
     target["findings"] = nlohmann::ordered_json::array();
     for (const Finding& f : t.findings) {
-      target["findings"].push_back({{"id", f.key.id()},
-                                    {"kind", to_string(f.key.kind)},
-                                    {"severity", to_string(f.severity)},
-                                    {"query_id", f.key.shape_hash},
-                                    {"fingerprint", f.fingerprint},
-                                    {"before_mean", f.before_mean},
-                                    {"after_mean", f.after_mean},
-                                    {"ratio", f.ratio},
-                                    {"before_calls", f.before_calls},
-                                    {"after_calls", f.after_calls},
-                                    {"p_value", f.p_value},
-                                    {"q_value", f.q_value},
-                                    {"added_seconds_per_hour", f.added_seconds_per_hour}});
+      target["findings"].push_back(finding_to_json(f));
     }
     doc["targets"].push_back(std::move(target));
   }
@@ -102,15 +85,7 @@ std::string to_text(const CheckResult& r, int code) {
       continue;
     }
     out << t.shapes_compared << " shapes compared, " << t.findings.size() << " regressed\n";
-    for (const Finding& f : t.findings) {
-      out << "  " << to_string(f.severity) << "  " << to_string(f.key.kind) << "  "
-          << f.key.shape_hash << "  " << format_ms(f.before_mean) << " -> "
-          << format_ms(f.after_mean) << " per call (x";
-      out.precision(2);
-      out << std::fixed << f.ratio << "), +" << f.added_seconds_per_hour
-          << " s/h of database time, q=" << std::scientific << f.q_value << std::defaultfloat
-          << "\n    " << f.fingerprint << "\n";
-    }
+    for (const Finding& f : t.findings) write_finding_text(out, f);
   }
   return out.str();
 }

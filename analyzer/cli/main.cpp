@@ -13,6 +13,7 @@
 #include "analyzer/cli/release_command.h"
 #include "analyzer/cli/show_command.h"
 #include "analyzer/cli/top_command.h"
+#include "analyzer/cli/trends_command.h"
 
 int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   slowscope::add_show_command(app, &exit_code);
   slowscope::add_release_command(app, &exit_code);
   slowscope::add_check_command(app, &exit_code);
+  slowscope::add_trends_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);

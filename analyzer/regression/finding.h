@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slowscope {
 
@@ -55,6 +56,12 @@ struct Finding {
   // Extra database time per hour the change costs at the post window's call rate: the key
   // findings are ranked by.
   double added_seconds_per_hour = 0;
+  // Trends: how much slower per day, as a share of the first day's latency (0.05: +5%/day).
+  std::optional<double> daily_rise;
 };
+
+// Sorts costliest first (added database time per hour), ties by key, so that every report
+// ranks the same findings the same way.
+void rank_by_added_time(std::vector<Finding>& findings);
 
 }  // namespace slowscope

@@ -1,6 +1,5 @@
 #include "analyzer/regression/latency_detector.h"
 
-#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -69,12 +68,7 @@ std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> sh
         hours > 0 ? (after - before) * static_cast<double>(s.post.calls) / hours : 0;
     findings.push_back(std::move(f));
   }
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.added_seconds_per_hour != b.added_seconds_per_hour) {
-      return a.added_seconds_per_hour > b.added_seconds_per_hour;
-    }
-    return a.key < b.key;
-  });
+  rank_by_added_time(findings);
   return findings;
 }
 

@@ -2,9 +2,11 @@
 """Validates a JSON document against a JSON Schema (draft 2020-12).
 
 Usage: validate_json.py SCHEMA INSTANCE
-Exit 0 when valid; 1 with every violation listed (path and message) otherwise.
+Exit 0 when valid; 1 with every violation listed (path and message) otherwise. The other
+schemas next to SCHEMA are known by their $id, so a schema can refer to a shared one.
 """
 import json
+import pathlib
 import sys
 
 import jsonschema
@@ -18,7 +20,14 @@ def main() -> int:
         instance = json.load(f)
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    errors = sorted(validator_class(schema).iter_errors(instance), key=lambda e: list(e.path))
+    known = {}
+    for path in pathlib.Path(schema_path).parent.glob("*.schema.json"):
+        with open(path, encoding="utf-8") as f:
+            other = json.load(f)
+        known[other.get("$id", path.as_uri())] = other
+    resolver = jsonschema.RefResolver.from_schema(schema, store=known)
+    validator = validator_class(schema, resolver=resolver)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     for error in errors:
         location = "/".join(str(p) for p in error.path) or "(root)"
         print(f"{instance_path}: {location}: {error.message}", file=sys.stderr)

@@ -1,0 +1,169 @@
+#include "analyzer/cli/trends_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "analyzer/cli/history_options.h"
+#include "analyzer/cli/json_output.h"
+#include "analyzer/cli/output_file.h"
+#include "analyzer/regression/daily_series.h"
+#include "analyzer/time/utc_time.h"
+#include "reports/json/finding_json.h"
+#include "reports/text/finding_text.h"
+
+namespace slowscope {
+namespace {
+
+struct TrendsOptions {
+  std::string config = kDefaultConfigPath;
+  std::string store;
+  std::vector<std::string> targets;
+  int days = 14;
+  std::string format = "text";
+  std::string output = "-";
+  std::string fail_on = "warning";
+  TrendThresholds thresholds;
+};
+
+struct TargetTrends {
+  std::string target;
+  int shapes_tested = 0;  // shapes with a series at all (days with enough calls not checked)
+  std::vector<Finding> findings;
+};
+
+std::string utc(StoreTime t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
+
+int exit_code(const std::vector<TargetTrends>& report, Severity fail_on) {
+  for (const TargetTrends& t : report) {
+    for (const Finding& f : t.findings) {
+      if (f.severity >= fail_on) return 1;
+    }
+  }
+  return 0;
+}
+
+std::string to_text(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until) {
+  std::ostringstream out;
+  out << "daily trends " << utc(from) << " .. " << utc(until) << "\n";
+  for (const TargetTrends& t : report) {
+    out << "\n"
+        << t.target << ": " << t.shapes_tested << " shapes with daily history, "
+        << t.findings.size() << " trending slower\n";
+    for (const Finding& f : t.findings) write_finding_text(out, f);
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json to_json(const std::vector<TargetTrends>& report, StoreTime from,
+                               StoreTime until, int code) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = "slowscope.trends/1";
+  doc["exit_code"] = code;
+  doc["days"] = {{"from", utc(from)}, {"until", utc(until)}};
+  doc["targets"] = nlohmann::ordered_json::array();
+  for (const TargetTrends& t : report) {
+    nlohmann::ordered_json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
+    target["findings"] = nlohmann::ordered_json::array();
+    for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
+    doc["targets"].push_back(std::move(target));
+  }
+  return doc;
+}
+
+int run_trends(const TrendsOptions& o) {
+  StoreLocation location;
+  try {
+    location = resolve_store(o.store, o.config);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    std::vector<std::string> targets = o.targets;
+    const auto known = store.targets();
+    if (targets.empty()) {
+      for (const TargetInfo& t : known) targets.push_back(t.name);
+    }
+    for (const std::string& name : targets) {
+      if (std::none_of(known.begin(), known.end(),
+                       [&](const TargetInfo& t) { return t.name == name; })) {
+        spdlog::error("no target named '{}' in {}", name, store.describe());
+        return 2;
+      }
+    }
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::vector<TargetTrends> report;
+    for (const std::string& name : targets) {
+      const auto series = read_daily_series(store, name, now, o.days);
+      report.push_back(
+          {name, static_cast<int>(series.size()), detect_latency_trends(series, o.thresholds)});
+    }
+    const StoreTime until(std::chrono::floor<std::chrono::days>(now.time_since_epoch()));
+    const StoreTime from = until - std::chrono::days(o.days);
+    const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
+    const int code = exit_code(report, fail_on);
+    write_output(o.output, o.format == "json" ? json_report_text(to_json(report, from, until, code))
+                                              : to_text(report, from, until));
+    return code;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 3;
+  }
+}
+
+}  // namespace
+
+void add_trends_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<TrendsOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("trends", "Which query shapes have been getting slower day after day?");
+  cmd->add_option("--target", o->targets, "Only these targets (default: all)")->type_name("NAME");
+  cmd->add_option("--days", o->days, "How many whole days before today to look at")
+      ->check(CLI::Range(3, 3650))
+      ->capture_default_str();
+  cmd->add_option("--min-daily-rise", o->thresholds.min_daily_rise,
+                  "Report only shapes getting at least this much slower per day (0.02 = 2%)")
+      ->capture_default_str();
+  cmd->add_option("--min-ratio", o->thresholds.min_total_ratio,
+                  "...and at least this much slower over the days looked at")
+      ->capture_default_str();
+  cmd->add_option("--min-calls-per-day", o->thresholds.min_calls_per_day,
+                  "Days with fewer calls are left out of a shape's series")
+      ->capture_default_str();
+  cmd->add_option("--min-days", o->thresholds.min_days,
+                  "Days with enough calls a shape needs to be tested")
+      ->check(CLI::Range(3, 3650))
+      ->capture_default_str();
+  cmd->add_option("--fdr", o->thresholds.fdr, "False discovery rate across shapes")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--fail-on", o->fail_on, "Exit 1 for trends of this severity or worse")
+      ->check(CLI::IsMember({"warning", "critical"}))
+      ->capture_default_str();
+  cmd->add_option("--format", o->format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--output,-o", o->output, "Write the report here (replaced atomically)")
+      ->type_name("PATH");
+  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", o->store, "The store: sqlite:PATH or postgresql://...")
+      ->type_name("URL");
+  cmd->footer(
+      "Takes each query shape's mean latency per day over the last --days whole days (today\n"
+      "is not complete and left out), tests it for a rising trend with Mann-Kendall\n"
+      "(Benjamini-Hochberg across shapes) and sizes the rise with the Theil-Sen slope. A\n"
+      "shape is reported when the trend is significant and at least --min-daily-rise per day\n"
+      "and --min-ratio over the span; critical when it doubled. Ranked by the database time\n"
+      "the rise adds per hour at the last day's call rate.\n"
+      "Exit status: 0 nothing trending slower, 1 a trend at or above --fail-on, 2 usage or\n"
+      "configuration error, 3 could not evaluate (store error).");
+  cmd->callback([o, exit_code] { *exit_code = run_trends(*o); });
+}
+
+}  // namespace slowscope

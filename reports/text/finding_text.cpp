@@ -1,0 +1,32 @@
+#include "reports/text/finding_text.h"
+
+#include <cstdio>
+
+#include "reports/text/units.h"
+
+namespace slowscope {
+namespace {
+
+std::string fixed(double value, const char* format) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+}  // namespace
+
+void write_finding_text(std::ostream& out, const Finding& f) {
+  out << "  " << to_string(f.severity) << "  " << to_string(f.key.kind) << "  " << f.key.shape_hash
+      << "  ";
+  if (f.daily_rise) {
+    out << "trending slower: +" << fixed(*f.daily_rise * 100, "%.1f") << "%/day, "
+        << format_seconds(f.before_mean) << " -> " << format_seconds(f.after_mean);
+  } else {
+    out << format_seconds(f.before_mean) << " -> " << format_seconds(f.after_mean);
+  }
+  out << " per call (x" << fixed(f.ratio, "%.2f") << "), +"
+      << format_seconds(f.added_seconds_per_hour)
+      << "/h of database time, q=" << fixed(f.q_value, "%.2e") << "\n    " << f.fingerprint << "\n";
+}
+
+}  // namespace slowscope
