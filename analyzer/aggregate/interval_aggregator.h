@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -75,12 +76,45 @@ class IntervalAggregator {
   void clear();
 
  private:
+  // Strings interned to dense ids, found without building a std::string per event.
+  class StringIds {
+   public:
+    // The id of `s`; a new one when `s` is new.
+    uint32_t id(std::string_view s);
+    const std::string& text(uint32_t id) const { return texts_[id]; }
+
+   private:
+    struct Hash {
+      using is_transparent = void;
+      size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+    std::vector<std::string> texts_;
+  };
+  // A cell by interned ids: what each event is looked up by, cheaper than an IntervalKey.
+  struct CellRef {
+    int64_t bucket;
+    uint32_t database;
+    uint32_t shape;
+    bool operator==(const CellRef&) const = default;
+  };
+  struct CellRefHash {
+    size_t operator()(const CellRef& c) const;
+  };
+  struct ShapeSlot {
+    std::string query_id;       // MD5 of the fingerprint, computed once per shape
+    uint64_t described_in = 0;  // the generation whose shapes_ holds it
+  };
+
   std::chrono::seconds interval_;
   Fingerprinter fingerprinter_;
   std::map<IntervalKey, IntervalFigures> cells_;
   std::unordered_map<std::string, IntervalShape> shapes_;
-  // Query id per fingerprint, so that the MD5 runs once per distinct shape.
-  std::unordered_map<std::string, std::string> ids_;
+  StringIds fingerprints_;  // id = index into shape_slots_
+  std::vector<ShapeSlot> shape_slots_;
+  StringIds databases_;
+  std::unordered_map<CellRef, IntervalFigures*, CellRefHash> cell_index_;
+  uint64_t generation_ = 1;  // advanced by clear()
   uint64_t events_ = 0;
   uint64_t untimed_ = 0;
 };
