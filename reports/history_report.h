@@ -18,6 +18,7 @@ struct TopReport {
   StoreTime until;
   TopOrder order = TopOrder::kTotal;
   std::vector<ShapeTotals> shapes;  // ranked
+  std::vector<Release> releases;    // in the range, of the target or of every target
 };
 
 // One shape on one target: its totals, timeline and statements.
@@ -33,6 +34,7 @@ struct ShowReport {
   StoreTime from;
   StoreTime until;
   std::vector<ShapeOnTarget> targets;
+  std::vector<Release> releases;  // in the range, of the targets shown or of every target
 };
 
 // Population standard deviation of the execution time, from the sums; 0 without calls.

@@ -9,6 +9,8 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/time/utc_time.h"
+#include "reports/json/release_json.h"
+#include "reports/text/release_text.h"
 
 namespace slowscope {
 namespace {
@@ -108,16 +110,10 @@ int run_list(const ReleaseOptions& o) {
     Store store = Store::open(location);
     const std::vector<Release> releases = store.releases(query);
     if (o.format == "json") {
-      nlohmann::json doc{{"schema", "slowscope.releases/1"},
-                         {"from", format_seconds(query.since)},
-                         {"until", format_seconds(query.until)},
-                         {"releases", nlohmann::json::array()}};
-      for (const Release& r : releases) {
-        doc["releases"].push_back({{"name", r.name},
-                                   {"at", format_seconds(r.at)},
-                                   {"targets", r.targets},
-                                   {"meta", r.meta}});
-      }
+      nlohmann::ordered_json doc{{"schema", "slowscope.releases/1"},
+                                 {"from", format_seconds(query.since)},
+                                 {"until", format_seconds(query.until)},
+                                 {"releases", releases_to_json(releases)}};
       std::cout << json_report_text(doc);
       return 0;
     }
@@ -126,14 +122,7 @@ int run_list(const ReleaseOptions& o) {
                 << format_seconds(query.until) << "\n";
       return 0;
     }
-    for (const Release& r : releases) {
-      std::string targets;
-      for (const auto& t : r.targets) targets += (targets.empty() ? "" : ",") + t;
-      std::string meta;
-      for (const auto& [k, v] : r.meta) meta += " " + k + "=" + v;
-      std::cout << format_seconds(r.at) << "  " << r.name << "  "
-                << (targets.empty() ? "(all targets)" : targets) << meta << "\n";
-    }
+    write_releases_text(std::cout, releases);
     return 0;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

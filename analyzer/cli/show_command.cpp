@@ -58,6 +58,9 @@ int run_show(const ShowOptions& o) {
       return 1;
     }
     report.shape = *shape;
+    report.releases =
+        store.releases({o.target.empty() ? std::nullopt : std::optional<std::string>(o.target),
+                        window.from, window.until});
     std::ostringstream out;
     if (o.format == "json") {
       out << json_report_text(show_to_json(report));

@@ -63,6 +63,7 @@ int run_top(const TopOptions& o) {
     report.until = query.until;
     report.order = query.order;
     report.shapes = store.top(query);
+    report.releases = store.releases({query.target, query.since, query.until});
     std::ostringstream out;
     if (o.format == "json") {
       out << json_report_text(top_to_json(report));

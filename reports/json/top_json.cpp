@@ -1,6 +1,7 @@
 #include "reports/json/top_json.h"
 
 #include "analyzer/time/utc_time.h"
+#include "reports/json/release_json.h"
 
 namespace slowscope {
 namespace {
@@ -58,6 +59,7 @@ Json top_to_json(const TopReport& report) {
     shapes.push_back(std::move(j));
   }
   doc["shapes"] = std::move(shapes);
+  doc["releases"] = releases_to_json(report.releases);
   return doc;
 }
 
@@ -99,6 +101,7 @@ Json show_to_json(const ShowReport& report) {
     targets.push_back(std::move(j));
   }
   doc["targets"] = std::move(targets);
+  doc["releases"] = releases_to_json(report.releases);
   return doc;
 }
 

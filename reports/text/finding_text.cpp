@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "reports/text/digest_text.h"
 #include "reports/text/units.h"
 
 namespace slowscope {
@@ -26,7 +27,7 @@ void write_finding_text(std::ostream& out, const Finding& f) {
   }
   out << " per call (x" << fixed(f.ratio, "%.2f") << "), +"
       << format_seconds(f.added_seconds_per_hour)
-      << "/h of database time, q=" << fixed(f.q_value, "%.2e") << "\n    " << f.fingerprint << "\n";
+      << "/h of database time, q=" << fixed(f.q_value, "%.2e") << "\n    " << terminal_safe(f.fingerprint, 1000) << "\n";
 }
 
 }  // namespace slowscope

@@ -5,6 +5,7 @@
 
 #include "analyzer/time/utc_time.h"
 #include "reports/text/digest_text.h"
+#include "reports/text/release_text.h"
 #include "reports/text/units.h"
 
 namespace slowscope {
@@ -35,6 +36,14 @@ void write_measures(std::ostream& out, const Measures& m) {
       << format_bytes(static_cast<double>(m.wal_bytes)) << "\n";
 }
 
+// Releases are where a change in a timeline most often comes from: name them up front.
+void write_releases_section(std::ostream& out, const std::vector<Release>& releases) {
+  if (releases.empty()) return;
+  out << "Releases in this range:\n";
+  write_releases_text(out, releases, "  ");
+  out << "\n";
+}
+
 }  // namespace
 
 std::string sparkline(const std::vector<double>& values, size_t width) {
@@ -56,6 +65,7 @@ void write_top_text(std::ostream& out, const TopReport& report) {
   out << "Top query shapes by " << to_string(report.order) << ", " << utc(report.from) << " to "
       << utc(report.until) << (report.target ? ", target " + *report.target : std::string())
       << "\n\n";
+  write_releases_section(out, report.releases);
   if (report.shapes.empty()) {
     out << "No samples in this range.\n";
     return;
@@ -88,6 +98,8 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
     for (const auto& t : report.shape.info.tables) out << " " << terminal_safe(t, 100);
     out << "\n";
   }
+  if (!report.releases.empty()) out << "\n";
+  write_releases_section(out, report.releases);
   if (report.targets.empty()) out << "\nNo samples of this shape in this range.\n";
   for (const ShapeOnTarget& t : report.targets) {
     out << "\nTarget " << terminal_safe(t.target, 64) << "\n";

@@ -1,5 +1,5 @@
 // `slowscope release add|list` as CI uses it: record once, refuse a repeat or an unknown
-// target, list as text and JSON.
+// target, list as text and JSON; and the reports over a range name the releases in it.
 #include <gtest/gtest.h>
 
 #include "analyzer/store/store.h"
@@ -17,6 +17,7 @@ TEST(ReleaseCliTest, RecordsOnceAndLists) {
   {
     Store s = Store::open(StoreLocation::parse("sqlite:" + dir.file("s.db")));
     s.ensure_target("orders", Engine::kPostgres);
+    s.ensure_target("billing", Engine::kPostgres);
   }
   auto r = run_slowscope(
       "release add v2.4.1 --at 2026-11-20T10:00:00Z --target orders "
@@ -52,6 +53,42 @@ TEST(ReleaseCliTest, RecordsOnceAndLists) {
   r = run_slowscope("release list --from 2026-11-01 --until 2026-12-01" + store);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2026-11-21T10:00:00Z  v2.4.2  (all targets)"), std::string::npos) << r.out;
+}
+
+TEST(ReleaseCliTest, ReportsOverARangeNameItsReleases) {
+  TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  {
+    Store s = Store::open(StoreLocation::parse("sqlite:" + dir.file("s.db")));
+    s.ensure_target("orders", Engine::kPostgres);
+    s.ensure_target("billing", Engine::kPostgres);
+    s.add_release({"orders-7",
+                   StoreTime(std::chrono::seconds(1'763'632'800)),
+                   {"orders"},
+                   {{"commit", "abc"}}});  // 2025-11-20T10:00:00Z
+    s.add_release({"billing-3", StoreTime(std::chrono::seconds(1'763'636'400)), {"billing"}, {}});
+    s.add_release({"all-1", StoreTime(std::chrono::seconds(1'763'640'000)), {}, {}});
+    s.add_release({"later", StoreTime(std::chrono::seconds(1'763'726'400)), {}, {}});
+  }
+  const std::string range = " --from 2025-11-20T00:00:00Z --until 2025-11-21T00:00:00Z";
+  auto r = run_slowscope("top --target orders --format json" + range + store);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(testing::matches_schema(doc, "reports/json/schemas/top-1.schema.json"));
+  ASSERT_EQ(doc["releases"].size(), 2u) << doc.dump();
+  EXPECT_EQ(doc["releases"][0]["name"], "orders-7");
+  EXPECT_EQ(doc["releases"][0]["meta"]["commit"], "abc");
+  EXPECT_EQ(doc["releases"][1]["name"], "all-1");
+
+  r = run_slowscope("top" + range + store);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Releases in this range:\n"
+                       "  2025-11-20T10:00:00Z  orders-7  orders commit=abc\n"
+                       "  2025-11-20T11:00:00Z  billing-3  billing\n"
+                       "  2025-11-20T12:00:00Z  all-1  (all targets)\n\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("later"), std::string::npos) << r.out;
 }
 
 }  // namespace
