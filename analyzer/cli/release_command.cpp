@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/time/utc_time.h"
@@ -40,10 +41,9 @@ std::string format_seconds(StoreTime t) {
 }
 
 int run_add(const ReleaseOptions& o) {
-  Release release;
-  StoreLocation location;
-  try {
-    location = resolve_store(o.store, o.config);
+  return run_command(1, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
+    Release release;
     release.name = o.name;
     const int64_t at_us = o.at.empty() ? now_us() : parse_time_argument(o.at, now_us());
     release.at = StoreTime(std::chrono::seconds(at_us / 1'000'000));
@@ -51,31 +51,16 @@ int run_add(const ReleaseOptions& o) {
     for (const std::string& kv : o.meta) {
       const size_t eq = kv.find('=');
       if (eq == std::string::npos || eq == 0) {
-        throw std::invalid_argument("--meta takes KEY=VALUE, got '" + kv + "'");
+        throw UsageError("--meta takes KEY=VALUE, got '" + kv + "'");
       }
       release.meta[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
+
     Store store = Store::open(location);
-    const auto known = store.targets();
-    for (const std::string& t : release.targets) {
-      if (std::none_of(known.begin(), known.end(),
-                       [&](const TargetInfo& k) { return k.name == t; })) {
-        std::string names;
-        for (const auto& k : known) names += (names.empty() ? "" : ", ") + k.name;
-        spdlog::error("no target named '{}' in {} (known: {})", t, store.describe(),
-                      names.empty() ? "none yet; run collect first" : names);
-        return 2;
-      }
-    }
+    for (const std::string& t : release.targets) require_target(store, t);
     if (store.release(release.name)) {
-      spdlog::error("release '{}' is recorded already; `slowscope release list` shows it",
-                    release.name);
-      return 2;
+      throw UsageError("release '" + release.name +
+                       "' is recorded already; `slowscope release list` shows it");
     }
     store.add_release(release);
     std::string scope = "every target";
@@ -86,27 +71,19 @@ int run_add(const ReleaseOptions& o) {
     std::cout << "recorded release " << release.name << " at " << format_seconds(release.at)
               << " for " << scope << "\n";
     return 0;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
+  });
 }
 
 int run_list(const ReleaseOptions& o) {
-  ReleaseQuery query;
-  StoreLocation location;
-  try {
-    location = resolve_store(o.store, o.config);
+  return run_command(1, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
     const TimeWindow window =
         resolve_window(o.since, o.from, o.until, "30d", std::chrono::system_clock::now());
+    ReleaseQuery query;
     query.since = window.from;
     query.until = window.until;
     if (!o.target.empty()) query.target = o.target;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
+
     Store store = Store::open(location);
     const std::vector<Release> releases = store.releases(query);
     if (o.format == "json") {
@@ -115,19 +92,14 @@ int run_list(const ReleaseOptions& o) {
                                  {"until", format_seconds(query.until)},
                                  {"releases", releases_to_json(releases)}};
       std::cout << json_report_text(doc);
-      return 0;
-    }
-    if (releases.empty()) {
+    } else if (releases.empty()) {
       std::cout << "no releases from " << format_seconds(query.since) << " to "
                 << format_seconds(query.until) << "\n";
-      return 0;
+    } else {
+      write_releases_text(std::cout, releases);
     }
-    write_releases_text(std::cout, releases);
     return 0;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
+  });
 }
 
 void add_store_options(CLI::App* cmd, ReleaseOptions* o) {

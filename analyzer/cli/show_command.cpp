@@ -1,10 +1,9 @@
 #include "analyzer/cli/show_command.h"
 
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 #include <sstream>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "reports/json/top_json.h"
@@ -23,16 +22,10 @@ struct ShowOptions {
 };
 
 int run_show(const ShowOptions& o) {
-  StoreLocation location;
-  TimeWindow window;
-  try {
-    location = resolve_store(o.store, o.config);
-    window = resolve_window(o.since, o.from, o.until, "24h", std::chrono::system_clock::now());
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
+  return run_command(1, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
+    const TimeWindow window =
+        resolve_window(o.since, o.from, o.until, "24h", std::chrono::system_clock::now());
     Store store = Store::open(location);
     ShowReport report;
     report.from = window.from;
@@ -53,9 +46,9 @@ int run_show(const ShowOptions& o) {
       }
     }
     if (report.targets.empty()) {
-      spdlog::error("no samples of query {} {}in this range; try a longer --since", o.query_id,
-                    o.target.empty() ? "" : "on target " + o.target + " ");
-      return 1;
+      throw std::runtime_error("no samples of query " + o.query_id + " " +
+                               (o.target.empty() ? "" : "on target " + o.target + " ") +
+                               "in this range; try a longer --since");
     }
     report.shape = *shape;
     report.releases =
@@ -69,10 +62,7 @@ int run_show(const ShowOptions& o) {
     }
     std::cout << out.str();
     return 0;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace

@@ -1,12 +1,10 @@
 #include "analyzer/cli/top_command.h"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "reports/json/top_json.h"
@@ -32,31 +30,19 @@ const std::map<std::string, TopOrder> kOrders = {{"total", TopOrder::kTotal},
                                                  {"io", TopOrder::kIo}};
 
 int run_top(const TopOptions& o) {
-  TopQuery query;
-  StoreLocation location;
-  try {
-    location = resolve_store(o.store, o.config);
+  return run_command(1, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
     const TimeWindow window =
         resolve_window(o.since, o.from, o.until, "1h", std::chrono::system_clock::now());
+    TopQuery query;
     query.since = window.from;
     query.until = window.until;
     query.order = kOrders.at(o.by);
     query.limit = o.limit;
     if (!o.target.empty()) query.target = o.target;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
+
     Store store = Store::open(location);
-    if (query.target) {
-      const auto targets = store.targets();
-      if (std::none_of(targets.begin(), targets.end(),
-                       [&](const TargetInfo& t) { return t.name == *query.target; })) {
-        spdlog::error("no target named '{}' in {}", *query.target, store.describe());
-        return 2;
-      }
-    }
+    if (query.target) require_target(store, *query.target);
     TopReport report;
     report.target = query.target;
     report.from = query.since;
@@ -72,10 +58,7 @@ int run_top(const TopOptions& o) {
     }
     std::cout << out.str();
     return 0;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 #include "analyzer/cli/trends_command.h"
 
-#include <spdlog/spdlog.h>
-
 #include <sstream>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
@@ -74,26 +73,12 @@ nlohmann::ordered_json to_json(const std::vector<TargetTrends>& report, StoreTim
 }
 
 int run_trends(const TrendsOptions& o) {
-  StoreLocation location;
-  try {
-    location = resolve_store(o.store, o.config);
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
-    Store store = Store::open(location);
+  return run_command(3, [&] {
+    Store store = Store::open(resolve_store(o.store, o.config));
     std::vector<std::string> targets = o.targets;
-    const auto known = store.targets();
+    for (const std::string& name : targets) require_target(store, name);
     if (targets.empty()) {
-      for (const TargetInfo& t : known) targets.push_back(t.name);
-    }
-    for (const std::string& name : targets) {
-      if (std::none_of(known.begin(), known.end(),
-                       [&](const TargetInfo& t) { return t.name == name; })) {
-        spdlog::error("no target named '{}' in {}", name, store.describe());
-        return 2;
-      }
+      for (const TargetInfo& t : store.targets()) targets.push_back(t.name);
     }
     const auto now =
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -110,10 +95,7 @@ int run_trends(const TrendsOptions& o) {
     write_output(o.output, o.format == "json" ? json_report_text(to_json(report, from, until, code))
                                               : to_text(report, from, until));
     return code;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 3;
-  }
+  });
 }
 
 }  // namespace
