@@ -71,19 +71,13 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
     if (!t.evaluated) target["reason"] = t.reason;
     target["findings"] = nlohmann::ordered_json::array();
     for (const Finding& f : t.findings) {
-      target["findings"].push_back({{"id", f.key.id()},
-                                    {"kind", to_string(f.key.kind)},
-                                    {"severity", to_string(f.severity)},
-                                    {"query_id", f.key.shape_hash},
-                                    {"fingerprint", f.fingerprint},
-                                    {"before_mean", f.before_mean},
-                                    {"after_mean", f.after_mean},
-                                    {"ratio", f.ratio},
-                                    {"before_calls", f.before_calls},
-                                    {"after_calls", f.after_calls},
-                                    {"p_value", f.p_value},
-                                    {"q_value", f.q_value},
-                                    {"added_seconds_per_hour", f.added_seconds_per_hour}});
+      nlohmann::ordered_json finding{{"id", f.key.id()},
+                                     {"kind", to_string(f.key.kind)},
+                                     {"severity", to_string(f.severity)},
+                                     {"query_id", f.key.shape_hash},
+                                     {"fingerprint", f.fingerprint}};
+      finding.update(evidence_json(f));
+      target["findings"].push_back(std::move(finding));
     }
     doc["targets"].push_back(std::move(target));
   }

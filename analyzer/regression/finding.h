@@ -1,7 +1,7 @@
 // Finding: one regression of one query shape on one target, with the evidence an engineer
 // needs to act on it. Its key (target, shape, kind) is its stable identity: the same
 // regression found again in a later cycle is the same finding, so that alerts and reports
-// can follow its lifecycle. Plain value types; thread-compatible.
+// can follow its lifecycle. Plain value types and pure functions; thread-compatible.
 #pragma once
 
 #include <compare>
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 namespace slowscope {
 
@@ -55,6 +57,12 @@ struct Finding {
   // Extra database time per hour the change costs at the post window's call rate: the key
   // findings are ranked by.
   double added_seconds_per_hour = 0;
+  // The release it follows: the one `check --release` compared around, or for continuous
+  // detection the latest release of its target before the pass that found it. Empty: none.
+  std::string release;
 };
+
+// The evidence of `f` as JSON: the numbers above, and "release" (null for none).
+nlohmann::ordered_json evidence_json(const Finding& f);
 
 }  // namespace slowscope
