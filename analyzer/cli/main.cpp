@@ -1,4 +1,5 @@
 // slowscope command-line entry point: one CLI11 subcommand per job.
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
   spdlog::set_default_logger(spdlog::stderr_color_mt("slowscope"));
   spdlog::set_pattern("slowscope: %^%l%$: %v");
+  // SPDLOG_LEVEL=debug shows the debug lines (e.g. what detection costs per cycle).
+  spdlog::cfg::load_env_levels();
 
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
   app.set_version_flag("--version", "slowscope 0.1.0");
