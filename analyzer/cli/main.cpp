@@ -11,6 +11,7 @@
 #include "analyzer/cli/collect_command.h"
 #include "analyzer/cli/config_command.h"
 #include "analyzer/cli/digest_command.h"
+#include "analyzer/cli/findings_command.h"
 #include "analyzer/cli/release_command.h"
 #include "analyzer/cli/show_command.h"
 #include "analyzer/cli/top_command.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   slowscope::add_show_command(app, &exit_code);
   slowscope::add_release_command(app, &exit_code);
   slowscope::add_check_command(app, &exit_code);
+  slowscope::add_findings_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);
