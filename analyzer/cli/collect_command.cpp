@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "analyzer/cli/history_options.h"
+#include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
 #include "connectors/mysql/mysql_collectors.h"
 #include "connectors/mysql/slow_log_collector.h"
 #include "connectors/postgres/conninfo.h"
 #include "connectors/postgres/pgss_collector.h"
+#include "reports/text/digest_text.h"
 
 namespace slowscope {
 namespace {
@@ -31,6 +33,13 @@ struct CollectOptions {
   std::string interval;
   bool once = false;
   bool from_end = false;
+  // Detection overrides of the configuration's `detection:` settings; empty/0: as configured.
+  bool detect = false;
+  bool no_detect = false;
+  int detect_every = 0;
+  std::string detect_window;
+  std::string detect_baseline;
+  int resolve_after = 0;
 };
 
 // Daily rollups and pruning run every this many cycles, from the first target's thread.
@@ -121,6 +130,13 @@ std::string timings(const CycleReport& r) {
       r.store_ms, r.cpu_ms);
 }
 
+// Continuous detection as `collect` runs it: after every `every_cycles` cycles of a target.
+struct CollectDetection {
+  bool enabled = true;
+  int every_cycles = 1;
+  ContinuousDetectionOptions options;
+};
+
 struct TargetRun {
   const Config* config = nullptr;
   const TargetConfig* target = nullptr;
@@ -128,7 +144,56 @@ struct TargetRun {
   bool once = false;
   bool from_end = false;
   bool runs_rollups = false;
+  const CollectDetection* detection = nullptr;
 };
+
+// The line a newly opened, reopened or resolved finding gets: its identity, numbers and
+// fingerprint (normalized text: no literal values), made safe for a terminal.
+std::string finding_line(const FindingChange& change) {
+  const FindingRecord& r = change.record;
+  std::string text = fmt::format("finding {}: {} ({}", to_string(change.event), r.id(), r.severity);
+  const nlohmann::json evidence = nlohmann::json::parse(r.evidence, nullptr, false);
+  if (evidence.is_object() && evidence.value("ratio", 0.0) > 0) {
+    text += fmt::format(", x{:.2f} per call, +{:.1f} s/h", evidence.value("ratio", 0.0),
+                        evidence.value("added_seconds_per_hour", 0.0));
+  }
+  if (!r.release.empty()) text += ", after release " + terminal_safe(r.release, 80);
+  return text + "): " + terminal_safe(r.fingerprint, 200);
+}
+
+// One detection pass for a target after its cycle, at the cycle's interval boundary (the
+// end of the last bucket written). Never throws: detection failing must not stop
+// collection, so a failure is logged, counted and the next pass tries again.
+void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point now, int& failures) {
+  const std::string& name = run.target->name;
+  const int64_t t =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const StoreTime boundary(std::chrono::seconds(floor_to(t, run.interval.count())));
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    const DetectionPassReport report =
+        run_detection_pass(store, name, boundary, run.detection->options);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    for (const FindingChange& c : report.changes) {
+      if (c.event == FindingEvent::kOpened || c.event == FindingEvent::kReopened) {
+        spdlog::warn("{}: {}", name, finding_line(c));
+      } else if (c.event == FindingEvent::kResolved) {
+        spdlog::info("{}: {}", name, finding_line(c));
+      }
+    }
+    if (report.check.evaluated) {
+      spdlog::debug("{}: detection {:.1f} ms: {} shapes compared, {} found", name, ms,
+                    report.check.shapes_compared, report.check.findings.size());
+    } else {
+      spdlog::debug("{}: detection {:.1f} ms: not evaluated: {}", name, ms, report.check.reason);
+    }
+  } catch (const std::exception& e) {
+    ++failures;
+    spdlog::warn("{}: detection failed ({} so far; collection goes on): {}", name, failures,
+                 e.what());
+  }
+}
 
 // One cycle of one target: runs it, logs what it did, and says whether more is waiting
 // right away (a slow-log backlog). Throws on failure.
@@ -234,6 +299,8 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
   std::optional<Store> store;
   int failures = 0;
   int cycles = 0;
+  int cycles_since_detection = 0;
+  int detection_failures = 0;
   bool last_ok = false;
   while (true) {
     const Clock::time_point now = Clock::now();
@@ -246,6 +313,12 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       more = cycle(*store, now);
       failures = 0;
       last_ok = true;
+      // A backlog is judged once it is read, not part way.
+      if (run.detection->enabled && !more &&
+          ++cycles_since_detection >= run.detection->every_cycles) {
+        cycles_since_detection = 0;
+        detect_after_cycle(*store, run, now, detection_failures);
+      }
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
             std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
@@ -284,9 +357,34 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
   return last_ok;
 }
 
+// A --detect-* duration, or `configured` when not given.
+std::chrono::seconds detection_duration(const std::string& text, const std::string& option,
+                                        std::chrono::seconds configured) {
+  if (text.empty()) return configured;
+  const auto us = parse_duration(text);
+  if (!us || *us < 1'000'000) {
+    throw std::invalid_argument(option + " takes a duration of at least 1s (e.g. 15m, 7d)");
+  }
+  return std::chrono::seconds(*us / 1'000'000);
+}
+
+// The configuration's detection settings with the command line's overrides.
+CollectDetection collect_detection(const DetectionConfig& config, const CollectOptions& o) {
+  CollectDetection d;
+  d.enabled = o.no_detect ? false : (o.detect || config.enabled);
+  d.every_cycles = o.detect_every > 0 ? o.detect_every : config.every_cycles;
+  d.options.recent.post_window =
+      detection_duration(o.detect_window, "--detect-window", config.window);
+  d.options.recent.baseline =
+      detection_duration(o.detect_baseline, "--detect-baseline", config.baseline);
+  d.options.lifecycle.resolve_after = o.resolve_after > 0 ? o.resolve_after : config.resolve_after;
+  return d;
+}
+
 int run_collect(const CollectOptions& options) {
   Config config;
   std::chrono::seconds interval;
+  CollectDetection detection;
   try {
     config = load_config(options.config);
     interval = config.interval;
@@ -298,6 +396,7 @@ int run_collect(const CollectOptions& options) {
       }
       interval = std::chrono::seconds(*us / 1'000'000);
     }
+    detection = collect_detection(config.detection, options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
@@ -305,7 +404,8 @@ int run_collect(const CollectOptions& options) {
   std::vector<TargetRun> runs;
   std::vector<TargetCycle> cycles;
   for (const auto& target : config.targets) {
-    TargetRun run{&config, &target, interval, options.once, options.from_end, runs.empty()};
+    TargetRun run{&config,          &target,      interval,  options.once,
+                  options.from_end, runs.empty(), &detection};
     TargetCycle cycle;
     try {
       cycle = make_cycle(run);
@@ -323,6 +423,13 @@ int run_collect(const CollectOptions& options) {
   }
   spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
                config.store.redacted());
+  if (detection.enabled) {
+    spdlog::info(
+        "detecting regressions every {} cycle(s): the last {}s against the {}s before; "
+        "findings resolve after {} clean passes",
+        detection.every_cycles, detection.options.recent.post_window.count(),
+        detection.options.recent.baseline.count(), detection.options.lifecycle.resolve_after);
+  }
   StopSignal stop;
   std::vector<char> ok(runs.size(), 0);
   {
@@ -355,10 +462,32 @@ void add_collect_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--interval", options->interval,
                   "Polling interval (default: the configuration's, e.g. 60s)")
       ->type_name("DURATION");
+  auto* detect = cmd->add_flag("--detect", options->detect,
+                               "Detect regressions after the cycles (the default, unless the "
+                               "configuration's detection.enabled is false)");
+  cmd->add_flag("--no-detect", options->no_detect, "Do not detect regressions")->excludes(detect);
+  cmd->add_option("--detect-every", options->detect_every,
+                  "Detect after every N cycles of a target (default: detection.every, 1)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  cmd->add_option("--detect-window", options->detect_window,
+                  "The recent span judged (default: detection.window, 15m)")
+      ->type_name("DURATION");
+  cmd->add_option("--detect-baseline", options->detect_baseline,
+                  "The span before it, compared with (default: detection.baseline, 7d)")
+      ->type_name("DURATION");
+  cmd->add_option("--resolve-after", options->resolve_after,
+                  "Clean detections in a row that resolve a finding (default: "
+                  "detection.resolve_after, 5)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("M");
   cmd->footer(
       "PostgreSQL: the first cycle of a target takes a baseline; deltas are stored from the\n"
       "second cycle on. MySQL slow-log files are followed across rotations from a position\n"
       "stored with the samples, so a restart neither loses nor repeats an entry.\n"
+      "After each cycle (--detect-every) the last --detect-window of each target is compared\n"
+      "with the --detect-baseline before it; findings are kept in the store with their\n"
+      "lifecycle (`slowscope findings`), and each one opened or resolved is logged.\n"
       "SIGINT/SIGTERM finish the current cycle and exit.\n"
       "Exit status: 0 done, 1 a target failed (--once), 2 bad configuration or arguments.");
   cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });

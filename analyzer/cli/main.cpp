@@ -1,4 +1,5 @@
 // slowscope command-line entry point: one CLI11 subcommand per job.
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 #include "analyzer/cli/collect_command.h"
 #include "analyzer/cli/config_command.h"
 #include "analyzer/cli/digest_command.h"
+#include "analyzer/cli/findings_command.h"
 #include "analyzer/cli/release_command.h"
 #include "analyzer/cli/show_command.h"
 #include "analyzer/cli/top_command.h"
@@ -19,6 +21,8 @@ int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
   spdlog::set_default_logger(spdlog::stderr_color_mt("slowscope"));
   spdlog::set_pattern("slowscope: %^%l%$: %v");
+  // SPDLOG_LEVEL=debug shows the debug lines (e.g. what detection costs per cycle).
+  spdlog::cfg::load_env_levels();
 
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
   app.set_version_flag("--version", "slowscope 0.1.0");
@@ -32,6 +36,7 @@ int main(int argc, char** argv) {
   slowscope::add_release_command(app, &exit_code);
   slowscope::add_check_command(app, &exit_code);
   slowscope::add_trends_command(app, &exit_code);
+  slowscope::add_findings_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);

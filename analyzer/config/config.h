@@ -64,6 +64,17 @@ struct Retention {
   bool operator==(const Retention&) const = default;
 };
 
+// Regression detection `collect` runs after its cycles (see docs/REGRESSION.md).
+struct DetectionConfig {
+  bool enabled = true;
+  int every_cycles = 1;                          // after every this many cycles of a target
+  std::chrono::seconds window{15 * 60};          // the recent span judged
+  std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
+  int resolve_after = 5;  // evaluations in a row without a finding, to resolve it
+
+  bool operator==(const DetectionConfig&) const = default;
+};
+
 // Connection settings of a MySQL target; only parsed and validated so far, so that the
 // file format is fixed before the MySQL collector exists.
 struct MysqlTargetOptions {
@@ -96,6 +107,7 @@ struct Config {
   StoreLocation store;
   std::chrono::seconds interval{60};  // how often each target is polled
   Retention retention;
+  DetectionConfig detection;
   std::vector<TargetConfig> targets;
 
   // The target called `name`, or nullptr.

@@ -121,6 +121,23 @@ class Reader {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(*us));
   }
 
+  bool boolean(const YAML::Node& node, const std::string& path) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    if (text == "true") return true;
+    if (text == "false") return false;
+    fail(node.Mark(), path, "expected true or false, got '" + text + "'");
+  }
+
+  int positive_int(const YAML::Node& node, const std::string& path) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1) {
+      fail(node.Mark(), path, "expected a whole number of at least 1, got '" + text + "'");
+    }
+    return value;
+  }
+
   uint16_t port(const YAML::Node& node, const std::string& path) const {
     const std::string text = node.IsScalar() ? node.Scalar() : "";
     unsigned value = 0;
@@ -183,6 +200,26 @@ Retention read_retention(const Reader& r, const YAML::Node& node) {
     r.fail(node.Mark(), "retention", "daily must be at least as long as hourly");
   }
   return retention;
+}
+
+DetectionConfig read_detection(const Reader& r, const YAML::Node& node) {
+  DetectionConfig detection;
+  for (const auto& e :
+       r.entries(node, "detection", {"enabled", "every", "window", "baseline", "resolve_after"})) {
+    const std::string path = "detection." + e.key;
+    if (e.key == "enabled") {
+      detection.enabled = r.boolean(e.value, path);
+    } else if (e.key == "every") {
+      detection.every_cycles = r.positive_int(e.value, path);
+    } else if (e.key == "resolve_after") {
+      detection.resolve_after = r.positive_int(e.value, path);
+    } else {
+      const std::chrono::seconds value = r.duration(e.value, path);
+      if (value < std::chrono::seconds(1)) r.fail(e.value.Mark(), path, "must be at least 1s");
+      (e.key == "window" ? detection.window : detection.baseline) = value;
+    }
+  }
+  return detection;
 }
 
 bool valid_target_name(std::string_view name) {
@@ -348,7 +385,8 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
   Config config;
   config.store.address = (base_dir / config.store.address).lexically_normal().string();
   if (root.IsNull()) return config;
-  for (const auto& e : r.entries(root, "", {"store", "interval", "retention", "targets"})) {
+  for (const auto& e :
+       r.entries(root, "", {"store", "interval", "retention", "detection", "targets"})) {
     if (e.key == "store") {
       config.store = read_store(r, e.value);
     } else if (e.key == "interval") {
@@ -358,6 +396,8 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
       }
     } else if (e.key == "retention") {
       config.retention = read_retention(r, e.value);
+    } else if (e.key == "detection") {
+      config.detection = read_detection(r, e.value);
     } else {
       config.targets = read_targets(r, e.value);
     }

@@ -39,4 +39,20 @@ void rank_by_added_time(std::vector<Finding>& findings) {
   });
 }
 
+nlohmann::ordered_json evidence_json(const Finding& f) {
+  nlohmann::ordered_json evidence{
+      {"before_mean", f.before_mean},
+      {"after_mean", f.after_mean},
+      {"ratio", f.ratio},
+      {"before_calls", f.before_calls},
+      {"after_calls", f.after_calls},
+      {"p_value", f.p_value},
+      {"q_value", f.q_value},
+      {"added_seconds_per_hour", f.added_seconds_per_hour},
+      {"release",
+       f.release.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.release)}};
+  if (f.daily_rise) evidence["daily_rise"] = *f.daily_rise;
+  return evidence;
+}
+
 }  // namespace slowscope

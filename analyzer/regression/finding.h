@@ -1,7 +1,7 @@
 // Finding: one regression of one query shape on one target, with the evidence an engineer
 // needs to act on it. Its key (target, shape, kind) is its stable identity: the same
 // regression found again in a later cycle is the same finding, so that alerts and reports
-// can follow its lifecycle. Plain value types; thread-compatible.
+// can follow its lifecycle. Plain value types and pure functions; thread-compatible.
 #pragma once
 
 #include <compare>
@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace slowscope {
 
@@ -58,10 +60,17 @@ struct Finding {
   double added_seconds_per_hour = 0;
   // Trends: how much slower per day, as a share of the first day's latency (0.05: +5%/day).
   std::optional<double> daily_rise;
+  // The release it follows: the one `check --release` compared around, or for continuous
+  // detection the latest release of its target before the pass that found it. Empty: none.
+  std::string release;
 };
 
 // Sorts costliest first (added database time per hour), ties by key, so that every report
 // ranks the same findings the same way.
 void rank_by_added_time(std::vector<Finding>& findings);
+
+// The evidence of `f` as JSON: the numbers above, "daily_rise" for trends, and "release"
+// (null for none).
+nlohmann::ordered_json evidence_json(const Finding& f);
 
 }  // namespace slowscope

@@ -39,6 +39,7 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
         store, target,
         {result.baseline_from, result.post_from, result.post_from, result.post_until},
         options.detection);
+    for (Finding& f : check.findings) f.release = release.name;
     result.targets.push_back(std::move(check));
   }
   return result;

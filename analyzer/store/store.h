@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -213,6 +214,48 @@ struct ReleaseQuery {
   StoreTime until;
 };
 
+// Where a finding is in its lifecycle (see docs/REGRESSION.md, "Findings").
+enum class FindingStatus { kOpen, kResolved };
+
+// "open" or "resolved".
+std::string_view to_string(FindingStatus status);
+
+// A finding as the store keeps it: one row per identity (target, shape, kind). The store
+// does not interpret kind, severity or evidence; analyzer/regression decides them.
+struct FindingRecord {
+  std::string target;
+  std::string shape_hash;
+  std::string kind;         // the FindingKind's text, e.g. "latency"
+  std::string fingerprint;  // the shape's normalized text; filled in by reads
+  FindingStatus status = FindingStatus::kOpen;
+  std::string severity;      // "warning" or "critical"
+  StoreTime opened_at;       // when the current episode opened
+  StoreTime first_interval;  // start of the post window it was first found in (this episode)
+  StoreTime last_seen_at;    // the last detection pass that found it
+  std::optional<StoreTime> resolved_at;  // set while resolved
+  std::string release;                   // the release it follows; empty for none
+  std::string evidence;                  // JSON of the latest detection that found it
+  int clean_passes = 0;                  // evaluated passes in a row without it
+  int reopen_count = 0;                  // how often it came back after being resolved
+
+  // "target/shape_hash/kind", as FindingKey::id() in analyzer/regression/finding.h.
+  std::string id() const;
+
+  bool operator==(const FindingRecord&) const = default;
+};
+
+struct FindingQuery {
+  std::optional<std::string> target;    // all targets when empty
+  std::optional<FindingStatus> status;  // any status when empty
+  StoreTime active_since;               // open, or resolved at or after this
+};
+
+// A finding's shape hash and kind: what identifies it within one target.
+struct FindingShapeKind {
+  std::string shape_hash;
+  std::string kind;
+};
+
 // What one rollup_and_prune() pass did, for logs.
 struct RollupReport {
   int targets = 0;
@@ -294,6 +337,21 @@ class Store {
 
   // The release called `name`, if recorded.
   std::optional<Release> release(std::string_view name);
+
+  // One detection pass's bookkeeping for `target`, in one transaction: `decide` gets the
+  // stored findings the pass may change — every open finding of the target, and the stored
+  // rows (any status) of `also` — and returns the rows to write, each inserted or replacing
+  // the row of its identity. Nothing is written when `decide` or a write throws; StoreError
+  // is thrown. A row whose target is not `target`, or whose shape is unknown, fails it.
+  void update_findings(
+      std::string_view target, const std::vector<FindingShapeKind>& also,
+      const std::function<std::vector<FindingRecord>(const std::vector<FindingRecord>&)>& decide);
+
+  // Findings matching `query`, by target, then oldest opened first.
+  std::vector<FindingRecord> findings(const FindingQuery& query);
+
+  // The finding whose id is `id` ("target/shape_hash/kind"), if stored.
+  std::optional<FindingRecord> finding(std::string_view id);
 
   // Collector events of `target` in [since, until), oldest first.
   std::vector<CollectorEvent> events(std::string_view target, StoreTime since, StoreTime until);

@@ -62,7 +62,22 @@ TEST(Config, EmptyFileMeansDefaults) {
   EXPECT_EQ(c.retention.raw, days(7));
   EXPECT_EQ(c.retention.hourly, days(90));
   EXPECT_EQ(c.retention.daily, days(730));
+  EXPECT_EQ(c.detection, DetectionConfig{});
+  EXPECT_TRUE(c.detection.enabled);
   EXPECT_TRUE(c.targets.empty());
+}
+
+TEST(Config, ReadsTheDetectionSettings) {
+  const DetectionConfig d =
+      parse("detection: {enabled: false, every: 3, window: 5m, baseline: 2d, resolve_after: 4}\n")
+          .detection;
+  EXPECT_FALSE(d.enabled);
+  EXPECT_EQ(d.every_cycles, 3);
+  EXPECT_EQ(d.window, seconds(300));
+  EXPECT_EQ(d.baseline, days(2));
+  EXPECT_EQ(d.resolve_after, 4);
+  // Keys left out keep their defaults.
+  EXPECT_EQ(parse("detection: {window: 10m}\n").detection.baseline, days(7));
 }
 
 TEST(Config, ReadsAFullFile) {
@@ -143,7 +158,15 @@ TEST(Config, BadFilesSayWhereAndWhat) {
       {"store: [sqlite\n", "test.yaml:2:1: invalid YAML: "},
       {"intervall: 60s\n", "test.yaml:1:1: unknown key 'intervall' (did you mean 'interval'?)"},
       {"colour: blue\n",
-       "test.yaml:1:1: unknown key 'colour'; expected one of store, interval, retention, targets"},
+       "test.yaml:1:1: unknown key 'colour'; expected one of store, interval, retention, "
+       "detection, targets"},
+      {"detection: {enabled: maybe}\n",
+       "test.yaml:1:22: detection.enabled: expected true or false, got 'maybe'"},
+      {"detection: {every: 0}\n",
+       "test.yaml:1:20: detection.every: expected a whole number of at least 1, got '0'"},
+      {"detection: {window: 0s}\n", "test.yaml:1:21: detection.window: must be at least 1s"},
+      {"detection: {resolve_afer: 3}\n",
+       "test.yaml:1:13: detection: unknown key 'resolve_afer' (did you mean 'resolve_after'?)"},
       {"interval: 60s\ninterval: 30s\n",
        "test.yaml:2:1: duplicate key 'interval' (first at line 1)"},
       {"- a\n- b\n", "test.yaml:1:1: expected a mapping with keys store, interval"},

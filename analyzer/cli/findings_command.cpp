@@ -1,0 +1,146 @@
+#include "analyzer/cli/findings_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analyzer/cli/history_options.h"
+#include "analyzer/cli/json_output.h"
+#include "analyzer/time/utc_time.h"
+#include "reports/text/digest_text.h"
+
+namespace slowscope {
+namespace {
+
+struct FindingsOptions {
+  std::string config = kDefaultConfigPath;
+  std::string store;
+  std::string target;
+  std::string status = "open";
+  std::string since;
+  std::string format = "text";
+};
+
+std::string utc(StoreTime t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
+
+// JSON null for an empty text.
+nlohmann::ordered_json nullable(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
+}
+
+nlohmann::ordered_json to_json(const std::vector<FindingRecord>& findings, const FindingQuery& q) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = "slowscope.findings/1";
+  doc["status"] = q.status ? nlohmann::ordered_json(to_string(*q.status)) : "all";
+  doc["since"] = nullable(q.active_since == StoreTime{} ? "" : utc(q.active_since));
+  doc["findings"] = nlohmann::ordered_json::array();
+  for (const FindingRecord& f : findings) {
+    nlohmann::ordered_json evidence =
+        nlohmann::ordered_json::parse(f.evidence, nullptr, /*allow_exceptions=*/false);
+    if (!evidence.is_object()) evidence = nlohmann::ordered_json::object();
+    doc["findings"].push_back(
+        {{"id", f.id()},
+         {"target", f.target},
+         {"query_id", f.shape_hash},
+         {"kind", f.kind},
+         {"status", to_string(f.status)},
+         {"severity", f.severity},
+         {"fingerprint", f.fingerprint},
+         {"opened_at", utc(f.opened_at)},
+         {"first_interval", utc(f.first_interval)},
+         {"last_seen_at", utc(f.last_seen_at)},
+         {"resolved_at",
+          f.resolved_at ? nlohmann::ordered_json(utc(*f.resolved_at)) : nlohmann::ordered_json()},
+         {"release", nullable(f.release)},
+         {"clean_passes", f.clean_passes},
+         {"reopen_count", f.reopen_count},
+         {"evidence", std::move(evidence)}});
+  }
+  return doc;
+}
+
+std::string to_text(const std::vector<FindingRecord>& findings) {
+  if (findings.empty()) return "no findings\n";
+  std::ostringstream out;
+  for (const FindingRecord& f : findings) {
+    out << to_string(f.status) << "  " << f.severity << "  " << f.id() << "\n    opened "
+        << utc(f.opened_at) << ", last seen " << utc(f.last_seen_at);
+    if (f.resolved_at) out << ", resolved " << utc(*f.resolved_at);
+    if (f.reopen_count > 0) out << ", reopened " << f.reopen_count << "x";
+    if (!f.release.empty()) out << ", after release " << terminal_safe(f.release, 80);
+    const nlohmann::json evidence = nlohmann::json::parse(f.evidence, nullptr, false);
+    if (evidence.is_object()) {
+      out << "\n    "
+          << fmt::format("{:.3f} ms -> {:.3f} ms per call (x{:.2f}), +{:.1f} s/h",
+                         evidence.value("before_mean", 0.0) * 1000,
+                         evidence.value("after_mean", 0.0) * 1000, evidence.value("ratio", 0.0),
+                         evidence.value("added_seconds_per_hour", 0.0));
+    }
+    out << "\n    " << terminal_safe(f.fingerprint, 200) << "\n";
+  }
+  return out.str();
+}
+
+int run_findings(const FindingsOptions& o) {
+  StoreLocation location;
+  FindingQuery query;
+  try {
+    location = resolve_store(o.store, o.config);
+    if (!o.target.empty()) query.target = o.target;
+    if (o.status != "all") {
+      query.status = o.status == "resolved" ? FindingStatus::kResolved : FindingStatus::kOpen;
+    }
+    if (!o.since.empty()) {
+      query.active_since =
+          resolve_window(o.since, "", "", "", std::chrono::system_clock::now()).from;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  try {
+    Store store = Store::open(location);
+    const std::vector<FindingRecord> findings = store.findings(query);
+    std::cout << (o.format == "json" ? json_report_text(to_json(findings, query))
+                                     : to_text(findings));
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_findings_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<FindingsOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "findings", "List the regressions `collect` found, open and resolved, with their evidence");
+  cmd->add_option("--target", o->target, "Findings of this target only")->type_name("NAME");
+  cmd->add_option("--status", o->status, "Which findings")
+      ->check(CLI::IsMember({"open", "resolved", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--since", o->since,
+                  "Only findings open at some point since then: a duration ago (24h, 7d) or a "
+                  "time")
+      ->type_name("WHEN");
+  cmd->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", o->store, "The store: sqlite:PATH or postgresql://...")
+      ->type_name("URL");
+  cmd->footer(
+      "A finding opens when detection after a collect cycle first finds it, and resolves after\n"
+      "detection.resolve_after evaluations in a row without it (see docs/REGRESSION.md).\n"
+      "JSON: reports/json/schemas/findings-1.schema.json (\"schema\": \"slowscope.findings/1\").\n"
+      "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration.");
+  cmd->callback([o, exit_code] { *exit_code = run_findings(*o); });
+}
+
+}  // namespace slowscope

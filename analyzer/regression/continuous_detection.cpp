@@ -1,0 +1,35 @@
+#include "analyzer/regression/continuous_detection.h"
+
+namespace slowscope {
+
+DetectionPassReport run_detection_pass(Store& store, const std::string& target, StoreTime now,
+                                       const ContinuousDetectionOptions& options) {
+  DetectionPassReport report;
+  report.check = detect_recent(store, target, now, options.recent);
+  if (!report.check.evaluated) return report;
+
+  if (!report.check.findings.empty()) {
+    const std::vector<Release> releases =
+        store.releases({target, StoreTime{}, now + std::chrono::seconds(1)});
+    if (!releases.empty()) {
+      for (Finding& f : report.check.findings) f.release = releases.back().name;
+    }
+  }
+  DetectionPass pass;
+  pass.target = target;
+  pass.post_from = now - options.recent.post_window;
+  pass.baseline_from = pass.post_from - options.recent.baseline;
+  pass.at = now;
+  pass.evaluated = true;
+  pass.findings = report.check.findings;
+  store.update_findings(target, found_identities(pass),
+                        [&](const std::vector<FindingRecord>& stored) {
+                          report.changes = track_findings(stored, pass, options.lifecycle);
+                          std::vector<FindingRecord> rows;
+                          for (const FindingChange& c : report.changes) rows.push_back(c.record);
+                          return rows;
+                        });
+  return report;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,110 @@
+#include "analyzer/regression/finding_tracker.h"
+
+#include <map>
+#include <set>
+
+#include "analyzer/time/utc_time.h"
+
+namespace slowscope {
+namespace {
+
+std::string utc(StoreTime t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
+
+// The evidence stored with a finding: its numbers and the windows they compare.
+std::string evidence_text(const Finding& f, const DetectionPass& pass) {
+  nlohmann::ordered_json evidence = evidence_json(f);
+  evidence["baseline"] = {{"from", utc(pass.baseline_from)}, {"until", utc(pass.post_from)}};
+  evidence["post"] = {{"from", utc(pass.post_from)}, {"until", utc(pass.at)}};
+  return evidence.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// A new episode of `f`, opened by `pass`.
+FindingRecord opened(const Finding& f, const DetectionPass& pass) {
+  FindingRecord r;
+  r.target = f.key.target;
+  r.shape_hash = f.key.shape_hash;
+  r.kind = std::string(to_string(f.key.kind));
+  r.fingerprint = f.fingerprint;
+  r.opened_at = pass.at;
+  r.first_interval = pass.post_from;
+  r.release = f.release;
+  return r;
+}
+
+}  // namespace
+
+std::string_view to_string(FindingEvent event) {
+  switch (event) {
+    case FindingEvent::kOpened:
+      return "opened";
+    case FindingEvent::kReopened:
+      return "reopened";
+    case FindingEvent::kSeen:
+      return "seen";
+    case FindingEvent::kClean:
+      return "clean";
+    case FindingEvent::kResolved:
+      return "resolved";
+  }
+  return "unknown";
+}
+
+std::vector<FindingShapeKind> found_identities(const DetectionPass& pass) {
+  std::vector<FindingShapeKind> out;
+  for (const Finding& f : pass.findings) {
+    out.push_back({f.key.shape_hash, std::string(to_string(f.key.kind))});
+  }
+  return out;
+}
+
+std::vector<FindingChange> track_findings(const std::vector<FindingRecord>& stored,
+                                          const DetectionPass& pass,
+                                          const LifecycleOptions& options) {
+  std::vector<FindingChange> changes;
+  if (!pass.evaluated) return changes;
+  std::map<std::string, const FindingRecord*> by_id;
+  for (const FindingRecord& r : stored) by_id.emplace(r.id(), &r);
+
+  std::set<std::string> found;
+  for (const Finding& f : pass.findings) {
+    const std::string id = f.key.id();
+    if (!found.insert(id).second) continue;
+    const auto it = by_id.find(id);
+    FindingChange change;
+    if (it == by_id.end()) {
+      change = {FindingEvent::kOpened, opened(f, pass)};
+    } else if (it->second->status == FindingStatus::kResolved) {
+      change = {FindingEvent::kReopened, opened(f, pass)};
+      change.record.reopen_count = it->second->reopen_count + 1;
+    } else {
+      // Still the same episode: it keeps the time and release it opened with.
+      change = {FindingEvent::kSeen, *it->second};
+    }
+    FindingRecord& r = change.record;
+    r.status = FindingStatus::kOpen;
+    r.resolved_at.reset();
+    r.severity = std::string(to_string(f.severity));
+    r.last_seen_at = pass.at;
+    r.clean_passes = 0;
+    r.fingerprint = f.fingerprint;
+    r.evidence = evidence_text(f, pass);
+    changes.push_back(std::move(change));
+  }
+
+  for (const FindingRecord& r : stored) {
+    if (r.status != FindingStatus::kOpen || found.contains(r.id())) continue;
+    FindingChange change{FindingEvent::kClean, r};
+    change.record.clean_passes = r.clean_passes + 1;
+    if (change.record.clean_passes >= options.resolve_after) {
+      change.event = FindingEvent::kResolved;
+      change.record.status = FindingStatus::kResolved;
+      change.record.resolved_at = pass.at;
+    }
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,60 @@
+// Finding lifecycle: what one detection pass of one target does to the findings stored for
+// it. A finding opens when a pass first finds it, stays open while passes keep finding it,
+// and resolves after `resolve_after` evaluated passes in a row without it; found again after
+// that, it reopens (same identity and row, reopen_count + 1). A pass that could not evaluate
+// the target (no recent samples, no baseline) changes nothing: missing data is no evidence
+// of a fix. See docs/REGRESSION.md, "Findings".
+//
+// Pure function over values; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/regression/finding.h"
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+struct LifecycleOptions {
+  int resolve_after = 5;  // evaluated passes in a row without the finding, to resolve it
+};
+
+// What one detection pass judged for one target.
+struct DetectionPass {
+  std::string target;
+  StoreTime baseline_from;
+  StoreTime post_from;  // the start of the post window
+  StoreTime at;         // the end of the post window: when the pass judged
+  bool evaluated = false;
+  std::vector<Finding> findings;  // each with the release it follows, if any
+};
+
+enum class FindingEvent {
+  kOpened,    // found for the first time
+  kReopened,  // found again after it was resolved
+  kSeen,      // open, found again
+  kClean,     // open, not found this time
+  kResolved,  // not found `resolve_after` times in a row
+};
+
+// "opened", "reopened", "seen", "clean" or "resolved".
+std::string_view to_string(FindingEvent event);
+
+struct FindingChange {
+  FindingEvent event = FindingEvent::kSeen;
+  FindingRecord record;  // the state to store
+};
+
+// The identities a pass found, for Store::update_findings to fetch with the open ones.
+std::vector<FindingShapeKind> found_identities(const DetectionPass& pass);
+
+// The changes `pass` makes to `stored` (the target's open findings, and the stored rows of
+// the identities the pass found), in the order: found ones as the pass ranks them, then the
+// open ones it did not find. Stored rows the pass does not concern are left out.
+std::vector<FindingChange> track_findings(const std::vector<FindingRecord>& stored,
+                                          const DetectionPass& pass,
+                                          const LifecycleOptions& options);
+
+}  // namespace slowscope

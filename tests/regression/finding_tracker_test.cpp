@@ -1,0 +1,163 @@
+// The finding lifecycle as a pure function: opened, kept open while found, resolved after
+// resolve_after clean passes in a row (and not before), reopened on the same identity; a
+// pass that could not evaluate changes nothing.
+#include "analyzer/regression/finding_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace slowscope {
+namespace {
+
+constexpr int64_t kStart = 1'700'006'400;
+constexpr int64_t kInterval = 60;
+constexpr int kResolveAfter = 3;
+
+StoreTime at(int64_t s) {
+  return StoreTime(std::chrono::seconds(s));
+}
+
+Finding slow(const std::string& shape, double ratio = 2.0) {
+  Finding f;
+  f.key = {"orders", shape, FindingKind::kLatency};
+  f.fingerprint = "SELECT * FROM " + shape + " WHERE id = $1";
+  f.severity = ratio >= 3 ? Severity::kCritical : Severity::kWarning;
+  f.before_mean = 0.010;
+  f.after_mean = 0.010 * ratio;
+  f.ratio = ratio;
+  f.release = "v2";
+  return f;
+}
+
+// Runs passes one interval apart over a state kept the way the store keeps it.
+class Lifecycle {
+ public:
+  std::vector<FindingChange> pass(std::vector<Finding> findings, bool evaluated = true) {
+    now_ += kInterval;
+    DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),
+                    at(now_), evaluated,       std::move(findings)};
+    const auto changes = track_findings(state_, p, {kResolveAfter});
+    for (const FindingChange& c : changes) {
+      auto it = std::find_if(state_.begin(), state_.end(),
+                             [&](const FindingRecord& r) { return r.id() == c.record.id(); });
+      if (it == state_.end()) {
+        state_.push_back(c.record);
+      } else {
+        *it = c.record;
+      }
+    }
+    return changes;
+  }
+  const FindingRecord& only() const {
+    EXPECT_EQ(state_.size(), 1u);
+    return state_.front();
+  }
+  int64_t now() const { return now_; }
+
+ private:
+  int64_t now_ = kStart;
+  std::vector<FindingRecord> state_;
+};
+
+std::vector<FindingEvent> events(const std::vector<FindingChange>& changes) {
+  std::vector<FindingEvent> out;
+  for (const FindingChange& c : changes) out.push_back(c.event);
+  return out;
+}
+
+using E = std::vector<FindingEvent>;
+
+TEST(FindingTracker, OpensWithItsWindowReleaseAndEvidence) {
+  Lifecycle life;
+  const auto changes = life.pass({slow("shape-a", 3.5)});
+  EXPECT_EQ(events(changes), E{FindingEvent::kOpened});
+  const FindingRecord& r = life.only();
+  EXPECT_EQ(r.id(), "orders/shape-a/latency");
+  EXPECT_EQ(r.status, FindingStatus::kOpen);
+  EXPECT_EQ(r.severity, "critical");
+  EXPECT_EQ(r.opened_at, at(life.now()));
+  EXPECT_EQ(r.first_interval, at(life.now() - 900));
+  EXPECT_EQ(r.last_seen_at, at(life.now()));
+  EXPECT_EQ(r.release, "v2");
+  EXPECT_EQ(r.clean_passes, 0);
+  EXPECT_EQ(r.reopen_count, 0);
+  const auto evidence = nlohmann::json::parse(r.evidence);
+  EXPECT_DOUBLE_EQ(evidence["ratio"].get<double>(), 3.5);
+  EXPECT_EQ(evidence["release"], "v2");
+  EXPECT_EQ(evidence["post"]["from"], "2023-11-14T23:46:00Z");
+  EXPECT_EQ(evidence["post"]["until"], "2023-11-15T00:01:00Z");
+}
+
+TEST(FindingTracker, StaysOpenWhileFoundWithTheLatestEvidence) {
+  Lifecycle life;
+  life.pass({slow("shape-a")});
+  const int64_t opened = life.now();
+  // A clean pass in between does not resolve it, and being found again resets the count.
+  EXPECT_EQ(events(life.pass({})), E{FindingEvent::kClean});
+  EXPECT_EQ(life.only().clean_passes, 1);
+  Finding worse = slow("shape-a", 4.0);
+  worse.release = "v3";  // a later release does not change the one it follows
+  EXPECT_EQ(events(life.pass({worse})), E{FindingEvent::kSeen});
+  const FindingRecord& r = life.only();
+  EXPECT_EQ(r.status, FindingStatus::kOpen);
+  EXPECT_EQ(r.opened_at, at(opened));
+  EXPECT_EQ(r.first_interval, at(opened - 900));
+  EXPECT_EQ(r.last_seen_at, at(life.now()));
+  EXPECT_EQ(r.clean_passes, 0);
+  EXPECT_EQ(r.severity, "critical");
+  EXPECT_EQ(r.release, "v2");
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(r.evidence)["ratio"].get<double>(), 4.0);
+}
+
+TEST(FindingTracker, ResolvesAfterTheConfiguredCleanPassesInARow) {
+  Lifecycle life;
+  life.pass({slow("shape-a")});
+  for (int i = 1; i < kResolveAfter; ++i) {
+    EXPECT_EQ(events(life.pass({})), E{FindingEvent::kClean}) << i;
+    EXPECT_EQ(life.only().status, FindingStatus::kOpen);
+  }
+  // Passes that could not evaluate are no evidence either way.
+  EXPECT_TRUE(life.pass({}, /*evaluated=*/false).empty());
+  EXPECT_EQ(life.only().clean_passes, kResolveAfter - 1);
+  EXPECT_EQ(events(life.pass({})), E{FindingEvent::kResolved});
+  EXPECT_EQ(life.only().status, FindingStatus::kResolved);
+  EXPECT_EQ(life.only().resolved_at, at(life.now()));
+  // Once resolved, clean passes leave it alone.
+  EXPECT_TRUE(life.pass({}).empty());
+}
+
+TEST(FindingTracker, ReopensTheSameIdentityAsANewEpisode) {
+  Lifecycle life;
+  life.pass({slow("shape-a")});
+  for (int i = 0; i < kResolveAfter; ++i) life.pass({});
+  ASSERT_EQ(life.only().status, FindingStatus::kResolved);
+  Finding again = slow("shape-a");
+  again.release = "v3";
+  EXPECT_EQ(events(life.pass({again})), E{FindingEvent::kReopened});
+  const FindingRecord& r = life.only();
+  EXPECT_EQ(r.status, FindingStatus::kOpen);
+  EXPECT_FALSE(r.resolved_at);
+  EXPECT_EQ(r.reopen_count, 1);
+  EXPECT_EQ(r.opened_at, at(life.now()));
+  EXPECT_EQ(r.release, "v3");
+  EXPECT_EQ(r.clean_passes, 0);
+}
+
+TEST(FindingTracker, TracksEachIdentityOnItsOwn) {
+  Lifecycle life;
+  EXPECT_EQ(events(life.pass({slow("shape-a"), slow("shape-b")})),
+            (E{FindingEvent::kOpened, FindingEvent::kOpened}));
+  EXPECT_EQ(events(life.pass({slow("shape-b")})), (E{FindingEvent::kSeen, FindingEvent::kClean}));
+  Finding surge = slow("shape-b");
+  surge.key.kind = FindingKind::kCallSurge;
+  EXPECT_EQ(events(life.pass({surge})),
+            (E{FindingEvent::kOpened, FindingEvent::kClean, FindingEvent::kClean}));
+  const auto last = life.pass({surge});
+  ASSERT_EQ(events(last), (E{FindingEvent::kSeen, FindingEvent::kResolved, FindingEvent::kClean}));
+  EXPECT_EQ(last[1].record.id(), "orders/shape-a/latency");
+}
+
+}  // namespace
+}  // namespace slowscope
