@@ -65,14 +65,9 @@ void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow
     }
     replace.run();
 
-    auto& hourly = s.sql("hourly_add_values");
-    hourly.bind_int(1, target);
-    hourly.bind_int(2, floor_to(bucket, kSecondsPerHour));
-    hourly.bind_int(3, row.statement_id);
-    hourly.bind_int(4, row.shape_id);
-    hourly.bind_int(5, 0);  // the raw sample was counted when it was first stored
-    hourly.bind_int(6, sample.flags);
-    bind_measures(hourly, 7, sample.measures);
+    // The raw sample was counted in its hour when it was first stored.
+    auto& hourly = s.batch("hourly_add", 1);
+    bind_hourly_add(hourly, 1, target, row, 0);
     hourly.run();
   }
   rows = std::move(fresh);

@@ -54,10 +54,25 @@ void check_flags(uint32_t flags) {
   }
 }
 
+int64_t hour_of(const Sample& sample) {
+  return floor_to(seconds(sample.bucket_start), kSecondsPerHour);
+}
+
 }  // namespace
 
 Engine engine_from_text(std::string_view text) {
   return text == "mysql" ? Engine::kMysql : Engine::kPostgres;
+}
+
+void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const SampleRow& row,
+                     int64_t samples) {
+  statement.bind_int(first + 0, target);
+  statement.bind_int(first + 1, hour_of(*row.sample));
+  statement.bind_int(first + 2, row.statement_id);
+  statement.bind_int(first + 3, row.shape_id);
+  statement.bind_int(first + 4, samples);
+  statement.bind_int(first + 5, row.sample->flags);
+  bind_measures(statement, first + 6, row.sample->measures);
 }
 
 SqlStatement& Store::Impl::sql(std::string_view name) {
@@ -387,9 +402,9 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     // statement's samples keep their order: an earlier duplicate still wins.
     std::stable_sort(rows.begin(), rows.end(),
                      [](const Row& a, const Row& b) { return a.statement_id < b.statement_id; });
-    // Keys (bucket_start, statement_id) of the samples inserted: a sample stored before
-    // (or earlier in this cycle) wins and is already in its hour.
-    std::vector<std::pair<int64_t, int64_t>> inserted;
+    // The samples inserted: a sample stored before (or earlier in this cycle) wins and is
+    // already in its hour.
+    std::vector<const Row*> inserted;
     inserted.reserve(rows.size());
     const int64_t changed = s.write_batches(
         "sample_insert", rows, row_by_row,
@@ -410,29 +425,23 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
         },
         [&](const SqlStatement& insert, size_t first, int count) {
           if (row_by_row && insert.changes() == 0) return;  // stored before: it wins
-          for (size_t i = first; i < first + count; ++i) {
-            inserted.emplace_back(seconds(rows[i].sample->bucket_start), rows[i].statement_id);
-          }
+          for (size_t i = first; i < first + count; ++i) inserted.push_back(&rows[i]);
         });
     if (!row_by_row && changed != static_cast<int64_t>(rows.size())) throw SamplesNotAllNew();
     // One hourly statement may change each (statement, hour) once, so a statement's later
     // samples of the same hour in this cycle (a backlog) go into later rounds.
-    std::vector<std::vector<std::pair<int64_t, int64_t>>> rounds;
+    std::vector<std::vector<const Row*>> rounds;
     std::unordered_map<std::pair<int64_t, int64_t>, size_t, PairHash> per_hour;
     per_hour.reserve(inserted.size());
-    for (const auto& key : inserted) {
-      size_t& count = per_hour[{key.second, floor_to(key.first, kSecondsPerHour)}];
+    for (const Row* row : inserted) {
+      size_t& count = per_hour[{row->statement_id, hour_of(*row->sample)}];
       if (count == rounds.size()) rounds.emplace_back();
-      rounds[count++].push_back(key);
+      rounds[count++].push_back(row);
     }
     for (const auto& round : rounds) {
-      s.write_batches("hourly_add", round,
-                      [&](SqlStatement& hourly, int p, const std::pair<int64_t, int64_t>& key) {
-                        hourly.bind_int(p + 0, target);
-                        hourly.bind_int(p + 1, key.first);
-                        hourly.bind_int(p + 2, key.second);
-                        hourly.bind_int(p + 3, floor_to(key.first, kSecondsPerHour));
-                      });
+      s.write_batches("hourly_add", round, [&](SqlStatement& hourly, int p, const Row* row) {
+        bind_hourly_add(hourly, p, target, *row, 1);
+      });
     }
 
     for (const Checkpoint& checkpoint : cycle.checkpoints) {

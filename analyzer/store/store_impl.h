@@ -122,6 +122,12 @@ struct SampleRow {
   int64_t shape_id;
 };
 
+// Binds one row of the batch template hourly_add.sql from parameter `first` on: the sample
+// of `row` added to its hour, counting as `samples` raw samples (1 when new, 0 when it was
+// added to a stored sample).
+void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const SampleRow& row,
+                     int64_t samples);
+
 // For SampleConflict::kAdd: adds each row whose sample is already stored to it (and its
 // increment to the hour), inside the caller's transaction, and removes those rows from
 // `rows`; what remains is new and goes through the usual insert. Throws StoreError when a

@@ -1,11 +1,11 @@
 #include "connectors/mysql/log_samples.h"
 
+#include <set>
+
 namespace slowscope {
 
 void LogStatements::load(Store& store, std::string_view target) {
-  if (loaded_) return;
-  for (const auto& k : store.known_statements(target, kSlowLogServer)) known_.insert(k.key);
-  loaded_ = true;
+  known_.load(store, target, kSlowLogServer);
 }
 
 void LogStatements::add_to_cycle(const IntervalAggregator& cells, CycleWrite& cycle) const {
@@ -33,7 +33,7 @@ void LogStatements::add_to_cycle(const IntervalAggregator& cells, CycleWrite& cy
 }
 
 void LogStatements::committed(const CycleWrite& cycle) {
-  for (const auto& s : cycle.new_statements) known_.insert(s.key);
+  known_.committed(cycle);
 }
 
 }  // namespace slowscope

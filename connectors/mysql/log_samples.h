@@ -9,12 +9,12 @@
 // Thread-safety: LogStatements is not thread-safe; one per collector.
 #pragma once
 
-#include <set>
 #include <string_view>
 
 #include "analyzer/aggregate/interval_aggregator.h"
 #include "analyzer/event/own_statement.h"
 #include "analyzer/store/store.h"
+#include "connectors/common/known_statements.h"
 
 namespace slowscope {
 
@@ -35,8 +35,7 @@ class LogStatements {
   void committed(const CycleWrite& cycle);
 
  private:
-  bool loaded_ = false;
-  std::set<StatementKey> known_;
+  KnownStatements known_;
 };
 
 }  // namespace slowscope

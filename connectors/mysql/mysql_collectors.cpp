@@ -106,11 +106,7 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
                                 " statements without a digest in this interval)"});
   }
   if (!report.baseline) {
-    if (known_server_ != snapshot.server) {
-      known_.clear();
-      for (const auto& k : store.known_statements(target_, snapshot.server)) known_.insert(k.key);
-      known_server_ = snapshot.server;
-    }
+    known_.load(store, target_, snapshot.server);
     Fingerprinter fingerprinter;
     for (const DigestDelta& d : delta.deltas) {
       Sample sample;
@@ -139,7 +135,7 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
   report.entries = static_cast<int64_t>(delta.deltas.size());
   cycle.checkpoints.push_back({std::string(kDigestCheckpoint), encode_digest_snapshot(snapshot)});
   store.write_cycle(cycle);
-  for (const auto& s : cycle.new_statements) known_.insert(s.key);
+  known_.committed(cycle);
   previous_ = snapshot;
   report.written = true;
   report.samples = cycle.samples.size();

@@ -14,11 +14,11 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "analyzer/store/store.h"
+#include "connectors/common/known_statements.h"
 #include "connectors/mysql/digest_snapshot.h"
 #include "connectors/mysql/digest_summary_poller.h"
 #include "connectors/mysql/log_samples.h"
@@ -69,8 +69,7 @@ class DigestCollector {
   DigestSummaryPoller poller_;
   bool loaded_ = false;
   std::optional<DigestSnapshot> previous_;
-  ServerIdentity known_server_;
-  std::set<StatementKey> known_;
+  KnownStatements known_;
 };
 
 }  // namespace slowscope

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <set>
 
 #include "analyzer/store/tiers.h"
 #include "connectors/postgres/query_shape.h"
@@ -104,12 +105,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   lap = std::chrono::steady_clock::now();
   report.hidden_entries = snapshot.hidden_entries;
 
-  if (!known_loaded_ || known_server_ != snapshot.server) {
-    known_.clear();
-    for (const auto& k : store.known_statements(target_, snapshot.server)) known_.insert(k.key);
-    known_server_ = snapshot.server;
-    known_loaded_ = true;
-  }
+  known_.load(store, target_, snapshot.server);
 
   CollectorState next;
   const PgssSnapshot* previous = state_ ? &state_->snapshot : nullptr;
@@ -129,7 +125,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   // Texts of statements seen for the first time, in one query.
   std::vector<StatementKey> unknown;
   for (const PgssEntry& e : snapshot.entries) {
-    if (known_.count(e.key) == 0 && !next.is_own(e.key)) unknown.push_back(e.key);
+    if (!known_.contains(e.key) && !next.is_own(e.key)) unknown.push_back(e.key);
   }
   std::map<StatementKey, std::string> texts;
   bool texts_failed = false;
@@ -226,7 +222,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   report.store_ms = ms_since(lap);
   report.cpu_ms = thread_cpu_ms() - cpu_start;
 
-  for (const auto& s : cycle.new_statements) known_.insert(s.key);
+  known_.committed(cycle);
   state_ = std::move(next);
   report.written = true;
   report.events = std::move(cycle.events);

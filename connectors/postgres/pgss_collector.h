@@ -13,11 +13,11 @@
 
 #include <chrono>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "analyzer/store/store.h"
+#include "connectors/common/known_statements.h"
 #include "connectors/postgres/collector_state.h"
 #include "connectors/postgres/pgss_delta.h"
 #include "connectors/postgres/pgss_poller.h"
@@ -66,10 +66,7 @@ class PgssCollector {
   std::unique_ptr<PgssPoller> poller_;
   bool state_loaded_ = false;
   std::optional<CollectorState> state_;  // empty: no committed cycle yet
-  // Keys the store has a statement for, per server identity.
-  ServerIdentity known_server_;
-  bool known_loaded_ = false;
-  std::set<StatementKey> known_;
+  KnownStatements known_;
 };
 
 // The events of one interval: epoch breaks, evictions (dealloc growth) and entries hidden

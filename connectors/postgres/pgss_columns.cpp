@@ -141,8 +141,11 @@ std::string query_texts_sql(const PgssColumnSet& c, std::string_view schema) {
                        {{"schema", quote_identifier(schema)}, {"toplevel", c.toplevel}});
 }
 
-std::string stats_info_sql(std::string_view schema) {
-  return fill_template(sql::text("postgres/stats_info"), {{"schema", quote_identifier(schema)}});
+std::string server_facts_sql(std::string_view schema, bool has_info) {
+  const std::string info = has_info ? fill_template(sql::text("postgres/stats_info"),
+                                                    {{"schema", quote_identifier(schema)}})
+                                    : std::string(sql::text("postgres/stats_info_absent"));
+  return fill_template(sql::text("postgres/server_facts"), {{"stats_info", info}});
 }
 
 }  // namespace slowscope

@@ -51,8 +51,9 @@ std::string statements_sql(const PgssColumnSet& columns, std::string_view schema
 // The query-text query (sql/postgres/query_texts.sql); $1 is a bigint[] of queryids.
 std::string query_texts_sql(const PgssColumnSet& columns, std::string_view schema);
 
-// The pg_stat_statements_info query (sql/postgres/stats_info.sql).
-std::string stats_info_sql(std::string_view schema);
+// The server-facts query (sql/postgres/server_facts.sql) with, when `has_info`, the
+// pg_stat_statements_info of the extension installed in `schema`.
+std::string server_facts_sql(std::string_view schema, bool has_info);
 
 // `name` as a double-quoted SQL identifier.
 std::string quote_identifier(std::string_view name);

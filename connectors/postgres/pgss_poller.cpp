@@ -163,7 +163,7 @@ void PgssPoller::probe() {
   }
   statements_sql_ = statements_sql(ext.columns, ext.schema);
   texts_sql_ = query_texts_sql(ext.columns, ext.schema);
-  info_sql_ = ext.has_info ? stats_info_sql(ext.schema) : std::string();
+  facts_sql_ = server_facts_sql(ext.schema, ext.has_info);
   extension_ = std::move(ext);
 }
 
@@ -172,16 +172,13 @@ PgssSnapshot PgssPoller::poll(int64_t now_us) {
   snapshot.collected_at_us = now_us;
   try {
     pqxx::nontransaction tx(session().connection);
-    const pqxx::row facts = tx.exec1(std::string(sql::text("postgres/server_facts")));
+    const pqxx::row facts = tx.exec1(facts_sql_);
     snapshot.server.system_id = facts[0].c_str();
     snapshot.server.version = facts[1].c_str();
     snapshot.postmaster_start_us = facts[2].as<int64_t>();
     current_user_ = facts[3].c_str();
-    if (!info_sql_.empty()) {
-      const pqxx::row info = tx.exec1(info_sql_);
-      if (!info[0].is_null()) snapshot.dealloc = info[0].as<int64_t>();
-      if (!info[1].is_null()) snapshot.stats_reset_us = info[1].as<int64_t>();
-    }
+    if (!facts[4].is_null()) snapshot.dealloc = facts[4].as<int64_t>();
+    if (!facts[5].is_null()) snapshot.stats_reset_us = facts[5].as<int64_t>();
     const pqxx::result rows = tx.exec(statements_sql_);
     snapshot.entries.reserve(rows.size());
     for (const auto& row : rows) {

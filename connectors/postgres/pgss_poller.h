@@ -82,7 +82,7 @@ class PgssPoller {
   std::optional<PgssExtension> extension_;
   std::string statements_sql_;
   std::string texts_sql_;
-  std::string info_sql_;
+  std::string facts_sql_;
   std::string current_user_;
   int64_t text_queries_ = 0;
   int64_t texts_requested_ = 0;

@@ -139,7 +139,19 @@ TEST(PgssColumns, TextQueryAndInfoQueryAreQualifiedBySchema) {
   EXPECT_NE(query_texts_sql(set, "my\"schema")
                 .find("\"my\"\"schema\".pg_stat_statements(showtext := true)"),
             std::string::npos);
-  EXPECT_NE(stats_info_sql("public").find("\"public\".pg_stat_statements_info"), std::string::npos);
+  const std::string facts = server_facts_sql("public", true);
+  EXPECT_EQ(facts.rfind("/* slowscope */", 0), 0u);
+  EXPECT_EQ(facts.find('{'), std::string::npos);
+  EXPECT_NE(facts.find("\"public\".pg_stat_statements_info"), std::string::npos);
+}
+
+// Before PostgreSQL 14 there is no pg_stat_statements_info: the facts query reads no view
+// that could be missing.
+TEST(PgssColumns, FactsQueryWithoutInfoViewReadsNoInfo) {
+  const std::string facts = server_facts_sql("public", false);
+  EXPECT_EQ(facts.rfind("/* slowscope */", 0), 0u);
+  EXPECT_EQ(facts.find('{'), std::string::npos);
+  EXPECT_EQ(facts.find("pg_stat_statements_info"), std::string::npos);
 }
 
 TEST(PgssColumns, TemplatePlaceholderWithoutValueIsAnError) {

@@ -46,7 +46,7 @@ TEST(SqlBatch, CutsCountsIntoFewStatementSizes) {
 
 TEST(SqlBatch, TheStoreTemplatesParse) {
   EXPECT_EQ(row_parameters("store/sample_insert", sql::text("store/sample_insert")), 29);
-  EXPECT_EQ(row_parameters("store/hourly_add", sql::text("store/hourly_add")), 4);
+  EXPECT_EQ(row_parameters("store/hourly_add", sql::text("store/hourly_add")), 28);
 }
 
 }  // namespace

@@ -75,6 +75,55 @@ TEST_P(StoreTest, MigratesOnceAndReopens) {
   EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), 0);
 }
 
+// A store written by a binary of schema version 2 keeps its hourly rows through the later
+// migrations (on SQLite, 004 rebuilds samples_hourly), and cycles add to them afterwards.
+TEST_P(StoreTest, MigratesHourlyRowsOfAVersionTwoStore) {
+  auto conn = db_->connect();
+  current_schema_version(*conn);  // creates the ledger
+  for (const Migration& m : migrations_for(conn->backend())) {
+    if (m.version > 2) break;
+    conn->begin();
+    conn->exec_script(m.name, m.sql);
+    conn->exec_script("ledger",
+                      "INSERT INTO schema_version (version, description, applied_at) "
+                      "VALUES (" +
+                          std::to_string(m.version) + ", '" + m.name + "', 0)");
+    conn->commit();
+  }
+  conn->begin();
+  conn->exec_script("version 2 data", R"(
+    INSERT INTO targets (name, engine, created_at) VALUES ('orders', 'postgres', 0);
+    INSERT INTO target_state (target_id, samples_through, daily_through)
+      SELECT id, 0, 0 FROM targets;
+    INSERT INTO servers (target_id, system_id, version, first_seen)
+      SELECT id, '7301234567890123456', '15', 0 FROM targets;
+    INSERT INTO shapes (hash, fingerprint, first_seen) VALUES ('shape-1', 'select ?', 0);
+    INSERT INTO statements (target_id, server_id, database_key, user_key, query_key, toplevel,
+                            shape_id, first_seen)
+      SELECT t.id, v.id, 'db', 'app', 'q1', 1, h.id, 0 FROM targets t, servers v, shapes h;
+    INSERT INTO samples_hourly
+      SELECT t.id, 1699920000, s.id, s.shape_id, 3, 1, 30, 1.5, 0.25, 0.01, 0.5, 300, 0, 7, 1,
+             0, 0, 0, 0, 0, 0, 0, 0, 0.125, 0, 0, 0, 0, NULL
+        FROM targets t, statements s;
+  )");
+  conn->commit();
+  ASSERT_EQ(current_schema_version(*conn), 2);
+
+  Store store = db_->open();
+  EXPECT_EQ(store.schema_version(), latest_schema_version());
+  EXPECT_EQ(query_int(*conn, "SELECT sample_count FROM samples_hourly"), 3);
+  EXPECT_EQ(query_int(*conn, "SELECT shared_blks_hit FROM samples_hourly"), 7);
+
+  CycleWrite cycle{"orders", kServer, T(kDay0 + 180), {}, {}, {}, {}};
+  cycle.samples = {test_sample(StatementKey{"db", "app", "q1", true}, kDay0 + 120, 1)};
+  store.write_cycle(cycle);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly"), 1);
+  EXPECT_EQ(query_int(*conn, "SELECT sample_count FROM samples_hourly"), 4);
+  EXPECT_EQ(query_int(*conn, "SELECT calls FROM samples_hourly"),
+            30 + cycle.samples[0].measures.calls);
+  EXPECT_EQ(query_int(*conn, "SELECT flags FROM samples_hourly"), 1 | cycle.samples[0].flags);
+}
+
 TEST_P(StoreTest, RefusesAStoreNewerThanTheBinary) {
   { db_->open(); }
   auto conn = db_->connect();
