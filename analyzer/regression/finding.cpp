@@ -1,5 +1,7 @@
 #include "analyzer/regression/finding.h"
 
+#include <algorithm>
+
 namespace slowscope {
 
 std::string_view to_string(FindingKind kind) {
@@ -26,6 +28,15 @@ std::string_view to_string(Severity severity) {
 
 std::string FindingKey::id() const {
   return target + "/" + shape_hash + "/" + std::string(to_string(kind));
+}
+
+void rank_findings(std::vector<Finding>& findings) {
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.added_seconds_per_hour != b.added_seconds_per_hour) {
+      return a.added_seconds_per_hour > b.added_seconds_per_hour;
+    }
+    return a.key < b.key;
+  });
 }
 
 }  // namespace slowscope

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slowscope {
 
@@ -55,6 +56,21 @@ struct Finding {
   // Extra database time per hour the change costs at the post window's call rate: the key
   // findings are ranked by.
   double added_seconds_per_hour = 0;
+  // For kinds about something else than time per call, that measure before and after:
+  // `measure` names it ("calls per call of other shapes", "rows examined per call", ...);
+  // empty for latency, whose measure is the mean above.
+  std::string measure;
+  double before_value = 0;
+  double after_value = 0;
+  // Per-call latency quantiles (seconds) where quantile sketches cover the windows.
+  std::optional<double> before_p50;
+  std::optional<double> after_p50;
+  std::optional<double> before_p95;
+  std::optional<double> after_p95;
 };
+
+// Sorts costliest first (added database time per hour), ties by key, so that reports list
+// findings in a stable order.
+void rank_findings(std::vector<Finding>& findings);
 
 }  // namespace slowscope

@@ -188,10 +188,14 @@ struct BucketQuery {
   std::string target;
   StoreTime since;
   StoreTime until;
+  // Raw samples only, at the collection interval (for a recent window, still within raw
+  // retention); otherwise whole hours come from the hourly rollup and only the edges from
+  // raw samples.
+  bool raw_only = false;
 };
 
-// One shape in one bucket (raw interval, hour or day, as in TimelinePoint): the counts the
-// per-interval regression tests need.
+// One shape in one bucket (a raw interval or an hour): the counts the per-interval
+// regression tests need.
 struct ShapeBucketCounts {
   int64_t shape_id = 0;
   StoreTime bucket_start;
@@ -294,8 +298,9 @@ class Store {
   // One shape of one target over [since, until), oldest bucket first.
   std::vector<TimelinePoint> timeline(const TimelineQuery& query);
 
-  // Every shape of one target per bucket over [since, until), ordered by shape and bucket;
-  // buckets are chosen as for timeline(). Throws StoreError for an unknown target.
+  // Every shape of one target per bucket over [since, until), ordered by shape and bucket:
+  // raw intervals and hours (never days, so that a week still gives a series of buckets),
+  // as `raw_only` asks. Throws StoreError for an unknown target.
   std::vector<ShapeBucketCounts> shape_buckets(const BucketQuery& query);
 
   // Per shape, the merge of the quantile sketches of the raw samples with bucket_start in

@@ -1,5 +1,6 @@
 // The read side of Store: top shapes, timelines, shapes, statements and events.
 #include <algorithm>
+#include <limits>
 
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/store.h"
@@ -165,7 +166,14 @@ std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
   try {
     auto& buckets = s.sql("shape_bucket_counts");
     buckets.bind_int(1, target.id);
-    bind_plan(buckets, 2, plan_for(query.since, query.until, target));
+    TierPlan plan;
+    if (query.raw_only) {
+      plan.raw[0] = {seconds(query.since), seconds(query.until)};
+    } else {
+      plan = plan_tiers(seconds(query.since), seconds(query.until),
+                        std::numeric_limits<int64_t>::min(), false);
+    }
+    bind_plan(buckets, 2, plan);
     while (buckets.step()) {
       rows.push_back({buckets.get_int(0), at(buckets.get_int(1)),
                       std::chrono::seconds(buckets.get_int(2)), buckets.get_int(3),
