@@ -25,7 +25,8 @@ struct CheckCommandOptions {
   std::string format = "text";
   std::string output = "-";
   std::string fail_on = "warning";
-  LatencyThresholds latency;
+  std::string baseline_mode = "previous";
+  DetectionOptions detection;
 };
 
 std::string utc(StoreTime t) {
@@ -57,7 +58,13 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
   doc["verdict"] = verdict(code);
   doc["exit_code"] = code;
   doc["release"] = {{"name", r.release.name}, {"at", utc(r.release.at)}};
-  doc["baseline"] = {{"from", utc(r.baseline_from)}, {"until", utc(r.post_from)}};
+  doc["baseline"] = {{"from", utc(r.baseline.front().from)},
+                     {"until", utc(r.baseline.back().until)},
+                     {"mode", to_string(r.baseline_mode)},
+                     {"spans", nlohmann::ordered_json::array()}};
+  for (const TimeSpan& span : r.baseline) {
+    doc["baseline"]["spans"].push_back({{"from", utc(span.from)}, {"until", utc(span.until)}});
+  }
   doc["post"] = {{"from", utc(r.post_from)}, {"until", utc(r.post_until)}};
   doc["targets"] = nlohmann::ordered_json::array();
   for (const TargetCheck& t : r.targets) {
@@ -73,11 +80,19 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
   return doc;
 }
 
+std::string baseline_text(const CheckResult& r) {
+  if (r.baseline_mode == BaselineMode::kPrevious) {
+    return utc(r.baseline.front().from) + " .. " + utc(r.baseline.back().until);
+  }
+  return "the same hours of the " + std::to_string(r.baseline.size()) + " days before (" +
+         utc(r.baseline.front().from) + " .. " + utc(r.baseline.back().until) + ")";
+}
+
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
   out << "release " << r.release.name << " at " << utc(r.release.at) << ": " << verdict(code)
-      << "\n  baseline " << utc(r.baseline_from) << " .. " << utc(r.post_from) << ", after "
-      << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
+      << "\n  baseline " << baseline_text(r) << ", after " << utc(r.post_from) << " .. "
+      << utc(r.post_until) << "\n";
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";
     if (!t.evaluated) {
@@ -98,7 +113,18 @@ int run_check(const CheckCommandOptions& o) {
     location = resolve_store(o.store, o.config);
     options.window = duration_option(o.window, "--window");
     options.baseline = duration_option(o.baseline, "--baseline");
-    options.detection.latency = o.latency;
+    options.baseline_mode =
+        o.baseline_mode == "same-hours" ? BaselineMode::kSameHours : BaselineMode::kPrevious;
+    if (options.baseline_mode == BaselineMode::kSameHours &&
+        options.window > std::chrono::hours(24)) {
+      throw std::invalid_argument("--baseline-mode same-hours needs a --window of at most 1d");
+    }
+    options.detection = o.detection;
+    // One false discovery rate and one minimum of calls for every tested kind.
+    options.detection.call_surge.fdr = options.detection.rows_per_call.fdr =
+        options.detection.new_shape.fdr = options.detection.vanished.fdr = o.detection.latency.fdr;
+    options.detection.call_surge.min_calls = options.detection.rows_per_call.min_calls =
+        options.detection.vanished.min_calls = o.detection.latency.min_calls;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
@@ -142,14 +168,49 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--fail-on", c->fail_on, "Exit 1 for findings of this severity or worse")
       ->check(CLI::IsMember({"warning", "critical"}))
       ->capture_default_str();
-  cmd->add_option("--min-ratio", c->latency.min_ratio, "Report only shapes this much slower")
+  cmd->add_option("--baseline-mode", c->baseline_mode,
+                  "previous: the --baseline before the release; same-hours: the window's hours "
+                  "on each day of --baseline, to respect daily cycles")
+      ->check(CLI::IsMember({"previous", "same-hours"}))
       ->capture_default_str();
-  cmd->add_option("--min-delta", c->latency.min_delta,
+  DetectionOptions& d = c->detection;
+  cmd->add_option("--min-ratio", d.latency.min_ratio, "Report only shapes this much slower")
+      ->capture_default_str();
+  cmd->add_option("--min-delta", d.latency.min_delta,
                   "...and at least this many seconds slower per call")
       ->capture_default_str();
-  cmd->add_option("--min-calls", c->latency.min_calls, "Calls needed in each window")
+  cmd->add_option("--min-calls", d.latency.min_calls,
+                  "Calls needed in each window (latency, surges; in the baseline for vanished)")
       ->capture_default_str();
-  cmd->add_option("--fdr", c->latency.fdr, "False discovery rate across shapes")
+  cmd->add_option("--fdr", d.latency.fdr, "False discovery rate across shapes, for every kind")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--surge-ratio", d.call_surge.min_ratio,
+                  "Call surge: calls per call of the other shapes at least this many times more")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--rows-ratio", d.rows_per_call.min_ratio,
+                  "Rows examined / blocks per call at least this many times more")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--rows-delta", d.rows_per_call.min_delta,
+                  "...and at least this many more rows or blocks per call")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--new-share", d.new_shape.min_share,
+                  "New shape: at least this share of the database time after the release")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--new-min-calls", d.new_shape.min_calls,
+                  "New shape: at least this many calls after the release")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--vanished-expected", d.vanished.min_expected,
+                  "Vanished: at least this many calls expected after the release")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--vanished-presence", d.vanished.min_presence,
+                  "Vanished: ran in at least this share of the baseline's intervals")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--format", c->format, "Report format")
@@ -163,8 +224,10 @@ void add_check_command(CLI::App& app, int* exit_code) {
       ->type_name("URL");
   cmd->footer(
       "Compares each query shape's calls after the release (--window) with the span before\n"
-      "it (--baseline): Welch's t-test on per-call latency, Benjamini-Hochberg across shapes,\n"
-      "and practical thresholds. Findings are ranked by the database time they add per hour.\n"
+      "it (--baseline): per-call latency (Welch's t-test, or p50/p95 exceedance tests on\n"
+      "slow-log sketches), call surges per unit of work, rows or blocks per call, new shapes\n"
+      "and vanished ones; Benjamini-Hochberg across shapes, and practical thresholds.\n"
+      "Findings are ranked by the database time they add per hour (docs/REGRESSION.md).\n"
       "Exit status (stable, for pipelines):\n"
       "  0 no regression, 1 regression at or above --fail-on, 2 usage or configuration\n"
       "  error, 3 could not evaluate (no samples since the release, no baseline, store error).");

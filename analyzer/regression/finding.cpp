@@ -30,7 +30,7 @@ std::string FindingKey::id() const {
   return target + "/" + shape_hash + "/" + std::string(to_string(kind));
 }
 
-void rank_by_added_time(std::vector<Finding>& findings) {
+void rank_findings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     if (a.added_seconds_per_hour != b.added_seconds_per_hour) {
       return a.added_seconds_per_hour > b.added_seconds_per_hour;
@@ -51,7 +51,19 @@ nlohmann::ordered_json evidence_json(const Finding& f) {
       {"added_seconds_per_hour", f.added_seconds_per_hour},
       {"release",
        f.release.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.release)}};
-  if (f.daily_rise) evidence["daily_rise"] = *f.daily_rise;
+  if (!f.measure.empty()) {
+    evidence["measure"] = f.measure;
+    evidence["before_value"] = f.before_value;
+    evidence["after_value"] = f.after_value;
+  }
+  const auto optional = [&](const char* name, const std::optional<double>& v) {
+    if (v) evidence[name] = *v;
+  };
+  optional("before_p50", f.before_p50);
+  optional("after_p50", f.after_p50);
+  optional("before_p95", f.before_p95);
+  optional("after_p95", f.after_p95);
+  optional("daily_rise", f.daily_rise);
   return evidence;
 }
 

@@ -63,14 +63,25 @@ struct Finding {
   // The release it follows: the one `check --release` compared around, or for continuous
   // detection the latest release of its target before the pass that found it. Empty: none.
   std::string release;
+  // For kinds about something else than time per call, that measure before and after:
+  // `measure` names it ("calls per call of other shapes", "rows examined per call", ...);
+  // empty for latency, whose measure is the mean above.
+  std::string measure;
+  double before_value = 0;
+  double after_value = 0;
+  // Per-call latency quantiles (seconds) where quantile sketches cover the windows.
+  std::optional<double> before_p50;
+  std::optional<double> after_p50;
+  std::optional<double> before_p95;
+  std::optional<double> after_p95;
 };
 
-// Sorts costliest first (added database time per hour), ties by key, so that every report
-// ranks the same findings the same way.
-void rank_by_added_time(std::vector<Finding>& findings);
+// Sorts costliest first (added database time per hour), ties by key, so that reports list
+// findings in a stable order.
+void rank_findings(std::vector<Finding>& findings);
 
-// The evidence of `f` as JSON: the numbers above, "daily_rise" for trends, and "release"
-// (null for none).
+// The evidence of `f` as JSON: the numbers above (optional ones only when known) and
+// "release" (null for none).
 nlohmann::ordered_json evidence_json(const Finding& f);
 
 }  // namespace slowscope

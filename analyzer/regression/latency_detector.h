@@ -1,41 +1,31 @@
 // Latency regressions: which shapes got slower per call between a baseline window and a
 // post window (after a release, or the last minutes), judged on the interval sums the store
-// keeps (calls, Σ time, Σ time²) with Welch's t-test, the p-values of all shapes tested
-// together controlled by Benjamini–Hochberg, and kept only when practically large too.
+// keeps (calls, Σ time, Σ time²) with Welch's t-test — or, where quantile sketches cover
+// every call of both windows (slow logs), on p50 and p95 with exceedance tests — the
+// p-values of all shapes tested together controlled by Benjamini–Hochberg, and kept only
+// when practically large too.
 //
 // Pure function over values; thread-safe.
 #pragma once
 
-#include <chrono>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "analyzer/regression/finding.h"
-#include "analyzer/store/measures.h"
+#include "analyzer/regression/shape_windows.h"
 
 namespace slowscope {
 
-// One shape of one target over both windows.
-struct ShapeWindows {
-  std::string target;
-  std::string shape_hash;
-  std::string fingerprint;
-  Measures baseline;
-  Measures post;
-  std::chrono::seconds post_span{0};  // how long the post window is, for rates per hour
-};
-
 struct LatencyThresholds {
   double fdr = 0.01;          // Benjamini–Hochberg false discovery rate
-  double min_ratio = 1.5;     // after / before mean at least this
+  double min_ratio = 1.5;     // after / before mean (or p50 or p95) at least this
   double min_delta = 0.001;   // and at least this many seconds slower per call
   int64_t min_calls = 30;     // in each window, for a shape to be tested at all
   double critical_ratio = 3;  // a finding at least this much slower is critical
 };
 
-// The latency findings, costliest first (added database time per hour). Shapes whose
-// samples carry no sum of squares (sources without per-call variance) are not tested.
+// The latency findings, costliest first (added database time per hour). Shapes with
+// neither sketches nor a sum of squares (sources without per-call variance) are not tested.
 std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> shapes,
                                                 const LatencyThresholds& thresholds);
 

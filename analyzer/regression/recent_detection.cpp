@@ -4,9 +4,10 @@ namespace slowscope {
 
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options) {
-  const StoreTime post_from = now - options.post_window;
-  return compare_windows(store, target, {post_from - options.baseline, post_from, post_from, now},
-                         options.detection);
+  return compare_windows(
+      store, target,
+      comparison_windows({now - options.post_window, now}, options.baseline, options.baseline_mode),
+      options.detection);
 }
 
 }  // namespace slowscope

@@ -17,9 +17,11 @@ struct RecentDetectionOptions {
   std::chrono::seconds post_window{15 * 60};     // the recent span judged
   std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
   DetectionOptions detection;
+  BaselineMode baseline_mode = BaselineMode::kPrevious;
 };
 
-// Compares [now - post_window, now) with the baseline just before it. Throws StoreError.
+// Compares [now - post_window, now) with its baseline. Throws StoreError, and
+// std::invalid_argument for options comparison_windows() refuses.
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options);
 

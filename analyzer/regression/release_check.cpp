@@ -21,7 +21,14 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
   result.release = release;
   result.post_from = release.at;
   result.post_until = std::min(release.at + options.window, now);
-  result.baseline_from = release.at - options.baseline;
+  result.baseline_mode = options.baseline_mode;
+  // A release in the future has no post window yet; its baseline is still laid out for the
+  // report, over the window it will have.
+  const StoreTime laid_until =
+      result.post_until > result.post_from ? result.post_until : release.at + options.window;
+  const ComparisonWindows windows =
+      comparison_windows({result.post_from, laid_until}, options.baseline, options.baseline_mode);
+  result.baseline = windows.baseline;
 
   std::vector<std::string> targets = release.targets;
   if (targets.empty()) {
@@ -35,10 +42,9 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
       result.targets.push_back(std::move(check));
       continue;
     }
-    check = compare_windows(
-        store, target,
-        {result.baseline_from, result.post_from, result.post_from, result.post_until},
-        options.detection);
+    check =
+        compare_windows(store, target, {windows.baseline, {result.post_from, result.post_until}},
+                        options.detection);
     for (Finding& f : check.findings) f.release = release.name;
     result.targets.push_back(std::move(check));
   }

@@ -19,13 +19,15 @@ struct CheckOptions {
   std::chrono::seconds window{30 * 60};          // post window length
   std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at the release
   DetectionOptions detection;
+  BaselineMode baseline_mode = BaselineMode::kPrevious;
 };
 
 struct CheckResult {
   Release release;
-  StoreTime baseline_from;
-  StoreTime post_from;   // the release time
-  StoreTime post_until;  // release + window, or now if earlier
+  BaselineMode baseline_mode = BaselineMode::kPrevious;
+  std::vector<TimeSpan> baseline;  // what the post window was compared with, oldest first
+  StoreTime post_from;             // the release time
+  StoreTime post_until;            // release + window, or now if earlier
   std::vector<TargetCheck> targets;
 
   // 0 nothing regressed, 1 a finding at or above `fail_on`, 3 a target could not be
@@ -33,7 +35,8 @@ struct CheckResult {
   int exit_code(Severity fail_on) const;
 };
 
-// Throws StoreError. A release for every target checks every registered target.
+// Throws StoreError, and std::invalid_argument for options comparison_windows() refuses. A
+// release for every target checks every registered target.
 CheckResult check_release(Store& store, const Release& release, const CheckOptions& options,
                           StoreTime now);
 

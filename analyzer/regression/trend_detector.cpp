@@ -87,7 +87,7 @@ std::vector<Finding> detect_latency_trends(std::span<const ShapeDailySeries> sha
     f.added_seconds_per_hour = (last - first) * static_cast<double>(last_day.calls) / 24.0;
     findings.push_back(std::move(f));
   }
-  rank_by_added_time(findings);
+  rank_findings(findings);
   return findings;
 }
 

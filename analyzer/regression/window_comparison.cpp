@@ -1,24 +1,41 @@
 #include "analyzer/regression/window_comparison.h"
 
-#include <limits>
 #include <map>
+
+#include "analyzer/regression/window_reader.h"
 
 namespace slowscope {
 namespace {
 
-std::map<int64_t, ShapeTotals> totals_by_shape(Store& store, const std::string& target,
-                                               StoreTime since, StoreTime until) {
-  std::map<int64_t, ShapeTotals> out;
-  for (ShapeTotals& t :
-       store.top({target, since, until, TopOrder::kTotal, std::numeric_limits<int>::max()})) {
-    out.emplace(t.shape_id, std::move(t));
-  }
-  return out;
-}
-
 std::string span_text(std::chrono::seconds span) {
   if (span.count() % 3600 == 0) return std::to_string(span.count() / 3600) + " h";
   return std::to_string(span.count() / 60) + " min";
+}
+
+std::string no_baseline_reason(const ComparisonWindows& windows) {
+  if (windows.baseline.size() == 1) {
+    return "no baseline: no samples in the " + span_text(windows.baseline[0].length()) + " before";
+  }
+  return "no baseline: no samples in the same hours of the " +
+         std::to_string(windows.baseline.size()) + " days before";
+}
+
+// Adds the p50 and p95 of each window whose sketch covers the shape's calls.
+void add_quantiles(std::vector<Finding>& findings, const TargetWindows& windows) {
+  std::map<std::string, const ShapeWindows*> by_hash;
+  for (const ShapeWindows& s : windows.shapes) by_hash.emplace(s.shape_hash, &s);
+  for (Finding& f : findings) {
+    const auto it = by_hash.find(f.key.shape_hash);
+    if (it == by_hash.end()) continue;
+    if (const auto& b = it->second->baseline_sketch; b && !b->empty()) {
+      f.before_p50 = b->quantile(0.5);
+      f.before_p95 = b->quantile(0.95);
+    }
+    if (const auto& a = it->second->post_sketch; a && !a->empty()) {
+      f.after_p50 = a->quantile(0.5);
+      f.after_p95 = a->quantile(0.95);
+    }
+  }
 }
 
 }  // namespace
@@ -27,27 +44,29 @@ TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options) {
   TargetCheck check;
   check.target = target;
-  const auto post = totals_by_shape(store, target, windows.post_from, windows.post_until);
-  const auto base = totals_by_shape(store, target, windows.baseline_from, windows.baseline_until);
-  if (post.empty()) {
+  const TargetWindows w = read_target_windows(store, target, windows);
+  if (w.post.calls_by_bucket.empty()) {
     check.reason = "no samples in the post window yet (is collect running?)";
     return check;
   }
-  if (base.empty()) {
-    check.reason = "no baseline: no samples in the " +
-                   span_text(windows.baseline_until - windows.baseline_from) + " before";
+  if (w.baseline.calls_by_bucket.empty()) {
+    check.reason = no_baseline_reason(windows);
     return check;
   }
   check.evaluated = true;
-  std::vector<ShapeWindows> shapes;
-  for (const auto& [shape_id, after] : post) {
-    auto before = base.find(shape_id);
-    if (before == base.end()) continue;
-    shapes.push_back({target, after.shape_hash, after.fingerprint, before->second.measures,
-                      after.measures, windows.post_until - windows.post_from});
+  for (const ShapeWindows& s : w.shapes) {
+    if (s.baseline.calls > 0 && s.post.calls > 0) ++check.shapes_compared;
   }
-  check.shapes_compared = static_cast<int>(shapes.size());
-  check.findings = detect_latency_regressions(shapes, options.latency);
+  auto add = [&](std::vector<Finding> found) {
+    for (Finding& f : found) check.findings.push_back(std::move(f));
+  };
+  add(detect_latency_regressions(w.shapes, options.latency));
+  add(detect_call_surges(w, options.call_surge));
+  add(detect_rows_per_call(w.shapes, options.rows_per_call));
+  add(detect_new_shapes(w, options.new_shape));
+  add(detect_vanished(w, options.vanished));
+  add_quantiles(check.findings, w);
+  rank_findings(check.findings);
   return check;
 }
 

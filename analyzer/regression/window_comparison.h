@@ -1,8 +1,8 @@
-// Window comparison: one target's query shapes in a post window against a baseline window,
-// read from the store, judged by every detector that applies, and returned as findings
-// ranked by the database time they add. The one engine behind `slowscope check` (post
-// window = since a release) and the detection `collect` runs after its cycles (post window
-// = the last minutes).
+// Window comparison: one target's query shapes in a post window against a baseline, read
+// from the store, judged by every detector, and returned as findings ranked by the
+// database time they add. The one engine behind `slowscope check` (post window = since a
+// release) and the detection `collect` runs after its cycles (post window = the last
+// minutes).
 //
 // Reads the store only; one call at a time per Store (Store is not thread-safe).
 #pragma once
@@ -10,31 +10,32 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/regression/call_surge_detector.h"
+#include "analyzer/regression/comparison_windows.h"
 #include "analyzer/regression/finding.h"
 #include "analyzer/regression/latency_detector.h"
+#include "analyzer/regression/new_shape_detector.h"
+#include "analyzer/regression/rows_per_call_detector.h"
+#include "analyzer/regression/vanished_detector.h"
 #include "analyzer/store/store.h"
 
 namespace slowscope {
 
-// [baseline_from, baseline_until) is compared with [post_from, post_until).
-struct ComparisonWindows {
-  StoreTime baseline_from;
-  StoreTime baseline_until;
-  StoreTime post_from;
-  StoreTime post_until;
-};
-
 // The thresholds of every detector.
 struct DetectionOptions {
   LatencyThresholds latency;
+  CallSurgeThresholds call_surge;
+  RowsPerCallThresholds rows_per_call;
+  NewShapeThresholds new_shape;
+  VanishedThresholds vanished;
 };
 
 // One target's outcome.
 struct TargetCheck {
   std::string target;
   bool evaluated = false;
-  std::string reason;  // why not evaluated (no samples in the post window, no baseline, ...)
-  int shapes_compared = 0;
+  std::string reason;       // why not evaluated (no samples in the post window, no baseline, ...)
+  int shapes_compared = 0;  // shapes that ran in both windows
   std::vector<Finding> findings;  // costliest first
 };
 

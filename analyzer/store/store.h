@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/aggregate/quantile_sketch.h"
 #include "analyzer/config/config.h"
 #include "analyzer/store/measures.h"
 #include "analyzer/store/sql_connection.h"
@@ -184,6 +185,27 @@ struct TimelinePoint {
   Measures measures;
 };
 
+struct BucketQuery {
+  std::string target;
+  StoreTime since;
+  StoreTime until;
+  // Raw samples only, at the collection interval (for a recent window, still within raw
+  // retention); otherwise whole hours come from the hourly rollup and only the edges from
+  // raw samples.
+  bool raw_only = false;
+};
+
+// One shape in one bucket (a raw interval or an hour): the counts the per-interval
+// regression tests need.
+struct ShapeBucketCounts {
+  int64_t shape_id = 0;
+  StoreTime bucket_start;
+  std::chrono::seconds bucket{0};
+  int64_t calls = 0;
+  int64_t rows_examined = 0;  // MySQL sources
+  int64_t shared_blocks = 0;  // shared blocks hit + read (PostgreSQL)
+};
+
 struct ShapeRecord {
   int64_t id = 0;
   ShapeInfo info;
@@ -318,6 +340,17 @@ class Store {
 
   // One shape of one target over [since, until), oldest bucket first.
   std::vector<TimelinePoint> timeline(const TimelineQuery& query);
+
+  // Every shape of one target per bucket over [since, until), ordered by shape and bucket:
+  // raw intervals and hours (never days, so that a week still gives a series of buckets),
+  // as `raw_only` asks. Throws StoreError for an unknown target.
+  std::vector<ShapeBucketCounts> shape_buckets(const BucketQuery& query);
+
+  // Per shape, the merge of the quantile sketches of the raw samples with bucket_start in
+  // [since, until). Rollups keep no sketches, so a shape whose raw samples were pruned
+  // within the range has a sketch counting fewer calls than Store::top(). Shapes without
+  // sketches are absent. Throws StoreError for an unknown target or an unreadable sketch.
+  std::map<int64_t, QuantileSketch> merged_sketches(const BucketQuery& query);
 
   // The shape with id `shape_id`, if any.
   std::optional<ShapeRecord> shape(int64_t shape_id);

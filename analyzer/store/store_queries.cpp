@@ -1,5 +1,6 @@
 // The read side of Store: top shapes, timelines, shapes, statements and events.
 #include <algorithm>
+#include <limits>
 
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/store.h"
@@ -121,14 +122,23 @@ std::vector<ShapeTotals> Store::top(const TopQuery& query) {
   return rows;
 }
 
+namespace {
+
+// The registered target called `name`; StoreError naming `operation` when there is none.
+TargetInfo known_target(Store& store, const Store::Impl& s, const std::string& name,
+                        std::string_view operation) {
+  for (TargetInfo& t : store.targets()) {
+    if (t.name == name) return std::move(t);
+  }
+  s.fail(operation, "unknown target '" + name + "'");
+}
+
+}  // namespace
+
 std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
   Impl& s = *impl_;
   std::vector<TimelinePoint> points;
-  std::optional<TargetInfo> target;
-  for (TargetInfo& t : targets()) {
-    if (t.name == query.target) target = std::move(t);
-  }
-  if (!target) s.fail("timeline", "unknown target '" + query.target + "'");
+  const std::optional<TargetInfo> target = known_target(*this, s, query.target, "timeline");
   try {
     const TierPlan plan = plan_for(query.since, query.until, *target);
     auto& timeline = s.sql("timeline");
@@ -147,6 +157,52 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
     s.fail("timeline", e.what());
   }
   return points;
+}
+
+std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
+  Impl& s = *impl_;
+  std::vector<ShapeBucketCounts> rows;
+  const TargetInfo target = known_target(*this, s, query.target, "shape_buckets");
+  try {
+    auto& buckets = s.sql("shape_bucket_counts");
+    buckets.bind_int(1, target.id);
+    TierPlan plan;
+    if (query.raw_only) {
+      plan.raw[0] = {seconds(query.since), seconds(query.until)};
+    } else {
+      plan = plan_tiers(seconds(query.since), seconds(query.until),
+                        std::numeric_limits<int64_t>::min(), false);
+    }
+    bind_plan(buckets, 2, plan);
+    while (buckets.step()) {
+      rows.push_back({buckets.get_int(0), at(buckets.get_int(1)),
+                      std::chrono::seconds(buckets.get_int(2)), buckets.get_int(3),
+                      buckets.get_int(4), buckets.get_int(5)});
+    }
+    buckets.reset();
+  } catch (const SqlError& e) {
+    s.fail("shape_buckets", e.what());
+  }
+  return rows;
+}
+
+std::map<int64_t, QuantileSketch> Store::merged_sketches(const BucketQuery& query) {
+  Impl& s = *impl_;
+  std::map<int64_t, QuantileSketch> sketches;
+  const TargetInfo target = known_target(*this, s, query.target, "merged_sketches");
+  try {
+    auto& list = s.sql("shape_sketches");
+    list.bind_int(1, target.id);
+    list.bind_int(2, seconds(query.since));
+    list.bind_int(3, seconds(query.until));
+    while (list.step()) {
+      sketches[list.get_int(0)].merge(QuantileSketch::deserialize(list.get_blob(1)));
+    }
+    list.reset();
+  } catch (const std::exception& e) {
+    s.fail("merged_sketches", e.what());
+  }
+  return sketches;
 }
 
 std::optional<ShapeRecord> Store::Impl::read_shape(SqlStatement& get) {

@@ -1,6 +1,7 @@
 #include "reports/text/finding_text.h"
 
 #include <cstdio>
+#include <sstream>
 
 #include "reports/text/digest_text.h"
 #include "reports/text/units.h"
@@ -14,16 +15,48 @@ std::string fixed(double value, const char* format) {
   return buf;
 }
 
+std::string number(double value) {
+  return fixed(value, "%.3g");
+}
+
+// What changed, in the kind's own measure.
+std::string evidence(const Finding& f) {
+  std::ostringstream out;
+  const std::string per_call =
+      format_seconds(f.before_mean) + " -> " + format_seconds(f.after_mean) + " per call";
+  switch (f.key.kind) {
+    case FindingKind::kNewShape:
+      out << "new, " << number(f.after_value * 100) << "% of database time, " << f.after_calls
+          << " calls";
+      break;
+    case FindingKind::kVanished:
+      out << "vanished: " << f.before_calls << " calls before, about " << number(f.before_value)
+          << " expected since, none seen";
+      break;
+    case FindingKind::kLatency:
+      out << per_call << " (x" << fixed(f.ratio, "%.2f") << ")";
+      break;
+    case FindingKind::kTrend:
+      out << "trending slower: +" << fixed(f.daily_rise.value_or(0) * 100, "%.1f") << "%/day, "
+          << per_call << " (x" << fixed(f.ratio, "%.2f") << ")";
+      break;
+    default:
+      out << f.measure << " " << number(f.before_value) << " -> " << number(f.after_value) << " (x"
+          << fixed(f.ratio, "%.2f") << "), " << per_call;
+  }
+  if (f.before_p50 && f.after_p50 && f.before_p95 && f.after_p95) {
+    out << "; p50 " << format_seconds(*f.before_p50) << " -> " << format_seconds(*f.after_p50)
+        << ", p95 " << format_seconds(*f.before_p95) << " -> " << format_seconds(*f.after_p95);
+  }
+  return out.str();
+}
+
 }  // namespace
 
 void write_finding_text(std::ostream& out, const Finding& f) {
   out << "  " << to_string(f.severity) << "  " << to_string(f.key.kind) << "  "
-      << terminal_safe(f.key.shape_hash, 40) << "  ";
-  if (f.daily_rise) {
-    out << "trending slower: +" << fixed(*f.daily_rise * 100, "%.1f") << "%/day, ";
-  }
-  out << format_seconds(f.before_mean) << " -> " << format_seconds(f.after_mean) << " per call (x"
-      << fixed(f.ratio, "%.2f") << "), +" << format_seconds(f.added_seconds_per_hour)
+      << terminal_safe(f.key.shape_hash, 40) << "  " << evidence(f) << ", +"
+      << format_seconds(f.added_seconds_per_hour)
       << "/h of database time, q=" << fixed(f.q_value, "%.2e") << "\n    "
       << terminal_safe(f.fingerprint, 1000) << "\n";
 }

@@ -25,7 +25,14 @@ Measures calls_of(int64_t calls, double mean, unsigned seed) {
 }
 
 ShapeWindows shape(const std::string& hash, Measures before, Measures after) {
-  return {"orders", hash, "select ?", before, after, std::chrono::hours(1)};
+  ShapeWindows s;
+  s.target = "orders";
+  s.shape_hash = hash;
+  s.fingerprint = "select ?";
+  s.baseline = before;
+  s.post = after;
+  s.post_span = std::chrono::hours(1);
+  return s;
 }
 
 TEST(LatencyDetectorTest, FindsAShapeTwiceAsSlowWithItsEvidence) {
@@ -93,6 +100,71 @@ TEST(LatencyDetectorTest, ControlsTheFalseDiscoveryRateAcrossShapes) {
   any_size.min_ratio = 0;
   any_size.min_delta = -1;
   EXPECT_TRUE(detect_latency_regressions(shapes, any_size).empty());
+}
+
+// `n` calls evenly spread over [from, to] seconds, as sums and as a sketch.
+struct Calls {
+  Measures measures;
+  QuantileSketch sketch;
+};
+Calls spread(int n, double from, double to) {
+  Calls c;
+  for (int i = 0; i < n; ++i) {
+    const double t = from + (to - from) * i / (n - 1);
+    ++c.measures.calls;
+    c.measures.total_time += t;
+    c.measures.sum_sq += t * t;
+    c.sketch.add(t);
+  }
+  return c;
+}
+Calls operator+(Calls a, const Calls& b) {
+  a.measures += b.measures;
+  a.sketch.merge(b.sketch);
+  return a;
+}
+
+ShapeWindows sketched(const std::string& hash, const Calls& before, const Calls& after) {
+  ShapeWindows s = shape(hash, before.measures, after.measures);
+  s.baseline_sketch = before.sketch;
+  s.post_sketch = after.sketch;
+  return s;
+}
+
+TEST(LatencyDetectorTest, SketchesJudgeByQuantilesWhereTheyExist) {
+  const Calls before = spread(1000, 0.007, 0.013);
+  // A tail that grew tenfold: p95 from 12.7 ms to 124.7 ms (ranks 949 of 1000), the median
+  // unchanged.
+  const Calls tail = spread(900, 0.007, 0.0125) + spread(100, 0.1, 0.15);
+  auto findings = detect_latency_regressions(std::vector{sketched("tail", before, tail)}, {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.id(), "orders/tail/latency");
+  EXPECT_NEAR(findings[0].ratio, 0.1247 / 0.0127, 0.1);  // the p95's ratio
+  EXPECT_EQ(findings[0].severity, Severity::kCritical);
+  EXPECT_LT(findings[0].p_value, 1e-6);
+
+  // Ten calls of 2 s among a thousand unchanged ones: the mean triples and Welch's test
+  // calls it significant, but p50 and p95 stay: with sketches, not a regression.
+  const Calls outliers = spread(1000, 0.007, 0.013) + spread(10, 2.0, 2.0);
+  EXPECT_EQ(detect_latency_regressions(
+                std::vector{shape("outliers", before.measures, outliers.measures)}, {})
+                .size(),
+            1u);
+  EXPECT_TRUE(
+      detect_latency_regressions(std::vector{sketched("outliers", before, outliers)}, {}).empty());
+
+  // The same distribution: nothing. A whole shift twice as slow: found.
+  EXPECT_TRUE(detect_latency_regressions(
+                  std::vector{sketched("same", before, spread(800, 0.007, 0.013))}, {})
+                  .empty());
+  findings = detect_latency_regressions(
+      std::vector{sketched("slower", before, spread(800, 0.014, 0.026))}, {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NEAR(findings[0].ratio, 2.0, 0.05);
+  // Too few calls for the test.
+  EXPECT_TRUE(detect_latency_regressions(
+                  std::vector{sketched("rare", spread(10, 0.007, 0.013), spread(10, 0.1, 0.2))}, {})
+                  .empty());
 }
 
 TEST(LatencyDetectorTest, SkipsShapesWithoutPerCallVariance) {

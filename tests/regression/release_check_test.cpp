@@ -31,7 +31,8 @@ class ReleaseCheckTest : public ::testing::Test {
   int64_t release_ = now_ - 3600;
   TempDir dir_;
   std::optional<Store> store_;
-  CheckOptions options_{std::chrono::minutes(30), std::chrono::hours(2), {}};
+  CheckOptions options_{
+      std::chrono::minutes(30), std::chrono::hours(2), {}, BaselineMode::kPrevious};
 };
 
 TEST_F(ReleaseCheckTest, FindsTheShapeThatGotSlower) {
@@ -81,9 +82,10 @@ TEST_F(ReleaseCheckTest, SaysWhyItCannotEvaluate) {
   EXPECT_EQ(r.exit_code(Severity::kWarning), 3);
   // No history before a release long ago: no baseline.
   store_->add_release({"old", StoreTime(std::chrono::seconds(release_ - 7200)), {}, {}});
-  r = check_release(*store_, *store_->release("old"),
-                    CheckOptions{std::chrono::minutes(30), std::chrono::minutes(10), {}},
-                    StoreTime(std::chrono::seconds(now_)));
+  r = check_release(
+      *store_, *store_->release("old"),
+      CheckOptions{std::chrono::minutes(30), std::chrono::minutes(10), {}, BaselineMode::kPrevious},
+      StoreTime(std::chrono::seconds(now_)));
   EXPECT_FALSE(r.targets[0].evaluated);
   EXPECT_NE(r.targets[0].reason.find("no baseline"), std::string::npos);
 }

@@ -1,0 +1,32 @@
+#include "analyzer/regression/comparison_windows.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace slowscope {
+
+std::string_view to_string(BaselineMode mode) {
+  return mode == BaselineMode::kSameHours ? "same-hours" : "previous";
+}
+
+ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
+                                     BaselineMode mode) {
+  if (post.length().count() <= 0) throw std::invalid_argument("the post window is empty");
+  if (baseline.count() <= 0) throw std::invalid_argument("the baseline is empty");
+  ComparisonWindows windows{{}, post};
+  if (mode == BaselineMode::kPrevious) {
+    windows.baseline.push_back({post.from - baseline, post.from});
+    return windows;
+  }
+  constexpr std::chrono::seconds kDay{24 * 3600};
+  if (post.length() > kDay) {
+    throw std::invalid_argument("a same-hours baseline needs a post window of at most one day");
+  }
+  const int64_t days = std::max<int64_t>(1, baseline / kDay);
+  for (int64_t d = days; d >= 1; --d) {
+    windows.baseline.push_back({post.from - d * kDay, post.until - d * kDay});
+  }
+  return windows;
+}
+
+}  // namespace slowscope

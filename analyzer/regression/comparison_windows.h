@@ -1,0 +1,44 @@
+// Comparison windows: the post window a check judges and the baseline span(s) it is compared
+// with — the span just before it, or the same hours of the previous days, so that a
+// daily cycle (a nightly batch, office-hours traffic) is compared with itself. Value
+// types and pure functions; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/store/store.h"
+
+namespace slowscope {
+
+// [from, until).
+struct TimeSpan {
+  StoreTime from;
+  StoreTime until;
+
+  std::chrono::seconds length() const { return until - from; }
+  bool operator==(const TimeSpan&) const = default;
+};
+
+enum class BaselineMode {
+  kPrevious,   // the baseline length right before the post window
+  kSameHours,  // the post window's hours on each of the days the baseline length spans
+};
+
+// "previous" or "same-hours".
+std::string_view to_string(BaselineMode mode);
+
+struct ComparisonWindows {
+  std::vector<TimeSpan> baseline;  // disjoint, oldest first, all before `post`
+  TimeSpan post;
+};
+
+// The windows comparing `post` with the `baseline` before it, laid out by `mode`: for
+// kSameHours, one span per whole day of `baseline` (at least one), each `post` shifted back
+// by that many days. Throws std::invalid_argument for an empty post window or baseline,
+// and for kSameHours with a post window longer than a day (its hours would overlap).
+ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
+                                     BaselineMode mode);
+
+}  // namespace slowscope
