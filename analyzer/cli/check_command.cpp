@@ -1,10 +1,9 @@
 #include "analyzer/cli/check_command.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cmath>
 #include <sstream>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
@@ -106,18 +105,17 @@ std::string to_text(const CheckResult& r, int code) {
 }
 
 int run_check(const CheckCommandOptions& o) {
-  StoreLocation location;
-  CheckOptions options;
-  Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
-  try {
-    location = resolve_store(o.store, o.config);
+  return run_command(3, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
+    const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
+    CheckOptions options;
     options.window = duration_option(o.window, "--window");
     options.baseline = duration_option(o.baseline, "--baseline");
     options.baseline_mode =
         o.baseline_mode == "same-hours" ? BaselineMode::kSameHours : BaselineMode::kPrevious;
     if (options.baseline_mode == BaselineMode::kSameHours &&
         options.window > std::chrono::hours(24)) {
-      throw std::invalid_argument("--baseline-mode same-hours needs a --window of at most 1d");
+      throw UsageError("--baseline-mode same-hours needs a --window of at most 1d");
     }
     options.detection = o.detection;
     // One false discovery rate and one minimum of calls for every tested kind.
@@ -125,17 +123,12 @@ int run_check(const CheckCommandOptions& o) {
         options.detection.new_shape.fdr = options.detection.vanished.fdr = o.detection.latency.fdr;
     options.detection.call_surge.min_calls = options.detection.rows_per_call.min_calls =
         options.detection.vanished.min_calls = o.detection.latency.min_calls;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
+
     Store store = Store::open(location);
     const auto release = store.release(o.release);
     if (!release) {
-      spdlog::error("no release named '{}' in {}; record it with `slowscope release add`",
-                    o.release, store.describe());
-      return 2;
+      throw UsageError("no release named '" + o.release + "' in " + store.describe() +
+                       "; record it with `slowscope release add`");
     }
     const CheckResult result = check_release(
         store, *release, options,
@@ -144,10 +137,7 @@ int run_check(const CheckCommandOptions& o) {
     write_output(o.output, o.format == "json" ? json_report_text(to_json(result, code))
                                               : to_text(result, code));
     return code;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 3;
-  }
+  });
 }
 
 }  // namespace

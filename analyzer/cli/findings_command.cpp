@@ -1,11 +1,12 @@
 #include "analyzer/cli/findings_command.h"
 
-#include <spdlog/spdlog.h>
+#include <spdlog/fmt/fmt.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/time/utc_time.h"
@@ -86,10 +87,9 @@ std::string to_text(const std::vector<FindingRecord>& findings) {
 }
 
 int run_findings(const FindingsOptions& o) {
-  StoreLocation location;
-  FindingQuery query;
-  try {
-    location = resolve_store(o.store, o.config);
+  return run_command(1, [&] {
+    const StoreLocation location = resolve_store(o.store, o.config);
+    FindingQuery query;
     if (!o.target.empty()) query.target = o.target;
     if (o.status != "all") {
       query.status = o.status == "resolved" ? FindingStatus::kResolved : FindingStatus::kOpen;
@@ -98,20 +98,13 @@ int run_findings(const FindingsOptions& o) {
       query.active_since =
           resolve_window(o.since, "", "", "", std::chrono::system_clock::now()).from;
     }
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 2;
-  }
-  try {
     Store store = Store::open(location);
+    if (query.target) require_target(store, *query.target);
     const std::vector<FindingRecord> findings = store.findings(query);
     std::cout << (o.format == "json" ? json_report_text(to_json(findings, query))
                                      : to_text(findings));
     return 0;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace
