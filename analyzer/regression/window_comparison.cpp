@@ -6,16 +6,6 @@
 namespace slowscope {
 namespace {
 
-std::map<int64_t, ShapeTotals> totals_by_shape(Store& store, const std::string& target,
-                                               StoreTime since, StoreTime until) {
-  std::map<int64_t, ShapeTotals> out;
-  for (ShapeTotals& t :
-       store.top({target, since, until, TopOrder::kTotal, std::numeric_limits<int>::max()})) {
-    out.emplace(t.shape_id, std::move(t));
-  }
-  return out;
-}
-
 std::string span_text(std::chrono::seconds span) {
   if (span.count() % 3600 == 0) return std::to_string(span.count() / 3600) + " h";
   return std::to_string(span.count() / 60) + " min";
@@ -23,12 +13,28 @@ std::string span_text(std::chrono::seconds span) {
 
 }  // namespace
 
+WindowTotals read_window(Store& store, const std::string& target, StoreTime since,
+                         StoreTime until) {
+  WindowTotals out;
+  for (ShapeTotals& t :
+       store.top({target, since, until, TopOrder::kTotal, std::numeric_limits<int>::max()})) {
+    out.emplace(t.shape_id, std::move(t));
+  }
+  return out;
+}
+
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options) {
+  return compare_windows(
+      target, read_window(store, target, windows.baseline_from, windows.baseline_until),
+      read_window(store, target, windows.post_from, windows.post_until), windows, options);
+}
+
+TargetCheck compare_windows(const std::string& target, const WindowTotals& base,
+                            const WindowTotals& post, const ComparisonWindows& windows,
+                            const DetectionOptions& options) {
   TargetCheck check;
   check.target = target;
-  const auto post = totals_by_shape(store, target, windows.post_from, windows.post_until);
-  const auto base = totals_by_shape(store, target, windows.baseline_from, windows.baseline_until);
   if (post.empty()) {
     check.reason = "no samples in the post window yet (is collect running?)";
     return check;

@@ -7,6 +7,8 @@
 // Reads the store only; one call at a time per Store (Store is not thread-safe).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,18 @@ struct TargetCheck {
 // Throws StoreError.
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options);
+
+// One window of one target as the store sums it: every shape with samples in
+// [since, until), by shape id.
+using WindowTotals = std::map<int64_t, ShapeTotals>;
+
+// Reads a window for compare_windows below. Throws StoreError.
+WindowTotals read_window(Store& store, const std::string& target, StoreTime since, StoreTime until);
+
+// compare_windows over windows read already, so that several post windows can share one
+// baseline read. Pure; thread-safe.
+TargetCheck compare_windows(const std::string& target, const WindowTotals& baseline,
+                            const WindowTotals& post, const ComparisonWindows& windows,
+                            const DetectionOptions& options);
 
 }  // namespace slowscope

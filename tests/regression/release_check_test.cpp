@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/digest/digest_cli.h"
+#include "tests/regression/sample_history.h"
 
 namespace slowscope {
 namespace {
@@ -13,37 +14,8 @@ namespace {
 using testing::run_slowscope;
 using testing::TempDir;
 
-constexpr int64_t kInterval = 60;
-
-// Writes one sample per minute over [from, until) for shapes "fast" and "slow", whose per-call
-// means are given by the functions (seconds), 20 calls a minute, spread 30%.
-template <typename MeanOf>
-void write_history(Store& store, int64_t from, int64_t until, MeanOf mean_of) {
-  const ServerIdentity server{"7300000000000000001", "15"};
-  bool first = true;
-  for (int64_t t = from; t < until; t += kInterval) {
-    CycleWrite cycle{"orders", server, StoreTime(std::chrono::seconds(t + kInterval)), {}, {},
-                     {},       {}};
-    for (const std::string name : {"fast", "slow"}) {
-      const StatementKey key{"1", "10", name, true};
-      if (first) {
-        cycle.new_statements.push_back(
-            {key, ShapeInfo{"shape-" + name, "select * from " + name + " where id = ?", {}}, "q"});
-      }
-      const double mean = mean_of(name, t);
-      Sample s;
-      s.key = key;
-      s.bucket_start = StoreTime(std::chrono::seconds(t));
-      s.interval = std::chrono::seconds(kInterval);
-      s.measures.calls = 20;
-      s.measures.total_time = 20 * mean;
-      s.measures.sum_sq = 20 * mean * mean * (1 + 0.3 * 0.3);
-      cycle.samples.push_back(s);
-    }
-    first = false;
-    store.write_cycle(cycle);
-  }
-}
+constexpr int64_t kInterval = testing::kHistoryInterval;
+using testing::write_history;
 
 class ReleaseCheckTest : public ::testing::Test {
  protected:

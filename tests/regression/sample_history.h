@@ -1,0 +1,44 @@
+// Test history for the regression tests: one sample a minute of shapes "fast" and "slow" on
+// target "orders", written to a real store. Header-only; thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "analyzer/store/store.h"
+
+namespace slowscope::testing {
+
+constexpr int64_t kHistoryInterval = 60;
+
+// Writes one sample per minute over [from, until) for shapes "fast" and "slow", whose
+// per-call means are given by mean_of(name, t) (seconds), 20 calls a minute, spread 30%.
+template <typename MeanOf>
+void write_history(Store& store, int64_t from, int64_t until, MeanOf mean_of) {
+  const ServerIdentity server{"7300000000000000001", "15"};
+  bool first = true;
+  for (int64_t t = from; t < until; t += kHistoryInterval) {
+    CycleWrite cycle{
+        "orders", server, StoreTime(std::chrono::seconds(t + kHistoryInterval)), {}, {}, {}, {}};
+    for (const std::string name : {"fast", "slow"}) {
+      const StatementKey key{"1", "10", name, true};
+      if (first) {
+        cycle.new_statements.push_back(
+            {key, ShapeInfo{"shape-" + name, "select * from " + name + " where id = ?", {}}, "q"});
+      }
+      const double mean = mean_of(name, t);
+      Sample s;
+      s.key = key;
+      s.bucket_start = StoreTime(std::chrono::seconds(t));
+      s.interval = std::chrono::seconds(kHistoryInterval);
+      s.measures.calls = 20;
+      s.measures.total_time = 20 * mean;
+      s.measures.sum_sq = 20 * mean * mean * (1 + 0.3 * 0.3);
+      cycle.samples.push_back(s);
+    }
+    first = false;
+    store.write_cycle(cycle);
+  }
+}
+
+}  // namespace slowscope::testing
