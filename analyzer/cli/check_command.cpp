@@ -62,7 +62,7 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
   doc["verdict"] = verdict(code);
   doc["exit_code"] = code;
   doc["release"] = {{"name", r.release.name}, {"at", utc(r.release.at)}};
-  doc["baseline"] = {{"from", utc(r.baseline_from)}, {"until", utc(r.post_from)}};
+  doc["baseline"] = {{"from", utc(r.baseline_from)}, {"until", utc(r.baseline_until)}};
   doc["post"] = {{"from", utc(r.post_from)}, {"until", utc(r.post_until)}};
   doc["targets"] = nlohmann::ordered_json::array();
   for (const TargetCheck& t : r.targets) {
@@ -93,7 +93,7 @@ nlohmann::ordered_json to_json(const CheckResult& r, int code) {
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
   out << "release " << r.release.name << " at " << utc(r.release.at) << ": " << verdict(code)
-      << "\n  baseline " << utc(r.baseline_from) << " .. " << utc(r.post_from) << ", after "
+      << "\n  baseline " << utc(r.baseline_from) << " .. " << utc(r.baseline_until) << ", after "
       << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";

@@ -3,17 +3,13 @@
 #include <algorithm>
 #include <set>
 
-#include "analyzer/store/tiers.h"
-
 namespace slowscope {
 
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options) {
   const StoreTime post_from = now - options.post_window;
-  // Ending the baseline on an hour lets the store serve all of it from its rollups instead of
-  // up to an hour of raw samples per shape, and lets every window share one read.
-  const StoreTime baseline_until(
-      std::chrono::seconds(floor_to(post_from.time_since_epoch().count(), kSecondsPerHour)));
+  // One baseline for every window, read once.
+  const StoreTime baseline_until = baseline_end(post_from, options.baseline);
   const StoreTime baseline_from = baseline_until - options.baseline;
   const WindowTotals baseline = read_window(store, target, baseline_from, baseline_until);
 

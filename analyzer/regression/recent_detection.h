@@ -31,8 +31,8 @@ struct RecentDetectionOptions {
 };
 
 // Compares [now - w, now) for the post window and each short window w with the baseline
-// before the post window: `baseline` long, ending at the hour that holds now - post_window
-// (served by the store's rollups). Each of the k
+// before the post window: `baseline` long, ending at baseline_end(now - post_window). Each of
+// the k
 // windows is tested at false discovery rate fdr / k, so the findings of all of them together
 // keep the rate at fdr. A shape found in several windows is reported once, with the evidence
 // of the longest. `evaluated`, `reason` and `shapes_compared` are the post window's.

@@ -21,7 +21,8 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
   result.release = release;
   result.post_from = release.at;
   result.post_until = std::min(release.at + options.window, now);
-  result.baseline_from = release.at - options.baseline;
+  result.baseline_until = baseline_end(release.at, options.baseline);
+  result.baseline_from = result.baseline_until - options.baseline;
 
   std::vector<std::string> targets = release.targets;
   if (targets.empty()) {
@@ -37,7 +38,7 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
     }
     check = compare_windows(
         store, target,
-        {result.baseline_from, result.post_from, result.post_from, result.post_until},
+        {result.baseline_from, result.baseline_until, result.post_from, result.post_until},
         options.detection);
     result.targets.push_back(std::move(check));
   }

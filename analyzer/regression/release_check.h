@@ -17,15 +17,16 @@ namespace slowscope {
 
 struct CheckOptions {
   std::chrono::seconds window{30 * 60};          // post window length
-  std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at the release
+  std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at baseline_until
   DetectionOptions detection;
 };
 
 struct CheckResult {
   Release release;
   StoreTime baseline_from;
-  StoreTime post_from;   // the release time
-  StoreTime post_until;  // release + window, or now if earlier
+  StoreTime baseline_until;  // the release, or the hour holding it (see baseline_end)
+  StoreTime post_from;       // the release time
+  StoreTime post_until;      // release + window, or now if earlier
   std::vector<TargetCheck> targets;
 
   // 0 nothing regressed, 1 a finding at or above `fail_on`, 3 a target could not be

@@ -3,6 +3,8 @@
 #include <limits>
 #include <map>
 
+#include "analyzer/store/tiers.h"
+
 namespace slowscope {
 namespace {
 
@@ -12,6 +14,11 @@ std::string span_text(std::chrono::seconds span) {
 }
 
 }  // namespace
+
+StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline) {
+  if (baseline < std::chrono::hours(24)) return at;
+  return StoreTime(std::chrono::seconds(floor_to(at.time_since_epoch().count(), kSecondsPerHour)));
+}
 
 WindowTotals read_window(Store& store, const std::string& target, StoreTime since,
                          StoreTime until) {

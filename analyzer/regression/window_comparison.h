@@ -7,6 +7,7 @@
 // Reads the store only; one call at a time per Store (Store is not thread-safe).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,6 +26,12 @@ struct ComparisonWindows {
   StoreTime post_from;
   StoreTime post_until;
 };
+
+// Where a baseline that should end at `at` ends: the start of the hour holding `at` when the
+// baseline is a day or longer, so that the store serves all of it from its rollups instead of
+// up to an hour of raw samples per shape (an hour in 24 or more shifts little); `at` itself
+// for shorter baselines, whose minutes all count.
+StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline);
 
 // The thresholds of every detector.
 struct DetectionOptions {

@@ -1,7 +1,7 @@
 // Continuous detection over a real (SQLite) store: a 2x step is found two intervals after
 // it starts (not after one, and not by the 15-minute window alone); a smaller step waits for
 // the full post window; a shape found in several windows is one finding with the longest
-// window's evidence; the baseline ends on the hour before the post window.
+// window's evidence; a baseline of a day or more ends on the hour before the post window.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -16,8 +16,7 @@ using testing::TempDir;
 using testing::write_history;
 
 constexpr int64_t kMinute = 60;
-// Monday 2026-01-05 04:20 UTC: the post window (15 min) starts at 04:05, so the baseline
-// is [02:00, 04:00).
+// Monday 2026-01-05 04:20 UTC: the post window (15 min) starts at 04:05.
 constexpr int64_t kNow = 1767571200 + 4 * 3600 + 20 * kMinute;
 
 class RecentDetectionTest : public ::testing::Test {
@@ -56,7 +55,7 @@ TEST_F(RecentDetectionTest, FindsATwofoldStepTwoIntervalsAfterItStarts) {
   EXPECT_EQ(f.key.id(), "orders/shape-slow/latency");
   EXPECT_NEAR(f.ratio, 2.0, 1e-9);
   EXPECT_EQ(f.after_calls, 2 * 20);
-  // The baseline is the two whole hours before 04:00, none of the minutes after it.
+  // A short baseline ends where the post window starts, 04:05.
   EXPECT_EQ(f.before_calls, 120 * 20);
 
   // The post window alone dilutes the step: 2 slow minutes of 15 are 1.13x.
@@ -81,6 +80,15 @@ TEST_F(RecentDetectionTest, AShapeFoundInSeveralWindowsIsOneFindingWithTheLonges
   // The 15-minute window: 5 minutes at 1x and 10 at 3x.
   EXPECT_EQ(t.findings[0].after_calls, 15 * 20);
   EXPECT_NEAR(t.findings[0].ratio, 35.0 / 15.0, 1e-9);
+}
+
+TEST_F(RecentDetectionTest, ABaselineOfADayOrMoreEndsOnTheHour) {
+  write_step(kNow - 2 * kMinute, 2.0);
+  options_.baseline = std::chrono::hours(24);
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  // The history from 23:20 to 04:00, not to 04:05.
+  EXPECT_EQ(t.findings[0].before_calls, 280 * 20);
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
