@@ -1,20 +1,29 @@
 // Fills an SQLite history store, through the Store API, with what `slowscope collect` leaves
 // after a month of 1-minute cycles over 5,000 statements: for `top --since 30d` to be timed
-// by bench/collect-cycle.
+// by bench/collect-cycle, and `check --release` and continuous detection by
+// bench/detection-quality.
 //
-// Writing 30 × 1440 × 5,000 raw samples would take hours and read nothing top reads: top
-// serves whole days from the daily rollup, whole hours from the hourly rollup and only the
-// edges from raw samples. So the month is written at the granularity each tier keeps it:
-// one sample per statement per hour over the first (partial) day and the current day,
-// one per day in between, 1-minute samples over the current hour; then rollup_and_prune.
+// Writing 30 × 1440 × 5,000 raw samples would take hours and read nothing the reads use: the
+// store serves whole days from the daily rollup, whole hours from the hourly rollup and only
+// the edges from raw samples. So the month is written at the granularity each tier keeps it:
+// one sample per statement per hour over the first (partial) day, the last HOURLY_DAYS days
+// (at least the current day), one per day in between, 1-minute samples over the last
+// RAW_MINUTES (at least the current hour, from an hour's start); then rollup_and_prune, with
+// a raw retention of 31 days, or the default retention with --default-retention.
 //
-// Usage: collect-cycle-history STORE_PATH [STATEMENTS]
+// --time-detect: then times detect_recent (default options) on the store, 5 passes.
+//
+// Usage: collect-cycle-history STORE_PATH [STATEMENTS] [--hourly-days N] [--raw-minutes N]
+//                              [--default-retention] [--time-detect]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "analyzer/regression/recent_detection.h"
 #include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store.h"
 #include "analyzer/store/tiers.h"
@@ -44,10 +53,31 @@ Measures measures_for(int i, int64_t seconds) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s STORE_PATH [STATEMENTS]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s STORE_PATH [STATEMENTS] [--hourly-days N] [--raw-minutes N] "
+                 "[--default-retention] [--time-detect]\n",
+                 argv[0]);
     return 2;
   }
-  const int statements = argc > 2 ? std::atoi(argv[2]) : 5000;
+  int statements = 5000;
+  int64_t hourly_days = 0;
+  int64_t raw_minutes = 0;
+  bool default_retention = false;
+  bool time_detect = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--hourly-days" && i + 1 < argc) {
+      hourly_days = std::atoll(argv[++i]);
+    } else if (a == "--raw-minutes" && i + 1 < argc) {
+      raw_minutes = std::atoll(argv[++i]);
+    } else if (a == "--default-retention") {
+      default_retention = true;
+    } else if (a == "--time-detect") {
+      time_detect = true;
+    } else {
+      statements = std::atoi(a.c_str());
+    }
+  }
   const auto start = std::chrono::steady_clock::now();
   Store store(std::make_unique<SqliteConnection>(argv[1]));
   store.ensure_target("month", Engine::kPostgres);
@@ -57,8 +87,10 @@ int main(int argc, char** argv) {
                           .count();
   const int64_t since = now - 30 * kSecondsPerDay;
   const int64_t first_day_end = floor_to(since, kSecondsPerDay) + kSecondsPerDay;
-  const int64_t today = floor_to(now, kSecondsPerDay);
-  const int64_t this_hour = floor_to(now, kSecondsPerHour);
+  const int64_t today = std::min(floor_to(now, kSecondsPerDay),
+                                 floor_to(now - hourly_days * kSecondsPerDay, kSecondsPerDay));
+  const int64_t this_hour =
+      std::min(floor_to(now, kSecondsPerHour), floor_to(now - raw_minutes * 60, kSecondsPerHour));
 
   std::vector<NewStatement> fresh;
   for (int i = 0; i < statements; ++i) {
@@ -95,13 +127,27 @@ int main(int argc, char** argv) {
   for (int64_t t = first_day_end; t < today; t += kSecondsPerDay) write(t, kSecondsPerDay);
   for (int64_t t = today; t < this_hour; t += kSecondsPerHour) write(t, kSecondsPerHour);
   for (int64_t t = this_hour; t + 60 <= now; t += 60) write(t, 60);
-  Retention keep_all;
-  keep_all.raw = std::chrono::days(31);
-  const auto report = store.rollup_and_prune(at(now), keep_all);
+  Retention retention;
+  if (!default_retention) retention.raw = std::chrono::days(31);
+  const auto report = store.rollup_and_prune(at(now), retention);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("history: %d statements, %d cycles, %lld samples, %lld days rolled up, %.1f s\n",
               statements, cycles, static_cast<long long>(samples),
               static_cast<long long>(report.days_rolled), seconds);
+  if (time_detect) {
+    std::vector<double> ms;
+    size_t findings = 0;
+    for (int i = 0; i < 5; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      findings = detect_recent(store, "month", at(now), {}).findings.size();
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "detect_recent over %d shapes: median %.0f ms (best %.0f, worst %.0f ms; %zu findings)\n",
+        statements, ms[2], ms[0], ms[4], findings);
+  }
   return 0;
 }

@@ -397,6 +397,8 @@ int run_collect(const CollectOptions& options) {
       interval = std::chrono::seconds(*us / 1'000'000);
     }
     detection = collect_detection(config.detection, options);
+    // Short windows of a few cycles catch a fresh step within two of them (recent_detection.h).
+    detection.options.recent.short_windows = {2 * interval, 5 * interval};
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;

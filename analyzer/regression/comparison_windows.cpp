@@ -3,10 +3,17 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "analyzer/store/tiers.h"
+
 namespace slowscope {
 
 std::string_view to_string(BaselineMode mode) {
   return mode == BaselineMode::kSameHours ? "same-hours" : "previous";
+}
+
+StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline) {
+  if (baseline < std::chrono::hours(24)) return at;
+  return StoreTime(std::chrono::seconds(floor_to(at.time_since_epoch().count(), kSecondsPerHour)));
 }
 
 ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
@@ -15,7 +22,8 @@ ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baselin
   if (baseline.count() <= 0) throw std::invalid_argument("the baseline is empty");
   ComparisonWindows windows{{}, post};
   if (mode == BaselineMode::kPrevious) {
-    windows.baseline.push_back({post.from - baseline, post.from});
+    const StoreTime until = baseline_end(post.from, baseline);
+    windows.baseline.push_back({until - baseline, until});
     return windows;
   }
   constexpr std::chrono::seconds kDay{24 * 3600};

@@ -35,10 +35,17 @@ struct ComparisonWindows {
 };
 
 // The windows comparing `post` with the `baseline` before it, laid out by `mode`: for
+// kPrevious, `baseline` long and ending at baseline_end(post.from, baseline); for
 // kSameHours, one span per whole day of `baseline` (at least one), each `post` shifted back
 // by that many days. Throws std::invalid_argument for an empty post window or baseline,
 // and for kSameHours with a post window longer than a day (its hours would overlap).
 ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
                                      BaselineMode mode);
+
+// Where a baseline that should end at `at` ends: the start of the hour holding `at` when the
+// baseline is a day or longer, so that the store serves all of it from its rollups instead of
+// up to an hour of raw samples per shape (an hour in 24 or more shifts little); `at` itself
+// for shorter baselines, whose minutes all count.
+StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline);
 
 }  // namespace slowscope

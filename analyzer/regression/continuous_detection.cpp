@@ -17,8 +17,12 @@ DetectionPassReport run_detection_pass(Store& store, const std::string& target, 
   }
   DetectionPass pass;
   pass.target = target;
-  pass.post_from = now - options.recent.post_window;
-  pass.baseline_from = pass.post_from - options.recent.baseline;
+  const ComparisonWindows windows =
+      comparison_windows({now - options.recent.post_window, now}, options.recent.baseline,
+                         options.recent.baseline_mode);
+  pass.post_from = windows.post.from;
+  pass.baseline_from = windows.baseline.front().from;
+  pass.baseline_until = windows.baseline.back().until;
   pass.at = now;
   pass.evaluated = true;
   pass.findings = report.check.findings;

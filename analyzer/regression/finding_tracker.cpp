@@ -15,7 +15,7 @@ std::string utc(StoreTime t) {
 // The evidence stored with a finding: its numbers and the windows they compare.
 std::string evidence_text(const Finding& f, const DetectionPass& pass) {
   nlohmann::ordered_json evidence = evidence_json(f);
-  evidence["baseline"] = {{"from", utc(pass.baseline_from)}, {"until", utc(pass.post_from)}};
+  evidence["baseline"] = {{"from", utc(pass.baseline_from)}, {"until", utc(pass.baseline_until)}};
   evidence["post"] = {{"from", utc(pass.post_from)}, {"until", utc(pass.at)}};
   return evidence.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -25,6 +25,7 @@ struct LifecycleOptions {
 struct DetectionPass {
   std::string target;
   StoreTime baseline_from;
+  StoreTime baseline_until;
   StoreTime post_from;  // the start of the post window
   StoreTime at;         // the end of the post window: when the pass judged
   bool evaluated = false;

@@ -2,11 +2,16 @@
 // `collect` runs after its cycles, so that a regression with no release marker (a slow
 // build-up, a config change) is found within minutes too.
 //
+// The recent span is judged at several lengths ending now: the post window, whose many
+// calls show moderate slowdowns, and short windows of a few intervals, in which a fresh step
+// is not diluted by the minutes before it. See docs/REGRESSION.md ("Continuous detection").
+//
 // Reads the store only; one call at a time per Store (Store is not thread-safe).
 #pragma once
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "analyzer/regression/window_comparison.h"
 #include "analyzer/store/store.h"
@@ -14,13 +19,23 @@
 namespace slowscope {
 
 struct RecentDetectionOptions {
-  std::chrono::seconds post_window{15 * 60};     // the recent span judged
+  std::chrono::seconds post_window{15 * 60};     // the recent span judged by every detector
   std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
+  // Shorter spans ending now, judged for latency only; set them to a few collection
+  // intervals (2 and 5 at the default 1-minute interval). Empty: the post window alone.
+  std::vector<std::chrono::seconds> short_windows{std::chrono::minutes(2), std::chrono::minutes(5)};
+  // A short window's finding must be at least this much slower (and pass the latency
+  // thresholds): a few intervals carry interval-level noise that per-call variance misses.
+  double short_window_min_ratio = 2.0;
   DetectionOptions detection;
   BaselineMode baseline_mode = BaselineMode::kPrevious;
 };
 
-// Compares [now - post_window, now) with its baseline. Throws StoreError, and
+// Compares [now - w, now) for the post window and each short window w with the baseline of
+// the post window (comparison_windows). Each of the k windows is tested for latency at false
+// discovery rate fdr / k, so the findings of all of them together keep the rate at fdr. A
+// shape found in several windows is reported once, with the evidence of the longest.
+// `evaluated`, `reason` and `shapes_compared` are the post window's. Throws StoreError, and
 // std::invalid_argument for options comparison_windows() refuses.
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options);

@@ -17,7 +17,7 @@ namespace slowscope {
 
 struct CheckOptions {
   std::chrono::seconds window{30 * 60};          // post window length
-  std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, ending at the release
+  std::chrono::seconds baseline{7 * 24 * 3600};  // baseline length, before the release
   DetectionOptions detection;
   BaselineMode baseline_mode = BaselineMode::kPrevious;
 };

@@ -42,9 +42,13 @@ void add_quantiles(std::vector<Finding>& findings, const TargetWindows& windows)
 
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options) {
+  return judge_windows(read_target_windows(store, target, windows), windows, options);
+}
+
+TargetCheck judge_windows(const TargetWindows& w, const ComparisonWindows& windows,
+                          const DetectionOptions& options) {
   TargetCheck check;
-  check.target = target;
-  const TargetWindows w = read_target_windows(store, target, windows);
+  check.target = w.target;
   if (w.post.calls_by_bucket.empty()) {
     check.reason = "no samples in the post window yet (is collect running?)";
     return check;

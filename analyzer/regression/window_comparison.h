@@ -16,6 +16,7 @@
 #include "analyzer/regression/latency_detector.h"
 #include "analyzer/regression/new_shape_detector.h"
 #include "analyzer/regression/rows_per_call_detector.h"
+#include "analyzer/regression/shape_windows.h"
 #include "analyzer/regression/vanished_detector.h"
 #include "analyzer/store/store.h"
 
@@ -42,5 +43,11 @@ struct TargetCheck {
 // Throws StoreError.
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options);
+
+// compare_windows over windows read already (see window_reader.h), so that several post
+// windows can share one baseline read. `windows` only names the spans in the reasons. Pure;
+// thread-safe.
+TargetCheck judge_windows(const TargetWindows& read, const ComparisonWindows& windows,
+                          const DetectionOptions& options);
 
 }  // namespace slowscope

@@ -130,8 +130,11 @@ TEST_F(ContinuousDetectionTest, TheFindingsCommandListsThemByStatus) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("open  critical  orders/shape-slow/latency"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(x4.00)"), std::string::npos) << r.out;
-  r = run_slowscope("findings --target shop" + store);
+  r = run_slowscope("findings --target orders --status resolved" + store);
   EXPECT_EQ(r.out, "no findings\n");
+  r = run_slowscope("findings --target shop" + store);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no target named 'shop'"), std::string::npos) << r.err;
 
   EXPECT_EQ(run_slowscope("findings --status closed" + store).exit_code, 2);
   EXPECT_EQ(run_slowscope("findings --since soon" + store).exit_code, 2);

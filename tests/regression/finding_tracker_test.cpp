@@ -36,7 +36,7 @@ class Lifecycle {
  public:
   std::vector<FindingChange> pass(std::vector<Finding> findings, bool evaluated = true) {
     now_ += kInterval;
-    DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),
+    DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),     at(now_ - 900),
                     at(now_), evaluated,       std::move(findings)};
     const auto changes = track_findings(state_, p, {kResolveAfter});
     for (const FindingChange& c : changes) {

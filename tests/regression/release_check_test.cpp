@@ -52,6 +52,7 @@ TEST_F(ReleaseCheckTest, FindsTheShapeThatGotSlower) {
   EXPECT_EQ(f.release, "v2");
   EXPECT_NEAR(f.ratio, 2.0, 1e-9);
   EXPECT_EQ(f.before_calls, 120 * 20);
+  EXPECT_EQ(r.baseline.back().until, StoreTime(std::chrono::seconds(release_)));
   EXPECT_EQ(f.after_calls, 30 * 20);
   // 10 ms more per call, 600 calls in half an hour: 12 s per hour.
   EXPECT_NEAR(f.added_seconds_per_hour, 12.0, 1e-6);

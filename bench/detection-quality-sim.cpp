@@ -1,0 +1,501 @@
+// Detection-quality simulator: writes realistic per-interval samples of thousands of query
+// shapes into a fresh SQLite store through Store::write_cycle, injects latency regressions
+// of known size, kind and start time into one target while a second target (same
+// generator) stays untouched, runs detection the way `collect` does (detect_recent after
+// every interval) and the way `check --release` does (compare_windows over the 30 minutes
+// after each release), and prints recall by effect size and call volume, false findings
+// per shape-day on the control target and the intervals from injection to detection.
+//
+// The generator, per shape: per-call latency lognormal (median 0.2–50 ms, log-sd 0.5–1.5:
+// heavy-tailed); a daily cycle of the call rate (±60 %, peak at a per-target hour) and of
+// latency with load (±10 %); per-interval latency jitter of the shape (lognormal, sd 0.1)
+// and of the whole target (sd 0.05: a busy minute slows every shape); call counts
+// negative-binomial (Poisson with a gamma(20) rate) around the seasonal rate, the mean rate
+// log-uniform over 0.5–500 calls per minute. Sums (calls, Σx, Σx²) are of individually
+// drawn calls, exactly as a slow-log source would store them.
+//
+// The week of baseline before the live days is written as one sample per shape and hour
+// (the sum of its 60 generated minutes: what the hourly rollup would hold), then rolled up;
+// the live days are written minute by minute, rolled up every hour like `collect` does.
+//
+// Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
+//            [--release-every MIN] [--no-peer] [--min-ratio R] [--short-min-ratio R]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzer/regression/recent_detection.h"
+#include "analyzer/store/sqlite_connection.h"
+#include "analyzer/store/store.h"
+
+using namespace slowscope;
+
+namespace {
+
+constexpr int64_t kInterval = 60;
+constexpr int64_t kDay = 86400;
+constexpr int64_t kBaselineDays = 7;
+// Monday 2026-01-05 00:00 UTC: a fixed start keeps runs reproducible.
+constexpr int64_t kStart = 1767571200;
+constexpr double kPi = 3.14159265358979323846;
+
+StoreTime at(int64_t s) {
+  return StoreTime(std::chrono::seconds(s));
+}
+
+struct Options {
+  std::string store_path;
+  int shapes = 1000;  // per target
+  int days = 1;       // live days: detection passes at every interval
+  uint64_t seed = 1;
+  int release_every = 60;      // minutes between releases (injection times)
+  bool peer = true;            // also run the 15-minute window alone
+  double min_ratio = 0;        // 0: the detector's default
+  double short_min_ratio = 0;  // 0: detect_recent's default
+};
+
+// The regressions injected: steps of these ratios, then ramps.
+struct InjectionKind {
+  std::string name;
+  double factor;
+  int64_t ramp_seconds;  // 0 for a step
+};
+
+const std::vector<InjectionKind>& injection_kinds() {
+  static const std::vector<InjectionKind> kinds = {
+      {"step 1.2x", 1.2, 0},
+      {"step 1.5x", 1.5, 0},
+      {"step 2x", 2, 0},
+      {"step 3x", 3, 0},
+      {"step 5x", 5, 0},
+      {"ramp to 2x in 1 h", 2, 3600},
+      {"ramp to 3x in 6 h", 3, 6 * 3600},
+  };
+  return kinds;
+}
+
+// Passes after the end of a ramp (or after a step) within which a detection counts.
+constexpr int64_t kHorizonIntervals = 60;
+
+struct ShapeModel {
+  double median;      // per-call seconds
+  double log_sd;      // of the per-call lognormal
+  double rate;        // mean calls per minute
+  int kind = -1;      // index into injection_kinds(); -1: never injected
+  int64_t start = 0;  // injection time
+};
+
+// Volume classes by the calls a 15-minute window holds at the mean rate.
+int volume_class(double rate) {
+  const double per_window = rate * 15;
+  return per_window < 100 ? 0 : per_window < 1000 ? 1 : 2;
+}
+const char* const kVolumeNames[] = {"<100", "100-1k", ">=1k"};
+
+class Target {
+ public:
+  Target(std::string name, int shapes, double peak_hour, std::mt19937_64& rng)
+      : name_(std::move(name)), peak_hour_(peak_hour) {
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int i = 0; i < shapes; ++i) {
+      ShapeModel m;
+      m.median = 0.0002 * std::pow(250.0, u(rng));
+      m.log_sd = 0.5 + u(rng);
+      m.rate = 0.5 * std::pow(1000.0, u(rng));
+      models_.push_back(m);
+    }
+  }
+
+  const std::string& name() const { return name_; }
+  std::vector<ShapeModel>& models() { return models_; }
+  const ShapeModel& model(int i) const { return models_[i]; }
+  std::string hash(int i) const { return name_ + "-" + std::to_string(i); }
+
+  // The regression multiplier of shape i at time t.
+  double regression(int i, int64_t t) const {
+    const ShapeModel& m = models_[i];
+    if (m.kind < 0 || t < m.start) return 1;
+    const InjectionKind& k = injection_kinds()[m.kind];
+    if (k.ramp_seconds == 0 || t >= m.start + k.ramp_seconds) return k.factor;
+    return 1 + (k.factor - 1) * static_cast<double>(t - m.start) / k.ramp_seconds;
+  }
+
+  // One interval [t, t + kInterval) of every shape, appended per shape to `sums`.
+  void generate(int64_t t, std::mt19937_64& rng, std::vector<Measures>& sums) const {
+    const double phase = 2 * kPi * (static_cast<double>(t % kDay) / kDay - peak_hour_ / 24);
+    const double load = std::cos(phase);  // 1 at the peak hour
+    std::normal_distribution<double> z(0, 1);
+    const double target_jitter = std::exp(0.05 * z(rng));
+    std::gamma_distribution<double> rate_noise(20, 1.0 / 20);
+    for (size_t i = 0; i < models_.size(); ++i) {
+      const ShapeModel& m = models_[i];
+      const double rate = m.rate * (1 + 0.6 * load) * rate_noise(rng);
+      const int64_t calls = std::poisson_distribution<int64_t>(rate)(rng);
+      const double scale = m.median * (1 + 0.1 * load) * target_jitter * std::exp(0.1 * z(rng)) *
+                           regression(static_cast<int>(i), t);
+      Measures& s = sums[i];
+      s.calls += calls;
+      for (int64_t c = 0; c < calls; ++c) {
+        const double x = scale * std::exp(m.log_sd * z(rng));
+        s.total_time += x;
+        s.sum_sq += x * x;
+      }
+    }
+  }
+
+  // Writes one sample per shape covering [t, t + step).
+  void write(Store& store, int64_t t, int64_t step, const std::vector<Measures>& sums) {
+    CycleWrite cycle;
+    cycle.target = name_;
+    cycle.server = {"7100000000000000001", "15"};
+    cycle.collected_at = at(t + step);
+    for (size_t i = 0; i < models_.size(); ++i) {
+      const StatementKey key{"1", "10", hash(static_cast<int>(i)), true};
+      if (!registered_) {
+        cycle.new_statements.push_back(
+            {key, ShapeInfo{hash(static_cast<int>(i)), "select " + hash(static_cast<int>(i)), {}},
+             "q"});
+      }
+      if (sums[i].calls == 0) continue;  // collectors write only statements that ran
+      Sample s;
+      s.key = key;
+      s.bucket_start = at(t);
+      s.interval = std::chrono::seconds(step);
+      s.measures = sums[i];
+      cycle.samples.push_back(std::move(s));
+    }
+    store.write_cycle(cycle);
+    registered_ = true;
+  }
+
+ private:
+  std::string name_;
+  double peak_hour_;
+  std::vector<ShapeModel> models_;
+  bool registered_ = false;
+};
+
+// Shape index from a finding's hash ("target-123").
+int shape_index(const std::string& hash) {
+  return std::atoi(hash.c_str() + hash.rfind('-') + 1);
+}
+
+struct Cell {
+  int injected = 0;
+  int detected = 0;
+  std::vector<int64_t> intervals;  // to detection
+};
+
+struct CheckCell {
+  int checked = 0;  // by a release check 30 minutes after the injection
+  int detected = 0;
+};
+
+// One way of running continuous detection, and what it found.
+struct Method {
+  std::string name;
+  RecentDetectionOptions options;
+  std::vector<int64_t> detected_at;        // per injected shape; -1: not yet
+  std::set<std::string> previous_control;  // control findings of the previous pass
+  int control_findings = 0;                // new ones: not found in the previous pass
+  int64_t finding_passes = 0;              // control findings summed over passes
+  double seconds = 0;
+  int64_t passes = 0;
+
+  void pass(Store& store, const Target& control, const Target& injected, int64_t now) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const TargetCheck c = detect_recent(store, control.name(), at(now), options);
+    const TargetCheck i = detect_recent(store, injected.name(), at(now), options);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    passes += 2;
+    std::set<std::string> current;
+    for (const Finding& f : c.findings) {
+      current.insert(f.key.id());
+      if (previous_control.count(f.key.id())) continue;
+      ++control_findings;
+      std::fprintf(
+          stderr, "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before)\n",
+          name.c_str(), static_cast<long long>((now % kDay) / 60), f.key.id().c_str(), f.ratio,
+          static_cast<long long>(f.after_calls), static_cast<long long>(f.before_calls));
+    }
+    finding_passes += static_cast<int64_t>(current.size());
+    previous_control = std::move(current);
+    for (const Finding& f : i.findings) {
+      const int s = shape_index(f.key.shape_hash);
+      const ShapeModel& m = injected.model(s);
+      if (m.kind < 0 || now <= m.start || detected_at[s] >= 0) continue;
+      detected_at[s] = now;
+    }
+  }
+
+  // Recall and time to detection per (kind, volume class).
+  std::vector<Cell> cells(const Target& injected) const {
+    std::vector<Cell> out(injection_kinds().size() * 3);
+    for (int s = 0; s < static_cast<int>(detected_at.size()); ++s) {
+      const ShapeModel& m = injected.model(s);
+      if (m.kind < 0) continue;
+      const InjectionKind& k = injection_kinds()[m.kind];
+      Cell& cell = out[m.kind * 3 + volume_class(m.rate)];
+      ++cell.injected;
+      const int64_t horizon = m.start + k.ramp_seconds + kHorizonIntervals * kInterval;
+      if (detected_at[s] >= 0 && detected_at[s] <= horizon) {
+        ++cell.detected;
+        cell.intervals.push_back((detected_at[s] - m.start) / kInterval);
+      }
+    }
+    return out;
+  }
+};
+
+int64_t percentile(std::vector<int64_t> v, double q) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
+
+// "median / p90 / max" intervals to detection.
+std::string interval_text(const Cell& c) {
+  if (c.intervals.empty()) return "–";
+  return std::to_string(percentile(c.intervals, 0.5)) + " / " +
+         std::to_string(percentile(c.intervals, 0.9)) + " / " +
+         std::to_string(percentile(c.intervals, 1.0));
+}
+
+std::string percent(int num, int den) {
+  if (den == 0) return "–";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %% (%d/%d)", 100.0 * num / den, num, den);
+  return buf;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  if (argc < 2) {
+    std::fprintf(stderr,
+                 "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
+                 "[--no-peer] [--min-ratio R] [--short-min-ratio R]\n",
+                 argv[0]);
+    std::exit(2);
+  }
+  o.store_path = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&] {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return std::string(argv[++i]);
+    };
+    if (a == "--shapes") {
+      o.shapes = std::stoi(value());
+    } else if (a == "--days") {
+      o.days = std::stoi(value());
+    } else if (a == "--seed") {
+      o.seed = std::stoull(value());
+    } else if (a == "--release-every") {
+      o.release_every = std::stoi(value());
+    } else if (a == "--min-ratio") {
+      o.min_ratio = std::stod(value());
+    } else if (a == "--short-min-ratio") {
+      o.short_min_ratio = std::stod(value());
+    } else if (a == "--no-peer") {
+      o.peer = false;
+    } else {
+      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  std::mt19937_64 rng(o.seed);
+  Store store(std::make_unique<SqliteConnection>(o.store_path));
+  std::vector<Target> targets;
+  targets.emplace_back("control", o.shapes, 14.0, rng);
+  targets.emplace_back("injected", o.shapes, 14.0, rng);
+  Target& control = targets[0];
+  Target& injected = targets[1];
+  for (Target& t : targets) store.ensure_target(t.name(), Engine::kPostgres);
+
+  const int64_t live_from = kStart + kBaselineDays * kDay;
+  const int64_t live_until = live_from + o.days * kDay;
+  // Releases every release_every minutes from the second hour; each injects into an equal
+  // share of the injected target's shapes, every kind at every release where it fits.
+  std::vector<int64_t> releases;
+  for (int64_t r = live_from + 3600; r < live_until; r += o.release_every * 60) {
+    releases.push_back(r);
+  }
+  {
+    std::vector<int> order(o.shapes);
+    for (int i = 0; i < o.shapes; ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    const int kinds = static_cast<int>(injection_kinds().size());
+    for (int j = 0; j < o.shapes; ++j) {
+      ShapeModel& m = injected.models()[order[j]];
+      m.kind = j % kinds;
+      const InjectionKind& k = injection_kinds()[m.kind];
+      const int64_t latest = live_until - k.ramp_seconds - kHorizonIntervals * kInterval;
+      std::vector<int64_t> fitting;
+      for (int64_t r : releases) {
+        if (r <= latest) fitting.push_back(r);
+      }
+      if (fitting.empty()) {
+        m.kind = -1;
+        continue;
+      }
+      m.start = fitting[(j / kinds) % fitting.size()];
+    }
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::mt19937_64 gen_rng(o.seed * 7919 + 1);
+  // The baseline week, one sample per shape and hour.
+  for (int64_t h = kStart; h < live_from; h += 3600) {
+    for (Target& t : targets) {
+      std::vector<Measures> sums(o.shapes);
+      for (int64_t m = h; m < h + 3600; m += kInterval) t.generate(m, gen_rng, sums);
+      t.write(store, h, 3600, sums);
+    }
+  }
+  const Retention retention;  // the defaults `collect` uses
+  store.rollup_and_prune(at(live_from), retention);
+  const double history_seconds = seconds_since(t0);
+
+  // The method judged, and the 15-minute window alone as its peer on the same data.
+  std::vector<Method> methods(o.peer ? 2 : 1);
+  methods[0].name = "windows of 2, 5 and 15 min";
+  if (o.min_ratio > 0) methods[0].options.detection.latency.min_ratio = o.min_ratio;
+  if (o.short_min_ratio > 0) methods[0].options.short_window_min_ratio = o.short_min_ratio;
+  if (o.peer) {
+    methods[1].name = "15-min window alone";
+    methods[1].options = methods[0].options;
+    methods[1].options.short_windows.clear();
+  }
+  for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
+  const DetectionOptions& detection = methods[0].options.detection;
+  const int kinds = static_cast<int>(injection_kinds().size());
+  std::vector<CheckCell> check_cells(kinds * 3);
+  int check_false = 0;
+  int64_t check_shape_tests = 0;
+  const auto live_t0 = std::chrono::steady_clock::now();
+  for (int64_t t = live_from; t < live_until; t += kInterval) {
+    for (Target& target : targets) {
+      std::vector<Measures> sums(o.shapes);
+      target.generate(t, gen_rng, sums);
+      target.write(store, t, kInterval, sums);
+    }
+    const int64_t now = t + kInterval;
+    if (now % 3600 == 0) store.rollup_and_prune(at(now), retention);
+    for (Method& m : methods) m.pass(store, control, injected, now);
+
+    // Release checks 30 minutes after each release, on both targets.
+    for (int64_t r : releases) {
+      if (now != r + 1800) continue;
+      const ComparisonWindows w{at(r - kBaselineDays * kDay), at(r), at(r), at(now)};
+      const TargetCheck rc = compare_windows(store, injected.name(), w, detection);
+      std::set<int> found;
+      for (const Finding& f : rc.findings) found.insert(shape_index(f.key.shape_hash));
+      for (int s = 0; s < o.shapes; ++s) {
+        const ShapeModel& m = injected.models()[s];
+        if (m.kind < 0 || m.start != r) continue;
+        CheckCell& cell = check_cells[m.kind * 3 + volume_class(m.rate)];
+        ++cell.checked;
+        if (found.count(s)) ++cell.detected;
+      }
+      const TargetCheck cc = compare_windows(store, control.name(), w, detection);
+      check_false += static_cast<int>(cc.findings.size());
+      check_shape_tests += cc.shapes_compared;
+    }
+  }
+  const double live_seconds = seconds_since(live_t0);
+
+  std::vector<std::vector<Cell>> cells;
+  for (const Method& m : methods) cells.push_back(m.cells(injected));
+
+  std::printf(
+      "detection-quality: %d shapes per target (control, injected), %d live day(s) after a "
+      "%lld-day baseline, seed %llu, %zu releases\n",
+      o.shapes, o.days, static_cast<long long>(kBaselineDays),
+      static_cast<unsigned long long>(o.seed), releases.size());
+  std::printf("time: baseline written in %.1f s; live phase %.1f s\n", history_seconds,
+              live_seconds);
+  for (const Method& m : methods) {
+    std::printf("detect_recent, %s: %.1f ms per pass over %d shapes (%lld passes)\n",
+                m.name.c_str(), 1000 * m.seconds / static_cast<double>(m.passes), o.shapes,
+                static_cast<long long>(m.passes));
+  }
+  std::printf(
+      "\nContinuous detection (detect_recent after every 1-minute interval): recall "
+      "within %lld intervals (after the end of a ramp) and intervals from injection to "
+      "detection (median / p90 / max)%s; release check 30 minutes after the release.\n\n",
+      static_cast<long long>(kHorizonIntervals),
+      o.peer ? "; the same for the 15-minute window alone" : "");
+  std::printf("| injected | calls per 15 min | recall | intervals | %scheck recall |\n",
+              o.peer ? "recall, 15 min alone | intervals, 15 min alone | " : "");
+  std::printf("| --- | --- | --- | --- | %s--- |\n", o.peer ? "--- | --- | " : "");
+  for (int k = 0; k < kinds; ++k) {
+    for (int v = 0; v < 3; ++v) {
+      std::printf("| %s | %s |", injection_kinds()[k].name.c_str(), kVolumeNames[v]);
+      for (const auto& method_cells : cells) {
+        const Cell& c = method_cells[k * 3 + v];
+        std::printf(" %s | %s |", percent(c.detected, c.injected).c_str(),
+                    interval_text(c).c_str());
+      }
+      const CheckCell& cc = check_cells[k * 3 + v];
+      std::printf(" %s |\n", percent(cc.detected, cc.checked).c_str());
+    }
+  }
+  std::printf("\n");
+  const double shape_days = static_cast<double>(o.shapes) * o.days;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    // Targets of the issue, summarized.
+    int big_n = 0, big_hit = 0, step2_n = 0, step2_fast = 0;
+    for (int k = 0; k < kinds; ++k) {
+      const InjectionKind& kind = injection_kinds()[k];
+      if (kind.ramp_seconds != 0) continue;
+      for (int v = 1; v < 3; ++v) {
+        const Cell& c = cells[i][k * 3 + v];
+        if (kind.factor >= 1.5) {
+          big_n += c.injected;
+          big_hit += c.detected;
+        }
+        if (kind.factor >= 2) {
+          step2_n += c.injected;
+          for (int64_t d : c.intervals) step2_fast += d <= 2;
+        }
+      }
+    }
+    const Method& m = methods[i];
+    std::printf("%s:\n", m.name.c_str());
+    std::printf("  recall, steps >= 1.5x, >= 100 calls per 15 min: %s\n",
+                percent(big_hit, big_n).c_str());
+    std::printf("  steps >= 2x, >= 100 calls per 15 min, found within 2 intervals: %s\n",
+                percent(step2_fast, step2_n).c_str());
+    std::printf(
+        "  control target: %d new findings in %.0f shape-days = %.2f per 1,000 = %.2f per "
+        "10,000 shape-days (%lld finding-passes)\n",
+        m.control_findings, shape_days, 1000 * m.control_findings / shape_days,
+        10000 * m.control_findings / shape_days, static_cast<long long>(m.finding_passes));
+  }
+  std::printf(
+      "release checks on the control target: %d findings in %lld shape tests (%zu checks)\n",
+      check_false, static_cast<long long>(check_shape_tests), releases.size());
+  return 0;
+}

@@ -1,0 +1,100 @@
+// Continuous detection over a real (SQLite) store: a 2x step is found two intervals after
+// it starts (not after one, and not by the 15-minute window alone); a smaller step waits for
+// the full post window; a shape found in several windows is one finding with the longest
+// window's evidence; a baseline of a day or more ends on the hour before the post window.
+#include "analyzer/regression/recent_detection.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/digest/digest_cli.h"
+#include "tests/regression/history_writer.h"
+
+namespace slowscope {
+namespace {
+
+using testing::TempDir;
+using testing::write_history;
+
+constexpr int64_t kMinute = 60;
+// Monday 2026-01-05 04:20 UTC: the post window (15 min) starts at 04:05.
+constexpr int64_t kNow = 1767571200 + 4 * 3600 + 20 * kMinute;
+
+class RecentDetectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_.emplace(Store::open(StoreLocation::parse("sqlite:" + dir_.file("s.db"))));
+    store_->ensure_target("orders", Engine::kPostgres);
+    options_.baseline = std::chrono::hours(2);
+  }
+  // "slow" takes `factor` times as long from `step` on; "fast" never changes.
+  void write_step(int64_t step, double factor) {
+    write_history(*store_, kNow - 5 * 3600, kNow, [=](const std::string& name, int64_t t) {
+      return name == "slow" && t >= step ? 0.010 * factor : 0.010;
+    });
+  }
+  TargetCheck detect(int64_t now) {
+    return detect_recent(*store_, "orders", StoreTime(std::chrono::seconds(now)), options_);
+  }
+
+  TempDir dir_;
+  std::optional<Store> store_;
+  RecentDetectionOptions options_;
+};
+
+TEST_F(RecentDetectionTest, FindsATwofoldStepTwoIntervalsAfterItStarts) {
+  const int64_t step = kNow - 2 * kMinute;
+  write_step(step, 2.0);
+  // One interval in, the 2-minute window is half slow (1.5x): below the short windows' 2x.
+  EXPECT_TRUE(detect(kNow - kMinute).findings.empty());
+
+  const TargetCheck t = detect(kNow);
+  EXPECT_EQ(t.shapes_compared, 2);
+  ASSERT_EQ(t.findings.size(), 1u) << t.reason;
+  const Finding& f = t.findings[0];
+  EXPECT_EQ(f.after_calls, 2 * 20);
+  EXPECT_EQ(f.key.id(), "orders/shape-slow/latency");
+  EXPECT_NEAR(f.ratio, 2.0, 1e-9);
+  // A short baseline ends where the post window starts, 04:05.
+  EXPECT_EQ(f.before_calls, 120 * 20);
+
+  // The post window alone dilutes the step: 2 slow minutes of 15 are 1.13x.
+  options_.short_windows.clear();
+  EXPECT_TRUE(detect(kNow).findings.empty());
+}
+
+TEST_F(RecentDetectionTest, ASmallerStepWaitsForTheWholePostWindow) {
+  const int64_t step = kNow - 15 * kMinute;
+  write_step(step, 1.6);
+  EXPECT_TRUE(detect(step + 5 * kMinute).findings.empty());
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_NEAR(t.findings[0].ratio, 1.6, 1e-9);
+  EXPECT_EQ(t.findings[0].after_calls, 15 * 20);
+}
+
+TEST_F(RecentDetectionTest, AShapeFoundInSeveralWindowsIsOneFindingWithTheLongestsEvidence) {
+  write_step(kNow - 10 * kMinute, 3.0);
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  // The 15-minute window: 5 minutes at 1x and 10 at 3x.
+  EXPECT_EQ(t.findings[0].after_calls, 15 * 20);
+  EXPECT_NEAR(t.findings[0].ratio, 35.0 / 15.0, 1e-9);
+}
+
+TEST_F(RecentDetectionTest, ABaselineOfADayOrMoreEndsOnTheHour) {
+  write_step(kNow - 2 * kMinute, 2.0);
+  options_.baseline = std::chrono::hours(24);
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  // The history from 23:20 to 04:00, not to 04:05.
+  EXPECT_EQ(t.findings[0].before_calls, 280 * 20);
+}
+
+TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
+  write_step(kNow - 2 * kMinute, 2.0);
+  options_.detection.latency.min_calls = 41;  // the 2-minute window holds 40 calls
+  EXPECT_TRUE(detect(kNow).findings.empty());
+}
+
+}  // namespace
+}  // namespace slowscope
