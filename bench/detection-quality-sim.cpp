@@ -408,7 +408,8 @@ int main(int argc, char** argv) {
     // Release checks 30 minutes after each release, on both targets.
     for (int64_t r : releases) {
       if (now != r + 1800) continue;
-      const ComparisonWindows w{at(r - kBaselineDays * kDay), at(r), at(r), at(now)};
+      const ComparisonWindows w = comparison_windows(
+          {at(r), at(now)}, std::chrono::days(kBaselineDays), BaselineMode::kPrevious);
       const TargetCheck rc = compare_windows(store, injected.name(), w, detection);
       std::set<int> found;
       for (const Finding& f : rc.findings) found.insert(shape_index(f.key.shape_hash));
