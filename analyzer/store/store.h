@@ -190,8 +190,8 @@ struct BucketQuery {
   StoreTime since;
   StoreTime until;
   // Raw samples only, at the collection interval (for a recent window, still within raw
-  // retention); otherwise whole hours come from the hourly rollup and only the edges from
-  // raw samples.
+  // retention); otherwise whole days come from the daily rollup where it is complete,
+  // whole hours from the hourly rollup, and only the edges from raw samples.
   bool raw_only = false;
 };
 
@@ -342,14 +342,15 @@ class Store {
   std::vector<TimelinePoint> timeline(const TimelineQuery& query);
 
   // Every shape of one target per bucket over [since, until), ordered by shape and bucket:
-  // raw intervals and hours (never days, so that a week still gives a series of buckets),
-  // as `raw_only` asks. Throws StoreError for an unknown target.
+  // raw intervals only, or as `top` reads them (whole days where the daily rollup is
+  // complete, hours elsewhere, raw samples at the edges), as `raw_only` asks. Throws
+  // StoreError for an unknown target.
   std::vector<ShapeBucketCounts> shape_buckets(const BucketQuery& query);
 
   // Per shape, the merge of the quantile sketches of the raw samples with bucket_start in
   // [since, until). Rollups keep no sketches, so a shape whose raw samples were pruned
   // within the range has a sketch counting fewer calls than Store::top(). Shapes without
-  // sketches are absent. Throws StoreError for an unknown target or an unreadable sketch.
+  // sketches are absent; PostgreSQL targets, whose sources write none, have none. Throws StoreError for an unknown target or an unreadable sketch.
   std::map<int64_t, QuantileSketch> merged_sketches(const BucketQuery& query);
 
   // The shape with id `shape_id`, if any.

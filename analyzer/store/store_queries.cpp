@@ -170,8 +170,10 @@ std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
     if (query.raw_only) {
       plan.raw[0] = {seconds(query.since), seconds(query.until)};
     } else {
+      // Whole days from the daily rollup where it is complete: a week of a busy target is
+      // 7 buckets a shape instead of 168, which keeps a baseline read cheap.
       plan = plan_tiers(seconds(query.since), seconds(query.until),
-                        std::numeric_limits<int64_t>::min(), false);
+                        seconds(target.daily_through), false);
     }
     bind_plan(buckets, 2, plan);
     while (buckets.step()) {
@@ -190,6 +192,9 @@ std::map<int64_t, QuantileSketch> Store::merged_sketches(const BucketQuery& quer
   Impl& s = *impl_;
   std::map<int64_t, QuantileSketch> sketches;
   const TargetInfo target = known_target(*this, s, query.target, "merged_sketches");
+  // Only slow-log sources write sketches; not scanning a PostgreSQL target's raw samples
+  // for none spares a week of them on every baseline read.
+  if (target.engine == Engine::kPostgres) return sketches;
   try {
     auto& list = s.sql("shape_sketches");
     list.bind_int(1, target.id);
