@@ -54,6 +54,8 @@ class Fingerprinter {
   std::string_view strip_comments(std::string_view in);
   std::string_view replace_quoted(std::string_view in);
   std::string_view normalize(std::string_view in);
+  // normalize for any number rule, one byte and stage at a time (preserve_embedded_numbers).
+  std::string_view normalize_bytewise(std::string_view in);
   std::string_view collapse_lists(std::string_view in);
   std::string_view collapse_unions(std::string_view in);
   std::string_view shorten_limit(std::string_view in);
