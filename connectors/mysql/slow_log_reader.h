@@ -100,15 +100,25 @@ struct ParallelParseResult {
   ParseStats total;  // the range stats added up in order
 };
 
-// Makes the sink for range `index`. All sinks are made on the calling thread before any
-// parsing starts; sink `index` is then called only from the thread parsing that range.
+// Makes the sink for range `index`. Sinks are made on the calling thread, in index
+// order, each just before its range starts parsing (earlier ranges may be parsing
+// already); sink `index` is then called only from the thread parsing that range.
 using RangeSinkFactory = std::function<SlowLogParser::Sink(size_t index)>;
 
 // Parses `path` with up to `threads` threads (fewer ranges when the file is small or has
 // few split points; "-" and non-regular files are parsed sequentially as one range). The
 // progress callback, if any, gets the total bytes over all threads, from worker threads,
 // one call at a time. Rethrows the first worker error after all workers stopped.
+//
+// The ranges start at the points find_slow_log_split_points gives, but the first range
+// is parsed from the start while they are being looked for: a range reads up to where
+// the next split point is sought from, and waits there only if it is not found yet.
 ParallelParseResult read_slow_log_parallel(const std::string& path, unsigned threads,
+                                           const RangeSinkFactory& make_sink,
+                                           const SlowLogReadOptions& options = {});
+
+// Same over any source (always in ranges, also for one thread).
+ParallelParseResult read_slow_log_parallel(const ByteSource& source, unsigned threads,
                                            const RangeSinkFactory& make_sink,
                                            const SlowLogReadOptions& options = {});
 
