@@ -326,10 +326,13 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
   }
   q = replace_quoted(q);
   q = normalize(q);
-  q = collapse_lists(q);
-  q = collapse_unions(q);
-  q = shorten_limit(q);
-  return drop_order_by_asc(q);
+  // The last passes key on words, which normalize noted: a pass whose word is not in the
+  // text has nothing to do (none of them makes one of the later passes' words).
+  if (words_ & kListWord) q = collapse_lists(q);
+  if ((words_ & (kSelectWord | kUnionWord)) == (kSelectWord | kUnionWord)) q = collapse_unions(q);
+  if (words_ & kLimitWord) q = shorten_limit(q);
+  if (words_ & kOrderWord) q = drop_order_by_asc(q);
+  return q;
 }
 
 // s#/\*[^!].*?\*/##sg, then s/(?:--|#)[^'"\r\n]*(?=[\r\n]|\Z)//g on the result.
@@ -492,6 +495,27 @@ constexpr std::array<uint8_t, 256> make_actions() {
 }
 constexpr std::array<uint8_t, 256> kAction = make_actions();
 
+// Which of the words the passes after normalize key on the lowercase `word` is.
+inline uint8_t keyword_bits(const char* word, size_t len) {
+  auto is = [&](const char (&w)[7]) { return std::memcmp(word, w, len) == 0; };
+  switch (len) {
+    case 2:
+      return word[0] == 'i' && word[1] == 'n' ? Fingerprinter::kListWord : 0;
+    case 5:
+      return is("value\0")   ? Fingerprinter::kListWord
+             : is("union\0") ? Fingerprinter::kUnionWord
+             : is("limit\0") ? Fingerprinter::kLimitWord
+             : is("order\0") ? Fingerprinter::kOrderWord
+                             : 0;
+    case 6:
+      return is("values")   ? Fingerprinter::kListWord
+             : is("select") ? Fingerprinter::kSelectWord
+                            : 0;
+    default:
+      return 0;
+  }
+}
+
 // Bytes after which an 'x', 'b' or '.' is dropped: the number or '?' that starts there
 // is a '?' once the number rule has run.
 inline bool makes_placeholder(char c) {
@@ -516,9 +540,13 @@ size_t bool_literal_at(std::string_view s, size_t i) {
 //  - the number rule, the boolean rule and \A\s+ apply to the input as it is (\A\s+ can
 //    only meet bytes no earlier stage changes).
 // So it runs over the input once, a run of letters, digits or blanks at a time; the
-// letters sixteen at a time with SSE2.
+// letters sixteen at a time with SSE2. Sets words_ to the keywords among the words.
 std::string_view Fingerprinter::normalize(std::string_view in) {
-  if (options_.preserve_embedded_numbers) return normalize_bytewise(in);
+  if (options_.preserve_embedded_numbers) {
+    words_ = kAllWords;
+    return normalize_bytewise(in);
+  }
+  words_ = 0;
   const size_t n = in.size();
   const char* s = in.data();
   char* out = other_than(in).reserve(n);  // no stage ever makes the text longer
@@ -573,6 +601,8 @@ std::string_view Fingerprinter::normalize(std::string_view in) {
         if (o - word == 4 && std::memcmp(out + word, "null", 4) == 0) {
           o = word;
           out[o++] = '?';
+        } else if (o - word - 2 <= 4) {
+          words_ |= keyword_bits(out + word, o - word);
         }
         break;
       }

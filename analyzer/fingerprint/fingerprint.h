@@ -32,6 +32,16 @@ class Fingerprinter {
   // pt-query-digest's fingerprint of `query`; the view stays valid until the next call.
   std::string_view fingerprint(std::string_view query);
 
+  // Words of normalize's result that the passes after it look for (words_).
+  enum : uint8_t {
+    kListWord = 1,    // in, value, values
+    kSelectWord = 2,
+    kUnionWord = 4,
+    kLimitWord = 8,
+    kOrderWord = 16,
+    kAllWords = 31,
+  };
+
  private:
   // A growable byte array that never shrinks and never zero-fills, so that reusing it
   // costs nothing once it is big enough.
@@ -62,6 +72,7 @@ class Fingerprinter {
   std::string_view drop_order_by_asc(std::string_view in);
 
   FingerprintOptions options_;
+  uint8_t words_ = kAllWords;  // which kListWord... words the last normalize result has
   Buffer a_;
   Buffer b_;
   // Scratch for collapse_unions: where each " union" starts, and the first branch of
