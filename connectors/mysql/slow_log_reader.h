@@ -80,6 +80,11 @@ class MemoryByteSource final : public ByteSource {
 struct SlowLogReadOptions {
   SlowLogParserOptions parser;
   size_t block_bytes = size_t{1} << 20;  // bytes per read(2)
+  // Parallel parsing: number the lines of every range from 1 instead of first counting
+  // the lines of the ranges before it (a read of all of them). Events then carry line
+  // numbers relative to their range; ParallelParseResult::range_first_lines says what
+  // to add. The stats' skipped lines are whole-input line numbers either way.
+  bool range_relative_lines = false;
 };
 
 // Parses the slow log at `path` ("-" reads stdin) in one thread; returns its stats.
@@ -97,6 +102,7 @@ ParseStats read_slow_log_fd(int fd, const std::string& name, const SlowLogParser
 struct ParallelParseResult {
   std::vector<uint64_t> range_starts;
   std::vector<ParseStats> range_stats;
+  std::vector<uint64_t> range_first_lines;  // the whole-input line number each range starts at
   ParseStats total;  // the range stats added up in order
 };
 
@@ -131,7 +137,7 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
 
 // Up to `parts` range starts for `source`: 0 and then the first split point found at or
 // after each of `parts` - 1 targets that share the size out evenly, except that the
-// first range is made a little larger (the others also count the lines before them). `options`
+// first range is made a little larger (the others start later). `options`
 // must be those the ranges are parsed with.
 std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsigned parts,
                                                  const SlowLogParserOptions& options = {});
