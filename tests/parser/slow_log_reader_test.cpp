@@ -315,6 +315,41 @@ TEST(SlowLogParallel, RangeRelativeLinesShiftToTheSequentialOnes) {
   }
 }
 
+// A source whose reads fail from some offset on: the parallel reader must stop every
+// thread and report the error, wherever it comes up (in a range's parse or in the
+// search for a split point while the first range runs).
+class FailingSource final : public ByteSource {
+ public:
+  FailingSource(std::string_view bytes, uint64_t fail_from) : bytes_(bytes), fail_from_(fail_from) {}
+  uint64_t size() const override { return bytes_.size(); }
+  size_t read_at(uint64_t offset, char* out, size_t n) const override {
+    if (offset + n > fail_from_) {
+      throw std::system_error(std::make_error_code(std::errc::io_error), "failing source");
+    }
+    return bytes_.read_at(offset, out, n);
+  }
+
+ private:
+  MemoryByteSource bytes_;
+  uint64_t fail_from_;
+};
+
+TEST(SlowLogParallel, ReadErrorsStopEveryRange) {
+  const std::string bytes = testing::GenerateSlowLog(4 << 20, testing::GeneratedLog::kMixed);
+  for (double at : {0.1, 0.45, 0.5, 0.55, 0.9, 0.999}) {
+    FailingSource source(bytes, static_cast<uint64_t>(bytes.size() * at));
+    for (unsigned threads : {2u, 3u}) {
+      SlowLogReadOptions options;
+      options.block_bytes = 64 << 10;
+      EXPECT_THROW(read_slow_log_parallel(
+                       source, threads,
+                       [](size_t) { return [](const QueryEvent&) {}; }, options),
+                   std::system_error)
+          << at << " " << threads;
+    }
+  }
+}
+
 TEST(SlowLogParallel, RangesInheritTheDbSetLongBefore) {
   // One `use` at the top, then 4 MB of entries that never name the database again.
   std::string log =
