@@ -7,8 +7,9 @@
 // Parallel reading splits one regular file into byte ranges that start at entry
 // boundaries, gives each range its own thread, parser and sink, and guarantees that the
 // ranges' events, taken in range order, equal a sequential parse: same entries, same
-// statement text, same line numbers, and the same inherited ts/db, worked out before a
-// range's first event is delivered.
+// statement text, same line numbers (or, with range_relative_lines, line numbers off by
+// what ParallelParseResult::range_first_lines says), and the same inherited ts/db, worked
+// out before a range's first event is delivered.
 //
 // A split point is the start of a "# Time: " or "# User@Host: " line where a sequential
 // parse surely starts a fresh entry with nothing pending. Whether it does can depend on
@@ -18,9 +19,11 @@
 // in each of those states, and the first entry head where all runs agree on a fresh
 // start is a split point. The start of input is an anchor too. Where no anchor is within
 // a few MiB (a log without Time lines), no split point is found and the file is read in
-// fewer ranges, down to one. What a range inherits (db, ts) is found by searching
-// backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the entries
-// around it; the range's first line number by counting newlines in the range before.
+// fewer ranges, down to one. What a range inherits (db, ts) is what the simulation that
+// found its split point carries there, where its runs agree; else it is found by
+// searching backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the
+// entries around it. The range's first line number comes from counting the newlines of
+// the range before, unless lines are numbered per range.
 //
 // The functions are safe to call from several threads at once on different inputs.
 #pragma once
