@@ -495,27 +495,6 @@ constexpr std::array<uint8_t, 256> make_actions() {
 }
 constexpr std::array<uint8_t, 256> kAction = make_actions();
 
-// Which of the words the passes after normalize key on the lowercase `word` is.
-inline uint8_t keyword_bits(const char* word, size_t len) {
-  auto is = [&](const char (&w)[7]) { return std::memcmp(word, w, len) == 0; };
-  switch (len) {
-    case 2:
-      return word[0] == 'i' && word[1] == 'n' ? Fingerprinter::kListWord : 0;
-    case 5:
-      return is("value\0")   ? Fingerprinter::kListWord
-             : is("union\0") ? Fingerprinter::kUnionWord
-             : is("limit\0") ? Fingerprinter::kLimitWord
-             : is("order\0") ? Fingerprinter::kOrderWord
-                             : 0;
-    case 6:
-      return is("values")   ? Fingerprinter::kListWord
-             : is("select") ? Fingerprinter::kSelectWord
-                            : 0;
-    default:
-      return 0;
-  }
-}
-
 // Bytes after which an 'x', 'b' or '.' is dropped: the number or '?' that starts there
 // is a '?' once the number rule has run.
 inline bool makes_placeholder(char c) {
@@ -530,6 +509,24 @@ size_t bool_literal_at(std::string_view s, size_t i) {
 }
 
 }  // namespace
+
+uint8_t Fingerprinter::keyword_bits(const char* word, size_t len) {
+  auto is = [&](const char (&w)[7]) { return std::memcmp(word, w, len) == 0; };
+  switch (len) {
+    case 2:
+      return word[0] == 'i' && word[1] == 'n' ? kListWord : 0;
+    case 5:
+      return is("value\0")   ? kListWord
+             : is("union\0") ? kUnionWord
+             : is("limit\0") ? kLimitWord
+             : is("order\0") ? kOrderWord
+                             : 0;
+    case 6:
+      return is("values") ? kListWord : is("select") ? kSelectWord : 0;
+    default:
+      return 0;
+  }
+}
 
 // normalize for the default number rule, a number starting at any [0-9+-]. Then a digit
 // never reaches the output, which makes the stages local:

@@ -32,17 +32,19 @@ class Fingerprinter {
   // pt-query-digest's fingerprint of `query`; the view stays valid until the next call.
   std::string_view fingerprint(std::string_view query);
 
+ private:
   // Words of normalize's result that the passes after it look for (words_).
   enum : uint8_t {
-    kListWord = 1,    // in, value, values
+    kListWord = 1,  // in, value, values
     kSelectWord = 2,
     kUnionWord = 4,
     kLimitWord = 8,
     kOrderWord = 16,
     kAllWords = 31,
   };
+  // Which of them the lowercase word `word` of `len` bytes is (0 for none).
+  static uint8_t keyword_bits(const char* word, size_t len);
 
- private:
   // A growable byte array that never shrinks and never zero-fills, so that reusing it
   // costs nothing once it is big enough.
   class Buffer {
