@@ -306,6 +306,10 @@ void DigestAggregator::add(const QueryEvent& event, size_t input) {
   }
 }
 
+void DigestAggregator::shift_lines(uint64_t delta) {
+  for (ClassState& c : classes_) c.example.line += delta;
+}
+
 void DigestAggregator::merge(DigestAggregator&& later) {
   if (&later == this) return;
   std::vector<uint32_t> remap(later.attribute_names_.size());

@@ -74,6 +74,10 @@ class DigestAggregator {
   // input order, with the same fingerprint options; `later` is left empty.
   void merge(DigestAggregator&& later);
 
+  // Adds `delta` to the line number kept of every event so far (the classes' examples):
+  // for events numbered from the start of a range of the input rather than of the input.
+  void shift_lines(uint64_t delta);
+
   // Events aggregated so far.
   uint64_t events() const { return events_; }
   // Distinct classes so far.

@@ -116,6 +116,8 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
         static_cast<unsigned>(std::clamp<uint64_t>(size / kMinBytesPerThread, 1, plan.threads));
 
   SlowLogReadOptions read_options;
+  // The ranges' examples get their whole-input line numbers below, when merged.
+  read_options.range_relative_lines = true;
   std::optional<ProgressBar> progress;
   if (size >= kProgressMinBytes || name == "-") {
     progress.emplace(name, size);
@@ -144,9 +146,10 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
   ParallelParseResult result = read_slow_log_parallel(name, threads, make_sink, read_options);
   if (progress) progress->finish();
 
-  for (auto& range : ranges) {
-    all.merge(std::move(range->aggregate));
-    filtered += range->filtered;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    ranges[i]->aggregate.shift_lines(result.range_first_lines.at(i) - 1);
+    all.merge(std::move(ranges[i]->aggregate));
+    filtered += ranges[i]->filtered;
   }
   InputTotals totals;
   totals.name = name;

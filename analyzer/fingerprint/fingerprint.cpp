@@ -326,10 +326,13 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
   }
   q = replace_quoted(q);
   q = normalize(q);
-  q = collapse_lists(q);
-  q = collapse_unions(q);
-  q = shorten_limit(q);
-  return drop_order_by_asc(q);
+  // The last passes key on words, which normalize noted: a pass whose word is not in the
+  // text has nothing to do (none of them makes one of the later passes' words).
+  if (words_ & kListWord) q = collapse_lists(q);
+  if ((words_ & (kSelectWord | kUnionWord)) == (kSelectWord | kUnionWord)) q = collapse_unions(q);
+  if (words_ & kLimitWord) q = shorten_limit(q);
+  if (words_ & kOrderWord) q = drop_order_by_asc(q);
+  return q;
 }
 
 // s#/\*[^!].*?\*/##sg, then s/(?:--|#)[^'"\r\n]*(?=[\r\n]|\Z)//g on the result.
@@ -464,10 +467,179 @@ std::string_view Fingerprinter::replace_quoted(std::string_view in) {
   return {out, o};
 }
 
+namespace {
+
+// What normalize does at a byte outside a number.
+enum : uint8_t {
+  kCopy = 0,    // copied as it is
+  kLetter,      // [A-Za-z_]: starts a run of them
+  kNumber,      // [0-9+-]: starts a number
+  kBlank,       // [ \n\t\r\f]: starts a run to squeeze
+  kDot,         // '.': dropped before a '?'
+};
+
+constexpr std::array<uint8_t, 256> make_actions() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+      t[c] = kLetter;
+    } else if ((c >= '0' && c <= '9') || c == '+' || c == '-') {
+      t[c] = kNumber;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      t[c] = kBlank;
+    } else if (c == '.') {
+      t[c] = kDot;
+    }
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kAction = make_actions();
+
+// Bytes after which an 'x', 'b' or '.' is dropped: the number or '?' that starts there
+// is a '?' once the number rule has run.
+inline bool makes_placeholder(char c) {
+  return kAction[static_cast<unsigned char>(c)] == kNumber || c == '?';
+}
+
+// \btrue\b or \bfalse\b at s[i], s[i] starting a word: its length, else 0.
+size_t bool_literal_at(std::string_view s, size_t i) {
+  const char l = lower(s[i]);
+  const size_t len = l == 't' ? (ci_at(s, i, "true") ? 4 : 0) : (ci_at(s, i, "false") ? 5 : 0);
+  return len && (i + len == s.size() || !is_word(s[i + len])) ? len : 0;
+}
+
+}  // namespace
+
+uint8_t Fingerprinter::keyword_bits(const char* word, size_t len) {
+  auto is = [&](const char (&w)[7]) { return std::memcmp(word, w, len) == 0; };
+  switch (len) {
+    case 2:
+      return word[0] == 'i' && word[1] == 'n' ? kListWord : 0;
+    case 5:
+      return is("value\0")   ? kListWord
+             : is("union\0") ? kUnionWord
+             : is("limit\0") ? kLimitWord
+             : is("order\0") ? kOrderWord
+                             : 0;
+    case 6:
+      return is("values") ? kListWord : is("select") ? kSelectWord : 0;
+    default:
+      return 0;
+  }
+}
+
+// normalize for the default number rule, a number starting at any [0-9+-]. Then a digit
+// never reaches the output, which makes the stages local:
+//  - a word of the output is a run of [A-Za-z_] of the input (its neighbours become '?',
+//    ' ' or stay non-word bytes), so NULL is a run that lowercases to "null";
+//  - [xb.]\? drops a byte right before a number or a '?' of the input, or a '.' right
+//    before TRUE or FALSE ('+' and '-' always start numbers);
+//  - the number rule, the boolean rule and \A\s+ apply to the input as it is (\A\s+ can
+//    only meet bytes no earlier stage changes).
+// So it runs over the input once, a run of letters, digits or blanks at a time; the
+// letters sixteen at a time with SSE2. Sets words_ to the keywords among the words.
+std::string_view Fingerprinter::normalize(std::string_view in) {
+  if (options_.preserve_embedded_numbers) {
+    words_ = kAllWords;
+    return normalize_bytewise(in);
+  }
+  words_ = 0;
+  const size_t n = in.size();
+  const char* s = in.data();
+  char* out = other_than(in).reserve(n);  // no stage ever makes the text longer
+  size_t o = 0;  // o <= i throughout: nothing emits more than it consumes
+  size_t i = 0;
+  while (i < n && is_space(s[i])) ++i;  // s/\A\s+//
+  while (i < n) {
+    const char c = s[i];
+    switch (kAction[static_cast<unsigned char>(c)]) {
+      case kLetter: {
+        const char l = static_cast<char>(c | 0x20);
+        if ((l == 't' || l == 'f') && (i == 0 || !is_word(s[i - 1]))) {
+          if (const size_t len = bool_literal_at(in, i)) {
+            out[o++] = '?';
+            i += len;
+            break;
+          }
+        }
+        const size_t word = o;
+#if defined(__SSE2__)
+        for (;;) {
+          if (i + 16 > n) {
+            while (i < n && kAction[static_cast<unsigned char>(s[i])] == kLetter)
+              out[o++] = lower(s[i++]);
+            break;
+          }
+          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+          // (v | 0x20) in 'a'..'z', shifted so that the range starts at -128.
+          const __m128i shifted = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                               _mm_set1_epi8(static_cast<char>(128 - 'a')));
+          const __m128i letter =
+              _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + 26)));
+          const __m128i in_word = _mm_or_si128(letter, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(out + o),
+                           _mm_or_si128(v, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+          const unsigned stop = ~static_cast<unsigned>(_mm_movemask_epi8(in_word)) & 0xFFFFu;
+          if (stop) {
+            const unsigned k = static_cast<unsigned>(std::countr_zero(stop));
+            o += k;
+            i += k;
+            break;
+          }
+          o += 16;
+          i += 16;
+        }
+#else
+        do {
+          out[o++] = lower(s[i++]);
+        } while (i < n && kAction[static_cast<unsigned char>(s[i])] == kLetter);
+#endif
+        if (i < n && (s[i - 1] == 'x' || s[i - 1] == 'b') && makes_placeholder(s[i])) --o;
+        if (o - word == 4 && std::memcmp(out + word, "null", 4) == 0) {
+          o = word;
+          out[o++] = '?';
+        } else if (o - word - 2 <= 4) {
+          words_ |= keyword_bits(out + word, o - word);
+        }
+        break;
+      }
+      case kNumber:
+        // [0-9+-][0-9a-f.xb+-]*, except that an 'f' after a non-word byte may start
+        // FALSE, which the boolean rule took first.
+        for (++i; i < n && is(s[i], kNumCont); ++i) {
+          if (s[i] == 'f' && !is_word(s[i - 1]) && bool_literal_at(in, i)) break;
+        }
+        out[o++] = '?';
+        break;
+      case kBlank: {
+        size_t j = i + 1;
+        while (j < n && is(s[j], kSqueezed)) ++j;
+        // chomp takes one final "\n"; the rest of a final run still squeezes into a space.
+        if (!(j == n && j - i == 1 && c == '\n')) out[o++] = ' ';
+        i = j;
+        break;
+      }
+      case kDot:
+        ++i;
+        if (i < n && (makes_placeholder(s[i]) ||
+                      (((s[i] | 0x20) == 't' || (s[i] | 0x20) == 'f') && bool_literal_at(in, i)))) {
+          break;
+        }
+        out[o++] = '.';
+        break;
+      default:
+        out[o++] = c;
+        ++i;
+        break;
+    }
+  }
+  return {out, o};
+}
+
 // In order: s/\bfalse\b|\btrue\b/?/ig; s/[0-9+-][0-9a-f.xb+-]*/?/g (with a leading \b when
 // preserving embedded numbers); s/[xb.+-]\?/?/g; s/\A\s+//; chomp; tr[ \n\t\r\f][ ]s; lc;
 // s/\bnull\b/?/g. Each stage feeds the next one byte at a time.
-std::string_view Fingerprinter::normalize(std::string_view in) {
+std::string_view Fingerprinter::normalize_bytewise(std::string_view in) {
   const size_t n = in.size();
   char* out = other_than(in).reserve(n);  // no stage ever makes the text longer
   size_t o = 0;

@@ -33,6 +33,18 @@ class Fingerprinter {
   std::string_view fingerprint(std::string_view query);
 
  private:
+  // Words of normalize's result that the passes after it look for (words_).
+  enum : uint8_t {
+    kListWord = 1,  // in, value, values
+    kSelectWord = 2,
+    kUnionWord = 4,
+    kLimitWord = 8,
+    kOrderWord = 16,
+    kAllWords = 31,
+  };
+  // Which of them the lowercase word `word` of `len` bytes is (0 for none).
+  static uint8_t keyword_bits(const char* word, size_t len);
+
   // A growable byte array that never shrinks and never zero-fills, so that reusing it
   // costs nothing once it is big enough.
   class Buffer {
@@ -54,12 +66,15 @@ class Fingerprinter {
   std::string_view strip_comments(std::string_view in);
   std::string_view replace_quoted(std::string_view in);
   std::string_view normalize(std::string_view in);
+  // normalize for any number rule, one byte and stage at a time (preserve_embedded_numbers).
+  std::string_view normalize_bytewise(std::string_view in);
   std::string_view collapse_lists(std::string_view in);
   std::string_view collapse_unions(std::string_view in);
   std::string_view shorten_limit(std::string_view in);
   std::string_view drop_order_by_asc(std::string_view in);
 
   FingerprintOptions options_;
+  uint8_t words_ = kAllWords;  // which kListWord... words the last normalize result has
   Buffer a_;
   Buffer b_;
   // Scratch for collapse_unions: where each " union" starts, and the first branch of

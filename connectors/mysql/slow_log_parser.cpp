@@ -512,9 +512,18 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
     rec.found_arg = true;
     return;
   }
-  if (sx::is_property_line(text)) {
-    process_property_line(rec, text);
-    return;
+  sx::PropertyPairs pairs;
+  switch (sx::read_property_line(text, pairs)) {
+    case sx::PropertyLine::kPairs:
+      for (size_t i = 0; i < pairs.count; ++i) {
+        add_attribute(rec, pairs.name(text, i), pairs.value(text, i));
+      }
+      return;
+    case sx::PropertyLine::kOther:
+      process_property_line(rec, text);
+      return;
+    case sx::PropertyLine::kNotProperty:
+      break;
   }
   if (!rec.got_db) {
     if (auto db = sx::match_use(text)) {

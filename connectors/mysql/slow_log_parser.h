@@ -169,6 +169,7 @@ class SlowLogParser {
                 uint64_t effective_off);
   void flush_deferred(Record& rec, bool strip_semicolon);
   void process_header_line(Record& rec, std::string_view text, uint8_t source, uint64_t off);
+  // A property line (is_property_line) that read_property_line left to the three steps.
   void process_property_line(Record& rec, std::string_view text);
   // Appends the attribute `name: value`, typed as pt types it.
   void add_attribute(Record& rec, std::string_view name, std::string_view value);

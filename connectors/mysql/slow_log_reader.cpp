@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -31,10 +32,13 @@ constexpr size_t kScanBlock = size_t{1} << 20;
 constexpr uint64_t kBackSearchBytes = uint64_t{4} << 20;  // how far back anchors are sought
 constexpr uint64_t kProbeBytes = uint64_t{16} << 20;      // how far one anchor is followed
 constexpr size_t kMaxAnchorTries = 8;
-// The first range's extra share, in ranges. Counting the newlines of a range costs about
-// a tenth of parsing it (sysbench log, two threads); the first range taking 6% more of
-// the input than the others came closest to even times (measured from 0 to 0.1).
-constexpr double kFirstRangeExtra = 0.06;
+// The first range's extra share, in ranges. The first range starts parsing at once; the
+// others only once their split point is found (about 4% of the time it takes to parse a
+// range of the sysbench log on two threads), and then, unless lines are numbered per
+// range, after counting the newlines before them (another 6%). 0.08 evens out the
+// finishing times of the sysbench log on two threads with range-relative lines, as the
+// digest reads.
+constexpr double kFirstRangeExtra = 0.08;
 
 [[noreturn]] void throw_errno(const std::string& what, const std::string& name) {
   throw std::system_error(errno, std::generic_category(), what + " " + name);
@@ -117,6 +121,15 @@ struct Anchor {
   bool exact = false;  // the start of input or a known split point: one possible state
 };
 
+// What a sequential parse carries out of [anchor, to), `to` being a split point, as far
+// as every state possible at the anchor agrees: a value they disagree on is left unset
+// in `agreed`, and so is one none of them set.
+struct AnchoredCarry {
+  SlowLogCarry agreed;
+  bool ts_known = false;  // all states agree on whether and which ts is set
+  bool db_known = false;
+};
+
 // The parses a sequential reader may be in at `anchor`: a plain start, and, unless the
 // anchor is exact, a start right after a "/* No query */" entry. Probes feed both alike.
 class AnchorParses {
@@ -136,8 +149,31 @@ class AnchorParses {
   bool all_fresh() const {
     return plain_.at_fresh_entry_start() && (!restarted_ || restarted_->at_fresh_entry_start());
   }
-  SlowLogParser& plain() { return plain_; }
-  SlowLogParser* restarted() { return restarted_ ? &*restarted_ : nullptr; }
+  // At a split point (everything fed so far ends there): what the parses carry on, as
+  // far as they agree. Ends the parses.
+  AnchoredCarry agreed_carry() {
+    plain_.finish_range();
+    const SlowLogCarry& a = plain_.carry();
+    SlowLogCarry other;
+    if (restarted_) {
+      restarted_->finish_range();
+      other = restarted_->carry();
+    } else {
+      other = a;
+    }
+    AnchoredCarry out;
+    out.ts_known = a.has_ts == other.has_ts && a.ts_us == other.ts_us;
+    out.db_known = a.has_db == other.has_db && a.db == other.db;
+    if (out.ts_known && a.has_ts) {
+      out.agreed.has_ts = true;
+      out.agreed.ts_us = a.ts_us;
+    }
+    if (out.db_known && a.has_db) {
+      out.agreed.has_db = true;
+      out.agreed.db = a.db;
+    }
+    return out;
+  }
 
  private:
   static void noop(const QueryEvent&) {}
@@ -152,10 +188,11 @@ class AnchorParses {
 
 // Simulates a sequential parse from `anchor` in every state it may be in there, and
 // returns the first entry head in [accept_from, limit) where all of them start a fresh
-// entry: a split point.
+// entry: a split point. With `carry`, also what the parses carry on from there.
 std::optional<uint64_t> probe_from(const ByteSource& src, const Anchor& anchor,
                                    uint64_t accept_from, uint64_t limit,
-                                   const SlowLogParserOptions& options) {
+                                   const SlowLogParserOptions& options,
+                                   AnchoredCarry* carry = nullptr) {
   AnchorParses parses(anchor, options);
   auto feed = [&](std::string_view bytes) { parses.feed(bytes); };
   const size_t max_line = std::min(kLineLookBytes, options.max_entry_bytes);
@@ -174,7 +211,10 @@ std::optional<uint64_t> probe_from(const ByteSource& src, const Anchor& anchor,
       if (q < accept_from || q <= anchor.offset || !is_entry_head_at(w, nl + 1, max_line)) continue;
       feed(std::string_view(w).substr(done, nl + 1 - done));
       done = nl + 1;
-      if (parses.all_fresh()) return q;
+      if (parses.all_fresh()) {
+        if (carry) *carry = parses.agreed_carry();
+        return q;
+      }
     }
     const size_t stop = static_cast<size_t>(block_end - base);
     if (stop > done) feed(std::string_view(w).substr(done, stop - done));
@@ -229,18 +269,21 @@ std::vector<Anchor> anchors_before(const ByteSource& src, uint64_t at, uint64_t 
   return out;
 }
 
-// The first split point in [from, limit), if one is found with reasonable effort.
+// The first split point in [from, limit), if one is found with reasonable effort. With
+// `carry`, also what a sequential parse carries on from there, as far as the probe that
+// found it tells (it simulated the parse up to it).
 std::optional<uint64_t> find_split_from(const ByteSource& src, uint64_t from, uint64_t limit,
-                                        const SlowLogParserOptions& options) {
+                                        const SlowLogParserOptions& options,
+                                        AnchoredCarry* carry = nullptr) {
   if (from >= limit) return std::nullopt;
   // Anchors a little before `from` give the nearest split point.
   std::vector<Anchor> anchors = anchors_before(src, from, 0, 1);
   if (from <= kBackSearchBytes) anchors.push_back(Anchor{0, true});
   for (const Anchor& a : anchors) {
-    if (auto p = probe_from(src, a, from, limit, options)) return p;
+    if (auto p = probe_from(src, a, from, limit, options, carry)) return p;
   }
   for (const Anchor& a : anchors_from(src, from, limit, kMaxAnchorTries)) {
-    if (auto p = probe_from(src, a, from, limit, options)) return p;
+    if (auto p = probe_from(src, a, from, limit, options, carry)) return p;
   }
   return std::nullopt;
 }
@@ -349,20 +392,9 @@ std::optional<Anchor> last_anchor_before(const ByteSource& src, uint64_t lo, uin
   return std::nullopt;
 }
 
-// What a sequential parse carries out of [anchor, to), `to` being a split point, as far
-// as every state possible at the anchor agrees: a value they disagree on is left unset
-// in `agreed`, and so is one none of them set.
-struct AnchoredCarry {
-  SlowLogCarry agreed;
-  bool ts_known = false;  // all states agree on whether and which ts is set
-  bool db_known = false;
-};
-
 AnchoredCarry carry_from_anchor(const ByteSource& src, const Anchor& anchor, uint64_t to,
                                 const SlowLogReadOptions& options) {
   AnchorParses parses(anchor, options.parser);
-  SlowLogParser& plain = parses.plain();
-  SlowLogParser* restarted = parses.restarted();
   const auto block = std::make_unique_for_overwrite<char[]>(kScanBlock);
   for (uint64_t pos = anchor.offset; pos < to;) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanBlock, to - pos));
@@ -371,27 +403,7 @@ AnchoredCarry carry_from_anchor(const ByteSource& src, const Anchor& anchor, uin
     parses.feed(std::string_view(block.get(), got));
     pos += got;
   }
-  plain.finish_range();
-  AnchoredCarry out;
-  const SlowLogCarry& a = plain.carry();
-  SlowLogCarry other;
-  if (restarted) {
-    restarted->finish_range();
-    other = restarted->carry();
-  } else {
-    other = a;
-  }
-  out.ts_known = a.has_ts == other.has_ts && a.ts_us == other.ts_us;
-  out.db_known = a.has_db == other.has_db && a.db == other.db;
-  if (out.ts_known && a.has_ts) {
-    out.agreed.has_ts = true;
-    out.agreed.ts_us = a.ts_us;
-  }
-  if (out.db_known && a.has_db) {
-    out.agreed.has_db = true;
-    out.agreed.db = a.db;
-  }
-  return out;
+  return parses.agreed_carry();
 }
 
 // The inheritable values set by entries in [lo, hi), searching backwards from hi.
@@ -434,16 +446,25 @@ SlowLogCarry search_carry_back(const ByteSource& src, uint64_t lo, uint64_t hi, 
 }
 
 // The inheritable values set by entries in [lo, hi) (both split points), each with has_ts
-// / has_db set when found. First from the last anchor before hi, which costs a parse of
-// the entries after it; what that leaves open is searched for backwards from hi, which
-// can mean parsing much of [lo, hi) when no split point is near the value.
+// / has_db set when found. First from `known` (what the search that found hi learnt on
+// the way), else from the last anchor before hi, which costs a parse of the entries
+// after it; what that leaves open is searched for backwards from hi, which can mean
+// parsing much of [lo, hi) when no split point is near the value. A value `known` has
+// from before lo is still the one a sequential parse has at hi.
 SlowLogCarry search_carry(const ByteSource& src, uint64_t lo, uint64_t hi,
-                          const SlowLogReadOptions& options) {
+                          const SlowLogReadOptions& options,
+                          const AnchoredCarry* known = nullptr) {
   SlowLogCarry found;
   bool ts_done = false;
   bool db_done = false;
-  if (auto anchor = last_anchor_before(src, lo, hi)) {
-    AnchoredCarry part = carry_from_anchor(src, *anchor, hi, options);
+  std::optional<AnchoredCarry> from_anchor;
+  if (known) {
+    from_anchor = *known;
+  } else if (auto anchor = last_anchor_before(src, lo, hi)) {
+    from_anchor = carry_from_anchor(src, *anchor, hi, options);
+  }
+  if (from_anchor) {
+    AnchoredCarry& part = *from_anchor;
     if (part.ts_known && part.agreed.has_ts) {
       found.has_ts = true;
       found.ts_us = part.agreed.ts_us;
@@ -473,19 +494,229 @@ struct RangeStart {
   SlowLogCarry carry;
 };
 
-ParseStats parse_one(const ByteSource& src, uint64_t begin, uint64_t end, bool last,
-                     const RangeStart& start, const SlowLogParser::Sink& sink,
-                     const SlowLogParserOptions& parser_options, size_t block) {
-  SlowLogParser parser(sink, parser_options);
-  parser.start_at(begin, start.line, start.carry);
-  feed_range(src, begin, end, parser, block);
-  if (last) {
-    parser.finish();
-  } else {
-    parser.finish_range();
-  }
-  return parser.stats();
+// Where split target k of `parts` (1 <= k < parts) lies. Every range but the first starts
+// later (see kFirstRangeExtra), so the first gets a little more to parse and all of them
+// finish at about once.
+uint64_t split_target(uint64_t size, unsigned parts, unsigned k) {
+  const double share = static_cast<double>(size) / (parts + kFirstRangeExtra);
+  return static_cast<uint64_t>(share * (k + kFirstRangeExtra));
 }
+
+// Where a range ends: known from the start, or published later by the thread that finds
+// the next split point. Until then the range's parser may read up to `floor`, which the
+// end is known not to be below.
+class RangeEnd {
+ public:
+  void set_floor(uint64_t floor) { floor_ = floor; }
+  uint64_t floor() const { return floor_; }
+  void set(uint64_t end, bool last) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      end_ = end;
+      last_ = last;
+      known_.store(true, std::memory_order_release);
+    }
+    changed_.notify_all();
+  }
+  bool known() const { return known_.load(std::memory_order_acquire); }
+  // How far the range may be read now, and whether that is its end.
+  std::pair<uint64_t, bool> limit() const {
+    if (known()) return {end_, true};
+    return {floor_, false};
+  }
+  void wait() const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return known(); });
+  }
+  // Once known:
+  uint64_t end() const { return end_; }
+  bool last() const { return last_; }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::atomic<bool> known_{false};
+  uint64_t floor_ = 0;
+  uint64_t end_ = 0;
+  bool last_ = false;
+};
+
+// Parses the range [begin, end) with its own parser and thread per range. Ranges are
+// started in order, each where the one before ends; a range's parser starts at once and
+// reads up to its end's floor while the next split point is still being looked for.
+class RangeRunner {
+ public:
+  RangeRunner(const ByteSource& src, size_t max_ranges, const RangeSinkFactory& make_sink,
+              const SlowLogReadOptions& options)
+      : src_(src),
+        make_sink_(make_sink),
+        options_(options),
+        ends_(std::make_unique<RangeEnd[]>(max_ranges)),
+        promises_(max_ranges),
+        sinks_(max_ranges),
+        errors_(max_ranges),
+        stats_(max_ranges),
+        reported_(max_ranges, 0),
+        next_report_(options.parser.progress_every_bytes) {
+    futures_.reserve(max_ranges);
+    for (auto& p : promises_) futures_.push_back(p.get_future().share());
+    starts_.reserve(max_ranges);
+    threads_.reserve(max_ranges);
+  }
+  RangeRunner(const RangeRunner&) = delete;
+  RangeRunner& operator=(const RangeRunner&) = delete;
+
+  // A range still open is cut at its floor (a result nobody reads: this is the error
+  // path) so that its thread ends.
+  ~RangeRunner() {
+    if (!starts_.empty() && !ends_[starts_.size() - 1].known()) {
+      RangeEnd& open = ends_[starts_.size() - 1];
+      open.set(open.floor(), false);
+    }
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  size_t count() const { return starts_.size(); }
+  uint64_t last_start() const { return starts_.back(); }
+
+  // Starts the next range at `begin` (0 for the first; for the others a split point after
+  // the last start, where the range before now ends). Its end is at least `floor`.
+  // `known`: what the search that found `begin` learnt about the carry there.
+  void start(uint64_t begin, uint64_t floor, std::optional<AnchoredCarry> known = {}) {
+    const size_t i = starts_.size();
+    if (i > 0) ends_[i - 1].set(begin, false);
+    ends_[i].set_floor(floor);
+    const uint64_t prev = i > 0 ? starts_.back() : 0;
+    starts_.push_back(begin);
+    sinks_[i] = make_sink_(i);
+    threads_.emplace_back(
+        [this, i, begin, prev, known = std::move(known)] { work(i, begin, prev, known); });
+  }
+
+  // Ends the last range at the end of the input, waits for all and returns the result;
+  // rethrows the first range's error, if any.
+  ParallelParseResult finish() {
+    if (!starts_.empty()) ends_[starts_.size() - 1].set(src_.size(), true);
+    for (auto& t : threads_) t.join();
+    for (const auto& e : errors_) {
+      if (e) std::rethrow_exception(e);
+    }
+    ParallelParseResult result;
+    result.range_starts = starts_;
+    result.range_stats.assign(stats_.begin(), stats_.begin() + starts_.size());
+    // A range ends at a split point, after a newline: its lines are its newlines.
+    uint64_t line = 1;
+    for (ParseStats& s : result.range_stats) {
+      result.range_first_lines.push_back(line);
+      if (options_.range_relative_lines) {
+        for (uint64_t& skipped : s.first_skipped_lines) skipped += line - 1;
+      }
+      line += s.lines;
+    }
+    for (const ParseStats& s : result.range_stats) result.total.append(s);
+    return result;
+  }
+
+ private:
+  void work(size_t i, uint64_t begin, uint64_t prev, const std::optional<AnchoredCarry>& known) {
+    bool published = false;
+    try {
+      RangeStart start;
+      if (i > 0) {
+        // What the range inherits comes from the range before (or further back, via
+        // that range's own start), and so does its first line number.
+        const uint64_t newlines =
+            options_.range_relative_lines ? 0 : count_newlines(src_, prev, begin);
+        SlowLogCarry own = search_carry(src_, prev, begin, options_, known ? &*known : nullptr);
+        const RangeStart& before = futures_[i - 1].get();
+        start.line = options_.range_relative_lines ? 1 : before.line + newlines;
+        if (own.has_ts) {
+          start.carry.has_ts = true;
+          start.carry.ts_us = own.ts_us;
+        } else {
+          start.carry.has_ts = before.carry.has_ts;
+          start.carry.ts_us = before.carry.ts_us;
+        }
+        if (own.has_db) {
+          start.carry.has_db = true;
+          start.carry.db = std::move(own.db);
+        } else {
+          start.carry.has_db = before.carry.has_db;
+          start.carry.db = before.carry.db;
+        }
+      }
+      promises_[i].set_value(start);
+      published = true;
+      stats_[i] = parse(i, begin, start);
+    } catch (...) {
+      errors_[i] = std::current_exception();
+      if (!published) promises_[i].set_exception(std::current_exception());
+    }
+  }
+
+  ParseStats parse(size_t i, uint64_t begin, const RangeStart& start) {
+    SlowLogParser parser(sinks_[i], parser_options(i));
+    parser.start_at(begin, start.line, start.carry);
+    const RangeEnd& end = ends_[i];
+    const size_t block = options_.block_bytes;
+    for (uint64_t pos = begin;;) {
+      const auto [limit, is_end] = end.limit();
+      if (pos >= limit) {
+        if (is_end) break;
+        end.wait();
+        continue;
+      }
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(block, limit - pos));
+      std::span<char> area = parser.write_area(want);
+      const size_t n = src_.read_at(pos, area.data(), want);
+      if (n == 0) break;
+      parser.commit(n);
+      pos += n;
+    }
+    end.wait();
+    if (end.last()) {
+      parser.finish();
+    } else {
+      parser.finish_range();
+    }
+    return parser.stats();
+  }
+
+  // Progress over all ranges: each parser reports its own total; the deltas add up here.
+  SlowLogParserOptions parser_options(size_t i) {
+    SlowLogParserOptions o = options_.parser;
+    if (!options_.parser.on_progress) return o;
+    o.progress_every_bytes = std::max<uint64_t>(1, options_.parser.progress_every_bytes / 4);
+    o.on_progress = [this, i](uint64_t bytes) {
+      uint64_t now = total_bytes_.fetch_add(bytes - reported_[i]) + (bytes - reported_[i]);
+      reported_[i] = bytes;
+      std::lock_guard<std::mutex> lock(progress_mutex_);
+      if (now >= next_report_) {
+        next_report_ = now + options_.parser.progress_every_bytes;
+        options_.parser.on_progress(now);
+      }
+    };
+    return o;
+  }
+
+  const ByteSource& src_;
+  const RangeSinkFactory& make_sink_;
+  const SlowLogReadOptions& options_;
+  std::unique_ptr<RangeEnd[]> ends_;
+  std::vector<std::promise<RangeStart>> promises_;
+  std::vector<std::shared_future<RangeStart>> futures_;
+  std::vector<SlowLogParser::Sink> sinks_;
+  std::vector<std::exception_ptr> errors_;
+  std::vector<ParseStats> stats_;
+  std::vector<uint64_t> reported_;
+  std::atomic<uint64_t> total_bytes_{0};
+  std::mutex progress_mutex_;
+  uint64_t next_report_;
+  std::vector<uint64_t> starts_;  // written by the calling thread only
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace
 
@@ -596,16 +827,12 @@ std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsig
                                                  const SlowLogParserOptions& options) {
   std::vector<uint64_t> starts{0};
   const uint64_t size = source.size();
-  // Every range but the first starts by counting the lines of the one before it, so
-  // the first gets a little more to parse and all of them finish at about once.
-  const double share = static_cast<double>(size) / (parts + kFirstRangeExtra);
   for (unsigned k = 1; k < parts; ++k) {
-    uint64_t target = static_cast<uint64_t>(share * (k + kFirstRangeExtra));
-    target = std::max(target, starts.back() + 1);
+    const uint64_t target = std::max(split_target(size, parts, k), starts.back() + 1);
     if (target >= size) break;
     auto p = find_split_from(source, target, size, options);
     if (!p) break;  // none found in the rest of the input
-    if (*p > starts.back()) starts.push_back(*p);
+    starts.push_back(*p);
   }
   return starts;
 }
@@ -623,94 +850,35 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
           "parse_slow_log_ranges: range starts must ascend inside the input");
     }
   }
-  const size_t n = starts.size();
+  RangeRunner runner(source, starts.size(), make_sink, options);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    runner.start(starts[i], i + 1 < starts.size() ? starts[i + 1] : source.size());
+  }
+  return runner.finish();
+}
+
+ParallelParseResult read_slow_log_parallel(const ByteSource& source, unsigned threads,
+                                           const RangeSinkFactory& make_sink,
+                                           const SlowLogReadOptions& options) {
+  const unsigned parts = std::max(threads, 1u);
   const uint64_t size = source.size();
-  ParallelParseResult result;
-  result.range_starts = starts;
-  result.range_stats.resize(n);
-  std::vector<SlowLogParser::Sink> sinks;
-  sinks.reserve(n);
-  for (size_t i = 0; i < n; ++i) sinks.push_back(make_sink(i));
-
-  // Progress over all ranges: each parser reports its own total; the deltas add up here.
-  std::atomic<uint64_t> total_bytes{0};
-  std::mutex progress_mutex;
-  uint64_t next_report = options.parser.progress_every_bytes;
-  std::vector<uint64_t> reported(n, 0);
-  auto parser_options_for = [&](size_t i) {
-    SlowLogParserOptions o = options.parser;
-    if (!options.parser.on_progress) return o;
-    o.progress_every_bytes = std::max<uint64_t>(1, options.parser.progress_every_bytes / 4);
-    o.on_progress = [&, i](uint64_t bytes) {
-      uint64_t now = total_bytes.fetch_add(bytes - reported[i]) + (bytes - reported[i]);
-      reported[i] = bytes;
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      if (now >= next_report) {
-        next_report = now + options.parser.progress_every_bytes;
-        options.parser.on_progress(now);
-      }
-    };
-    return o;
+  // The split points are those find_slow_log_split_points gives, found while the ranges
+  // before them are already being parsed: a range reads up to the target of the next
+  // split point (which that point is not before) before it waits for it.
+  auto floor_after = [&](unsigned k, uint64_t begin) {
+    return k + 1 < parts ? std::max(split_target(size, parts, k + 1), begin + 1) : size;
   };
-
-  std::vector<std::promise<RangeStart>> promises(n);
-  std::vector<std::shared_future<RangeStart>> futures;
-  futures.reserve(n);
-  for (auto& p : promises) futures.push_back(p.get_future().share());
-  std::vector<std::exception_ptr> errors(n);
-
-  auto work = [&](size_t i) {
-    bool published = false;
-    try {
-      const uint64_t begin = starts[i];
-      const uint64_t end = i + 1 < n ? starts[i + 1] : size;
-      RangeStart start;
-      if (i > 0) {
-        // What the range inherits comes from the range before (or further back, via
-        // that range's own start), and so does its first line number.
-        const uint64_t prev = starts[i - 1];
-        const uint64_t newlines = count_newlines(source, prev, begin);
-        SlowLogCarry own = search_carry(source, prev, begin, options);
-        const RangeStart& before = futures[i - 1].get();
-        start.line = before.line + newlines;
-        if (own.has_ts) {
-          start.carry.has_ts = true;
-          start.carry.ts_us = own.ts_us;
-        } else {
-          start.carry.has_ts = before.carry.has_ts;
-          start.carry.ts_us = before.carry.ts_us;
-        }
-        if (own.has_db) {
-          start.carry.has_db = true;
-          start.carry.db = std::move(own.db);
-        } else {
-          start.carry.has_db = before.carry.has_db;
-          start.carry.db = before.carry.db;
-        }
-      }
-      promises[i].set_value(start);
-      published = true;
-      result.range_stats[i] = parse_one(source, begin, end, i + 1 == n, start, sinks[i],
-                                        parser_options_for(i), options.block_bytes);
-    } catch (...) {
-      errors[i] = std::current_exception();
-      if (!published) promises[i].set_exception(std::current_exception());
-    }
-  };
-
-  if (n == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> threads;
-    threads.reserve(n);
-    for (size_t i = 0; i < n; ++i) threads.emplace_back(work, i);
-    for (auto& t : threads) t.join();
+  RangeRunner runner(source, parts, make_sink, options);
+  runner.start(0, floor_after(0, 0));
+  for (unsigned k = 1; k < parts; ++k) {
+    const uint64_t target = std::max(split_target(size, parts, k), runner.last_start() + 1);
+    if (target >= size) break;
+    AnchoredCarry carry;
+    auto p = find_split_from(source, target, size, options.parser, &carry);
+    if (!p) break;  // none found in the rest of the input
+    runner.start(*p, floor_after(k, *p), std::move(carry));
   }
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
-  for (const ParseStats& s : result.range_stats) result.total.append(s);
-  return result;
+  return runner.finish();
 }
 
 ParallelParseResult read_slow_log_parallel(const std::string& path, unsigned threads,
@@ -721,13 +889,13 @@ ParallelParseResult read_slow_log_parallel(const std::string& path, unsigned thr
   if (!regular || threads <= 1) {
     ParallelParseResult result;
     result.range_starts = {0};
+    result.range_first_lines = {1};
     result.range_stats.push_back(read_slow_log(path, make_sink(0), options));
     result.total = result.range_stats[0];
     return result;
   }
   FileByteSource source(path);
-  return parse_slow_log_ranges(source, find_slow_log_split_points(source, threads, options.parser),
-                               make_sink, options);
+  return read_slow_log_parallel(source, threads, make_sink, options);
 }
 
 }  // namespace slowscope

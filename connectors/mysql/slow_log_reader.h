@@ -7,8 +7,9 @@
 // Parallel reading splits one regular file into byte ranges that start at entry
 // boundaries, gives each range its own thread, parser and sink, and guarantees that the
 // ranges' events, taken in range order, equal a sequential parse: same entries, same
-// statement text, same line numbers, and the same inherited ts/db, worked out before a
-// range's first event is delivered.
+// statement text, same line numbers (or, with range_relative_lines, line numbers off by
+// what ParallelParseResult::range_first_lines says), and the same inherited ts/db, worked
+// out before a range's first event is delivered.
 //
 // A split point is the start of a "# Time: " or "# User@Host: " line where a sequential
 // parse surely starts a fresh entry with nothing pending. Whether it does can depend on
@@ -18,9 +19,11 @@
 // in each of those states, and the first entry head where all runs agree on a fresh
 // start is a split point. The start of input is an anchor too. Where no anchor is within
 // a few MiB (a log without Time lines), no split point is found and the file is read in
-// fewer ranges, down to one. What a range inherits (db, ts) is found by searching
-// backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the entries
-// around it; the range's first line number by counting newlines in the range before.
+// fewer ranges, down to one. What a range inherits (db, ts) is what the simulation that
+// found its split point carries there, where its runs agree; else it is found by
+// searching backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the
+// entries around it. The range's first line number comes from counting the newlines of
+// the range before, unless lines are numbered per range.
 //
 // The functions are safe to call from several threads at once on different inputs.
 #pragma once
@@ -80,6 +83,11 @@ class MemoryByteSource final : public ByteSource {
 struct SlowLogReadOptions {
   SlowLogParserOptions parser;
   size_t block_bytes = size_t{1} << 20;  // bytes per read(2)
+  // Parallel parsing: number the lines of every range from 1 instead of first counting
+  // the lines of the ranges before it (a read of all of them). Events then carry line
+  // numbers relative to their range; ParallelParseResult::range_first_lines says what
+  // to add. The stats' skipped lines are whole-input line numbers either way.
+  bool range_relative_lines = false;
 };
 
 // Parses the slow log at `path` ("-" reads stdin) in one thread; returns its stats.
@@ -97,18 +105,29 @@ ParseStats read_slow_log_fd(int fd, const std::string& name, const SlowLogParser
 struct ParallelParseResult {
   std::vector<uint64_t> range_starts;
   std::vector<ParseStats> range_stats;
+  std::vector<uint64_t> range_first_lines;  // the whole-input line number each range starts at
   ParseStats total;  // the range stats added up in order
 };
 
-// Makes the sink for range `index`. All sinks are made on the calling thread before any
-// parsing starts; sink `index` is then called only from the thread parsing that range.
+// Makes the sink for range `index`. Sinks are made on the calling thread, in index
+// order, each just before its range starts parsing (earlier ranges may be parsing
+// already); sink `index` is then called only from the thread parsing that range.
 using RangeSinkFactory = std::function<SlowLogParser::Sink(size_t index)>;
 
 // Parses `path` with up to `threads` threads (fewer ranges when the file is small or has
 // few split points; "-" and non-regular files are parsed sequentially as one range). The
 // progress callback, if any, gets the total bytes over all threads, from worker threads,
 // one call at a time. Rethrows the first worker error after all workers stopped.
+//
+// The ranges start at the points find_slow_log_split_points gives, but the first range
+// is parsed from the start while they are being looked for: a range reads up to where
+// the next split point is sought from, and waits there only if it is not found yet.
 ParallelParseResult read_slow_log_parallel(const std::string& path, unsigned threads,
+                                           const RangeSinkFactory& make_sink,
+                                           const SlowLogReadOptions& options = {});
+
+// Same over any source (always in ranges, also for one thread).
+ParallelParseResult read_slow_log_parallel(const ByteSource& source, unsigned threads,
                                            const RangeSinkFactory& make_sink,
                                            const SlowLogReadOptions& options = {});
 
@@ -121,7 +140,7 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
 
 // Up to `parts` range starts for `source`: 0 and then the first split point found at or
 // after each of `parts` - 1 targets that share the size out evenly, except that the
-// first range is made a little larger (the others also count the lines before them). `options`
+// first range is made a little larger (the others start later). `options`
 // must be those the ranges are parsed with.
 std::vector<uint64_t> find_slow_log_split_points(const ByteSource& source, unsigned parts,
                                                  const SlowLogParserOptions& options = {});

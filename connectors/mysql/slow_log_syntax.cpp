@@ -394,6 +394,65 @@ std::optional<Range> find_empty_schema(std::string_view line) {
   return std::nullopt;
 }
 
+PropertyLine read_property_line(std::string_view line, PropertyPairs& out) {
+  out.count = 0;
+  const size_t n = line.size();
+  const char* const b = line.data();
+  // `^# +[A-Z][A-Za-z_]+: \S`, as in is_property_line.
+  if (n < 2 || b[0] != '#' || b[1] != ' ') return PropertyLine::kNotProperty;
+  size_t i = 2;
+  while (i < n && b[i] == ' ') ++i;
+  if (i >= n || !is_upper(b[i])) return PropertyLine::kNotProperty;
+  size_t j = i + 1;
+  while (j < n && (is_upper(b[j]) || is_lower(b[j]) || b[j] == '_')) ++j;
+  if (!(j > i + 1 && j + 2 < n && b[j] == ':' && b[j + 1] == ' ' && !is_space(b[j + 2]))) {
+    return PropertyLine::kNotProperty;
+  }
+  if (n > PropertyPairs::kMaxBytes) return PropertyLine::kOther;
+
+  // A \w run and ": " at b[t].
+  auto word_then_colon_space_at = [&](size_t t) {
+    if (t >= n || !is_word(b[t])) return false;
+    const auto w = static_cast<size_t>(skip_word(b + t, b + n) - b);
+    return w + 1 < n && b[w] == ':' && b[w + 1] == ' ';
+  };
+  // for_each_pair from the first pair on, which the test above found: b[name, colon) and
+  // a \s after the colon. Byte loops: the runs are short and a chain of vector searches
+  // has the longer latency.
+  size_t name = i;
+  size_t colon = j;
+  for (;;) {
+    size_t v0 = colon + 2;
+    while (v0 < n && is_space(b[v0])) ++v0;
+    size_t v1 = v0;
+    while (v1 < n && !is_space(b[v1])) ++v1;
+    // pt deletes the first "Schema:\s+" when a "Schema:\s+\w+: " is anywhere. A
+    // "Schema:\s" ends either a pair name (with its colon) or a value.
+    if (colon - name >= 6 && b[colon - 1] == 'a' && std::memcmp(b + colon - 6, "Schema", 6) == 0 &&
+        word_then_colon_space_at(v0)) {
+      return PropertyLine::kOther;  // "Schema:  QC_hit: No"
+    }
+    if (v1 < n && v1 - v0 >= 7 && b[v1 - 1] == ':' && std::memcmp(b + v1 - 7, "Schema:", 7) == 0) {
+      size_t t = v1;
+      while (t < n && is_space(b[t])) ++t;
+      if (word_then_colon_space_at(t)) return PropertyLine::kOther;
+    }
+    if (out.count == PropertyPairs::kMaxPairs) return PropertyLine::kOther;
+    out.pairs[out.count++] = {static_cast<uint8_t>(name), static_cast<uint8_t>(colon - name),
+                              static_cast<uint8_t>(v0), static_cast<uint8_t>(v1 - v0)};
+    // The next \w run that ":\s" follows.
+    size_t p = v1;
+    for (;;) {
+      while (p < n && !is_word(b[p])) ++p;
+      if (p >= n) return PropertyLine::kPairs;
+      name = p;
+      p = static_cast<size_t>(skip_word(b + p, b + n) - b);
+      if (n - p >= 2 && b[p] == ':' && is_space(b[p + 1])) break;
+    }
+    colon = p;
+  }
+}
+
 std::optional<std::string_view> match_use(std::string_view line) {
   if (!line.starts_with("use ")) return std::nullopt;
   std::string_view rest = line.substr(4);

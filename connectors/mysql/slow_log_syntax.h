@@ -172,6 +172,34 @@ void for_each_pair(std::string_view line, F&& f) {
   }
 }
 
+// is_property_line, find_empty_schema and for_each_pair in one pass, for the usual short
+// attribute line: kPairs when `line` is a property line without an empty Schema, with
+// its pairs (what for_each_pair gives) in `out`; kNotProperty when it is no property
+// line; kOther when it may be one that this does not read (longer than kMaxBytes, an
+// empty Schema to delete first): the caller then takes the three steps.
+struct PropertyPairs {
+  static constexpr size_t kMaxBytes = 128;
+  static constexpr size_t kMaxPairs = 32;
+  // Offsets into the line; left uninitialised until read (the struct is made per line).
+  struct Pair {
+    uint8_t name;
+    uint8_t name_len;
+    uint8_t value;
+    uint8_t value_len;
+  };
+  size_t count;
+  Pair pairs[kMaxPairs];
+
+  std::string_view name(std::string_view line, size_t i) const {
+    return {line.data() + pairs[i].name, pairs[i].name_len};
+  }
+  std::string_view value(std::string_view line, size_t i) const {
+    return {line.data() + pairs[i].value, pairs[i].value_len};
+  }
+};
+enum class PropertyLine { kNotProperty, kPairs, kOther };
+PropertyLine read_property_line(std::string_view line, PropertyPairs& out);
+
 // `^use ([^;]+)`: the database of a `use db;` line.
 std::optional<std::string_view> match_use(std::string_view line);
 

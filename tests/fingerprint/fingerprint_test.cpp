@@ -323,6 +323,12 @@ TEST(Fingerprint, Table) {
       {"SELECT * FROM t LIMIT 10, 20", "select * from t limit ?"},
       {"SELECT * FROM t LIMIT 10 OFFSET 20", "select * from t limit ?"},
       {"SELECT * FROM t ORDER BY a ASC, b DESC", "select * from t order by a, b desc"},
+      // The byte before a '?' goes only when the number or '?' follows it directly; NULL
+      // is a whole word of the result, whatever became of its neighbours.
+      {"SELECT nullx5, a.TRUE, 1-false, x.5, NULL_, _null, Null.5",
+       "select ??, a?, ??, x?, null_, _null, ??"},
+      {"select ab.?, X?, .5e+3, idx5 FROM t\n", "select ab?, x?, ?, id? from t"},
+      {"\v SELECT\vnull\v \n", "select\v?\v "},
       {"", ""},
   };
   Fingerprinter fingerprinter;

@@ -1,7 +1,8 @@
 // Fuzz target for the slow-log parser. The first input byte seeds the choices; the rest is
 // the log. Checks that feeding the log in arbitrary pieces gives exactly the events and
 // counters of a one-shot feed, and that a parse split into ranges at the reader's split
-// points gives the same events too (for small inputs, at every split point).
+// points gives the same events too (for small inputs, at every split point), also through
+// the parallel reader.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -114,6 +115,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const unsigned parts = 2 + (seed >> 1) % 4;
   std::vector<uint64_t> starts = slowscope::find_slow_log_split_points(source, parts, options);
   if (starts.size() > 1) Expect(whole.events, ParseRanges(log, starts, options), "ranges differ");
+
+  // The parallel reader, which finds the same split points while the first range is
+  // already being parsed; with range-relative lines every other time.
+  {
+    SlowLogReadOptions read;
+    read.parser = options;
+    read.block_bytes = 4096;
+    read.range_relative_lines = (seed & 0x40) != 0;
+    std::vector<std::vector<OwnedEvent>> per(parts);
+    const slowscope::ParallelParseResult result = slowscope::read_slow_log_parallel(
+        source, parts,
+        [&](size_t i) {
+          return [&per, i](const QueryEvent& e) { per[i].push_back(slowscope::testing::Own(e)); };
+        },
+        read);
+    if (result.range_starts != starts) Fail("parallel reader split elsewhere", 0);
+    std::vector<OwnedEvent> all;
+    for (size_t i = 0; i < per.size(); ++i) {
+      for (OwnedEvent& e : per[i]) {
+        if (read.range_relative_lines) e.line += result.range_first_lines[i] - 1;
+        all.push_back(std::move(e));
+      }
+    }
+    Expect(whole.events, all, "parallel reader differs");
+    if (!SameStats(whole.stats, result.total)) Fail("parallel reader stats differ", 0);
+  }
 
   if (log.size() <= 4096) {
     for (size_t p = 1; p < log.size(); ++p) {

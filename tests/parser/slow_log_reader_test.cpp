@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -270,6 +271,81 @@ TEST(SlowLogParallel, GeneratedLogGivesTheSameEventsWithAnyThreadCount) {
       EXPECT_EQ(run.result.range_starts.size(), threads);
       ExpectSameEvents(want, run.events, "generated, threads " + std::to_string(threads));
       EXPECT_EQ(run.result.total.lines, testing::ParseLog(bytes).stats.lines);
+    }
+  }
+}
+
+// With range-relative line numbers no range counts the lines before it; shifted by
+// range_first_lines, events and stats are those of a sequential parse.
+TEST(SlowLogParallel, RangeRelativeLinesShiftToTheSequentialOnes) {
+  std::string bytes = testing::GenerateSlowLog(3 << 20, testing::GeneratedLog::kMixed);
+  // Junk in several places, so that skipped lines come from several ranges.
+  for (size_t at : {bytes.size() / 5, bytes.size() / 2, bytes.size() * 4 / 5}) {
+    at = bytes.find("\n# Time: ", at);
+    ASSERT_NE(at, std::string::npos);
+    bytes.insert(at + 1, std::string("junk\0line\n", 10));
+  }
+  TempFile file(bytes);
+  const ParsedLog want = testing::ParseLog(bytes);
+  ASSERT_GE(want.stats.first_skipped_lines.size(), 3u);
+  for (unsigned threads : {2u, 3u, 7u}) {
+    SlowLogReadOptions options;
+    options.range_relative_lines = true;
+    options.block_bytes = 64 << 10;
+    std::vector<std::vector<OwnedEvent>> per(threads);
+    ParallelParseResult result = read_slow_log_parallel(
+        file.path(), threads,
+        [&](size_t i) {
+          return [&per, i](const QueryEvent& e) { per[i].push_back(testing::Own(e)); };
+        },
+        options);
+    ASSERT_EQ(result.range_starts.size(), threads);
+    ASSERT_EQ(result.range_first_lines.size(), threads);
+    EXPECT_EQ(result.range_first_lines[0], 1u);
+    for (size_t i = 1; i < threads; ++i) {
+      ASSERT_FALSE(per[i].empty());
+      EXPECT_EQ(per[i].front().line, 1u + std::count(bytes.begin() + result.range_starts[i],
+                                                      bytes.begin() + per[i].front().offset, '\n'));
+      for (OwnedEvent& e : per[i]) e.line += result.range_first_lines[i] - 1;
+    }
+    const std::string what = "relative lines, threads " + std::to_string(threads);
+    ExpectSameEvents(want.events, Concat(per), what);
+    EXPECT_EQ(result.total.lines, want.stats.lines) << what;
+    EXPECT_EQ(result.total.first_skipped_lines, want.stats.first_skipped_lines) << what;
+  }
+}
+
+// A source whose reads fail from some offset on: the parallel reader must stop every
+// thread and report the error, wherever it comes up (in a range's parse or in the
+// search for a split point while the first range runs).
+class FailingSource final : public ByteSource {
+ public:
+  FailingSource(std::string_view bytes, uint64_t fail_from) : bytes_(bytes), fail_from_(fail_from) {}
+  uint64_t size() const override { return bytes_.size(); }
+  size_t read_at(uint64_t offset, char* out, size_t n) const override {
+    if (offset + n > fail_from_) {
+      throw std::system_error(std::make_error_code(std::errc::io_error), "failing source");
+    }
+    return bytes_.read_at(offset, out, n);
+  }
+
+ private:
+  MemoryByteSource bytes_;
+  uint64_t fail_from_;
+};
+
+TEST(SlowLogParallel, ReadErrorsStopEveryRange) {
+  const std::string bytes = testing::GenerateSlowLog(4 << 20, testing::GeneratedLog::kMixed);
+  for (double at : {0.1, 0.45, 0.5, 0.55, 0.9, 0.999}) {
+    FailingSource source(bytes, static_cast<uint64_t>(bytes.size() * at));
+    for (unsigned threads : {2u, 3u}) {
+      SlowLogReadOptions options;
+      options.block_bytes = 64 << 10;
+      EXPECT_THROW(read_slow_log_parallel(
+                       source, threads,
+                       [](size_t) { return [](const QueryEvent&) {}; }, options),
+                   std::system_error)
+          << at << " " << threads;
     }
   }
 }

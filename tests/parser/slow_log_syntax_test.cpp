@@ -113,6 +113,47 @@ TEST(SlowLogSyntax, PropertyLines) {
   EXPECT_FALSE(find_empty_schema("Schema"));
 }
 
+// read_property_line is is_property_line, find_empty_schema and for_each_pair in one
+// pass: on random lines dense in what those key on, it must agree with them.
+TEST(SlowLogSyntax, OnePassPropertyLineAgreesWithTheThreeSteps) {
+  const char* const tokens[] = {"# ", "#", " ", "  ", "\t", "\v", "\r", "Schema", "Schema:", ": ",
+                                ":", "QC_hit", "Query_time", "x", "1.5", "No", "Ab", "_", "S",
+                                "chema", "a1", "\xc3\xa9", "\x80", "\x01", "Thread_id: 12",
+                                "  Schema:   QC_hit: No", "Lock_time: 0.000001", "Schema: db"};
+  uint64_t state = 7;
+  auto below = [&](uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
+  int kinds[3] = {0, 0, 0};
+  for (int round = 0; round < 200000; ++round) {
+    std::string line = below(4) == 0 ? "" : (below(2) ? "# " : "# Query_time: 1 ");
+    for (uint64_t k = below(24); k > 0; --k) line += tokens[below(std::size(tokens))];
+    PropertyPairs got;
+    const PropertyLine kind = read_property_line(line, got);
+    ++kinds[static_cast<int>(kind)];
+    const bool property = is_property_line(line);
+    if (kind == PropertyLine::kNotProperty) {
+      ASSERT_FALSE(property) << line;
+      continue;
+    }
+    ASSERT_TRUE(property) << line;
+    if (kind == PropertyLine::kOther) {
+      ASSERT_TRUE(find_empty_schema(line) || line.size() > PropertyPairs::kMaxBytes) << line;
+      continue;
+    }
+    ASSERT_FALSE(find_empty_schema(line)) << line;
+    Pairs want;
+    for_each_pair(line, [&](std::string_view n, std::string_view v) { want.emplace_back(n, v); });
+    Pairs have;
+    for (size_t i = 0; i < got.count; ++i) have.emplace_back(got.name(line, i), got.value(line, i));
+    ASSERT_EQ(have, want) << line;
+  }
+  // Every outcome came up often.
+  for (int count : kinds) EXPECT_GT(count, 1000);
+}
+
 TEST(SlowLogSyntax, ValuesTypedLikePt) {
   EXPECT_EQ(typed_value("12"), AttributeValue(12.0));
   EXPECT_EQ(typed_value("0.000100"), AttributeValue(0.0001));
