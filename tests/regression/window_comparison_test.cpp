@@ -32,13 +32,16 @@ class WindowComparisonTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_.emplace(Store::open(StoreLocation::parse("sqlite:" + dir_.file("s.db"))));
-    store_->ensure_target("orders", Engine::kPostgres);
   }
 
   // One cycle per `interval` seconds over [from, until) with the shapes' activity.
   void write(int64_t from, int64_t until, const std::vector<std::string>& shapes,
              const Workload& workload, int64_t interval = 60) {
     const ServerIdentity server{"7300000000000000001", "15"};
+    // Sketches come from slow-log sources, i.e. MySQL targets; the store reads none for
+    // PostgreSQL ones.
+    const bool slow_log = !shapes.empty() && workload(shapes.front(), from).sketch;
+    store_->ensure_target("orders", slow_log ? Engine::kMysql : Engine::kPostgres);
     for (int64_t t = from; t < until; t += interval) {
       CycleWrite cycle{"orders", server, at(t + interval), {}, {}, {}, {}};
       for (const std::string& name : shapes) {
