@@ -1,5 +1,7 @@
 #include "analyzer/regression/latency_detector.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -19,19 +21,29 @@ std::optional<stats::Moments> per_call_moments(const Measures& m) {
   return stats::Moments{n, m.total_time, m.sum_sq};
 }
 
-// One shape's test: its p-value and the after/before ratio its practical size is judged on.
+// One shape's test: its p-value, and the after/before ratio and added seconds per call its
+// practical size is judged on, measured and at their upper confidence bounds.
 struct Tested {
   const ShapeWindows* shape = nullptr;
   double p_value = 1;
   double ratio = 0;  // of means (Welch) or of the quantile that moved (sketches)
   double delta = 0;  // seconds per call, of the same measure
+  double ratio_bound = 0;
+  double delta_bound = 0;
 };
 
 double ratio_of(double before, double after) {
   return before > 0 ? after / before : std::numeric_limits<double>::infinity();
 }
 
-std::optional<Tested> welch_test(const ShapeWindows& s) {
+// Large enough to matter: the threshold is within the confidence bound, and the
+// measurement at least halfway to it (a wide interval alone does not make a finding).
+bool practically_large(const Tested& t, const LatencyThresholds& thresholds) {
+  return t.ratio_bound >= thresholds.min_ratio && t.delta_bound >= thresholds.min_delta &&
+         t.ratio >= (1 + thresholds.min_ratio) / 2 && t.delta >= thresholds.min_delta / 2;
+}
+
+std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const auto before = per_call_moments(s.baseline);
   const auto after = per_call_moments(s.post);
   if (!before || !after) return std::nullopt;
@@ -39,7 +51,23 @@ std::optional<Tested> welch_test(const ShapeWindows& s) {
   if (!welch.defined) return std::nullopt;
   const double b = s.baseline.mean_time();
   const double a = s.post.mean_time();
-  return Tested{&s, welch.p_greater, ratio_of(b, a), a - b};
+  const double z = thresholds.size_confidence_z;
+  const double var_b = before->variance() / before->n;
+  const double var_a = after->variance() / after->n;
+  Tested t{&s, welch.p_greater, ratio_of(b, a), a - b, 0, 0};
+  t.delta_bound = t.delta + z * std::sqrt(var_a + var_b);
+  // The ratio's bound by the delta method on its logarithm: Var(ln x̄) ≈ Var(x̄) / x̄².
+  t.ratio_bound = a > 0 && b > 0
+                      ? t.ratio * std::exp(z * std::sqrt(var_a / (a * a) + var_b / (b * b)))
+                      : t.ratio;
+  return t;
+}
+
+// The q-quantile at `z` standard errors of its rank from q (binomial: sqrt(q(1-q)/n)), the
+// bound of a quantile's confidence interval without assuming a distribution.
+double quantile_at_rank_bound(const QuantileSketch& sketch, double q, double z) {
+  const double n = static_cast<double>(sketch.count());
+  return sketch.quantile(std::clamp(q + z * std::sqrt(q * (1 - q) / n), 0.0, 1.0));
 }
 
 // Latency distributions are skewed and heavy-tailed: a few very slow calls move the mean,
@@ -48,21 +76,33 @@ std::optional<Tested> welch_test(const ShapeWindows& s) {
 // one p-value per shape (Bonferroni over the two) keeps the shape count of the
 // Benjamini–Hochberg family what it is for Welch.
 Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
-  const stats::QuantileShift p50 =
-      stats::quantile_shift_test(*s.baseline_sketch, *s.post_sketch, 0.5);
-  const stats::QuantileShift p95 =
-      stats::quantile_shift_test(*s.baseline_sketch, *s.post_sketch, 0.95);
-  Tested t{&s, std::min(1.0, 2 * std::min(p50.p_greater, p95.p_greater)), 0, 0};
-  // The practical size is that of the quantile that moved most among those large enough;
-  // a zero baseline quantile gives no ratio to judge.
-  for (const stats::QuantileShift& q : {p50, p95}) {
-    if (q.before <= 0) continue;
-    const double ratio = q.after / q.before;
-    if (ratio >= thresholds.min_ratio && q.after - q.before >= thresholds.min_delta &&
-        ratio > t.ratio) {
-      t.ratio = ratio;
-      t.delta = q.after - q.before;
+  const QuantileSketch& before = *s.baseline_sketch;
+  const QuantileSketch& after = *s.post_sketch;
+  Tested t{&s, 1, 0, 0, 0, 0};
+  std::optional<Tested> largest;  // of the quantiles large enough
+  for (const double q : {0.5, 0.95}) {
+    const stats::QuantileShift shift = stats::quantile_shift_test(before, after, q);
+    t.p_value = std::min(t.p_value, std::min(1.0, 2 * shift.p_greater));
+    // A zero baseline quantile gives no ratio to judge.
+    if (shift.before <= 0) continue;
+    const double z = thresholds.size_confidence_z;
+    const double before_low = quantile_at_rank_bound(before, q, -z);
+    const double after_high = quantile_at_rank_bound(after, q, z);
+    Tested size{&s,
+                0,
+                shift.after / shift.before,
+                shift.after - shift.before,
+                before_low > 0 ? after_high / before_low : std::numeric_limits<double>::infinity(),
+                after_high - before_low};
+    if (practically_large(size, thresholds) && (!largest || size.ratio > largest->ratio)) {
+      largest = size;
     }
+  }
+  if (largest) {
+    t.ratio = largest->ratio;
+    t.delta = largest->delta;
+    t.ratio_bound = largest->ratio_bound;
+    t.delta_bound = largest->delta_bound;
   }
   return t;
 }
@@ -81,7 +121,7 @@ std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> sh
   for (const ShapeWindows& s : shapes) {
     if (s.baseline.calls < thresholds.min_calls || s.post.calls < thresholds.min_calls) continue;
     const std::optional<Tested> t =
-        has_sketches(s) ? std::optional(quantile_test(s, thresholds)) : welch_test(s);
+        has_sketches(s) ? std::optional(quantile_test(s, thresholds)) : welch_test(s, thresholds);
     if (!t) continue;
     tested.push_back(*t);
     p_values.push_back(t->p_value);
@@ -94,10 +134,7 @@ std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> sh
   for (size_t i = 0; i < tested.size(); ++i) {
     const Tested& t = tested[i];
     const ShapeWindows& s = *t.shape;
-    if (q_values[i] > thresholds.fdr || t.ratio < thresholds.min_ratio ||
-        t.delta < thresholds.min_delta) {
-      continue;
-    }
+    if (q_values[i] > thresholds.fdr || !practically_large(t, thresholds)) continue;
     Finding f = finding_about(s, FindingKind::kLatency);
     f.severity = t.ratio >= thresholds.critical_ratio ? Severity::kCritical : Severity::kWarning;
     f.ratio = t.ratio;

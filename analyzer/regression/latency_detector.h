@@ -5,6 +5,13 @@
 // p-values of all shapes tested together controlled by Benjamini–Hochberg, and kept only
 // when practically large too.
 //
+// Practical size is judged with the measurement's own uncertainty: a shape that truly got
+// min_ratio times slower measures above or below min_ratio about equally often, so
+// requiring the measured ratio to reach it would miss half of the regressions exactly at
+// the threshold. A shape is large enough when the one-sided upper confidence bound of its
+// ratio (and of its added time per call) reaches the threshold, and the measurement itself
+// is at least halfway there.
+//
 // Pure function over values; thread-safe.
 #pragma once
 
@@ -22,6 +29,10 @@ struct LatencyThresholds {
   double min_delta = 0.001;   // and at least this many seconds slower per call
   int64_t min_calls = 30;     // in each window, for a shape to be tested at all
   double critical_ratio = 3;  // a finding at least this much slower is critical
+  // The upper confidence bound the practical size is judged on, in standard errors (1.645:
+  // one-sided 95 %). 0 judges the measured ratio and delta alone, for windows whose noise
+  // the per-call spread does not describe (a few intervals: see recent_detection.h).
+  double size_confidence_z = 1.645;
 };
 
 // The latency findings, costliest first (added database time per hour). Shapes with

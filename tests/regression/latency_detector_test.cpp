@@ -78,6 +78,27 @@ TEST(LatencyDetectorTest, KeepsOnlyWhatIsSignificantAndLargeEnough) {
   EXPECT_EQ(detect_latency_regressions(shapes, loose).size(), 4u);
 }
 
+TEST(LatencyDetectorTest, JudgesThePracticalSizeWithItsUncertainty) {
+  // Measured 1.45x on 40 calls a side: a true 1.5x is well within its confidence bound.
+  const ShapeWindows near = shape("near", calls_of(40, 0.010, 21), calls_of(40, 0.0145, 22));
+  // 1.3x on 5,000 calls a side: certainly slower, certainly not 1.5x.
+  const ShapeWindows small = shape("small", calls_of(5000, 0.010, 23), calls_of(5000, 0.013, 24));
+  const std::vector<ShapeWindows> shapes{near, small};
+  const auto findings = detect_latency_regressions(shapes, {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "near");
+  EXPECT_LT(findings[0].ratio, 1.5);  // the measured ratio is what is reported
+
+  LatencyThresholds measured_only;
+  measured_only.size_confidence_z = 0;
+  EXPECT_TRUE(detect_latency_regressions(shapes, measured_only).empty());
+  // A wide bound alone is not enough: the measurement must be halfway to the threshold.
+  LatencyThresholds far;
+  far.min_ratio = 2.0;
+  far.size_confidence_z = 100;
+  EXPECT_TRUE(detect_latency_regressions(shapes, far).empty());
+}
+
 TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
   const std::vector<ShapeWindows> shapes{
       shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),
