@@ -1,21 +1,47 @@
 #include "analyzer/regression/recent_detection.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "analyzer/regression/window_reader.h"
+#include "analyzer/store/tiers.h"
 
 namespace slowscope {
 
+namespace {
+
+// The clock hours [from, until) falls in: whole hours, served by the hourly rollup.
+TimeSpan covering_hours(TimeSpan span) {
+  const auto hour = [](StoreTime t, bool up) {
+    const int64_t s = t.time_since_epoch().count();
+    return StoreTime(
+        std::chrono::seconds(up ? ceil_to(s, kSecondsPerHour) : floor_to(s, kSecondsPerHour)));
+  };
+  return {hour(span.from, false), hour(span.until, true)};
+}
+
+}  // namespace
+
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options) {
-  const ComparisonWindows windows =
-      comparison_windows({now - options.post_window, now}, options.baseline, options.baseline_mode);
+  const TimeSpan recent{now - options.post_window, now};
+  ComparisonWindows windows = comparison_windows(recent, options.baseline, BaselineMode::kPrevious);
   // One baseline for every window, read once.
-  const WindowData baseline = read_window_data(store, target, windows.baseline, false);
+  std::optional<WindowData> baseline;
+  if (options.baseline_mode == BaselineMode::kSameHours) {
+    const ComparisonWindows same_hours =
+        comparison_windows(covering_hours(recent), options.baseline, BaselineMode::kSameHours);
+    WindowData data = read_window_data(store, target, same_hours.baseline, false);
+    if (data.target.calls > 0) {
+      windows.baseline = same_hours.baseline;
+      baseline = std::move(data);
+    }
+  }
+  if (!baseline) baseline = read_window_data(store, target, windows.baseline, false);
   const auto judge = [&](const ComparisonWindows& w, const DetectionOptions& detection) {
     const WindowData post = read_window_data(store, target, {w.post}, true);
-    return judge_windows(join_windows(target, baseline, post, w.post.length()), w, detection);
+    return judge_windows(join_windows(target, *baseline, post, w.post.length()), w, detection);
   };
 
   // Bonferroni over the windows, Benjamini–Hochberg over the shapes within each: the false
@@ -32,6 +58,9 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
   std::sort(shorter.rbegin(), shorter.rend());  // longest first: it gives the evidence
   detection.latency.min_ratio =
       std::max(detection.latency.min_ratio, options.short_window_min_ratio);
+  // Their size is the measurement's own: per-call spread understates the noise of a few
+  // intervals, so a confidence bound from it would be too generous there.
+  detection.latency.size_confidence_z = options.short_window_size_z;
   std::set<FindingKey> found;
   for (const Finding& f : check.findings) found.insert(f.key);
   for (std::chrono::seconds w : shorter) {

@@ -27,8 +27,16 @@ struct RecentDetectionOptions {
   // A short window's finding must be at least this much slower (and pass the latency
   // thresholds): a few intervals carry interval-level noise that per-call variance misses.
   double short_window_min_ratio = 2.0;
+  // The confidence bound a short window's size is judged on (LatencyThresholds::
+  // size_confidence_z; 0: the measured ratio itself). Against the 2x floor it lets a true 2x
+  // step count within two intervals about as often as not.
+  double short_window_size_z = 1.645;
   DetectionOptions detection;
-  BaselineMode baseline_mode = BaselineMode::kPrevious;
+  // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
+  // recent minutes are compared with the load they usually see (latency follows load). A
+  // target with no samples in those hours yet (less than a day of history) is compared with
+  // the span before instead.
+  BaselineMode baseline_mode = BaselineMode::kSameHours;
 };
 
 // Compares [now - w, now) for the post window and each short window w with the baseline of

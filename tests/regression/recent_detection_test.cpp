@@ -1,7 +1,9 @@
 // Continuous detection over a real (SQLite) store: a 2x step is found two intervals after
 // it starts (not after one, and not by the 15-minute window alone); a smaller step waits for
 // the full post window; a shape found in several windows is one finding with the longest
-// window's evidence; a baseline of a day or more ends on the hour before the post window.
+// window's evidence; a baseline of a day or more ends on the hour before the post window;
+// the default baseline is the same clock hours on previous days, and the span before the
+// post window while there are none (as in the tests with a few hours of history).
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -88,6 +90,25 @@ TEST_F(RecentDetectionTest, ABaselineOfADayOrMoreEndsOnTheHour) {
   ASSERT_EQ(t.findings.size(), 1u);
   // The history from 23:20 to 04:00, not to 04:05.
   EXPECT_EQ(t.findings[0].before_calls, 280 * 20);
+}
+
+TEST_F(RecentDetectionTest, TheSameHoursOfPreviousDaysAreTheDefaultBaseline) {
+  // "slow" is twice as slow from 04:00 to 05:00 every day: a daily batch, not a regression.
+  // "fast" got three times slower at 04:00 today: one.
+  const int64_t today = kNow - kNow % 86400;
+  write_history(*store_, kNow - 26 * 3600, kNow, [=](const std::string& name, int64_t t) {
+    if (name == "fast") return t >= today + 4 * 3600 ? 0.030 : 0.010;
+    return (t % 86400) / 3600 == 4 ? 0.020 : 0.010;
+  });
+  options_.baseline = std::chrono::hours(24);
+  const TargetCheck same_hours = detect(kNow);
+  ASSERT_EQ(same_hours.findings.size(), 1u);
+  EXPECT_EQ(same_hours.findings[0].key.id(), "orders/shape-fast/latency");
+  // Compared with 04:00-05:00 the day before: the hour the recent 04:05-04:20 fall in.
+  EXPECT_EQ(same_hours.findings[0].before_calls, 60 * 20);
+
+  options_.baseline_mode = BaselineMode::kPrevious;
+  EXPECT_EQ(detect(kNow).findings.size(), 2u);
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
