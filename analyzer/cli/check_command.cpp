@@ -111,18 +111,13 @@ int run_check(const CheckCommandOptions& o) {
     CheckOptions options;
     options.window = duration_option(o.window, "--window");
     options.baseline = duration_option(o.baseline, "--baseline");
-    options.baseline_mode =
-        o.baseline_mode == "same-hours" ? BaselineMode::kSameHours : BaselineMode::kPrevious;
+    options.baseline_mode = parse_baseline_mode(o.baseline_mode).value();  // CLI checked it
     if (options.baseline_mode == BaselineMode::kSameHours &&
         options.window > std::chrono::hours(24)) {
       throw UsageError("--baseline-mode same-hours needs a --window of at most 1d");
     }
     options.detection = o.detection;
-    // One false discovery rate and one minimum of calls for every tested kind.
-    options.detection.call_surge.fdr = options.detection.rows_per_call.fdr =
-        options.detection.new_shape.fdr = options.detection.vanished.fdr = o.detection.latency.fdr;
-    options.detection.call_surge.min_calls = options.detection.rows_per_call.min_calls =
-        options.detection.vanished.min_calls = o.detection.latency.min_calls;
+    options.detection.share_latency_fdr_and_min_calls();
 
     Store store = Store::open(location);
     const auto release = store.release(o.release);

@@ -39,6 +39,7 @@ struct CollectOptions {
   int detect_every = 0;
   std::string detect_window;
   std::string detect_baseline;
+  std::string detect_baseline_mode;
   int resolve_after = 0;
 };
 
@@ -378,6 +379,16 @@ CollectDetection collect_detection(const DetectionConfig& config, const CollectO
   d.options.recent.baseline =
       detection_duration(o.detect_baseline, "--detect-baseline", config.baseline);
   d.options.lifecycle.resolve_after = o.resolve_after > 0 ? o.resolve_after : config.resolve_after;
+  const std::string& mode =
+      o.detect_baseline_mode.empty() ? config.baseline_mode : o.detect_baseline_mode;
+  d.options.recent.baseline_mode = parse_baseline_mode(mode).value();  // both are checked
+  LatencyThresholds& latency = d.options.recent.detection.latency;
+  latency.min_ratio = config.min_ratio.value_or(latency.min_ratio);
+  if (config.min_delta)
+    latency.min_delta = std::chrono::duration<double>(*config.min_delta).count();
+  latency.fdr = config.fdr.value_or(latency.fdr);
+  latency.min_calls = config.min_calls.value_or(latency.min_calls);
+  d.options.recent.detection.share_latency_fdr_and_min_calls();
   return d;
 }
 
@@ -478,6 +489,12 @@ void add_collect_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--detect-baseline", options->detect_baseline,
                   "The span before it, compared with (default: detection.baseline, 7d)")
       ->type_name("DURATION");
+  cmd->add_option("--detect-baseline-mode", options->detect_baseline_mode,
+                  "same-hours: the recent span's clock hours on each day of the baseline, so "
+                  "daily cycles compare with themselves; previous: the whole span before it "
+                  "(default: detection.baseline_mode, same-hours)")
+      ->check(CLI::IsMember({"same-hours", "previous"}))
+      ->type_name("MODE");
   cmd->add_option("--resolve-after", options->resolve_after,
                   "Clean detections in a row that resolve a finding (default: "
                   "detection.resolve_after, 5)")
@@ -488,7 +505,8 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "second cycle on. MySQL slow-log files are followed across rotations from a position\n"
       "stored with the samples, so a restart neither loses nor repeats an entry.\n"
       "After each cycle (--detect-every) the last --detect-window of each target is compared\n"
-      "with the --detect-baseline before it; findings are kept in the store with their\n"
+      "with the same clock hours on each day of the --detect-baseline before it (or the\n"
+      "whole span: --detect-baseline-mode previous); findings are kept in the store with their\n"
       "lifecycle (`slowscope findings`), and each one opened or resolved is logged.\n"
       "SIGINT/SIGTERM finish the current cycle and exit.\n"
       "Exit status: 0 done, 1 a target failed (--once), 2 bad configuration or arguments.");

@@ -71,6 +71,12 @@ struct DetectionConfig {
   std::chrono::seconds window{15 * 60};          // the recent span judged
   std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
   int resolve_after = 5;  // evaluations in a row without a finding, to resolve it
+  std::string baseline_mode = "same-hours";  // or "previous" (see docs/REGRESSION.md)
+  // Latency thresholds; unset: those of `check`.
+  std::optional<double> min_ratio;
+  std::optional<std::chrono::microseconds> min_delta;
+  std::optional<double> fdr;
+  std::optional<int> min_calls;
 
   bool operator==(const DetectionConfig&) const = default;
 };

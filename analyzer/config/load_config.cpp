@@ -138,6 +138,23 @@ class Reader {
     return value;
   }
 
+  // A decimal number in (low, high), or [low, high) with `low_included`.
+  double number(const YAML::Node& node, const std::string& path, double low, bool low_included,
+                double high) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool above = low_included ? value >= low : value > low;
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !above ||
+        !(value < high)) {
+      std::ostringstream range;
+      range << "expected a number " << (low_included ? "from " : "above ") << low << " and below "
+            << high << ", got '" << text << "'";
+      fail(node.Mark(), path, range.str());
+    }
+    return value;
+  }
+
   uint16_t port(const YAML::Node& node, const std::string& path) const {
     const std::string text = node.IsScalar() ? node.Scalar() : "";
     unsigned value = 0;
@@ -204,8 +221,9 @@ Retention read_retention(const Reader& r, const YAML::Node& node) {
 
 DetectionConfig read_detection(const Reader& r, const YAML::Node& node) {
   DetectionConfig detection;
-  for (const auto& e :
-       r.entries(node, "detection", {"enabled", "every", "window", "baseline", "resolve_after"})) {
+  for (const auto& e : r.entries(node, "detection",
+                                 {"enabled", "every", "window", "baseline", "resolve_after",
+                                  "baseline_mode", "min_ratio", "min_delta", "fdr", "min_calls"})) {
     const std::string path = "detection." + e.key;
     if (e.key == "enabled") {
       detection.enabled = r.boolean(e.value, path);
@@ -213,6 +231,27 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node) {
       detection.every_cycles = r.positive_int(e.value, path);
     } else if (e.key == "resolve_after") {
       detection.resolve_after = r.positive_int(e.value, path);
+    } else if (e.key == "min_calls") {
+      detection.min_calls = r.positive_int(e.value, path);
+    } else if (e.key == "baseline_mode") {
+      detection.baseline_mode = r.string(e.value, path);
+      if (detection.baseline_mode != "same-hours" && detection.baseline_mode != "previous") {
+        r.fail(e.value.Mark(), path,
+               "expected same-hours or previous, got '" + detection.baseline_mode + "'");
+      }
+    } else if (e.key == "min_ratio") {
+      detection.min_ratio = r.number(e.value, path, 1, true, 1e6);
+    } else if (e.key == "fdr") {
+      detection.fdr = r.number(e.value, path, 0, false, 1);
+    } else if (e.key == "min_delta") {
+      const std::optional<int64_t> us =
+          e.value.IsScalar() ? parse_duration(e.value.Scalar()) : std::nullopt;
+      if (!us) {
+        r.fail(e.value.Mark(), path,
+               "expected a duration such as 1ms or 0.5ms, got '" +
+                   (e.value.IsScalar() ? e.value.Scalar() : std::string()) + "'");
+      }
+      detection.min_delta = std::chrono::microseconds(*us);
     } else {
       const std::chrono::seconds value = r.duration(e.value, path);
       if (value < std::chrono::seconds(1)) r.fail(e.value.Mark(), path, "must be at least 1s");

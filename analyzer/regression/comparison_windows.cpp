@@ -11,6 +11,13 @@ std::string_view to_string(BaselineMode mode) {
   return mode == BaselineMode::kSameHours ? "same-hours" : "previous";
 }
 
+std::optional<BaselineMode> parse_baseline_mode(std::string_view name) {
+  for (BaselineMode mode : {BaselineMode::kPrevious, BaselineMode::kSameHours}) {
+    if (name == to_string(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
 StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline) {
   if (baseline < std::chrono::hours(24)) return at;
   return StoreTime(std::chrono::seconds(floor_to(at.time_since_epoch().count(), kSecondsPerHour)));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,8 @@ enum class BaselineMode {
 
 // "previous" or "same-hours".
 std::string_view to_string(BaselineMode mode);
+// The mode named by to_string(), or nullopt.
+std::optional<BaselineMode> parse_baseline_mode(std::string_view name);
 
 struct ComparisonWindows {
   std::vector<TimeSpan> baseline;  // disjoint, oldest first, all before `post`

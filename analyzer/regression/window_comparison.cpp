@@ -40,6 +40,11 @@ void add_quantiles(std::vector<Finding>& findings, const TargetWindows& windows)
 
 }  // namespace
 
+void DetectionOptions::share_latency_fdr_and_min_calls() {
+  call_surge.fdr = rows_per_call.fdr = new_shape.fdr = vanished.fdr = latency.fdr;
+  call_surge.min_calls = rows_per_call.min_calls = vanished.min_calls = latency.min_calls;
+}
+
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options) {
   return judge_windows(read_target_windows(store, target, windows), windows, options);

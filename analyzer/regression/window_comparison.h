@@ -29,6 +29,10 @@ struct DetectionOptions {
   RowsPerCallThresholds rows_per_call;
   NewShapeThresholds new_shape;
   VanishedThresholds vanished;
+
+  // The latency detector's false discovery rate and minimum of calls, given to every kind
+  // that tests (what --fdr and --min-calls mean).
+  void share_latency_fdr_and_min_calls();
 };
 
 // One target's outcome.

@@ -78,6 +78,18 @@ TEST(Config, ReadsTheDetectionSettings) {
   EXPECT_EQ(d.resolve_after, 4);
   // Keys left out keep their defaults.
   EXPECT_EQ(parse("detection: {window: 10m}\n").detection.baseline, days(7));
+  EXPECT_EQ(parse("detection: {window: 10m}\n").detection.baseline_mode, "same-hours");
+  EXPECT_FALSE(parse("detection: {window: 10m}\n").detection.min_ratio.has_value());
+
+  const DetectionConfig t = parse(
+                                "detection: {baseline_mode: previous, min_ratio: 1.3, "
+                                "min_delta: 0.5ms, fdr: 0.05, min_calls: 50}\n")
+                                .detection;
+  EXPECT_EQ(t.baseline_mode, "previous");
+  EXPECT_EQ(t.min_ratio, 1.3);
+  EXPECT_EQ(t.min_delta, std::chrono::microseconds(500));
+  EXPECT_EQ(t.fdr, 0.05);
+  EXPECT_EQ(t.min_calls, 50);
 }
 
 TEST(Config, ReadsAFullFile) {
@@ -164,6 +176,16 @@ TEST(Config, BadFilesSayWhereAndWhat) {
        "test.yaml:1:22: detection.enabled: expected true or false, got 'maybe'"},
       {"detection: {every: 0}\n",
        "test.yaml:1:20: detection.every: expected a whole number of at least 1, got '0'"},
+      {"detection: {baseline_mode: weekly}\n",
+       "test.yaml:1:28: detection.baseline_mode: expected same-hours or previous, got 'weekly'"},
+      {"detection: {min_ratio: 0.5}\n",
+       "test.yaml:1:24: detection.min_ratio: expected a number from 1 and below 1e+06, got "
+       "'0.5'"},
+      {"detection: {fdr: 1}\n",
+       "test.yaml:1:18: detection.fdr: expected a number above 0 and below 1, got '1'"},
+      {"detection: {min_delta: soon}\n",
+       "test.yaml:1:24: detection.min_delta: expected a duration such as 1ms or 0.5ms, got "
+       "'soon'"},
       {"detection: {window: 0s}\n", "test.yaml:1:21: detection.window: must be at least 1s"},
       {"detection: {resolve_afer: 3}\n",
        "test.yaml:1:13: detection: unknown key 'resolve_afer' (did you mean 'resolve_after'?)"},
