@@ -19,7 +19,13 @@
 // the live days are written minute by minute, rolled up every hour like `collect` does.
 //
 // Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
-//            [--release-every MIN] [--no-peer] [--min-ratio R] [--short-min-ratio R]
+//            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
+//            [--short-min-ratio R] [--size-z Z] [--short-size-z Z] [--baseline-mode MODE]
+//
+// The peer, run on the same data unless --no-peer: the method before the same-hours
+// baseline and the confidence-bound size (a 7-day baseline right before the recent
+// minutes, sizes judged on the measured ratio). --control-only writes and judges the
+// control target alone, for long runs that bound the false-finding rate.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -57,9 +63,13 @@ struct Options {
   int days = 1;       // live days: detection passes at every interval
   uint64_t seed = 1;
   int release_every = 60;      // minutes between releases (injection times)
-  bool peer = true;            // also run the 15-minute window alone
+  bool peer = true;            // also run the previous method
+  bool control_only = false;   // no injected target, no release checks
   double min_ratio = 0;        // 0: the detector's default
   double short_min_ratio = 0;  // 0: detect_recent's default
+  double size_z = -1;          // < 0: the detector's default size_confidence_z
+  double short_size_z = -1;    // < 0: detect_recent's default
+  std::string baseline_mode;   // empty: detect_recent's default
 };
 
 // The regressions injected: steps of these ratios, then ramps.
@@ -92,6 +102,18 @@ struct ShapeModel {
   int kind = -1;      // index into injection_kinds(); -1: never injected
   int64_t start = 0;  // injection time
 };
+
+// The mean per-call time of a lognormal is its median times exp(sd² / 2).
+double mean_time(const ShapeModel& m) {
+  return m.median * std::exp(m.log_sd * m.log_sd / 2);
+}
+
+// Whether the injected regression adds at least `min_delta` seconds per call (at average
+// load): smaller ones are not regressions by the detector's own thresholds, and are left
+// out of recall.
+bool practically_large(const ShapeModel& m, double min_delta) {
+  return m.kind >= 0 && mean_time(m) * (injection_kinds()[m.kind].factor - 1) >= min_delta;
+}
 
 // Volume classes by the calls a 15-minute window holds at the mean rate.
 int volume_class(double rate) {
@@ -210,12 +232,13 @@ struct Method {
   double seconds = 0;
   int64_t passes = 0;
 
-  void pass(Store& store, const Target& control, const Target& injected, int64_t now) {
+  void pass(Store& store, const Target& control, const Target* injected, int64_t now) {
     const auto t0 = std::chrono::steady_clock::now();
     const TargetCheck c = detect_recent(store, control.name(), at(now), options);
-    const TargetCheck i = detect_recent(store, injected.name(), at(now), options);
+    const TargetCheck i =
+        injected ? detect_recent(store, injected->name(), at(now), options) : TargetCheck{};
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    passes += 2;
+    passes += injected ? 2 : 1;
     std::set<std::string> current;
     for (const Finding& f : c.findings) {
       current.insert(f.key.id());
@@ -230,19 +253,20 @@ struct Method {
     previous_control = std::move(current);
     for (const Finding& f : i.findings) {
       const int s = shape_index(f.key.shape_hash);
-      const ShapeModel& m = injected.model(s);
+      const ShapeModel& m = injected->model(s);
       if (m.kind < 0 || now <= m.start || detected_at[s] >= 0) continue;
       detected_at[s] = now;
     }
   }
 
   // Recall and time to detection per (kind, volume class).
-  std::vector<Cell> cells(const Target& injected) const {
+  std::vector<Cell> cells(const Target& injected, double min_delta) const {
     std::vector<Cell> out(injection_kinds().size() * 3);
     for (int s = 0; s < static_cast<int>(detected_at.size()); ++s) {
       const ShapeModel& m = injected.model(s);
       if (m.kind < 0) continue;
       const InjectionKind& k = injection_kinds()[m.kind];
+      if (!practically_large(m, min_delta)) continue;
       Cell& cell = out[m.kind * 3 + volume_class(m.rate)];
       ++cell.injected;
       const int64_t horizon = m.start + k.ramp_seconds + kHorizonIntervals * kInterval;
@@ -281,7 +305,8 @@ Options parse(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
-                 "[--no-peer] [--min-ratio R] [--short-min-ratio R]\n",
+                 "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
+                 "[--size-z Z] [--short-size-z Z] [--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
   }
@@ -307,6 +332,14 @@ Options parse(int argc, char** argv) {
       o.min_ratio = std::stod(value());
     } else if (a == "--short-min-ratio") {
       o.short_min_ratio = std::stod(value());
+    } else if (a == "--baseline-mode") {
+      o.baseline_mode = value();
+    } else if (a == "--control-only") {
+      o.control_only = true;
+    } else if (a == "--short-size-z") {
+      o.short_size_z = std::stod(value());
+    } else if (a == "--size-z") {
+      o.size_z = std::stod(value());
     } else if (a == "--no-peer") {
       o.peer = false;
     } else {
@@ -339,7 +372,7 @@ int main(int argc, char** argv) {
   // Releases every release_every minutes from the second hour; each injects into an equal
   // share of the injected target's shapes, every kind at every release where it fits.
   std::vector<int64_t> releases;
-  for (int64_t r = live_from + 3600; r < live_until; r += o.release_every * 60) {
+  for (int64_t r = live_from + 3600; !o.control_only && r < live_until; r += o.release_every * 60) {
     releases.push_back(r);
   }
   {
@@ -366,27 +399,41 @@ int main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::mt19937_64 gen_rng(o.seed * 7919 + 1);
+  std::vector<Target*> simulated{&control};
+  if (!o.control_only) simulated.push_back(&injected);
   // The baseline week, one sample per shape and hour.
   for (int64_t h = kStart; h < live_from; h += 3600) {
-    for (Target& t : targets) {
+    for (Target* t : simulated) {
       std::vector<Measures> sums(o.shapes);
-      for (int64_t m = h; m < h + 3600; m += kInterval) t.generate(m, gen_rng, sums);
-      t.write(store, h, 3600, sums);
+      for (int64_t m = h; m < h + 3600; m += kInterval) t->generate(m, gen_rng, sums);
+      t->write(store, h, 3600, sums);
     }
   }
   const Retention retention;  // the defaults `collect` uses
   store.rollup_and_prune(at(live_from), retention);
   const double history_seconds = seconds_since(t0);
 
-  // The method judged, and the 15-minute window alone as its peer on the same data.
+  // The method judged, and the previous one as its peer on the same data.
   std::vector<Method> methods(o.peer ? 2 : 1);
-  methods[0].name = "windows of 2, 5 and 15 min";
+  methods[0].name = "default";
   if (o.min_ratio > 0) methods[0].options.detection.latency.min_ratio = o.min_ratio;
   if (o.short_min_ratio > 0) methods[0].options.short_window_min_ratio = o.short_min_ratio;
+  if (o.size_z >= 0) methods[0].options.detection.latency.size_confidence_z = o.size_z;
+  if (!o.baseline_mode.empty()) {
+    const auto mode = parse_baseline_mode(o.baseline_mode);
+    if (!mode) {
+      std::fprintf(stderr, "--baseline-mode: same-hours or previous\n");
+      return 2;
+    }
+    methods[0].options.baseline_mode = *mode;
+  }
+  if (o.short_size_z >= 0) methods[0].options.short_window_size_z = o.short_size_z;
   if (o.peer) {
-    methods[1].name = "15-min window alone";
+    methods[1].name = "previous baseline, measured size";
     methods[1].options = methods[0].options;
-    methods[1].options.short_windows.clear();
+    methods[1].options.baseline_mode = BaselineMode::kPrevious;
+    methods[1].options.detection.latency.size_confidence_z = 0;
+    methods[1].options.short_window_size_z = 0;
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;
@@ -396,14 +443,14 @@ int main(int argc, char** argv) {
   int64_t check_shape_tests = 0;
   const auto live_t0 = std::chrono::steady_clock::now();
   for (int64_t t = live_from; t < live_until; t += kInterval) {
-    for (Target& target : targets) {
+    for (Target* target : simulated) {
       std::vector<Measures> sums(o.shapes);
-      target.generate(t, gen_rng, sums);
-      target.write(store, t, kInterval, sums);
+      target->generate(t, gen_rng, sums);
+      target->write(store, t, kInterval, sums);
     }
     const int64_t now = t + kInterval;
     if (now % 3600 == 0) store.rollup_and_prune(at(now), retention);
-    for (Method& m : methods) m.pass(store, control, injected, now);
+    for (Method& m : methods) m.pass(store, control, o.control_only ? nullptr : &injected, now);
 
     // Release checks 30 minutes after each release, on both targets.
     for (int64_t r : releases) {
@@ -415,7 +462,7 @@ int main(int argc, char** argv) {
       for (const Finding& f : rc.findings) found.insert(shape_index(f.key.shape_hash));
       for (int s = 0; s < o.shapes; ++s) {
         const ShapeModel& m = injected.models()[s];
-        if (m.kind < 0 || m.start != r) continue;
+        if (!practically_large(m, detection.latency.min_delta) || m.start != r) continue;
         CheckCell& cell = check_cells[m.kind * 3 + volume_class(m.rate)];
         ++cell.checked;
         if (found.count(s)) ++cell.detected;
@@ -428,13 +475,18 @@ int main(int argc, char** argv) {
   const double live_seconds = seconds_since(live_t0);
 
   std::vector<std::vector<Cell>> cells;
-  for (const Method& m : methods) cells.push_back(m.cells(injected));
+  const double min_delta = detection.latency.min_delta;
+  for (const Method& m : methods) cells.push_back(m.cells(injected, min_delta));
+  int small = 0;
+  for (const ShapeModel& m : injected.models())
+    small += m.kind >= 0 && !practically_large(m, min_delta);
 
   std::printf(
-      "detection-quality: %d shapes per target (control, injected), %d live day(s) after a "
+      "detection-quality: %d shapes per target (%s), %d live day(s) after a "
       "%lld-day baseline, seed %llu, %zu releases\n",
-      o.shapes, o.days, static_cast<long long>(kBaselineDays),
-      static_cast<unsigned long long>(o.seed), releases.size());
+      o.shapes, o.control_only ? "control only" : "control, injected", o.days,
+      static_cast<long long>(kBaselineDays), static_cast<unsigned long long>(o.seed),
+      releases.size());
   std::printf("time: baseline written in %.1f s; live phase %.1f s\n", history_seconds,
               live_seconds);
   for (const Method& m : methods) {
@@ -447,9 +499,13 @@ int main(int argc, char** argv) {
       "within %lld intervals (after the end of a ramp) and intervals from injection to "
       "detection (median / p90 / max)%s; release check 30 minutes after the release.\n\n",
       static_cast<long long>(kHorizonIntervals),
-      o.peer ? "; the same for the 15-minute window alone" : "");
+      o.peer ? "; the same for the previous method" : "");
+  std::printf(
+      "%d injected regressions add less than %.1f ms per call (--min-delta) and are left out "
+      "of the table.\n\n",
+      small, 1000 * min_delta);
   std::printf("| injected | calls per 15 min | recall | intervals | %scheck recall |\n",
-              o.peer ? "recall, 15 min alone | intervals, 15 min alone | " : "");
+              o.peer ? "recall, previous method | intervals, previous method | " : "");
   std::printf("| --- | --- | --- | --- | %s--- |\n", o.peer ? "--- | --- | " : "");
   for (int k = 0; k < kinds; ++k) {
     for (int v = 0; v < 3; ++v) {
@@ -467,7 +523,7 @@ int main(int argc, char** argv) {
   const double shape_days = static_cast<double>(o.shapes) * o.days;
   for (size_t i = 0; i < methods.size(); ++i) {
     // Targets of the issue, summarized.
-    int big_n = 0, big_hit = 0, step2_n = 0, step2_fast = 0;
+    int big_n = 0, big_hit = 0, step2_n = 0, step2_fast = 0, busy2_n = 0, busy2_fast = 0;
     for (int k = 0; k < kinds; ++k) {
       const InjectionKind& kind = injection_kinds()[k];
       if (kind.ramp_seconds != 0) continue;
@@ -480,6 +536,10 @@ int main(int argc, char** argv) {
         if (kind.factor >= 2) {
           step2_n += c.injected;
           for (int64_t d : c.intervals) step2_fast += d <= 2;
+          if (v == 2) {
+            busy2_n += c.injected;
+            for (int64_t d : c.intervals) busy2_fast += d <= 2;
+          }
         }
       }
     }
@@ -489,6 +549,10 @@ int main(int argc, char** argv) {
                 percent(big_hit, big_n).c_str());
     std::printf("  steps >= 2x, >= 100 calls per 15 min, found within 2 intervals: %s\n",
                 percent(step2_fast, step2_n).c_str());
+    std::printf(
+        "  steps >= 2x, >= 1,000 calls per 15 min (>= 133 per 2 intervals), found within 2 "
+        "intervals: %s\n",
+        percent(busy2_fast, busy2_n).c_str());
     std::printf(
         "  control target: %d new findings in %.0f shape-days = %.2f per 1,000 = %.2f per "
         "10,000 shape-days (%lld finding-passes)\n",
