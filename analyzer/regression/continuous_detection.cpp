@@ -17,15 +17,14 @@ DetectionPassReport run_detection_pass(Store& store, const std::string& target, 
   }
   DetectionPass pass;
   pass.target = target;
-  const ComparisonWindows windows =
-      comparison_windows({now - options.recent.post_window, now}, options.recent.baseline,
-                         options.recent.baseline_mode);
+  const ComparisonWindows& windows = report.check.windows;
   pass.post_from = windows.post.from;
   pass.baseline_from = windows.baseline.front().from;
   pass.baseline_until = windows.baseline.back().until;
   pass.at = now;
   pass.evaluated = true;
   pass.findings = report.check.findings;
+  pass.thin_shapes = report.check.thin_shapes;
   store.update_findings(target, found_identities(pass),
                         [&](const std::vector<FindingRecord>& stored) {
                           report.changes = track_findings(stored, pass, options.lifecycle);

@@ -93,8 +93,16 @@ std::vector<FindingChange> track_findings(const std::vector<FindingRecord>& stor
     changes.push_back(std::move(change));
   }
 
+  const std::set<std::string> thin(pass.thin_shapes.begin(), pass.thin_shapes.end());
+  // The kinds judged on the shape's own calls in the post window; new and vanished shapes
+  // are about having (almost) none.
+  const auto judged_on_calls = [](const std::string& kind) {
+    return kind == to_string(FindingKind::kLatency) || kind == to_string(FindingKind::kCallSurge) ||
+           kind == to_string(FindingKind::kRowsPerCall);
+  };
   for (const FindingRecord& r : stored) {
     if (r.status != FindingStatus::kOpen || found.contains(r.id())) continue;
+    if (judged_on_calls(r.kind) && thin.contains(r.shape_hash)) continue;
     FindingChange change{FindingEvent::kClean, r};
     change.record.clean_passes = r.clean_passes + 1;
     if (change.record.clean_passes >= options.resolve_after) {

@@ -2,8 +2,9 @@
 // it. A finding opens when a pass first finds it, stays open while passes keep finding it,
 // and resolves after `resolve_after` evaluated passes in a row without it; found again after
 // that, it reopens (same identity and row, reopen_count + 1). A pass that could not evaluate
-// the target (no recent samples, no baseline) changes nothing: missing data is no evidence
-// of a fix. See docs/REGRESSION.md, "Findings".
+// the target (no recent samples, no baseline) changes nothing, nor does a pass in which the
+// shape ran too little to be judged for a latency, call-surge or rows-per-call finding:
+// missing data is no evidence of a fix. See docs/REGRESSION.md, "Findings".
 //
 // Pure function over values; thread-safe.
 #pragma once
@@ -29,7 +30,8 @@ struct DetectionPass {
   StoreTime post_from;  // the start of the post window
   StoreTime at;         // the end of the post window: when the pass judged
   bool evaluated = false;
-  std::vector<Finding> findings;  // each with the release it follows, if any
+  std::vector<Finding> findings;         // each with the release it follows, if any
+  std::vector<std::string> thin_shapes;  // TargetCheck::thin_shapes: not judged this time
 };
 
 enum class FindingEvent {

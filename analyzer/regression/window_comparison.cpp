@@ -54,6 +54,7 @@ TargetCheck judge_windows(const TargetWindows& w, const ComparisonWindows& windo
                           const DetectionOptions& options) {
   TargetCheck check;
   check.target = w.target;
+  check.windows = windows;
   if (w.post.calls_by_bucket.empty()) {
     check.reason = "no samples in the post window yet (is collect running?)";
     return check;
@@ -65,6 +66,7 @@ TargetCheck judge_windows(const TargetWindows& w, const ComparisonWindows& windo
   check.evaluated = true;
   for (const ShapeWindows& s : w.shapes) {
     if (s.baseline.calls > 0 && s.post.calls > 0) ++check.shapes_compared;
+    if (s.post.calls < options.latency.min_calls) check.thin_shapes.push_back(s.shape_hash);
   }
   auto add = [&](std::vector<Finding> found) {
     for (Finding& f : found) check.findings.push_back(std::move(f));

@@ -42,6 +42,11 @@ struct TargetCheck {
   std::string reason;       // why not evaluated (no samples in the post window, no baseline, ...)
   int shapes_compared = 0;  // shapes that ran in both windows
   std::vector<Finding> findings;  // costliest first
+  ComparisonWindows windows;      // the spans compared
+  // Shapes of either window with fewer than the latency detector's min_calls calls in the
+  // post window: latency, call surges and rows per call were not judged for them, so not
+  // finding them says nothing about whether they are fixed.
+  std::vector<std::string> thin_shapes;
 };
 
 // Throws StoreError.

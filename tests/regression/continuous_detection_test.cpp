@@ -1,10 +1,13 @@
 // Continuous detection with memory over a real (SQLite) store, pass after pass as `collect`
 // runs it: a shape that gets slower opens one finding, following the latest release of its
 // target; it stays open while the slowdown lasts and resolves after the configured clean
-// passes once it is over; `slowscope findings` lists it by status, in the documented JSON.
+// passes once it is over, but not while it does not run; `slowscope findings` lists it by
+// status, in the documented JSON.
 #include "analyzer/regression/continuous_detection.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "tests/digest/digest_cli.h"
 #include "tests/regression/history_writer.h"
@@ -95,6 +98,34 @@ TEST_F(ContinuousDetectionTest, AFindingOpensOnceAndResolvesAfterTheCleanPasses)
   // A pass with no recent samples cannot judge: it changes nothing.
   EXPECT_TRUE(run_detection_pass(*store_, "orders", at(now_ + 86400), options_).changes.empty());
   EXPECT_EQ(store_->finding("orders/shape-slow/latency"), finding);
+}
+
+TEST_F(ContinuousDetectionTest, AShapeThatStopsRunningIsNotResolved) {
+  // Slower from slow_from_, then silent (the feature is switched off, the job paused):
+  // nothing shows it fixed, so its finding stays open.
+  write_history(*store_, slow_from_ - 7200, slow_from_ + 3000,
+                [&](const std::string& name, int64_t t) {
+                  if (name != "slow" || t < slow_from_) return 0.010;
+                  return t < slow_until_ ? 0.025 : -1.0;
+                });
+  std::map<std::string, std::vector<FindingEvent>> events;
+  for (int64_t t = slow_from_ + 60; t <= slow_from_ + 3000; t += kHistoryInterval) {
+    for (const FindingChange& c : run_detection_pass(*store_, "orders", at(t), options_).changes) {
+      if (c.event != FindingEvent::kSeen) events[c.record.id()].push_back(c.event);
+    }
+  }
+  // The silence is a finding of its own.
+  const std::map<std::string, std::vector<FindingEvent>> expected{
+      {"orders/shape-slow/latency", {FindingEvent::kOpened}},
+      {"orders/shape-slow/vanished", {FindingEvent::kOpened}}};
+  EXPECT_EQ(events, expected);
+  const auto finding = store_->finding("orders/shape-slow/latency");
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->status, FindingStatus::kOpen);
+  // Found while the window held two slow minutes or more (40 calls); not judged with one
+  // (20 calls, under min_calls) or none.
+  EXPECT_EQ(finding->clean_passes, 0);
+  EXPECT_EQ(finding->last_seen_at, at(slow_until_ + 13 * 60));
 }
 
 TEST_F(ContinuousDetectionTest, TheFindingsCommandListsThemByStatus) {

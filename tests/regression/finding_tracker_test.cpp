@@ -1,6 +1,7 @@
 // The finding lifecycle as a pure function: opened, kept open while found, resolved after
 // resolve_after clean passes in a row (and not before), reopened on the same identity; a
-// pass that could not evaluate changes nothing.
+// pass that could not evaluate changes nothing, nor one in which the shape ran too little to
+// be judged.
 #include "analyzer/regression/finding_tracker.h"
 
 #include <gtest/gtest.h>
@@ -34,10 +35,11 @@ Finding slow(const std::string& shape, double ratio = 2.0) {
 // Runs passes one interval apart over a state kept the way the store keeps it.
 class Lifecycle {
  public:
-  std::vector<FindingChange> pass(std::vector<Finding> findings, bool evaluated = true) {
+  std::vector<FindingChange> pass(std::vector<Finding> findings, bool evaluated = true,
+                                  std::vector<std::string> thin_shapes = {}) {
     now_ += kInterval;
-    DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),     at(now_ - 900),
-                    at(now_), evaluated,       std::move(findings)};
+    DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),      at(now_ - 900),
+                    at(now_), evaluated,       std::move(findings), std::move(thin_shapes)};
     const auto changes = track_findings(state_, p, {kResolveAfter});
     for (const FindingChange& c : changes) {
       auto it = std::find_if(state_.begin(), state_.end(),
@@ -126,6 +128,20 @@ TEST(FindingTracker, ResolvesAfterTheConfiguredCleanPassesInARow) {
   EXPECT_EQ(life.only().resolved_at, at(life.now()));
   // Once resolved, clean passes leave it alone.
   EXPECT_TRUE(life.pass({}).empty());
+}
+
+TEST(FindingTracker, APassThatCouldNotJudgeTheShapeIsNotClean) {
+  Lifecycle life;
+  life.pass({slow("shape-a")});
+  EXPECT_EQ(events(life.pass({})), E{FindingEvent::kClean});
+  // The shape ran too little in the post window to be judged: no evidence of a fix.
+  for (int i = 0; i < 2 * kResolveAfter; ++i) {
+    EXPECT_TRUE(life.pass({}, true, {"shape-a"}).empty()) << i;
+  }
+  EXPECT_EQ(life.only().status, FindingStatus::kOpen);
+  EXPECT_EQ(life.only().clean_passes, 1);
+  // Another shape being thin changes nothing for this one.
+  EXPECT_EQ(events(life.pass({}, true, {"shape-b"})), E{FindingEvent::kClean});
 }
 
 TEST(FindingTracker, ReopensTheSameIdentityAsANewEpisode) {

@@ -13,7 +13,8 @@ constexpr int64_t kHistoryInterval = 60;
 
 // Writes one sample per minute over [from, until) to target "orders" for shapes "fast" and
 // "slow" (hashes "shape-fast", "shape-slow"), whose per-call means are given by
-// mean_of(name, bucket start) in seconds: 20 calls a minute, spread 30%.
+// mean_of(name, bucket start) in seconds: 20 calls a minute, spread 30%; a negative mean
+// means the shape did not run that minute.
 template <typename MeanOf>
 void write_history(Store& store, int64_t from, int64_t until, MeanOf mean_of) {
   const ServerIdentity server{"7300000000000000001", "15"};
@@ -28,6 +29,7 @@ void write_history(Store& store, int64_t from, int64_t until, MeanOf mean_of) {
             {key, ShapeInfo{"shape-" + name, "select * from " + name + " where id = ?", {}}, "q"});
       }
       const double mean = mean_of(name, t);
+      if (mean < 0) continue;
       Sample s;
       s.key = key;
       s.bucket_start = StoreTime(std::chrono::seconds(t));
