@@ -159,10 +159,12 @@ void add_check_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"previous", "same-hours"}))
       ->capture_default_str();
   DetectionOptions& d = c->detection;
-  cmd->add_option("--min-ratio", d.latency.min_ratio, "Report only shapes this much slower")
+  cmd->add_option("--min-ratio", d.latency.min_ratio,
+                  "Report only shapes this much slower: within the 95% upper confidence bound "
+                  "of their ratio, and measured at least halfway there")
       ->capture_default_str();
   cmd->add_option("--min-delta", d.latency.min_delta,
-                  "...and at least this many seconds slower per call")
+                  "...and this many seconds slower per call, judged the same way")
       ->capture_default_str();
   cmd->add_option("--min-calls", d.latency.min_calls,
                   "Calls needed in each window (latency, surges; in the baseline for vanished)")
