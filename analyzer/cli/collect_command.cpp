@@ -145,7 +145,7 @@ struct TargetRun {
   bool once = false;
   bool from_end = false;
   bool runs_rollups = false;
-  const CollectDetection* detection = nullptr;
+  CollectDetection detection;  // the target's settings
 };
 
 // The line a newly opened, reopened or resolved finding gets: its identity, numbers and
@@ -173,7 +173,7 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
   const auto start = std::chrono::steady_clock::now();
   try {
     const DetectionPassReport report =
-        run_detection_pass(store, name, boundary, run.detection->options);
+        run_detection_pass(store, name, boundary, run.detection.options);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     for (const FindingChange& c : report.changes) {
@@ -315,8 +315,8 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       failures = 0;
       last_ok = true;
       // A backlog is judged once it is read, not part way.
-      if (run.detection->enabled && !more &&
-          ++cycles_since_detection >= run.detection->every_cycles) {
+      if (run.detection.enabled && !more &&
+          ++cycles_since_detection >= run.detection.every_cycles) {
         cycles_since_detection = 0;
         detect_after_cycle(*store, run, now, detection_failures);
       }
@@ -395,7 +395,7 @@ CollectDetection collect_detection(const DetectionConfig& config, const CollectO
 int run_collect(const CollectOptions& options) {
   Config config;
   std::chrono::seconds interval;
-  CollectDetection detection;
+  std::vector<CollectDetection> detections;  // per target
   try {
     config = load_config(options.config);
     interval = config.interval;
@@ -407,18 +407,22 @@ int run_collect(const CollectOptions& options) {
       }
       interval = std::chrono::seconds(*us / 1'000'000);
     }
-    detection = collect_detection(config.detection, options);
-    // Short windows of a few cycles catch a fresh step within two of them (recent_detection.h).
-    detection.options.recent.short_windows = {2 * interval, 5 * interval};
+    for (const TargetConfig& target : config.targets) {
+      CollectDetection& d = detections.emplace_back(collect_detection(target.detection, options));
+      // Short windows of a few cycles catch a fresh step within two of them
+      // (recent_detection.h).
+      d.options.recent.short_windows = {2 * interval, 5 * interval};
+    }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
   }
   std::vector<TargetRun> runs;
   std::vector<TargetCycle> cycles;
-  for (const auto& target : config.targets) {
-    TargetRun run{&config,          &target,      interval,  options.once,
-                  options.from_end, runs.empty(), &detection};
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    const TargetConfig& target = config.targets[i];
+    TargetRun run{&config,          &target,      interval,     options.once,
+                  options.from_end, runs.empty(), detections[i]};
     TargetCycle cycle;
     try {
       cycle = make_cycle(run);
@@ -436,12 +440,19 @@ int run_collect(const CollectOptions& options) {
   }
   spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
                config.store.redacted());
-  if (detection.enabled) {
+  for (const TargetRun& run : runs) {
+    const CollectDetection& d = run.detection;
+    if (!d.enabled) {
+      spdlog::info("{}: no regression detection", run.target->name);
+      continue;
+    }
+    const RecentDetectionOptions& recent = d.options.recent;
     spdlog::info(
-        "detecting regressions every {} cycle(s): the last {}s against the {}s before; "
-        "findings resolve after {} clean passes",
-        detection.every_cycles, detection.options.recent.post_window.count(),
-        detection.options.recent.baseline.count(), detection.options.lifecycle.resolve_after);
+        "{}: detecting regressions every {} cycle(s): the last {}s against {} of the {}s "
+        "before; findings resolve after {} clean passes",
+        run.target->name, d.every_cycles, recent.post_window.count(),
+        recent.baseline_mode == BaselineMode::kSameHours ? "the same hours" : "all",
+        recent.baseline.count(), d.options.lifecycle.resolve_after);
   }
   StopSignal stop;
   std::vector<char> ok(runs.size(), 0);

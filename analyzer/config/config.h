@@ -102,6 +102,8 @@ struct TargetConfig {
   std::string dsn;            // postgres: libpq conninfo or URI (service=... works too)
   std::string password_file;  // optional; must not be readable by group or others
   MysqlTargetOptions mysql;   // engine mysql only
+  // The file's `detection:` settings with the target's own `detection:` keys on top.
+  DetectionConfig detection;
 
   // "orders (postgres, host=/run/postgresql dbname=orders password=***)": for logs.
   std::string to_string() const;

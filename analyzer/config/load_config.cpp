@@ -219,12 +219,14 @@ Retention read_retention(const Reader& r, const YAML::Node& node) {
   return retention;
 }
 
-DetectionConfig read_detection(const Reader& r, const YAML::Node& node) {
-  DetectionConfig detection;
-  for (const auto& e : r.entries(node, "detection",
+// `node`'s keys over `base` (the defaults, or the file's section for a target's own).
+DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const std::string& prefix,
+                               DetectionConfig base) {
+  DetectionConfig detection = std::move(base);
+  for (const auto& e : r.entries(node, prefix,
                                  {"enabled", "every", "window", "baseline", "resolve_after",
                                   "baseline_mode", "min_ratio", "min_delta", "fdr", "min_calls"})) {
-    const std::string path = "detection." + e.key;
+    const std::string path = prefix + "." + e.key;
     if (e.key == "enabled") {
       detection.enabled = r.boolean(e.value, path);
     } else if (e.key == "every") {
@@ -269,12 +271,13 @@ bool valid_target_name(std::string_view name) {
 }
 
 const std::vector<std::string_view> kTargetKeys = {
-    "name",   "engine", "dsn",  "password_file", "source",       "slow_log",
-    "socket", "host",   "port", "user",          "defaults_file"};
+    "name",   "engine", "dsn",  "password_file", "source",        "slow_log",
+    "socket", "host",   "port", "user",          "defaults_file", "detection"};
 const std::vector<std::string_view> kMysqlOnlyKeys = {"source", "slow_log", "socket",       "host",
                                                       "port",   "user",     "defaults_file"};
 
-TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::string& path) {
+TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::string& path,
+                         const DetectionConfig& detection) {
   TargetConfig target;
   const auto entries = r.entries(node, path, kTargetKeys);
   auto find = [&](std::string_view key) -> const Reader::Entry* {
@@ -308,6 +311,11 @@ TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::str
     r.fail(engine.value.Mark(), path + ".engine",
            "expected postgres or mysql, got '" + engine_text + "'" +
                did_you_mean(engine_text, {"postgres", "mysql"}));
+  }
+
+  target.detection = detection;
+  if (const auto* e = find("detection")) {
+    target.detection = read_detection(r, e->value, path + ".detection", detection);
   }
 
   if (const auto* e = find("password_file")) {
@@ -391,13 +399,14 @@ TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::str
   return target;
 }
 
-std::vector<TargetConfig> read_targets(const Reader& r, const YAML::Node& node) {
+std::vector<TargetConfig> read_targets(const Reader& r, const YAML::Node& node,
+                                       const DetectionConfig& detection) {
   if (!node.IsSequence()) r.fail(node.Mark(), "targets", "expected a list of targets");
   std::vector<TargetConfig> targets;
   std::map<std::string, int> first_line;
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string path = "targets[" + std::to_string(i) + "]";
-    TargetConfig target = read_target(r, node[i], path);
+    TargetConfig target = read_target(r, node[i], path, detection);
     const YAML::Node name_node = node[i]["name"];
     if (auto [it, inserted] = first_line.emplace(target.name, name_node.Mark().line + 1);
         !inserted) {
@@ -424,8 +433,13 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
   Config config;
   config.store.address = (base_dir / config.store.address).lexically_normal().string();
   if (root.IsNull()) return config;
-  for (const auto& e :
-       r.entries(root, "", {"store", "interval", "retention", "detection", "targets"})) {
+  const auto entries =
+      r.entries(root, "", {"store", "interval", "retention", "detection", "targets"});
+  // Targets start from the file's detection settings, wherever the section is.
+  for (const auto& e : entries) {
+    if (e.key == "detection") config.detection = read_detection(r, e.value, "detection", {});
+  }
+  for (const auto& e : entries) {
     if (e.key == "store") {
       config.store = read_store(r, e.value);
     } else if (e.key == "interval") {
@@ -435,10 +449,8 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
       }
     } else if (e.key == "retention") {
       config.retention = read_retention(r, e.value);
-    } else if (e.key == "detection") {
-      config.detection = read_detection(r, e.value);
-    } else {
-      config.targets = read_targets(r, e.value);
+    } else if (e.key == "targets") {
+      config.targets = read_targets(r, e.value, config.detection);
     }
   }
   return config;

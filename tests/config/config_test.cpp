@@ -92,6 +92,26 @@ TEST(Config, ReadsTheDetectionSettings) {
   EXPECT_EQ(t.min_calls, 50);
 }
 
+TEST(Config, ATargetsDetectionKeysGoOnTopOfTheFilesSection) {
+  // The section may come after the targets: they still start from it.
+  const Config c = parse(
+      "targets:\n"
+      "  - {name: orders, engine: postgres, dsn: \"dbname=orders\",\n"
+      "     detection: {min_ratio: 2, every: 5}}\n"
+      "  - {name: batch, engine: postgres, dsn: \"dbname=batch\", detection: {enabled: false}}\n"
+      "  - {name: shop, engine: postgres, dsn: \"dbname=shop\"}\n"
+      "detection: {window: 10m, min_ratio: 1.3}\n");
+  ASSERT_EQ(c.targets.size(), 3u);
+  const DetectionConfig& orders = c.targets[0].detection;
+  EXPECT_EQ(orders.min_ratio, 2.0);
+  EXPECT_EQ(orders.every_cycles, 5);
+  EXPECT_EQ(orders.window, seconds(600));  // from the file's section
+  EXPECT_FALSE(c.targets[1].detection.enabled);
+  EXPECT_EQ(c.targets[1].detection.min_ratio, 1.3);
+  EXPECT_EQ(c.targets[2].detection, c.detection);
+  EXPECT_EQ(c.detection.min_ratio, 1.3);
+}
+
 TEST(Config, ReadsAFullFile) {
   TempDir dir;
   dir.write("orders.pass", "s3cret\n");
@@ -176,6 +196,9 @@ TEST(Config, BadFilesSayWhereAndWhat) {
        "test.yaml:1:22: detection.enabled: expected true or false, got 'maybe'"},
       {"detection: {every: 0}\n",
        "test.yaml:1:20: detection.every: expected a whole number of at least 1, got '0'"},
+      {"targets:\n  - {name: a, engine: postgres, dsn: \"dbname=a\", detection: {fdr: 2}}\n",
+       "test.yaml:2:67: targets[0].detection.fdr: expected a number above 0 and below 1, got "
+       "'2'"},
       {"detection: {baseline_mode: weekly}\n",
        "test.yaml:1:28: detection.baseline_mode: expected same-hours or previous, got 'weekly'"},
       {"detection: {min_ratio: 0.5}\n",
