@@ -18,6 +18,16 @@
 
 namespace slowscope {
 
+// check's thresholds, except that a vanished shape must have been expected 20 times in the
+// window instead of 10: judged every interval, a shape expecting 10-12 calls goes quiet for
+// 15 minutes by chance (e^-12 per window) often enough to show up in the simulator's control
+// runs (one in their first 1,200 shape-days); at 20, e^-20 is far below the target rate.
+inline DetectionOptions continuous_defaults() {
+  DetectionOptions d;
+  d.vanished.min_expected = 20;
+  return d;
+}
+
 struct RecentDetectionOptions {
   std::chrono::seconds post_window{15 * 60};     // the recent span judged by every detector
   std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
@@ -31,7 +41,7 @@ struct RecentDetectionOptions {
   // size_confidence_z). 0, the measured ratio itself: a bound from the per-call spread let
   // a 1.7x minute of an unchanged shape pass the 2x floor in the simulator.
   double short_window_size_z = 0;
-  DetectionOptions detection;
+  DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
   // recent minutes are compared with the load they usually see (latency follows load). A
   // target with no samples in those hours yet (less than a day of history) is compared with
