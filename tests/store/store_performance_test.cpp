@@ -164,7 +164,20 @@ TEST_P(StorePerformanceTest, WriteCycleOfFiveThousandSamples) {
     ms.push_back(std::chrono::duration<double, std::milli>(elapsed).count());
     if (c > 0) cpu_ms.push_back(thread_cpu_ms() - cpu_start);
   }
-  // The first cycle creates the hour's rows, the others update them.
+  // The first cycle creates the hour's rows (and prepares the batch statements), the others
+  // update them; a cycle in the next hour creates its rows with the statements prepared.
+  double next_hour_ms = 0;
+  {
+    const int64_t bucket = kDay0 + 3600;
+    CycleWrite cycle{"big", server, T(bucket + 60), {}, {}, {{"pgss", std::string(400, 'x')}}, {}};
+    for (int i = 0; i < kStatements; ++i) {
+      cycle.samples.push_back(test_sample(test_key(i), bucket, i));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    store.write_cycle(cycle);
+    next_hour_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
   const double first = ms[0];
   std::sort(ms.begin() + 1, ms.end());
   const double best = ms[1];
@@ -174,15 +187,15 @@ TEST_P(StorePerformanceTest, WriteCycleOfFiveThousandSamples) {
   RecordProperty("write_cycle_median_ms", std::to_string(median));
   std::printf(
       "write_cycle of %d samples (%s): first of the hour %.1f ms, then best %.1f ms, "
-      "median %.1f ms; client CPU median %.1f ms\n",
+      "median %.1f ms; client CPU median %.1f ms; first of the next hour %.1f ms\n",
       kStatements, GetParam() == Backend::kSqlite ? "sqlite" : "postgres", first, best, median,
-      cpu_median);
+      cpu_median, next_hour_ms);
 
   auto conn = db_->connect();
-  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), int64_t{kStatements} * kCycles);
-  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly"), kStatements);
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples"), int64_t{kStatements} * (kCycles + 1));
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly"), 2 * kStatements);
   EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_hourly"),
-            int64_t{kStatements} * kCycles);
+            int64_t{kStatements} * (kCycles + 1));
   EXPECT_EQ(query_int(*conn, "SELECT SUM(calls) FROM samples_hourly"),
             query_int(*conn, "SELECT SUM(calls) FROM samples"));
 }
