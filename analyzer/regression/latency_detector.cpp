@@ -78,11 +78,11 @@ double quantile_at_rank_bound(const QuantileSketch& sketch, double q, double z) 
 Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const QuantileSketch& before = *s.baseline_sketch;
   const QuantileSketch& after = *s.post_sketch;
-  Tested t{&s, 1, 0, 0, 0, 0};
+  double p_value = 1;
   std::optional<Tested> largest;  // of the quantiles large enough
   for (const double q : {0.5, 0.95}) {
     const stats::QuantileShift shift = stats::quantile_shift_test(before, after, q);
-    t.p_value = std::min(t.p_value, std::min(1.0, 2 * shift.p_greater));
+    p_value = std::min(p_value, std::min(1.0, 2 * shift.p_greater));
     // A zero baseline quantile gives no ratio to judge.
     if (shift.before <= 0) continue;
     const double z = thresholds.size_confidence_z;
@@ -98,12 +98,8 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
       largest = size;
     }
   }
-  if (largest) {
-    t.ratio = largest->ratio;
-    t.delta = largest->delta;
-    t.ratio_bound = largest->ratio_bound;
-    t.delta_bound = largest->delta_bound;
-  }
+  Tested t = largest.value_or(Tested{&s});  // none large enough: ratio 0, not a finding
+  t.p_value = p_value;
   return t;
 }
 
