@@ -114,11 +114,17 @@ class Reader {
   }
 
   std::chrono::seconds duration(const YAML::Node& node, const std::string& path) const {
-    static constexpr std::string_view kExpected = "expected a duration such as 60s, 5m, 12h or 7d";
-    if (!node.IsScalar()) fail(node.Mark(), path, kExpected);
+    return std::chrono::duration_cast<std::chrono::seconds>(fine_duration(node, path));
+  }
+
+  // A duration kept to the microsecond; `examples` go into the message for a bad one.
+  std::chrono::microseconds fine_duration(const YAML::Node& node, const std::string& path,
+                                          std::string_view examples = "60s, 5m, 12h or 7d") const {
+    const std::string expected = "expected a duration such as " + std::string(examples);
+    if (!node.IsScalar()) fail(node.Mark(), path, expected);
     const std::optional<int64_t> us = parse_duration(node.Scalar());
-    if (!us) fail(node.Mark(), path, std::string(kExpected) + ", got '" + node.Scalar() + "'");
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(*us));
+    if (!us) fail(node.Mark(), path, expected + ", got '" + node.Scalar() + "'");
+    return std::chrono::microseconds(*us);
   }
 
   bool boolean(const YAML::Node& node, const std::string& path) const {
@@ -246,14 +252,7 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const st
     } else if (e.key == "fdr") {
       detection.fdr = r.number(e.value, path, 0, false, 1);
     } else if (e.key == "min_delta") {
-      const std::optional<int64_t> us =
-          e.value.IsScalar() ? parse_duration(e.value.Scalar()) : std::nullopt;
-      if (!us) {
-        r.fail(e.value.Mark(), path,
-               "expected a duration such as 1ms or 0.5ms, got '" +
-                   (e.value.IsScalar() ? e.value.Scalar() : std::string()) + "'");
-      }
-      detection.min_delta = std::chrono::microseconds(*us);
+      detection.min_delta = r.fine_duration(e.value, path, "1ms or 0.5ms");
     } else {
       const std::chrono::seconds value = r.duration(e.value, path);
       if (value < std::chrono::seconds(1)) r.fail(e.value.Mark(), path, "must be at least 1s");
