@@ -23,6 +23,12 @@ StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline) {
   return StoreTime(std::chrono::seconds(floor_to(at.time_since_epoch().count(), kSecondsPerHour)));
 }
 
+TimeSpan covering_hours(TimeSpan span) {
+  const auto at = [](int64_t s) { return StoreTime(std::chrono::seconds(s)); };
+  return {at(floor_to(span.from.time_since_epoch().count(), kSecondsPerHour)),
+          at(ceil_to(span.until.time_since_epoch().count(), kSecondsPerHour))};
+}
+
 ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
                                      BaselineMode mode) {
   if (post.length().count() <= 0) throw std::invalid_argument("the post window is empty");

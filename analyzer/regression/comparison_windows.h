@@ -51,4 +51,7 @@ ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baselin
 // for shorter baselines, whose minutes all count.
 StoreTime baseline_end(StoreTime at, std::chrono::seconds baseline);
 
+// The whole clock hours `span` falls in, which the hourly rollup serves without raw samples.
+TimeSpan covering_hours(TimeSpan span);
+
 }  // namespace slowscope

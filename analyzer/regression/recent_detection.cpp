@@ -5,23 +5,8 @@
 #include <set>
 
 #include "analyzer/regression/window_reader.h"
-#include "analyzer/store/tiers.h"
 
 namespace slowscope {
-
-namespace {
-
-// The clock hours [from, until) falls in: whole hours, served by the hourly rollup.
-TimeSpan covering_hours(TimeSpan span) {
-  const auto hour = [](StoreTime t, bool up) {
-    const int64_t s = t.time_since_epoch().count();
-    return StoreTime(
-        std::chrono::seconds(up ? ceil_to(s, kSecondsPerHour) : floor_to(s, kSecondsPerHour)));
-  };
-  return {hour(span.from, false), hour(span.until, true)};
-}
-
-}  // namespace
 
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options) {

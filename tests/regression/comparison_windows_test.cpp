@@ -34,6 +34,12 @@ TEST(ComparisonWindowsTest, SameHoursAreThePostHoursOnEachPreviousDay) {
       1u);
 }
 
+TEST(ComparisonWindowsTest, CoveringHoursAreTheWholeHoursASpanTouches) {
+  EXPECT_EQ(covering_hours({at(3600 + 300), at(3600 + 1200)}), (TimeSpan{at(3600), at(7200)}));
+  EXPECT_EQ(covering_hours({at(3600 - 60), at(3600 + 60)}), (TimeSpan{at(0), at(7200)}));
+  EXPECT_EQ(covering_hours({at(3600), at(7200)}), (TimeSpan{at(3600), at(7200)}));
+}
+
 TEST(ComparisonWindowsTest, RefusesWhatCannotBeCompared) {
   EXPECT_THROW(comparison_windows({at(10), at(10)}, std::chrono::hours(1), BaselineMode::kPrevious),
                std::invalid_argument);
