@@ -148,15 +148,19 @@ TEST_P(StorePerformanceTest, WriteCycleOfFiveThousandSamples) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
   };
-  std::vector<double> ms;
-  std::vector<double> cpu_ms;
-  for (int c = 0; c < kCycles; ++c) {
-    const int64_t bucket = kDay0 + 60 * c;
+  // One 1-minute cycle of every statement in the bucket starting at `bucket`.
+  auto cycle_at = [&](int64_t bucket, int salt) {
     CycleWrite cycle{"big", server, T(bucket + 60), {}, {}, {{"pgss", std::string(400, 'x')}}, {}};
     cycle.samples.reserve(kStatements);
     for (int i = 0; i < kStatements; ++i) {
-      cycle.samples.push_back(test_sample(test_key(i), bucket, i + c));
+      cycle.samples.push_back(test_sample(test_key(i), bucket, i + salt));
     }
+    return cycle;
+  };
+  std::vector<double> ms;
+  std::vector<double> cpu_ms;
+  for (int c = 0; c < kCycles; ++c) {
+    const CycleWrite cycle = cycle_at(kDay0 + 60 * c, c);
     const double cpu_start = thread_cpu_ms();
     const auto start = std::chrono::steady_clock::now();
     store.write_cycle(cycle);
@@ -168,11 +172,7 @@ TEST_P(StorePerformanceTest, WriteCycleOfFiveThousandSamples) {
   // update them; a cycle in the next hour creates its rows with the statements prepared.
   double next_hour_ms = 0;
   {
-    const int64_t bucket = kDay0 + 3600;
-    CycleWrite cycle{"big", server, T(bucket + 60), {}, {}, {{"pgss", std::string(400, 'x')}}, {}};
-    for (int i = 0; i < kStatements; ++i) {
-      cycle.samples.push_back(test_sample(test_key(i), bucket, i));
-    }
+    const CycleWrite cycle = cycle_at(kDay0 + 3600, 0);
     const auto start = std::chrono::steady_clock::now();
     store.write_cycle(cycle);
     next_hour_ms =
