@@ -25,6 +25,7 @@ struct IntervalCounts {
   int64_t calls = 0;
   int64_t rows_examined = 0;  // MySQL sources
   int64_t shared_blocks = 0;  // shared blocks hit + read (PostgreSQL)
+  double total_time = 0;      // seconds
 };
 
 // One shape of one target over both windows. A shape absent from a window has zero

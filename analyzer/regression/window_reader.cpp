@@ -35,7 +35,7 @@ WindowData read_window_data(Store& store, const std::string& target,
     for (const ShapeBucketCounts& b :
          store.shape_buckets({target, span.from, span.until, raw_buckets})) {
       data.buckets[b.shape_id].push_back(
-          {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks});
+          {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
       data.target.calls_by_bucket[b.bucket_start] += b.calls;
     }
     for (auto& [shape_id, sketch] : store.merged_sketches({target, span.from, span.until, true})) {

@@ -179,7 +179,7 @@ std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
     while (buckets.step()) {
       rows.push_back({buckets.get_int(0), at(buckets.get_int(1)),
                       std::chrono::seconds(buckets.get_int(2)), buckets.get_int(3),
-                      buckets.get_int(4), buckets.get_int(5)});
+                      buckets.get_int(4), buckets.get_int(5), buckets.get_double(6)});
     }
     buckets.reset();
   } catch (const SqlError& e) {

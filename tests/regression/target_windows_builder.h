@@ -26,7 +26,7 @@ class TargetWindowsBuilder {
     m.shared_blks_hit = static_cast<int64_t>(blocks * static_cast<double>(calls));
     (post ? s.post : s.baseline) += m;
     (post ? s.post_buckets : s.baseline_buckets)
-        .push_back({start, calls, m.rows_examined, m.shared_blks_hit});
+        .push_back({start, calls, m.rows_examined, m.shared_blks_hit, m.total_time});
     WindowTotals& totals = post ? windows_.post : windows_.baseline;
     totals.calls += calls;
     totals.total_time += m.total_time;

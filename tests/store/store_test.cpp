@@ -655,6 +655,24 @@ TEST_P(StoreQueryTest, TimelineSumsTheShapePerBucket) {
   EXPECT_THROW(store_->timeline({"nope", shape, T(kDay0), T(kDay0 + 1)}), StoreError);
 }
 
+TEST_P(StoreQueryTest, ShapeBucketsSumEachBucketOfEveryShape) {
+  const int64_t shape = shape_of(*store_, "orders", test_key(1));  // keys 1 and 2
+  const auto rows = store_->shape_buckets({"orders", T(kDay0 + 600), T(kDay0 + 1800), true});
+  int buckets = 0;
+  for (const ShapeBucketCounts& row : rows) {
+    if (row.shape_id != shape) continue;
+    const int64_t bucket = kDay0 + 600 + 300 * buckets++;
+    EXPECT_EQ(row.bucket_start, T(bucket));
+    EXPECT_EQ(row.bucket, std::chrono::seconds(300));
+    const Measures m = ledger_.total("orders", shape, bucket, bucket + 1);
+    EXPECT_EQ(row.calls, m.calls);
+    EXPECT_EQ(row.rows_examined, m.rows_examined);
+    EXPECT_EQ(row.shared_blocks, m.shared_blks_hit + m.shared_blks_read);
+    EXPECT_NEAR(row.total_time, m.total_time, 1e-9 * m.total_time);
+  }
+  EXPECT_EQ(buckets, 4);
+}
+
 // Three days of 10-minute samples written cycle by cycle, rolled up and pruned as a
 // collector would every hour.
 class StoreRollupTest : public StoreTest {
