@@ -103,6 +103,14 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
   return t;
 }
 
+bool slower_in_every_interval(const ShapeWindows& s, const LatencyThresholds& thresholds) {
+  if (thresholds.min_interval_ratio <= 0) return true;
+  const double floor = thresholds.min_interval_ratio * s.baseline.mean_time();
+  return std::ranges::all_of(s.post_buckets, [&](const IntervalCounts& b) {
+    return b.total_time >= floor * static_cast<double>(b.calls);
+  });
+}
+
 bool has_sketches(const ShapeWindows& s) {
   return s.baseline_sketch && s.post_sketch && !s.baseline_sketch->empty() &&
          !s.post_sketch->empty();
@@ -130,7 +138,10 @@ std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> sh
   for (size_t i = 0; i < tested.size(); ++i) {
     const Tested& t = tested[i];
     const ShapeWindows& s = *t.shape;
-    if (q_values[i] > thresholds.fdr || !practically_large(t, thresholds)) continue;
+    if (q_values[i] > thresholds.fdr || !practically_large(t, thresholds) ||
+        !slower_in_every_interval(s, thresholds)) {
+      continue;
+    }
     Finding f = finding_about(s, FindingKind::kLatency);
     f.severity = t.ratio >= thresholds.critical_ratio ? Severity::kCritical : Severity::kWarning;
     f.ratio = t.ratio;

@@ -43,9 +43,8 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
   std::sort(shorter.rbegin(), shorter.rend());  // longest first: it gives the evidence
   detection.latency.min_ratio =
       std::max(detection.latency.min_ratio, options.short_window_min_ratio);
-  // Their size is the measurement's own: per-call spread understates the noise of a few
-  // intervals, so a confidence bound from it would be too generous there.
   detection.latency.size_confidence_z = options.short_window_size_z;
+  detection.latency.min_interval_ratio = options.short_window_min_interval_ratio;
   std::set<FindingKey> found;
   for (const Finding& f : check.findings) found.insert(f.key);
   for (std::chrono::seconds w : shorter) {

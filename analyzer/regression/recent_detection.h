@@ -38,9 +38,15 @@ struct RecentDetectionOptions {
   // thresholds): a few intervals carry interval-level noise that per-call variance misses.
   double short_window_min_ratio = 2.0;
   // The confidence bound a short window's size is judged on (LatencyThresholds::
-  // size_confidence_z). 0, the measured ratio itself: a bound from the per-call spread let
-  // a 1.7x minute of an unchanged shape pass the 2x floor in the simulator.
-  double short_window_size_z = 0;
+  // size_confidence_z; 1.28: one-sided 90 %): a true 2x step measures below 2x about half
+  // the time. Wider than the post window's, whose ratio is nearer its own floor; safe only
+  // with the interval rule below (see docs/REGRESSION.md).
+  double short_window_size_z = 1.28;
+  // LatencyThresholds::min_interval_ratio of the short windows: each of their intervals must
+  // be this much slower than the baseline (0: not judged). A chance burst of very slow calls
+  // lands in one interval and, with the bound alone, let an unchanged shape's 2-minute
+  // window at 1.69x become a finding in the simulator; a step slows every interval after it.
+  double short_window_min_interval_ratio = 1.25;
   DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
   // recent minutes are compared with the load they usually see (latency follows load). A

@@ -99,6 +99,32 @@ TEST(LatencyDetectorTest, JudgesThePracticalSizeWithItsUncertainty) {
   EXPECT_TRUE(detect_latency_regressions(shapes, far).empty());
 }
 
+// Two intervals of 100 calls each after a baseline of 10 ms calls, the first at `first`
+// seconds a call and the second at `second`, with their per-interval sums.
+ShapeWindows two_intervals(const std::string& hash, double first, double second) {
+  const Measures a = calls_of(100, first, 41);
+  const Measures b = calls_of(100, second, 42);
+  ShapeWindows s = shape(hash, calls_of(5000, 0.010, 43), a);
+  s.post += b;
+  s.post_buckets = {{StoreTime(std::chrono::seconds(0)), a.calls, 0, 0, a.total_time},
+                    {StoreTime(std::chrono::seconds(60)), b.calls, 0, 0, b.total_time}};
+  return s;
+}
+
+TEST(LatencyDetectorTest, CanAskForTheSlowdownInEveryInterval) {
+  // Both 2x on the window: "step" in each interval, "burst" in one of them.
+  const std::vector<ShapeWindows> shapes{two_intervals("step", 0.020, 0.020),
+                                         two_intervals("burst", 0.010, 0.030)};
+  ASSERT_EQ(detect_latency_regressions(shapes, {}).size(), 2u);  // not asked by default
+
+  LatencyThresholds every_interval;
+  every_interval.min_interval_ratio = 1.25;
+  const auto findings = detect_latency_regressions(shapes, every_interval);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "step");
+  EXPECT_NEAR(findings[0].ratio, 2.0, 0.1);
+}
+
 TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
   const std::vector<ShapeWindows> shapes{
       shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),

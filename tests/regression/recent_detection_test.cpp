@@ -3,7 +3,8 @@
 // the full post window; a shape found in several windows is one finding with the longest
 // window's evidence; a baseline of a day or more ends on the hour before the post window;
 // the default baseline is the same clock hours on previous days, and the span before the
-// post window while there are none (as in the tests with a few hours of history).
+// post window while there are none (as in the tests with a few hours of history); a short
+// window's finding needs the slowdown in each of its intervals.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +110,16 @@ TEST_F(RecentDetectionTest, TheSameHoursOfPreviousDaysAreTheDefaultBaseline) {
 
   options_.baseline_mode = BaselineMode::kPrevious;
   EXPECT_EQ(detect(kNow).findings.size(), 2u);
+}
+
+TEST_F(RecentDetectionTest, AShortWindowNeedsTheSlowdownInEachOfItsIntervals) {
+  // The last minute 3x as slow: the 2-minute window is 2x, but one minute alone made it.
+  write_history(*store_, kNow - 5 * 3600, kNow, [=](const std::string& name, int64_t t) {
+    return name == "slow" && t == kNow - kMinute ? 0.030 : 0.010;
+  });
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.short_window_min_interval_ratio = 0;
+  EXPECT_EQ(detect(kNow).findings.size(), 1u);
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
