@@ -20,7 +20,8 @@
 //
 // Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
 //            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
-//            [--short-min-ratio R] [--size-z Z] [--short-size-z Z] [--baseline-mode MODE]
+//            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
+//            [--short-interval-ratio R] [--short-windows MIN,MIN...] [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
 // baseline and the confidence-bound size (a 7-day baseline right before the recent
@@ -69,6 +70,8 @@ struct Options {
   double short_min_ratio = 0;  // 0: detect_recent's default
   double size_z = -1;          // < 0: the detector's default size_confidence_z
   double short_size_z = -1;    // < 0: detect_recent's default
+  double short_interval_ratio = -1;  // < 0: detect_recent's default
+  std::vector<int> short_windows;    // minutes; empty: detect_recent's default
   std::string baseline_mode;   // empty: detect_recent's default
 };
 
@@ -245,9 +248,12 @@ struct Method {
       if (previous_control.count(f.key.id())) continue;
       ++control_findings;
       std::fprintf(
-          stderr, "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before)\n",
+          stderr,
+          "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before; "
+          "%.1f a minute on average)\n",
           name.c_str(), static_cast<long long>((now % kDay) / 60), f.key.id().c_str(), f.ratio,
-          static_cast<long long>(f.after_calls), static_cast<long long>(f.before_calls));
+          static_cast<long long>(f.after_calls), static_cast<long long>(f.before_calls),
+          control.model(shape_index(f.key.shape_hash)).rate);
     }
     finding_passes += static_cast<int64_t>(current.size());
     previous_control = std::move(current);
@@ -306,7 +312,8 @@ Options parse(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
                  "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
-                 "[--size-z Z] [--short-size-z Z] [--baseline-mode same-hours|previous]\n",
+                 "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
+                 "[--short-windows MIN,MIN...] [--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
   }
@@ -338,6 +345,15 @@ Options parse(int argc, char** argv) {
       o.control_only = true;
     } else if (a == "--short-size-z") {
       o.short_size_z = std::stod(value());
+    } else if (a == "--short-interval-ratio") {
+      o.short_interval_ratio = std::stod(value());
+    } else if (a == "--short-windows") {
+      const std::string list = value();
+      for (size_t p = 0; p < list.size();) {
+        size_t used = 0;
+        o.short_windows.push_back(std::stoi(list.substr(p), &used));
+        p += used + 1;  // past the comma
+      }
     } else if (a == "--size-z") {
       o.size_z = std::stod(value());
     } else if (a == "--no-peer") {
@@ -428,12 +444,20 @@ int main(int argc, char** argv) {
     methods[0].options.baseline_mode = *mode;
   }
   if (o.short_size_z >= 0) methods[0].options.short_window_size_z = o.short_size_z;
+  if (o.short_interval_ratio >= 0) {
+    methods[0].options.short_window_min_interval_ratio = o.short_interval_ratio;
+  }
+  if (!o.short_windows.empty()) {
+    methods[0].options.short_windows.clear();
+    for (int w : o.short_windows) methods[0].options.short_windows.push_back(std::chrono::minutes(w));
+  }
   if (o.peer) {
     methods[1].name = "previous baseline, measured size";
     methods[1].options = methods[0].options;
     methods[1].options.baseline_mode = BaselineMode::kPrevious;
     methods[1].options.detection.latency.size_confidence_z = 0;
     methods[1].options.short_window_size_z = 0;
+    methods[1].options.short_window_min_interval_ratio = 0;
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;
