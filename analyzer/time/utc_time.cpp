@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace slowscope {
 namespace {
@@ -127,6 +128,20 @@ std::optional<int64_t> parse_duration(std::string_view s) {
     return std::nullopt;
   }
   return static_cast<int64_t>(value * seconds_per_unit * kMicrosPerSecond);
+}
+
+std::string format_duration(int64_t micros) {
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {
+      {86400 * kMicrosPerSecond, "d"}, {3600 * kMicrosPerSecond, "h"},
+      {60 * kMicrosPerSecond, "m"},    {kMicrosPerSecond, "s"},
+      {kMicrosPerSecond / 1000, "ms"}};
+  for (const auto& [size, unit] : kUnits) {
+    if (micros != 0 && micros % size == 0) return std::to_string(micros / size) + unit;
+  }
+  if (micros == 0) return "0s";
+  std::string fraction = std::to_string(1000 + micros % 1000).substr(1);  // 3 digits
+  while (fraction.back() == '0') fraction.pop_back();
+  return std::to_string(micros / 1000) + "." + fraction + "ms";
 }
 
 int64_t parse_time_argument(std::string_view text, int64_t now_us) {

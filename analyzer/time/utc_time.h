@@ -21,6 +21,10 @@ std::optional<int64_t> parse_utc(std::string_view text);
 // into microseconds. nullopt when malformed or negative.
 std::optional<int64_t> parse_duration(std::string_view text);
 
+// A duration of `micros` >= 0 in the largest whole unit, as parse_duration reads it back:
+// "7d", "15m", "90s", "1500ms", "0.25ms".
+std::string format_duration(int64_t micros);
+
 // A --since/--until argument: an absolute time, or a duration meaning that long before
 // `now_us`. Throws std::invalid_argument naming the accepted forms.
 int64_t parse_time_argument(std::string_view text, int64_t now_us);

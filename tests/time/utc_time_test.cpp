@@ -50,6 +50,21 @@ TEST(UtcTime, ParsesDurations) {
   EXPECT_EQ(parse_duration("5 parsecs"), std::nullopt);
 }
 
+TEST(UtcTime, FormatsDurationsInTheLargestWholeUnit) {
+  const struct {
+    int64_t micros;
+    const char* text;
+  } cases[] = {
+      {7 * 86400'000000LL, "7d"}, {36 * 3600'000000LL, "36h"}, {900'000000, "15m"},
+      {90'000000, "90s"},         {1'500000, "1500ms"},         {250, "0.25ms"},
+      {1, "0.001ms"},             {0, "0s"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(format_duration(c.micros), c.text);
+    EXPECT_EQ(parse_duration(c.text), c.micros) << c.text;  // reads back
+  }
+}
+
 TEST(UtcTime, TimeArgumentIsAbsoluteOrAgo) {
   const int64_t now = 1709294400'000000;
   EXPECT_EQ(parse_time_argument("1h", now), now - 3600'000000);
