@@ -131,10 +131,10 @@ std::string timings(const CycleReport& r) {
       r.store_ms, r.cpu_ms);
 }
 
-// Continuous detection as `collect` runs it: after every `every_cycles` cycles of a target.
+// Continuous detection as `collect` runs it: after every `settings.every_cycles` cycles of a
+// target.
 struct CollectDetection {
-  bool enabled = true;
-  int every_cycles = 1;
+  DetectionConfig settings;  // as configured, with the command line's overrides
   ContinuousDetectionOptions options;
 };
 
@@ -315,8 +315,8 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       failures = 0;
       last_ok = true;
       // A backlog is judged once it is read, not part way.
-      if (run.detection.enabled && !more &&
-          ++cycles_since_detection >= run.detection.every_cycles) {
+      if (run.detection.settings.enabled && !more &&
+          ++cycles_since_detection >= run.detection.settings.every_cycles) {
         cycles_since_detection = 0;
         detect_after_cycle(*store, run, now, detection_failures);
       }
@@ -370,18 +370,23 @@ std::chrono::seconds detection_duration(const std::string& text, const std::stri
 }
 
 // The configuration's detection settings with the command line's overrides.
-CollectDetection collect_detection(const DetectionConfig& config, const CollectOptions& o) {
+DetectionConfig with_overrides(DetectionConfig config, const CollectOptions& o) {
+  config.enabled = o.no_detect ? false : (o.detect || config.enabled);
+  if (o.detect_every > 0) config.every_cycles = o.detect_every;
+  config.window = detection_duration(o.detect_window, "--detect-window", config.window);
+  config.baseline = detection_duration(o.detect_baseline, "--detect-baseline", config.baseline);
+  if (o.resolve_after > 0) config.resolve_after = o.resolve_after;
+  if (!o.detect_baseline_mode.empty()) config.baseline_mode = o.detect_baseline_mode;
+  return config;
+}
+
+CollectDetection collect_detection(const DetectionConfig& config) {
   CollectDetection d;
-  d.enabled = o.no_detect ? false : (o.detect || config.enabled);
-  d.every_cycles = o.detect_every > 0 ? o.detect_every : config.every_cycles;
-  d.options.recent.post_window =
-      detection_duration(o.detect_window, "--detect-window", config.window);
-  d.options.recent.baseline =
-      detection_duration(o.detect_baseline, "--detect-baseline", config.baseline);
-  d.options.lifecycle.resolve_after = o.resolve_after > 0 ? o.resolve_after : config.resolve_after;
-  const std::string& mode =
-      o.detect_baseline_mode.empty() ? config.baseline_mode : o.detect_baseline_mode;
-  d.options.recent.baseline_mode = parse_baseline_mode(mode).value();  // both are checked
+  d.settings = config;
+  d.options.recent.post_window = config.window;
+  d.options.recent.baseline = config.baseline;
+  d.options.lifecycle.resolve_after = config.resolve_after;
+  d.options.recent.baseline_mode = parse_baseline_mode(config.baseline_mode).value();  // checked
   LatencyThresholds& latency = d.options.recent.detection.latency;
   latency.min_ratio = config.min_ratio.value_or(latency.min_ratio);
   if (config.min_delta)
@@ -408,7 +413,8 @@ int run_collect(const CollectOptions& options) {
       interval = std::chrono::seconds(*us / 1'000'000);
     }
     for (const TargetConfig& target : config.targets) {
-      CollectDetection& d = detections.emplace_back(collect_detection(target.detection, options));
+      CollectDetection& d =
+          detections.emplace_back(collect_detection(with_overrides(target.detection, options)));
       // Short windows of a few cycles catch a fresh step within two of them
       // (recent_detection.h).
       d.options.recent.short_windows = {2 * interval, 5 * interval};
@@ -441,18 +447,8 @@ int run_collect(const CollectOptions& options) {
   spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
                config.store.redacted());
   for (const TargetRun& run : runs) {
-    const CollectDetection& d = run.detection;
-    if (!d.enabled) {
-      spdlog::info("{}: no regression detection", run.target->name);
-      continue;
-    }
-    const RecentDetectionOptions& recent = d.options.recent;
-    spdlog::info(
-        "{}: detecting regressions every {} cycle(s): the last {}s against {} of the {}s "
-        "before; findings resolve after {} clean passes",
-        run.target->name, d.every_cycles, recent.post_window.count(),
-        recent.baseline_mode == BaselineMode::kSameHours ? "the same hours" : "all",
-        recent.baseline.count(), d.options.lifecycle.resolve_after);
+    spdlog::info("{}: regression detection {}", run.target->name,
+                 run.detection.settings.to_string());
   }
   StopSignal stop;
   std::vector<char> ok(runs.size(), 0);

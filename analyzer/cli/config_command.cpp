@@ -15,7 +15,8 @@ void add_config_command(CLI::App& app, int* exit_code) {
   config->require_subcommand(1);
   auto path = std::make_shared<std::string>(kDefaultConfigPath);
   CLI::App* check = config->add_subcommand(
-      "check", "Validate the configuration and list its store and targets (passwords hidden)");
+      "check", "Validate the configuration and list its store, targets and their regression detection "
+      "settings (passwords hidden)");
   check->add_option("--config", *path, "Configuration file")->capture_default_str();
   check->footer("Exit status: 0 valid, 2 invalid or unreadable.");
   check->callback([path, exit_code] {
@@ -25,7 +26,10 @@ void add_config_command(CLI::App& app, int* exit_code) {
                 << "store: " << config.store.redacted() << "\n"
                 << "interval: " << config.interval.count() << "s\n"
                 << "targets (" << config.targets.size() << "):\n";
-      for (const auto& target : config.targets) std::cout << "  " << target.to_string() << "\n";
+      for (const auto& target : config.targets) {
+        std::cout << "  " << target.to_string() << "\n"
+                  << "    detection: " << target.detection.to_string() << "\n";
+      }
       *exit_code = 0;
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());

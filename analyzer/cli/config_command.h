@@ -1,5 +1,5 @@
 // `slowscope config check`: validates slowscope.yaml and lists its targets with their
-// connection strings redacted.
+// connection strings redacted and their regression detection settings.
 #pragma once
 
 #include <CLI/CLI.hpp>

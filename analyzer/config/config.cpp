@@ -1,6 +1,9 @@
 #include "analyzer/config/config.h"
 
+#include <sstream>
+
 #include "analyzer/config/dsn.h"
+#include "analyzer/time/utc_time.h"
 
 namespace slowscope {
 
@@ -59,6 +62,21 @@ std::string TargetConfig::to_string() const {
     if (!mysql.user.empty()) out += ", user " + mysql.user;
   }
   return out + ")";
+}
+
+std::string DetectionConfig::to_string() const {
+  if (!enabled) return "off";
+  std::ostringstream out;
+  out << (every_cycles == 1 ? "every cycle" : "every " + std::to_string(every_cycles) + " cycles")
+      << ": the last " << format_duration(window.count() * 1'000'000) << " against "
+      << (baseline_mode == "same-hours" ? "the same hours of " : "")
+      << "the " << format_duration(baseline.count() * 1'000'000) << " before; resolve after "
+      << resolve_after << " clean passes";
+  if (min_ratio) out << "; min_ratio " << *min_ratio;
+  if (min_delta) out << "; min_delta " << format_duration(min_delta->count());
+  if (fdr) out << "; fdr " << *fdr;
+  if (min_calls) out << "; min_calls " << *min_calls;
+  return out.str();
 }
 
 const TargetConfig* Config::find_target(std::string_view name) const {

@@ -78,6 +78,10 @@ struct DetectionConfig {
   std::optional<double> fdr;
   std::optional<int> min_calls;
 
+  // "every cycle: the last 15m against the same hours of the 7d before; resolve after 5
+  // clean passes; min_ratio 1.5" (thresholds only where set), or "off": for `config check`.
+  std::string to_string() const;
+
   bool operator==(const DetectionConfig&) const = default;
 };
 

@@ -110,6 +110,17 @@ TEST(Config, ATargetsDetectionKeysGoOnTopOfTheFilesSection) {
   EXPECT_EQ(c.targets[1].detection.min_ratio, 1.3);
   EXPECT_EQ(c.targets[2].detection, c.detection);
   EXPECT_EQ(c.detection.min_ratio, 1.3);
+
+  // What `config check` prints for each target.
+  EXPECT_EQ(c.targets[0].detection.to_string(),
+            "every 5 cycles: the last 10m against the same hours of the 7d before; resolve "
+            "after 5 clean passes; min_ratio 2");
+  EXPECT_EQ(c.targets[1].detection.to_string(), "off");
+  EXPECT_EQ(parse("detection: {baseline_mode: previous, baseline: 36h, min_delta: 0.5ms, fdr: "
+                  "0.05, min_calls: 50}\n")
+                .detection.to_string(),
+            "every cycle: the last 15m against the 36h before; resolve after 5 clean passes; "
+            "min_delta 0.5ms; fdr 0.05; min_calls 50");
 }
 
 TEST(Config, ReadsAFullFile) {
