@@ -63,16 +63,16 @@ struct Options {
   int shapes = 1000;  // per target
   int days = 1;       // live days: detection passes at every interval
   uint64_t seed = 1;
-  int release_every = 60;      // minutes between releases (injection times)
-  bool peer = true;            // also run the previous method
-  bool control_only = false;   // no injected target, no release checks
-  double min_ratio = 0;        // 0: the detector's default
-  double short_min_ratio = 0;  // 0: detect_recent's default
-  double size_z = -1;          // < 0: the detector's default size_confidence_z
-  double short_size_z = -1;    // < 0: detect_recent's default
+  int release_every = 60;            // minutes between releases (injection times)
+  bool peer = true;                  // also run the previous method
+  bool control_only = false;         // no injected target, no release checks
+  double min_ratio = 0;              // 0: the detector's default
+  double short_min_ratio = 0;        // 0: detect_recent's default
+  double size_z = -1;                // < 0: the detector's default size_confidence_z
+  double short_size_z = -1;          // < 0: detect_recent's default
   double short_interval_ratio = -1;  // < 0: detect_recent's default
   std::vector<int> short_windows;    // minutes; empty: detect_recent's default
-  std::string baseline_mode;   // empty: detect_recent's default
+  std::string baseline_mode;         // empty: detect_recent's default
 };
 
 // The regressions injected: steps of these ratios, then ramps.
@@ -247,13 +247,13 @@ struct Method {
       current.insert(f.key.id());
       if (previous_control.count(f.key.id())) continue;
       ++control_findings;
-      std::fprintf(
-          stderr,
-          "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before; "
-          "%.1f a minute on average)\n",
-          name.c_str(), static_cast<long long>((now % kDay) / 60), f.key.id().c_str(), f.ratio,
-          static_cast<long long>(f.after_calls), static_cast<long long>(f.before_calls),
-          control.model(shape_index(f.key.shape_hash)).rate);
+      std::fprintf(stderr,
+                   "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before; "
+                   "%.1f a minute on average)\n",
+                   name.c_str(), static_cast<long long>((now % kDay) / 60), f.key.id().c_str(),
+                   f.ratio, static_cast<long long>(f.after_calls),
+                   static_cast<long long>(f.before_calls),
+                   control.model(shape_index(f.key.shape_hash)).rate);
     }
     finding_passes += static_cast<int64_t>(current.size());
     previous_control = std::move(current);
@@ -449,7 +449,8 @@ int main(int argc, char** argv) {
   }
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();
-    for (int w : o.short_windows) methods[0].options.short_windows.push_back(std::chrono::minutes(w));
+    for (int w : o.short_windows)
+      methods[0].options.short_windows.push_back(std::chrono::minutes(w));
   }
   if (o.peer) {
     methods[1].name = "previous baseline, measured size";

@@ -15,7 +15,8 @@ void add_config_command(CLI::App& app, int* exit_code) {
   config->require_subcommand(1);
   auto path = std::make_shared<std::string>(kDefaultConfigPath);
   CLI::App* check = config->add_subcommand(
-      "check", "Validate the configuration and list its store, targets and their regression detection "
+      "check",
+      "Validate the configuration and list its store, targets and their regression detection "
       "settings (passwords hidden)");
   check->add_option("--config", *path, "Configuration file")->capture_default_str();
   check->footer("Exit status: 0 valid, 2 invalid or unreadable.");

@@ -69,9 +69,9 @@ std::string DetectionConfig::to_string() const {
   std::ostringstream out;
   out << (every_cycles == 1 ? "every cycle" : "every " + std::to_string(every_cycles) + " cycles")
       << ": the last " << format_duration(window.count() * 1'000'000) << " against "
-      << (baseline_mode == "same-hours" ? "the same hours of " : "")
-      << "the " << format_duration(baseline.count() * 1'000'000) << " before; resolve after "
-      << resolve_after << " clean passes";
+      << (baseline_mode == "same-hours" ? "the same hours of " : "") << "the "
+      << format_duration(baseline.count() * 1'000'000) << " before; resolve after " << resolve_after
+      << " clean passes";
   if (min_ratio) out << "; min_ratio " << *min_ratio;
   if (min_delta) out << "; min_delta " << format_duration(min_delta->count());
   if (fdr) out << "; fdr " << *fdr;

@@ -12,7 +12,9 @@ namespace {
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 
 // Floor division, so that times before 1970 still split into a day and a time of day.
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 // Reads exactly `width` digits at `pos`; advances `pos` on success.
 bool read_digits(std::string_view s, size_t& pos, size_t width, int& out) {
@@ -131,10 +133,11 @@ std::optional<int64_t> parse_duration(std::string_view s) {
 }
 
 std::string format_duration(int64_t micros) {
-  static constexpr std::pair<int64_t, const char*> kUnits[] = {
-      {86400 * kMicrosPerSecond, "d"}, {3600 * kMicrosPerSecond, "h"},
-      {60 * kMicrosPerSecond, "m"},    {kMicrosPerSecond, "s"},
-      {kMicrosPerSecond / 1000, "ms"}};
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {{86400 * kMicrosPerSecond, "d"},
+                                                               {3600 * kMicrosPerSecond, "h"},
+                                                               {60 * kMicrosPerSecond, "m"},
+                                                               {kMicrosPerSecond, "s"},
+                                                               {kMicrosPerSecond / 1000, "ms"}};
   for (const auto& [size, unit] : kUnits) {
     if (micros != 0 && micros % size == 0) return std::to_string(micros / size) + unit;
   }
@@ -151,9 +154,10 @@ int64_t parse_time_argument(std::string_view text, int64_t now_us) {
   if (!text.empty() && !(text.back() >= '0' && text.back() <= '9')) {
     if (auto ago = parse_duration(text)) return now_us - *ago;
   }
-  throw std::invalid_argument("cannot read time '" + std::string(text) +
-                              "': use 2024-03-01, '2024-03-01 12:00:00', 2024-03-01T12:00:00Z, "
-                              "+hh:mm offsets, epoch seconds, or a duration ago such as 30m, 12h, 7d");
+  throw std::invalid_argument(
+      "cannot read time '" + std::string(text) +
+      "': use 2024-03-01, '2024-03-01 12:00:00', 2024-03-01T12:00:00Z, "
+      "+hh:mm offsets, epoch seconds, or a duration ago such as 30m, 12h, 7d");
 }
 
 }  // namespace slowscope

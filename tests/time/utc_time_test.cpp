@@ -55,9 +55,14 @@ TEST(UtcTime, FormatsDurationsInTheLargestWholeUnit) {
     int64_t micros;
     const char* text;
   } cases[] = {
-      {7 * 86400'000000LL, "7d"}, {36 * 3600'000000LL, "36h"}, {900'000000, "15m"},
-      {90'000000, "90s"},         {1'500000, "1500ms"},         {250, "0.25ms"},
-      {1, "0.001ms"},             {0, "0s"},
+      {7 * 86400'000000LL, "7d"},
+      {36 * 3600'000000LL, "36h"},
+      {900'000000, "15m"},
+      {90'000000, "90s"},
+      {1'500000, "1500ms"},
+      {250, "0.25ms"},
+      {1, "0.001ms"},
+      {0, "0s"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(format_duration(c.micros), c.text);
