@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -132,7 +133,7 @@ std::string timings(const CycleReport& r) {
 }
 
 // Continuous detection as `collect` runs it: after every `settings.every_cycles` cycles of a
-// target.
+// target, and trends once a day.
 struct CollectDetection {
   DetectionConfig settings;  // as configured, with the command line's overrides
   ContinuousDetectionOptions options;
@@ -162,18 +163,14 @@ std::string finding_line(const FindingChange& change) {
   return text + "): " + terminal_safe(r.fingerprint, 200);
 }
 
-// One detection pass for a target after its cycle, at the cycle's interval boundary (the
-// end of the last bucket written). Never throws: detection failing must not stop
-// collection, so a failure is logged, counted and the next pass tries again.
-void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point now, int& failures) {
-  const std::string& name = run.target->name;
-  const int64_t t =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  const StoreTime boundary(std::chrono::seconds(floor_to(t, run.interval.count())));
+// Runs one detection pass of `what` ("detection", "trends") and logs the findings it
+// opened, reopened or resolved. Never throws: detection failing must not stop collection,
+// so a failure is logged, counted and the next pass tries again.
+void judge(const std::string& name, const char* what,
+           const std::function<DetectionPassReport()>& run_pass, int& failures) {
   const auto start = std::chrono::steady_clock::now();
   try {
-    const DetectionPassReport report =
-        run_detection_pass(store, name, boundary, run.detection.options);
+    const DetectionPassReport report = run_pass();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     for (const FindingChange& c : report.changes) {
@@ -184,15 +181,46 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
       }
     }
     if (report.check.evaluated) {
-      spdlog::debug("{}: detection {:.1f} ms: {} shapes compared, {} found", name, ms,
+      spdlog::debug("{}: {} {:.1f} ms: {} shapes compared, {} found", name, what, ms,
                     report.check.shapes_compared, report.check.findings.size());
     } else {
-      spdlog::debug("{}: detection {:.1f} ms: not evaluated: {}", name, ms, report.check.reason);
+      spdlog::debug("{}: {} {:.1f} ms: not evaluated: {}", name, what, ms, report.check.reason);
     }
   } catch (const std::exception& e) {
     ++failures;
-    spdlog::warn("{}: detection failed ({} so far; collection goes on): {}", name, failures,
+    spdlog::warn("{}: {} failed ({} so far; collection goes on): {}", name, what, failures,
                  e.what());
+  }
+}
+
+// The detection passes due after a cycle of `run` at `now`: the recent minutes every
+// `every_cycles` cycles (at the cycle's interval boundary, the end of the last bucket
+// written), and the trends once a UTC day (`trend_day`: the day last judged).
+struct DetectionSchedule {
+  int cycles_since_detection = 0;
+  int64_t trend_day = std::numeric_limits<int64_t>::min();
+  int failures = 0;
+};
+
+void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point now,
+                        DetectionSchedule& schedule) {
+  const DetectionConfig& settings = run.detection.settings;
+  if (++schedule.cycles_since_detection < settings.every_cycles) return;
+  schedule.cycles_since_detection = 0;
+  const std::string& name = run.target->name;
+  const int64_t t =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const StoreTime boundary(std::chrono::seconds(floor_to(t, run.interval.count())));
+  judge(
+      name, "detection",
+      [&] { return run_detection_pass(store, name, boundary, run.detection.options); },
+      schedule.failures);
+  const TrendPassOptions& trends = run.detection.options.trends;
+  if (trends.days > 0 && floor_to(t, kSecondsPerDay) != schedule.trend_day) {
+    schedule.trend_day = floor_to(t, kSecondsPerDay);
+    judge(
+        name, "trends", [&] { return run_trend_pass(store, name, boundary, trends); },
+        schedule.failures);
   }
 }
 
@@ -300,8 +328,7 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
   std::optional<Store> store;
   int failures = 0;
   int cycles = 0;
-  int cycles_since_detection = 0;
-  int detection_failures = 0;
+  DetectionSchedule detection;
   bool last_ok = false;
   while (true) {
     const Clock::time_point now = Clock::now();
@@ -315,11 +342,7 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       failures = 0;
       last_ok = true;
       // A backlog is judged once it is read, not part way.
-      if (run.detection.settings.enabled && !more &&
-          ++cycles_since_detection >= run.detection.settings.every_cycles) {
-        cycles_since_detection = 0;
-        detect_after_cycle(*store, run, now, detection_failures);
-      }
+      if (run.detection.settings.enabled && !more) detect_after_cycle(*store, run, now, detection);
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
             std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
@@ -386,6 +409,7 @@ CollectDetection collect_detection(const DetectionConfig& config) {
   d.options.recent.post_window = config.window;
   d.options.recent.baseline = config.baseline;
   d.options.lifecycle.resolve_after = config.resolve_after;
+  d.options.trends.days = config.trend_days;
   d.options.recent.baseline_mode = parse_baseline_mode(config.baseline_mode).value();  // checked
   LatencyThresholds& latency = d.options.recent.detection.latency;
   latency.min_ratio = config.min_ratio.value_or(latency.min_ratio);

@@ -71,7 +71,9 @@ std::string DetectionConfig::to_string() const {
       << ": the last " << format_duration(window.count() * 1'000'000) << " against "
       << (baseline_mode == "same-hours" ? "the same hours of " : "") << "the "
       << format_duration(baseline.count() * 1'000'000) << " before; resolve after " << resolve_after
-      << " clean passes";
+      << " clean passes; "
+      << (trend_days > 0 ? "daily trends over " + std::to_string(trend_days) + " days"
+                         : "no trends");
   if (min_ratio) out << "; min_ratio " << *min_ratio;
   if (min_delta) out << "; min_delta " << format_duration(min_delta->count());
   if (fdr) out << "; fdr " << *fdr;

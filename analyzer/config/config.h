@@ -72,6 +72,7 @@ struct DetectionConfig {
   std::chrono::seconds baseline{7 * 24 * 3600};  // the span before it, compared with
   int resolve_after = 5;  // evaluations in a row without a finding, to resolve it
   std::string baseline_mode = "same-hours";  // or "previous" (see docs/REGRESSION.md)
+  int trend_days = 14;  // the daily trend pass looks at this many days; 0: no trends
   // Latency thresholds; unset: those of `check`.
   std::optional<double> min_ratio;
   std::optional<std::chrono::microseconds> min_delta;
@@ -79,7 +80,8 @@ struct DetectionConfig {
   std::optional<int> min_calls;
 
   // "every cycle: the last 15m against the same hours of the 7d before; resolve after 5
-  // clean passes; min_ratio 1.5" (thresholds only where set), or "off": for `config check`.
+  // clean passes; daily trends over 14 days; min_ratio 1.5" (thresholds only where set), or
+  // "off": for `config check`.
   std::string to_string() const;
 
   bool operator==(const DetectionConfig&) const = default;

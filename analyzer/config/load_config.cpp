@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -229,9 +230,10 @@ Retention read_retention(const Reader& r, const YAML::Node& node) {
 DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const std::string& prefix,
                                DetectionConfig base) {
   DetectionConfig detection = std::move(base);
-  for (const auto& e : r.entries(node, prefix,
-                                 {"enabled", "every", "window", "baseline", "resolve_after",
-                                  "baseline_mode", "min_ratio", "min_delta", "fdr", "min_calls"})) {
+  for (const auto& e :
+       r.entries(node, prefix,
+                 {"enabled", "every", "window", "baseline", "resolve_after", "baseline_mode",
+                  "min_ratio", "min_delta", "fdr", "min_calls", "trend_days"})) {
     const std::string path = prefix + "." + e.key;
     if (e.key == "enabled") {
       detection.enabled = r.boolean(e.value, path);
@@ -253,6 +255,15 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const st
       detection.fdr = r.number(e.value, path, 0, false, 1);
     } else if (e.key == "min_delta") {
       detection.min_delta = r.fine_duration(e.value, path, "1ms or 0.5ms");
+    } else if (e.key == "trend_days") {
+      // A trend needs 7 days with enough calls (TrendThresholds::min_days).
+      const double days = r.number(e.value, path, 0, true, 3651);
+      if (days != std::floor(days) || (days > 0 && days < 7)) {
+        r.fail(e.value.Mark(), path,
+               "expected 0 (no trends) or a whole number of days from 7 to 3650, got '" +
+                   e.value.Scalar() + "'");
+      }
+      detection.trend_days = static_cast<int>(days);
     } else {
       const std::chrono::seconds value = r.duration(e.value, path);
       if (value < std::chrono::seconds(1)) r.fail(e.value.Mark(), path, "must be at least 1s");

@@ -1,13 +1,15 @@
 #include "analyzer/regression/continuous_detection.h"
 
+#include "analyzer/regression/daily_series.h"
+#include "analyzer/store/tiers.h"
+
 namespace slowscope {
+namespace {
 
-DetectionPassReport run_detection_pass(Store& store, const std::string& target, StoreTime now,
-                                       const ContinuousDetectionOptions& options) {
-  DetectionPassReport report;
-  report.check = detect_recent(store, target, now, options.recent);
-  if (!report.check.evaluated) return report;
-
+// Records `report.check` as a pass of `scope` at `now`: new findings follow the latest
+// release at or before `now`.
+void record_pass(Store& store, const std::string& target, StoreTime now, PassScope scope,
+                 const LifecycleOptions& lifecycle, DetectionPassReport& report) {
   if (!report.check.findings.empty()) {
     const std::vector<Release> releases =
         store.releases({target, StoreTime{}, now + std::chrono::seconds(1)});
@@ -25,13 +27,48 @@ DetectionPassReport run_detection_pass(Store& store, const std::string& target, 
   pass.evaluated = true;
   pass.findings = report.check.findings;
   pass.thin_shapes = report.check.thin_shapes;
+  pass.scope = scope;
   store.update_findings(target, found_identities(pass),
                         [&](const std::vector<FindingRecord>& stored) {
-                          report.changes = track_findings(stored, pass, options.lifecycle);
+                          report.changes = track_findings(stored, pass, lifecycle);
                           std::vector<FindingRecord> rows;
                           for (const FindingChange& c : report.changes) rows.push_back(c.record);
                           return rows;
                         });
+}
+
+}  // namespace
+
+DetectionPassReport run_detection_pass(Store& store, const std::string& target, StoreTime now,
+                                       const ContinuousDetectionOptions& options) {
+  DetectionPassReport report;
+  report.check = detect_recent(store, target, now, options.recent);
+  if (report.check.evaluated) {
+    record_pass(store, target, now, PassScope::kWindows, options.lifecycle, report);
+  }
+  return report;
+}
+
+DetectionPassReport run_trend_pass(Store& store, const std::string& target, StoreTime now,
+                                   const TrendPassOptions& options) {
+  DetectionPassReport report;
+  TargetCheck& check = report.check;
+  check.target = target;
+  const std::vector<ShapeDailySeries> series = read_daily_series(store, target, now, options.days);
+  if (series.empty()) {
+    check.reason =
+        "no whole day of history in the " + std::to_string(options.days) + " days before today";
+    return report;
+  }
+  const StoreTime today(
+      std::chrono::seconds(floor_to(now.time_since_epoch().count(), kSecondsPerDay)));
+  const std::chrono::days day(1);
+  check.windows.baseline = {{today - options.days * day, today - (options.days - 1) * day}};
+  check.windows.post = {today - day, today};
+  check.evaluated = true;
+  check.shapes_compared = static_cast<int>(series.size());
+  check.findings = detect_latency_trends(series, options.thresholds);
+  record_pass(store, target, now, PassScope::kTrends, options.lifecycle, report);
   return report;
 }
 

@@ -100,8 +100,11 @@ std::vector<FindingChange> track_findings(const std::vector<FindingRecord>& stor
     return kind == to_string(FindingKind::kLatency) || kind == to_string(FindingKind::kCallSurge) ||
            kind == to_string(FindingKind::kRowsPerCall);
   };
+  const auto in_scope = [&](const std::string& kind) {
+    return (kind == to_string(FindingKind::kTrend)) == (pass.scope == PassScope::kTrends);
+  };
   for (const FindingRecord& r : stored) {
-    if (r.status != FindingStatus::kOpen || found.contains(r.id())) continue;
+    if (r.status != FindingStatus::kOpen || found.contains(r.id()) || !in_scope(r.kind)) continue;
     if (judged_on_calls(r.kind) && thin.contains(r.shape_hash)) continue;
     FindingChange change{FindingEvent::kClean, r};
     change.record.clean_passes = r.clean_passes + 1;

@@ -22,6 +22,11 @@ struct LifecycleOptions {
   int resolve_after = 5;  // evaluated passes in a row without the finding, to resolve it
 };
 
+// What a pass judges: the windows of its recent minutes (every kind but trends), or the
+// daily series (trends). A pass leaves the findings of the other scope alone: a trend is
+// not cleaned by a minute that shows no trend, nor a latency finding by a day's trend pass.
+enum class PassScope { kWindows, kTrends };
+
 // What one detection pass judged for one target.
 struct DetectionPass {
   std::string target;
@@ -32,6 +37,7 @@ struct DetectionPass {
   bool evaluated = false;
   std::vector<Finding> findings;         // each with the release it follows, if any
   std::vector<std::string> thin_shapes;  // TargetCheck::thin_shapes: not judged this time
+  PassScope scope = PassScope::kWindows;
 };
 
 enum class FindingEvent {
@@ -55,7 +61,7 @@ std::vector<FindingShapeKind> found_identities(const DetectionPass& pass);
 
 // The changes `pass` makes to `stored` (the target's open findings, and the stored rows of
 // the identities the pass found), in the order: found ones as the pass ranks them, then the
-// open ones it did not find. Stored rows the pass does not concern are left out.
+// open ones of its scope it did not find. Stored rows the pass does not concern are left out.
 std::vector<FindingChange> track_findings(const std::vector<FindingRecord>& stored,
                                           const DetectionPass& pass,
                                           const LifecycleOptions& options);

@@ -90,6 +90,9 @@ TEST(Config, ReadsTheDetectionSettings) {
   EXPECT_EQ(t.min_delta, std::chrono::microseconds(500));
   EXPECT_EQ(t.fdr, 0.05);
   EXPECT_EQ(t.min_calls, 50);
+  EXPECT_EQ(t.trend_days, 14);
+  EXPECT_EQ(parse("detection: {trend_days: 30}\n").detection.trend_days, 30);
+  EXPECT_EQ(parse("detection: {trend_days: 0}\n").detection.trend_days, 0);
 }
 
 TEST(Config, ATargetsDetectionKeysGoOnTopOfTheFilesSection) {
@@ -114,13 +117,13 @@ TEST(Config, ATargetsDetectionKeysGoOnTopOfTheFilesSection) {
   // What `config check` prints for each target.
   EXPECT_EQ(c.targets[0].detection.to_string(),
             "every 5 cycles: the last 10m against the same hours of the 7d before; resolve "
-            "after 5 clean passes; min_ratio 2");
+            "after 5 clean passes; daily trends over 14 days; min_ratio 2");
   EXPECT_EQ(c.targets[1].detection.to_string(), "off");
   EXPECT_EQ(parse("detection: {baseline_mode: previous, baseline: 36h, min_delta: 0.5ms, fdr: "
-                  "0.05, min_calls: 50}\n")
+                  "0.05, min_calls: 50, trend_days: 0}\n")
                 .detection.to_string(),
             "every cycle: the last 15m against the 36h before; resolve after 5 clean passes; "
-            "min_delta 0.5ms; fdr 0.05; min_calls 50");
+            "no trends; min_delta 0.5ms; fdr 0.05; min_calls 50");
 }
 
 TEST(Config, ReadsAFullFile) {
@@ -236,6 +239,9 @@ TEST(Config, BadFilesSayWhereAndWhat) {
       {"retention: 7d\n",
        "test.yaml:1:12: retention: expected a mapping with keys raw, hourly, daily"},
       {"retention: {raw: 30m}\n", "test.yaml:1:18: retention.raw: must be at least 1h"},
+      {"detection: {trend_days: 3}\n",
+       "test.yaml:1:25: detection.trend_days: expected 0 (no trends) or a whole number of days "
+       "from 7 to 3650, got '3'"},
       {"retention: {raw: 10d, hourly: 5d}\n",
        "test.yaml:1:12: retention: hourly must be at least as long as raw"},
       {"targets: orders\n", "test.yaml:1:10: targets: expected a list of targets"},

@@ -2,13 +2,15 @@
 // runs it: a shape that gets slower opens one finding, following the latest release of its
 // target; it stays open while the slowdown lasts and resolves after the configured clean
 // passes once it is over, but not while it does not run; `slowscope findings` lists it by
-// status, in the documented JSON.
+// status, in the documented JSON. Once a day a trend pass records the shapes getting slower
+// day after day.
 #include "analyzer/regression/continuous_detection.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "analyzer/time/utc_time.h"
 #include "tests/digest/digest_cli.h"
 #include "tests/regression/history_writer.h"
 
@@ -126,6 +128,33 @@ TEST_F(ContinuousDetectionTest, AShapeThatStopsRunningIsNotResolved) {
   // (20 calls, under min_calls) or none.
   EXPECT_EQ(finding->clean_passes, 0);
   EXPECT_EQ(finding->last_seen_at, at(slow_until_ + 13 * 60));
+}
+
+TEST_F(ContinuousDetectionTest, TheDailyTrendPassRecordsTrendsOnly) {
+  testing::write_daily_history(*store_, "orders", true);
+  const TrendPassOptions trends;  // 14 days
+  const DetectionPassReport first = run_trend_pass(*store_, "orders", at(now_), trends);
+  ASSERT_TRUE(first.check.evaluated);
+  EXPECT_EQ(first.check.shapes_compared, 2);
+  ASSERT_EQ(first.changes.size(), 1u);
+  EXPECT_EQ(first.changes[0].event, FindingEvent::kOpened);
+  const FindingRecord& r = first.changes[0].record;
+  EXPECT_EQ(r.id(), "orders/shape-creeping/trend");
+  const auto evidence = nlohmann::json::parse(r.evidence);
+  EXPECT_NEAR(evidence["daily_rise"].get<double>(), 0.04 / (1 + 0.04 * 6), 1e-3);
+  // The days judged: the first one is the baseline, the last one the post window.
+  const int64_t today = now_ - now_ % 86400;
+  EXPECT_EQ(r.first_interval, at(today - 86400));
+  EXPECT_EQ(evidence["baseline"]["from"], format_utc((today - 14 * 86400) * 1'000'000));
+  EXPECT_EQ(store_->finding(r.id())->status, FindingStatus::kOpen);
+
+  // The next day's pass finds it again; a target without whole days is not evaluated.
+  EXPECT_EQ(run_trend_pass(*store_, "orders", at(now_), trends).changes[0].event,
+            FindingEvent::kSeen);
+  store_->ensure_target("fresh", Engine::kPostgres);
+  const DetectionPassReport fresh = run_trend_pass(*store_, "fresh", at(now_), trends);
+  EXPECT_FALSE(fresh.check.evaluated);
+  EXPECT_EQ(fresh.check.reason, "no whole day of history in the 14 days before today");
 }
 
 TEST_F(ContinuousDetectionTest, TheFindingsCommandListsThemByStatus) {

@@ -1,7 +1,7 @@
 // The finding lifecycle as a pure function: opened, kept open while found, resolved after
 // resolve_after clean passes in a row (and not before), reopened on the same identity; a
 // pass that could not evaluate changes nothing, nor one in which the shape ran too little to
-// be judged.
+// be judged, nor one of the other scope (trends, windows).
 #include "analyzer/regression/finding_tracker.h"
 
 #include <gtest/gtest.h>
@@ -36,10 +36,12 @@ Finding slow(const std::string& shape, double ratio = 2.0) {
 class Lifecycle {
  public:
   std::vector<FindingChange> pass(std::vector<Finding> findings, bool evaluated = true,
-                                  std::vector<std::string> thin_shapes = {}) {
+                                  std::vector<std::string> thin_shapes = {},
+                                  PassScope scope = PassScope::kWindows) {
     now_ += kInterval;
     DetectionPass p{"orders", at(now_ - 3600), at(now_ - 900),      at(now_ - 900),
-                    at(now_), evaluated,       std::move(findings), std::move(thin_shapes)};
+                    at(now_), evaluated,       std::move(findings), std::move(thin_shapes),
+                    scope};
     const auto changes = track_findings(state_, p, {kResolveAfter});
     for (const FindingChange& c : changes) {
       auto it = std::find_if(state_.begin(), state_.end(),
@@ -142,6 +144,25 @@ TEST(FindingTracker, APassThatCouldNotJudgeTheShapeIsNotClean) {
   EXPECT_EQ(life.only().clean_passes, 1);
   // Another shape being thin changes nothing for this one.
   EXPECT_EQ(events(life.pass({}, true, {"shape-b"})), E{FindingEvent::kClean});
+}
+
+TEST(FindingTracker, APassLeavesTheFindingsOfTheOtherScopeAlone) {
+  Lifecycle life;
+  Finding trend = slow("shape-a");
+  trend.key.kind = FindingKind::kTrend;
+  life.pass({slow("shape-b")});
+  EXPECT_EQ(events(life.pass({trend}, true, {}, PassScope::kTrends)), E{FindingEvent::kOpened});
+  // The minutes show no trend: they are not the trend pass, so it stays open.
+  for (int i = 0; i < 2 * kResolveAfter; ++i) {
+    for (const FindingChange& c : life.pass({slow("shape-b")})) {
+      EXPECT_EQ(c.record.shape_hash, "shape-b") << i;
+    }
+  }
+  // A trend pass without it is clean for the trend, and says nothing about shape-b.
+  const auto changes = life.pass({}, true, {}, PassScope::kTrends);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].event, FindingEvent::kClean);
+  EXPECT_EQ(changes[0].record.id(), "orders/shape-a/trend");
 }
 
 TEST(FindingTracker, ReopensTheSameIdentityAsANewEpisode) {

@@ -8,6 +8,7 @@
 #include "analyzer/store/store.h"
 #include "analyzer/store/tiers.h"
 #include "tests/digest/digest_cli.h"
+#include "tests/regression/history_writer.h"
 
 namespace slowscope {
 namespace {
@@ -16,45 +17,13 @@ using testing::read_file;
 using testing::run_slowscope;
 using testing::TempDir;
 
-// One hour of `calls` calls a day, at noon, for each of the 20 days before today, per shape;
-// shape "creeping" gets 4 % slower every day on target "orders".
-void write_days(Store& store, const std::string& target, bool creeping) {
-  store.ensure_target(target, Engine::kPostgres);
-  const ServerIdentity server{"7300000000000000001", "15"};
-  const int64_t today = floor_to(std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count(),
-                                 kSecondsPerDay);
-  for (int d = 20; d >= 1; --d) {
-    const int64_t noon = today - d * kSecondsPerDay + 12 * kSecondsPerHour;
-    CycleWrite cycle{target, server, StoreTime(std::chrono::seconds(noon + 3600)), {}, {}, {}, {}};
-    for (const std::string name : {"steady", "creeping"}) {
-      const StatementKey key{"1", "10", name, true};
-      if (d == 20) {
-        cycle.new_statements.push_back(
-            {key, ShapeInfo{"shape-" + name, "select * from " + name + " where id = ?", {}}, "q"});
-      }
-      const double mean = name == "creeping" && creeping ? 0.010 * (1 + 0.04 * (20 - d)) : 0.010;
-      Sample s;
-      s.key = key;
-      s.bucket_start = StoreTime(std::chrono::seconds(noon));
-      s.interval = std::chrono::seconds(3600);
-      s.measures.calls = 3000;
-      s.measures.total_time = 3000 * mean;
-      s.measures.sum_sq = 3000 * mean * mean * 1.09;
-      cycle.samples.push_back(s);
-    }
-    store.write_cycle(cycle);
-  }
-}
-
 TEST(TrendsCliTest, ReportsTheShapeGettingSlowerEveryDay) {
   TempDir dir;
   const std::string url = "sqlite:" + dir.file("s.db");
   {
     Store store = Store::open(StoreLocation::parse(url));
-    write_days(store, "orders", true);
-    write_days(store, "billing", false);
+    testing::write_daily_history(store, "orders", true);
+    testing::write_daily_history(store, "billing", false);
   }
   const std::string out = dir.file("trends.json");
   auto r = run_slowscope("trends --store " + url + " --format json --output " + out);
