@@ -242,6 +242,20 @@ std::vector<KnownStatement> Store::known_statements(std::string_view target,
   return result;
 }
 
+void Store::put_checkpoint(std::string_view target, const Checkpoint& checkpoint, StoreTime at) {
+  Impl& s = *impl_;
+  const std::string operation =
+      "writing checkpoint '" + checkpoint.name + "' of target '" + std::string(target) + "'";
+  s.in_transaction(operation, [&] {
+    auto& put = s.sql("checkpoint_upsert");
+    put.bind_int(1, s.target_id(target));
+    put.bind_text(2, checkpoint.name);
+    put.bind_blob(3, checkpoint.value);
+    put.bind_int(4, seconds(at));
+    put.run();
+  });
+}
+
 std::optional<std::string> Store::checkpoint(std::string_view target, std::string_view name) {
   Impl& s = *impl_;
   try {

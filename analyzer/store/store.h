@@ -319,6 +319,10 @@ class Store {
   // The last checkpoint `name` written for `target`, if any.
   std::optional<std::string> checkpoint(std::string_view target, std::string_view name);
 
+  // Writes checkpoint `name` of `target` on its own (a cycle's go with its samples, in
+  // write_cycle): state a collector keeps outside its cycles. Throws StoreError.
+  void put_checkpoint(std::string_view target, const Checkpoint& checkpoint, StoreTime at);
+
   // Writes a whole cycle in one transaction: statements, samples (and their hours),
   // checkpoints, events. On any failure nothing of the cycle is stored and StoreError is
   // thrown. A sample for a (target, statement, bucket) already stored is ignored, so that

@@ -194,6 +194,12 @@ TEST_P(StoreTest, WritesACycleWithEverythingInIt) {
   EXPECT_EQ(store.checkpoint("orders", "pgss"), std::string("\0cumulative\xfe", 12));
   EXPECT_EQ(store.checkpoint("orders", "dealloc"), "3");
   EXPECT_EQ(store.checkpoint("orders", "missing"), std::nullopt);
+  // Outside a cycle: written on its own, replacing the cycle's value.
+  store.put_checkpoint("orders", {"dealloc", "4"}, T(kDay0 + 3600));
+  store.put_checkpoint("orders", {"trends", "20000"}, T(kDay0 + 3600));
+  EXPECT_EQ(store.checkpoint("orders", "dealloc"), "4");
+  EXPECT_EQ(store.checkpoint("orders", "trends"), "20000");
+  EXPECT_THROW(store.put_checkpoint("nope", {"trends", "1"}, T(kDay0)), StoreError);
 
   const auto events = store.events("orders", T(kDay0), T(kDay0 + 3600));
   ASSERT_EQ(events.size(), 1u);
