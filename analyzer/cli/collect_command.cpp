@@ -193,9 +193,25 @@ void judge(const std::string& name, const char* what,
   }
 }
 
+// The day's trend pass of `name`, unless an earlier run (a restart, a `collect --once` from
+// cron) judged this UTC day already: the store keeps the day last judged as a checkpoint.
+DetectionPassReport trends_once_a_day(Store& store, const std::string& name, StoreTime at,
+                                      const TrendPassOptions& trends) {
+  constexpr const char* kCheckpoint = "trends_judged_day";
+  const std::string day = std::to_string(floor_to(at.time_since_epoch().count(), kSecondsPerDay));
+  if (store.checkpoint(name, kCheckpoint) == day) {
+    DetectionPassReport skipped;
+    skipped.check.reason = "judged today already";
+    return skipped;
+  }
+  DetectionPassReport report = run_trend_pass(store, name, at, trends);
+  store.put_checkpoint(name, {kCheckpoint, day}, at);
+  return report;
+}
+
 // The detection passes due after a cycle of `run` at `now`: the recent minutes every
 // `every_cycles` cycles (at the cycle's interval boundary, the end of the last bucket
-// written), and the trends once a UTC day (`trend_day`: the day last judged).
+// written), and the trends once a UTC day (`trend_day`: the day this process last looked).
 struct DetectionSchedule {
   int cycles_since_detection = 0;
   int64_t trend_day = std::numeric_limits<int64_t>::min();
@@ -219,7 +235,7 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
   if (trends.days > 0 && floor_to(t, kSecondsPerDay) != schedule.trend_day) {
     schedule.trend_day = floor_to(t, kSecondsPerDay);
     judge(
-        name, "trends", [&] { return run_trend_pass(store, name, boundary, trends); },
+        name, "trends", [&] { return trends_once_a_day(store, name, boundary, trends); },
         schedule.failures);
   }
 }

@@ -1,6 +1,6 @@
 // Each target's own `detection:` settings reach `collect`: two slow-log targets read the same
 // file, one with detection switched off and one with its own baseline mode; the collector
-// says what it will do for each and judges only the one that detects.
+// says what it will do for each and judges only the one that detects, its trends once a day.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -44,8 +44,15 @@ TEST(CollectDetectionSettings, EachTargetDetectsByItsOwnSettings) {
       << r.err;
   EXPECT_NE(r.err.find("quiet: regression detection off"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("judged: detection "), std::string::npos) << r.err;
-  // The first cycle of a day judges the trends too; the log holds minutes of today only.
+  // The first cycle of a day judges the trends too (the log holds minutes of today only);
+  // the next run of the day does not again.
   EXPECT_NE(r.err.find("judged: trends "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("judged today already"), std::string::npos) << r.err;
+  setenv("SPDLOG_LEVEL", "debug", 1);
+  const auto again = run_slowscope("collect --once --config '" + dir.file("slowscope.yaml") + "'");
+  unsetenv("SPDLOG_LEVEL");
+  EXPECT_NE(again.err.find("judged: trends "), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("not evaluated: judged today already"), std::string::npos) << again.err;
   EXPECT_EQ(r.err.find("quiet: detection "), std::string::npos) << r.err;
 }
 
