@@ -21,7 +21,8 @@
 // Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
 //            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
 //            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
-//            [--short-interval-ratio R] [--short-windows MIN,MIN...] [--baseline-mode MODE]
+//            [--short-interval-ratio R] [--short-min-calls N] [--short-windows MIN,MIN...]
+//            [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
 // baseline and the confidence-bound size (a 7-day baseline right before the recent
@@ -71,6 +72,7 @@ struct Options {
   double size_z = -1;                // < 0: the detector's default size_confidence_z
   double short_size_z = -1;          // < 0: detect_recent's default
   double short_interval_ratio = -1;  // < 0: detect_recent's default
+  int64_t short_min_calls = -1;      // < 0: detect_recent's default
   std::vector<int> short_windows;    // minutes; empty: detect_recent's default
   std::string baseline_mode;         // empty: detect_recent's default
 };
@@ -313,7 +315,8 @@ Options parse(int argc, char** argv) {
                  "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
                  "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
                  "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
-                 "[--short-windows MIN,MIN...] [--baseline-mode same-hours|previous]\n",
+                 "[--short-min-calls N] [--short-windows MIN,MIN...] "
+                 "[--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
   }
@@ -347,6 +350,8 @@ Options parse(int argc, char** argv) {
       o.short_size_z = std::stod(value());
     } else if (a == "--short-interval-ratio") {
       o.short_interval_ratio = std::stod(value());
+    } else if (a == "--short-min-calls") {
+      o.short_min_calls = std::stoll(value());
     } else if (a == "--short-windows") {
       const std::string list = value();
       for (size_t p = 0; p < list.size();) {
@@ -447,6 +452,7 @@ int main(int argc, char** argv) {
   if (o.short_interval_ratio >= 0) {
     methods[0].options.short_window_min_interval_ratio = o.short_interval_ratio;
   }
+  if (o.short_min_calls >= 0) methods[0].options.short_window_min_calls = o.short_min_calls;
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();
     for (int w : o.short_windows)
@@ -459,6 +465,7 @@ int main(int argc, char** argv) {
     methods[1].options.detection.latency.size_confidence_z = 0;
     methods[1].options.short_window_size_z = 0;
     methods[1].options.short_window_min_interval_ratio = 0;
+    methods[1].options.short_window_min_calls = 0;
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;

@@ -45,6 +45,8 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
       std::max(detection.latency.min_ratio, options.short_window_min_ratio);
   detection.latency.size_confidence_z = options.short_window_size_z;
   detection.latency.min_interval_ratio = options.short_window_min_interval_ratio;
+  detection.latency.min_calls =
+      std::max(detection.latency.min_calls, options.short_window_min_calls);
   std::set<FindingKey> found;
   for (const Finding& f : check.findings) found.insert(f.key);
   for (std::chrono::seconds w : shorter) {

@@ -124,8 +124,15 @@ TEST_F(RecentDetectionTest, AShortWindowNeedsTheSlowdownInEachOfItsIntervals) {
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
   write_step(kNow - 2 * kMinute, 2.0);
+  ASSERT_EQ(detect(kNow).findings.size(), 1u);
   options_.detection.latency.min_calls = 41;  // the 2-minute window holds 40 calls
   EXPECT_TRUE(detect(kNow).findings.empty());
+  // Short windows may ask for more calls than the post window.
+  options_.detection.latency.min_calls = 30;
+  options_.short_window_min_calls = 41;
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.short_window_min_calls = 40;
+  EXPECT_EQ(detect(kNow).findings.size(), 1u);
 }
 
 }  // namespace
