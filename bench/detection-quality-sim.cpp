@@ -27,7 +27,9 @@
 // The peer, run on the same data unless --no-peer: the method before the same-hours
 // baseline and the confidence-bound size (a 7-day baseline right before the recent
 // minutes, sizes judged on the measured ratio). --control-only writes and judges the
-// control target alone, for long runs that bound the false-finding rate.
+// control target alone, for long runs that bound the false-finding rate. The thresholds
+// options tune continuous detection; release checks judge with check's defaults (and
+// --min-ratio).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -469,6 +471,9 @@ int main(int argc, char** argv) {
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;
+  // Release checks judge as `check` does: with its own defaults (and --min-ratio).
+  DetectionOptions check_detection;
+  check_detection.latency.min_ratio = detection.latency.min_ratio;
   const int kinds = static_cast<int>(injection_kinds().size());
   std::vector<CheckCell> check_cells(kinds * 3);
   int check_false = 0;
@@ -489,7 +494,7 @@ int main(int argc, char** argv) {
       if (now != r + 1800) continue;
       const ComparisonWindows w = comparison_windows(
           {at(r), at(now)}, std::chrono::days(kBaselineDays), BaselineMode::kPrevious);
-      const TargetCheck rc = compare_windows(store, injected.name(), w, detection);
+      const TargetCheck rc = compare_windows(store, injected.name(), w, check_detection);
       std::set<int> found;
       for (const Finding& f : rc.findings) found.insert(shape_index(f.key.shape_hash));
       for (int s = 0; s < o.shapes; ++s) {
@@ -499,7 +504,7 @@ int main(int argc, char** argv) {
         ++cell.checked;
         if (found.count(s)) ++cell.detected;
       }
-      const TargetCheck cc = compare_windows(store, control.name(), w, detection);
+      const TargetCheck cc = compare_windows(store, control.name(), w, check_detection);
       check_false += static_cast<int>(cc.findings.size());
       check_shape_tests += cc.shapes_compared;
     }

@@ -29,10 +29,11 @@ struct LatencyThresholds {
   double min_delta = 0.001;   // and at least this many seconds slower per call
   int64_t min_calls = 30;     // in each window, for a shape to be tested at all
   double critical_ratio = 3;  // a finding at least this much slower is critical
-  // The upper confidence bound the practical size is judged on, in standard errors (0.84:
-  // one-sided 80 %; see docs/REGRESSION.md for the trade-off measured). 0 judges the
-  // measured ratio and delta alone.
-  double size_confidence_z = 0.84;
+  // The upper confidence bound the practical size is judged on, in standard errors (1.645:
+  // one-sided 95 %, for a check's one comparison; continuous detection, which compares
+  // every interval, uses 0.84: see continuous_defaults()). 0 judges the measured ratio and
+  // delta alone.
+  double size_confidence_z = 1.645;
   // When above 0, every interval of the post window the shape ran in must be this much
   // slower per call than the baseline's mean, for windows of a few intervals: a step shows
   // in each interval after it, a chance burst of very slow calls (heavy tails) in one.

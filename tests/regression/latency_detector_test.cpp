@@ -79,7 +79,7 @@ TEST(LatencyDetectorTest, KeepsOnlyWhatIsSignificantAndLargeEnough) {
 }
 
 TEST(LatencyDetectorTest, JudgesThePracticalSizeWithItsUncertainty) {
-  // Measured 1.45x on 40 calls a side: a true 1.5x is within its (80 %) confidence bound.
+  // Measured 1.45x on 40 calls a side: a true 1.5x is well within its confidence bound.
   const ShapeWindows near = shape("near", calls_of(40, 0.010, 21), calls_of(40, 0.0145, 22));
   // 1.3x on 5,000 calls a side: certainly slower, certainly not 1.5x.
   const ShapeWindows small = shape("small", calls_of(5000, 0.010, 23), calls_of(5000, 0.013, 24));
