@@ -44,20 +44,19 @@ struct RecentDetectionOptions {
   // thresholds): a few intervals carry interval-level noise that per-call variance misses.
   double short_window_min_ratio = 2.0;
   // The confidence bound a short window's size is judged on (LatencyThresholds::
-  // size_confidence_z; 1.28: one-sided 90 %): a true 2x step measures below 2x about half
-  // the time. Wider than the post window's, whose ratio is nearer its own floor; safe only
-  // with the interval rule below (see docs/REGRESSION.md).
-  double short_window_size_z = 1.28;
+  // size_confidence_z). 0, the measured ratio: on the 90 % bound 2x steps on busy shapes
+  // were found within 2 intervals 90-96 % of the time instead of about 80 %, but unchanged
+  // shapes' 2-minute windows at 1.77x (71 calls) and 1.88x (294 calls) became findings in
+  // the 30,000 shape-day control run: heavy-tailed calls make a few minutes' per-call
+  // spread too small. See docs/BENCHMARKS.md ("Control").
+  double short_window_size_z = 0;
   // LatencyThresholds::min_interval_ratio of the short windows: each of their intervals must
-  // be this much slower than the baseline (0: not judged). A chance burst of very slow calls
-  // lands in one interval and, with the bound alone, let an unchanged shape's 2-minute
-  // window at 1.69x become a finding in the simulator; a step slows every interval after it.
+  // be this much slower than the baseline (0: not judged). A step slows every interval after
+  // it; a chance burst of very slow calls lands in one.
   double short_window_min_interval_ratio = 1.25;
   // The calls a short window needs for its latency test, when more than the post window's
-  // min_calls. The bound of a few dozen heavy-tailed calls is wide: a control shape's
-  // 2-minute window of 71 calls at 1.77x passed the 2x floor on it in the simulator. 100
-  // keeps such windows out but finds 2x steps on busy shapes within 2 intervals 87-88 % of
-  // the time instead of 90-96 % (docs/BENCHMARKS.md), so it is left to the caller.
+  // min_calls (0: the same). With a bound (short_window_size_z > 0), 100 kept the thin
+  // windows out but not the 1.88x one above, and cost 2-interval detection (87-88 %).
   int64_t short_window_min_calls = 0;
   DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
