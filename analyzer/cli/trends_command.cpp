@@ -88,8 +88,7 @@ int run_trends(const TrendsOptions& o) {
       report.push_back(
           {name, static_cast<int>(series.size()), detect_latency_trends(series, o.thresholds)});
     }
-    const StoreTime until(std::chrono::floor<std::chrono::days>(now.time_since_epoch()));
-    const StoreTime from = until - std::chrono::days(o.days);
+    const auto [from, until] = daily_series_span(now, o.days);
     const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
     const int code = exit_code(report, fail_on);
     write_output(o.output, o.format == "json" ? json_report_text(to_json(report, from, until, code))

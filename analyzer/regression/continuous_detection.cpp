@@ -1,7 +1,6 @@
 #include "analyzer/regression/continuous_detection.h"
 
 #include "analyzer/regression/daily_series.h"
-#include "analyzer/store/tiers.h"
 
 namespace slowscope {
 namespace {
@@ -60,11 +59,10 @@ DetectionPassReport run_trend_pass(Store& store, const std::string& target, Stor
         "no whole day of history in the " + std::to_string(options.days) + " days before today";
     return report;
   }
-  const StoreTime today(
-      std::chrono::seconds(floor_to(now.time_since_epoch().count(), kSecondsPerDay)));
+  const TimeSpan days = daily_series_span(now, options.days);
   const std::chrono::days day(1);
-  check.windows.baseline = {{today - options.days * day, today - (options.days - 1) * day}};
-  check.windows.post = {today - day, today};
+  check.windows.baseline = {{days.from, days.from + day}};
+  check.windows.post = {days.until - day, days.until};
   check.evaluated = true;
   check.shapes_compared = static_cast<int>(series.size());
   check.findings = detect_latency_trends(series, options.thresholds);

@@ -7,13 +7,18 @@
 
 namespace slowscope {
 
-std::vector<ShapeDailySeries> read_daily_series(Store& store, const std::string& target,
-                                                StoreTime now, int days) {
+TimeSpan daily_series_span(StoreTime now, int days) {
   const StoreTime today(
       std::chrono::seconds(floor_to(now.time_since_epoch().count(), kSecondsPerDay)));
+  return {today - std::chrono::days(days), today};
+}
+
+std::vector<ShapeDailySeries> read_daily_series(Store& store, const std::string& target,
+                                                StoreTime now, int days) {
+  const StoreTime first = daily_series_span(now, days).from;
   std::map<int64_t, ShapeDailySeries> by_shape;
-  for (int back = days; back >= 1; --back) {
-    const StoreTime day = today - std::chrono::days(back);
+  for (int i = 0; i < days; ++i) {
+    const StoreTime day = first + std::chrono::days(i);
     // One whole day per read: the store serves it from the daily rollup where that is
     // complete, else from the hours, so a month of series costs a few thousand rows a day.
     for (ShapeTotals& t : store.top({target, day, day + std::chrono::days(1), TopOrder::kTotal,

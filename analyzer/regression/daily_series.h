@@ -5,10 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/regression/comparison_windows.h"
 #include "analyzer/regression/trend_detector.h"
 #include "analyzer/store/store.h"
 
 namespace slowscope {
+
+// The `days` whole UTC days before the day holding `now` (today is not complete yet): the
+// span read_daily_series reads. Pure.
+TimeSpan daily_series_span(StoreTime now, int days);
 
 // The `days` whole UTC days before the day holding `now` (today is not complete yet), one
 // series per shape that ran in them, days without calls left out. Throws StoreError.
