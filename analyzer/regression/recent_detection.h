@@ -46,8 +46,8 @@ struct RecentDetectionOptions {
   // The confidence bound a short window's size is judged on (LatencyThresholds::
   // size_confidence_z). 0, the measured ratio: on the 90 % bound 2x steps on busy shapes
   // were found within 2 intervals 90-96 % of the time instead of about 80 %, but unchanged
-  // shapes' 2-minute windows at 1.77x (71 calls) and 1.88x (294 calls) became findings in
-  // the long control run: heavy-tailed calls make a few minutes' per-call spread too
+  // shapes' short windows at 1.75-1.95x (51-294 calls) became findings, 5 in the 30,000
+  // shape-day control run: heavy-tailed calls make a few minutes' per-call spread too
   // small. See docs/BENCHMARKS.md ("Control").
   double short_window_size_z = 0;
   // LatencyThresholds::min_interval_ratio of the short windows: each of their intervals must
