@@ -38,7 +38,8 @@ WindowData read_window_data(Store& store, const std::string& target,
           {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
       data.target.calls_by_bucket[b.bucket_start] += b.calls;
     }
-    for (auto& [shape_id, sketch] : store.merged_sketches({target, span.from, span.until, true})) {
+    // Sketches merge exactly, so they come from the rollups too, like the totals.
+    for (auto& [shape_id, sketch] : store.merged_sketches({target, span.from, span.until, false})) {
       data.sketches[shape_id].merge(sketch);
     }
   }

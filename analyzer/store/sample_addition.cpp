@@ -1,30 +1,16 @@
 // SampleConflict::kAdd: log sources add what a cycle read to samples stored by earlier
 // cycles. Sums add up in SQL easily, but the sketches must be merged here, so each stored
 // sample is read, summed with the new one and written back; the hour gets only the
-// increment. A cycle of a log source touches few (bucket, statement) pairs that already
-// exist (those of the interval in progress), so one statement per row is cheap enough.
+// increment (sums and sketch). A cycle of a log source touches few (bucket, statement) pairs that
+// already exist (those of the interval in progress), so one statement per row is cheap enough.
 #include <set>
 #include <utility>
 
-#include "analyzer/aggregate/quantile_sketch.h"
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/store_impl.h"
 #include "analyzer/store/tiers.h"
 
 namespace slowscope {
-namespace {
-
-// The sum of two serialized sketches; either may be empty (no sketch).
-std::string merged_sketch(const std::string& stored, const std::string& added) {
-  if (stored.empty()) return added;
-  if (added.empty()) return stored;
-  QuantileSketch sum = QuantileSketch::deserialize(stored);
-  sum.merge(QuantileSketch::deserialize(added));
-  return sum.serialize();
-}
-
-}  // namespace
-
 void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows) {
   std::set<std::pair<int64_t, int64_t>> keys;
   std::vector<SampleRow> fresh;
@@ -69,6 +55,7 @@ void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow
     auto& hourly = s.batch("hourly_add", 1);
     bind_hourly_add(hourly, 1, target, row, 0);
     hourly.run();
+    add_sketch_to_hour(s, target, row);
   }
   rows = std::move(fresh);
 }

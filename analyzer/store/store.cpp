@@ -457,6 +457,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
         bind_hourly_add(hourly, p, target, *row, 1);
       });
     }
+    for (const Row* row : inserted) add_sketch_to_hour(s, target, *row);
 
     for (const Checkpoint& checkpoint : cycle.checkpoints) {
       auto& put = s.sql("checkpoint_upsert");
@@ -520,6 +521,10 @@ RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retent
         roll.bind_int(2, days_from);
         roll.bind_int(3, day_end);
         roll.run();
+        // Only slow-log sources write sketches: a PostgreSQL target's hours have none.
+        if (target.engine != Engine::kPostgres) {
+          roll_sketches_into_days(s, target.id, days_from, day_end);
+        }
         report.days_rolled += (day_end - days_from) / kSecondsPerDay;
       }
       auto& advance = s.sql("target_state_advance");

@@ -352,10 +352,12 @@ class Store {
   // StoreError for an unknown target.
   std::vector<ShapeBucketCounts> shape_buckets(const BucketQuery& query);
 
-  // Per shape, the merge of the quantile sketches of the raw samples with bucket_start in
-  // [since, until). Rollups keep no sketches, so a shape whose raw samples were pruned
-  // within the range has a sketch counting fewer calls than Store::top(). Shapes without
-  // sketches are absent; PostgreSQL targets, whose sources write none, have none. Throws StoreError for an unknown target or an unreadable sketch.
+  // Per shape, the merge of the quantile sketches over [since, until), read from the tiers
+  // as shape_buckets reads them (each hour and day holds the merge of its samples'
+  // sketches). Rollup rows written before rollups kept sketches have none, so a range
+  // reaching into them has sketches counting fewer calls than Store::top(). Shapes without
+  // sketches are absent; PostgreSQL targets, whose sources write none, have none. Throws
+  // StoreError for an unknown target or an unreadable sketch.
   std::map<int64_t, QuantileSketch> merged_sketches(const BucketQuery& query);
 
   // The shape with id `shape_id`, if any.

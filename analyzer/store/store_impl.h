@@ -134,4 +134,16 @@ void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const S
 // key comes twice in `rows`.
 void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows);
 
+// The sum of two serialized quantile sketches; either may be empty (no sketch). Throws
+// std::invalid_argument for an unreadable one.
+std::string merged_sketch(const std::string& stored, const std::string& added);
+
+// Merges the sketch of `row`'s sample, if it has one, into its hour's, inside the caller's
+// transaction and after hourly_add has written the hour row.
+void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row);
+
+// Sets the sketch of each day in [from, to) (days, 86400-aligned) of `target` that
+// rollup_daily.sql has just built to the merge of its hours' sketches.
+void roll_sketches_into_days(Store::Impl& s, int64_t target, int64_t from, int64_t to);
+
 }  // namespace slowscope

@@ -69,6 +69,19 @@ void bind_plan(SqlStatement& stmt, int first, const TierPlan& plan) {
   }
 }
 
+// The tiers a BucketQuery reads: raw samples alone when asked, else whole days from the
+// daily rollup where it is complete (a week of a busy target is 7 buckets a shape instead
+// of 168, which keeps a baseline read cheap), whole hours, raw samples at the edges.
+TierPlan plan_of(const BucketQuery& query, const TargetInfo& target) {
+  if (!query.raw_only) {
+    return plan_tiers(seconds(query.since), seconds(query.until), seconds(target.daily_through),
+                      false);
+  }
+  TierPlan plan;
+  plan.raw[0] = {seconds(query.since), seconds(query.until)};
+  return plan;
+}
+
 }  // namespace
 
 std::vector<ShapeTotals> Store::top(const TopQuery& query) {
@@ -166,16 +179,7 @@ std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
   try {
     auto& buckets = s.sql("shape_bucket_counts");
     buckets.bind_int(1, target.id);
-    TierPlan plan;
-    if (query.raw_only) {
-      plan.raw[0] = {seconds(query.since), seconds(query.until)};
-    } else {
-      // Whole days from the daily rollup where it is complete: a week of a busy target is
-      // 7 buckets a shape instead of 168, which keeps a baseline read cheap.
-      plan = plan_tiers(seconds(query.since), seconds(query.until),
-                        seconds(target.daily_through), false);
-    }
-    bind_plan(buckets, 2, plan);
+    bind_plan(buckets, 2, plan_of(query, target));
     while (buckets.step()) {
       rows.push_back({buckets.get_int(0), at(buckets.get_int(1)),
                       std::chrono::seconds(buckets.get_int(2)), buckets.get_int(3),
@@ -198,8 +202,7 @@ std::map<int64_t, QuantileSketch> Store::merged_sketches(const BucketQuery& quer
   try {
     auto& list = s.sql("shape_sketches");
     list.bind_int(1, target.id);
-    list.bind_int(2, seconds(query.since));
-    list.bind_int(3, seconds(query.until));
+    bind_plan(list, 2, plan_of(query, target));
     while (list.step()) {
       sketches[list.get_int(0)].merge(QuantileSketch::deserialize(list.get_blob(1)));
     }

@@ -801,6 +801,58 @@ TEST_P(StoreRollupTest, ALateSampleIsRolledUpAgain) {
   EXPECT_EQ(top_of_shape1(kEnd - kHour, kEnd), expected(kEnd - kHour, kEnd));
 }
 
+// A slow-log target's sketches merged into its hours and days: three days of 10-minute
+// samples, each written by two adding cycles (a new sample, then an addition to it), rolled
+// up and pruned every hour; merged_sketches over ranges read from days, hours and raw
+// samples equals the sketch of every value written in the range.
+TEST_P(StoreTest, SketchesRollUpIntoHoursAndDays) {
+  constexpr int64_t kEnd = kDay0 + 3 * kDay;
+  constexpr Retention kRetention{std::chrono::days(1), std::chrono::days(2), std::chrono::days(30)};
+  Store store = db_->open();
+  store.ensure_target("shop", Engine::kMysql);
+  std::map<int64_t, std::vector<double>> values;  // by bucket start
+  auto sample_at = [&](int64_t bucket, int part) {
+    Sample sample = test_sample(test_key(1), bucket, part, 600);
+    QuantileSketch sketch;
+    for (int i = 0; i < 3 + part; ++i) {
+      const double v = 0.001 * static_cast<double>(1 + (bucket / 600 + i * 7 + part) % 50);
+      sketch.add(v);
+      values[bucket].push_back(v);
+    }
+    sample.sketch = sketch.serialize();
+    return sample;
+  };
+  for (int64_t hour = kDay0; hour < kEnd; hour += kHour) {
+    for (int part = 0; part < 2; ++part) {
+      CycleWrite cycle{"shop", kServer, T(hour + kHour + part), {}, {}, {}, {}};
+      if (hour == kDay0 && part == 0) cycle.new_statements = {{test_key(1), test_shape(1), "a"}};
+      cycle.on_conflict = SampleConflict::kAdd;
+      for (int64_t t = hour; t < hour + kHour; t += 600)
+        cycle.samples.push_back(sample_at(t, part));
+      store.write_cycle(cycle);
+    }
+    store.rollup_and_prune(T(hour + kHour + 300), kRetention);
+  }
+  const int64_t shape = shape_of(store, "shop", test_key(1));
+  const std::pair<int64_t, int64_t> ranges[] = {
+      {kDay0, kEnd},                                                               // days
+      {kDay0 + kDay + 2 * kHour, kDay0 + 2 * kDay + 12 * kHour},                   // hours
+      {kDay0 + 2 * kDay + 6 * kHour + 1200, kDay0 + 2 * kDay + 9 * kHour + 2400},  // + raw
+  };
+  for (const auto& [since, until] : ranges) {
+    QuantileSketch expected;
+    for (auto it = values.lower_bound(since); it != values.end() && it->first < until; ++it) {
+      for (double v : it->second) expected.add(v);
+    }
+    const auto merged = store.merged_sketches({"shop", T(since), T(until)});
+    ASSERT_EQ(merged.count(shape), 1u) << since - kDay0 << ".." << until - kDay0;
+    EXPECT_EQ(merged.at(shape), expected) << since - kDay0 << ".." << until - kDay0;
+  }
+  // The raw samples of the first two days are gone: only the rollups had their sketches.
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT MIN(bucket_start) FROM samples"), kEnd - kDay + 600);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreQueryTest,
