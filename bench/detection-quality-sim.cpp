@@ -21,8 +21,8 @@
 // Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
 //            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
 //            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
-//            [--short-interval-ratio R] [--short-min-calls N] [--short-windows MIN,MIN...]
-//            [--baseline-mode MODE]
+//            [--short-interval-ratio R] [--short-min-calls N] [--spread-floor 0|1]
+//            [--short-windows MIN,MIN...] [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
 // baseline and the confidence-bound size (a 7-day baseline right before the recent
@@ -75,6 +75,7 @@ struct Options {
   double short_size_z = -1;          // < 0: detect_recent's default
   double short_interval_ratio = -1;  // < 0: detect_recent's default
   int64_t short_min_calls = -1;      // < 0: detect_recent's default
+  int spread_floor = -1;             // short windows' spread floor; < 0: detect_recent's default
   std::vector<int> short_windows;    // minutes; empty: detect_recent's default
   std::string baseline_mode;         // empty: detect_recent's default
 };
@@ -317,7 +318,7 @@ Options parse(int argc, char** argv) {
                  "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
                  "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
                  "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
-                 "[--short-min-calls N] [--short-windows MIN,MIN...] "
+                 "[--short-min-calls N] [--spread-floor 0|1] [--short-windows MIN,MIN...] "
                  "[--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
@@ -352,6 +353,8 @@ Options parse(int argc, char** argv) {
       o.short_size_z = std::stod(value());
     } else if (a == "--short-interval-ratio") {
       o.short_interval_ratio = std::stod(value());
+    } else if (a == "--spread-floor") {
+      o.spread_floor = std::stoi(value());
     } else if (a == "--short-min-calls") {
       o.short_min_calls = std::stoll(value());
     } else if (a == "--short-windows") {
@@ -451,6 +454,8 @@ int main(int argc, char** argv) {
     methods[0].options.baseline_mode = *mode;
   }
   if (o.short_size_z >= 0) methods[0].options.short_window_size_z = o.short_size_z;
+  if (o.spread_floor >= 0)
+    methods[0].options.short_window_spread_at_least_baseline = o.spread_floor != 0;
   if (o.short_interval_ratio >= 0) {
     methods[0].options.short_window_min_interval_ratio = o.short_interval_ratio;
   }
@@ -468,6 +473,7 @@ int main(int argc, char** argv) {
     methods[1].options.short_window_size_z = 0;
     methods[1].options.short_window_min_interval_ratio = 0;
     methods[1].options.short_window_min_calls = 0;
+    methods[1].options.short_window_spread_at_least_baseline = false;
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;
@@ -590,6 +596,19 @@ int main(int argc, char** argv) {
         "  steps >= 2x, >= 1,000 calls per 15 min (>= 133 per 2 intervals), found within 2 "
         "intervals: %s\n",
         percent(busy2_fast, busy2_n).c_str());
+    // The busy steps that took longer, with what makes them hard: per-call spread, volume.
+    for (int s = 0; s < o.shapes; ++s) {
+      const ShapeModel& sm = injected.model(s);
+      if (sm.kind < 0 || !practically_large(sm, min_delta)) continue;
+      const InjectionKind& k = injection_kinds()[sm.kind];
+      if (k.ramp_seconds != 0 || k.factor < 2 || volume_class(sm.rate) != 2) continue;
+      const int64_t at = m.detected_at[s];
+      if (at >= 0 && (at - sm.start) / kInterval <= 2) continue;
+      std::printf("    after 2 intervals: %s, %.0f calls a minute, per-call CV %.1f: %s\n",
+                  k.name.c_str(), sm.rate, std::sqrt(std::exp(sm.log_sd * sm.log_sd) - 1),
+                  at < 0 ? "not found"
+                         : (std::to_string((at - sm.start) / kInterval) + " intervals").c_str());
+    }
     std::printf(
         "  control target: %d new findings in %.0f shape-days = %.2f per 1,000 = %.2f per "
         "10,000 shape-days (%lld finding-passes)\n",

@@ -43,10 +43,24 @@ bool practically_large(const Tested& t, const LatencyThresholds& thresholds) {
          t.ratio >= (1 + thresholds.min_ratio) / 2 && t.delta >= thresholds.min_delta / 2;
 }
 
+// `after` with its variance raised to the baseline's coefficient of variation at its own
+// mean, where it is below that (LatencyThresholds::post_spread_at_least_baseline).
+stats::Moments with_spread_of(const stats::Moments& after, const stats::Moments& before) {
+  const double before_mean = before.mean();
+  if (before_mean <= 0 || after.n < 2) return after;
+  const double cv = std::sqrt(before.variance()) / before_mean;
+  const double floor = cv * cv * after.mean() * after.mean();
+  if (after.variance() >= floor) return after;
+  // variance = (Σx² - (Σx)²/n) / (n - 1), solved for Σx².
+  return stats::Moments{after.n, after.sum,
+                        floor * (after.n - 1) + after.sum * after.sum / after.n};
+}
+
 std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const auto before = per_call_moments(s.baseline);
-  const auto after = per_call_moments(s.post);
+  auto after = per_call_moments(s.post);
   if (!before || !after) return std::nullopt;
+  if (thresholds.post_spread_at_least_baseline) after = with_spread_of(*after, *before);
   const stats::WelchResult welch = stats::welch_t_test(*before, *after);
   if (!welch.defined) return std::nullopt;
   const double b = s.baseline.mean_time();

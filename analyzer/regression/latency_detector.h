@@ -38,6 +38,11 @@ struct LatencyThresholds {
   // slower per call than the baseline's mean, for windows of a few intervals: a step shows
   // in each interval after it, a chance burst of very slow calls (heavy tails) in one.
   double min_interval_ratio = 0;
+  // Judge the post window's per-call spread as at least the baseline's, relative to its
+  // mean (coefficient of variation): a scaled-up latency keeps its shape, while a few
+  // minutes of heavy-tailed calls usually miss the rare slow ones that make the spread, and
+  // a spread measured too small makes a chance high mean look certain.
+  bool post_spread_at_least_baseline = false;
 };
 
 // The latency findings, costliest first (added database time per hour). Shapes with

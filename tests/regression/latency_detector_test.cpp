@@ -125,6 +125,39 @@ TEST(LatencyDetectorTest, CanAskForTheSlowdownInEveryInterval) {
   EXPECT_NEAR(findings[0].ratio, 2.0, 0.1);
 }
 
+// Heavy-tailed calls: every 20th takes `slow` seconds, the others `fast` (coefficient of
+// variation about 2 for 5 ms and 105 ms).
+Measures with_slow_tail(int64_t calls, double fast, double slow) {
+  Measures m;
+  for (int64_t i = 0; i < calls; ++i) {
+    const double t = i % 20 == 19 ? slow : fast;
+    ++m.calls;
+    m.total_time += t;
+    m.sum_sq += t * t;
+  }
+  return m;
+}
+
+TEST(LatencyDetectorTest, CanJudgeThePostSpreadAsAtLeastTheBaselines) {
+  // A baseline of 10 ms on average, mostly 5 ms with a 105 ms tail. "few-calls": 40 calls
+  // at 20 ms ±30 % and none of the tail: 2x with a spread that makes it look certain, but
+  // 40 calls of the baseline's spread cannot tell 2x from chance. "many-calls": the whole
+  // distribution 2x slower over 4,000 calls, certain either way.
+  const Measures baseline = with_slow_tail(20000, 0.005, 0.105);
+  const std::vector<ShapeWindows> shapes{
+      shape("few-calls", baseline, calls_of(40, 0.020, 51)),
+      shape("many-calls", baseline, with_slow_tail(4000, 0.010, 0.210)),
+  };
+  ASSERT_EQ(detect_latency_regressions(shapes, {}).size(), 2u);  // not asked by default
+
+  LatencyThresholds baseline_spread;
+  baseline_spread.post_spread_at_least_baseline = true;
+  const auto findings = detect_latency_regressions(shapes, baseline_spread);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "many-calls");
+  EXPECT_NEAR(findings[0].ratio, 2.0, 1e-9);
+}
+
 TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
   const std::vector<ShapeWindows> shapes{
       shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),

@@ -4,7 +4,8 @@
 // window's evidence; a baseline of a day or more ends on the hour before the post window;
 // the default baseline is the same clock hours on previous days, and the span before the
 // post window while there are none (as in the tests with a few hours of history); a short
-// window's finding needs the slowdown in each of its intervals.
+// window's finding needs the slowdown in each of its intervals, and is judged with at least
+// the baseline's per-call spread.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -120,6 +121,23 @@ TEST_F(RecentDetectionTest, AShortWindowNeedsTheSlowdownInEachOfItsIntervals) {
   EXPECT_TRUE(detect(kNow).findings.empty());
   options_.short_window_min_interval_ratio = 0;
   EXPECT_EQ(detect(kNow).findings.size(), 1u);
+}
+
+TEST_F(RecentDetectionTest, AShortWindowIsJudgedWithTheBaselinesSpread) {
+  // "slow" is 5 ms, but 55 ms one minute in ten: a per-call spread of 1.6 times its 10 ms
+  // mean. Its last 2 minutes are 22 ms, each with the 30 % spread of a single minute: 2.2x,
+  // certain on their own spread, but 40 calls of the baseline's spread cannot tell 2.2x
+  // from one of its slow minutes.
+  write_history(*store_, kNow - 5 * 3600, kNow, [=](const std::string& name, int64_t t) {
+    if (name != "slow") return 0.010;
+    if (t >= kNow - 2 * kMinute) return 0.022;
+    return (t / kMinute) % 10 == 0 ? 0.055 : 0.005;
+  });
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.short_window_spread_at_least_baseline = false;
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
