@@ -1,7 +1,7 @@
 -- Per shape and bucket of one target: calls, rows examined, shared blocks touched (hit +
 -- read) and total time, what the per-interval tests of the regression detectors need. Tier
 -- ranges as in top.sql: days [$2, $3), hours [$4, $5) and [$6, $7), raw samples [$8, $9)
--- and [$10, $11) (Store::shape_buckets leaves the days empty).
+-- and [$10, $11) (raw samples alone for a raw_only query).
 SELECT shape_id, bucket_start, MAX(bucket_seconds), SUM(calls), SUM(rows_examined),
   SUM(shared_blks_hit) + SUM(shared_blks_read), SUM(total_time)
 FROM (
