@@ -40,7 +40,7 @@ struct ShapeWindows {
   std::vector<IntervalCounts> baseline_buckets;  // oldest first, only where it ran
   std::vector<IntervalCounts> post_buckets;
   // Present only when the sketches count every call of the window (Measures::calls): the
-  // raw samples of slow-log sources carry them, rollups do not.
+  // samples of slow-log sources and their rollups carry them.
   std::optional<QuantileSketch> baseline_sketch;
   std::optional<QuantileSketch> post_sketch;
 };
