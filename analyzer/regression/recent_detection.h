@@ -40,8 +40,9 @@ struct RecentDetectionOptions {
   // Shorter spans ending now, judged for latency only; set them to a few collection
   // intervals (2 and 5 at the default 1-minute interval). Empty: the post window alone.
   std::vector<std::chrono::seconds> short_windows{std::chrono::minutes(2), std::chrono::minutes(5)};
-  // A short window's finding must be at least this much slower (and pass the latency
-  // thresholds): a few intervals carry interval-level noise that per-call variance misses.
+  // A short window's finding must reach this ratio on short_window_size_z's bound (and
+  // pass the latency thresholds): a few intervals carry interval-level noise (load, locks,
+  // a busy neighbour) that per-call variance does not describe.
   double short_window_min_ratio = 2.0;
   // The confidence bound a short window's size is judged on (LatencyThresholds::
   // size_confidence_z; 0: the measured ratio), and whether its per-call spread is taken as
