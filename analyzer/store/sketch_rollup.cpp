@@ -8,7 +8,6 @@
 
 #include "analyzer/aggregate/quantile_sketch.h"
 #include "analyzer/store/store_impl.h"
-#include "analyzer/store/tiers.h"
 
 namespace slowscope {
 
@@ -23,7 +22,7 @@ std::string merged_sketch(const std::string& stored, const std::string& added) {
 void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row) {
   const Sample& sample = *row.sample;
   if (sample.sketch.empty()) return;
-  const int64_t hour = floor_to(sample.bucket_start.time_since_epoch().count(), kSecondsPerHour);
+  const int64_t hour = hour_of(sample);
   auto& get = s.sql("hourly_sketch_get");
   get.bind_int(1, target);
   get.bind_int(2, hour);

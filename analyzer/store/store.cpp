@@ -54,11 +54,11 @@ void check_flags(uint32_t flags) {
   }
 }
 
+}  // namespace
+
 int64_t hour_of(const Sample& sample) {
   return floor_to(seconds(sample.bucket_start), kSecondsPerHour);
 }
-
-}  // namespace
 
 Engine engine_from_text(std::string_view text) {
   return text == "mysql" ? Engine::kMysql : Engine::kPostgres;

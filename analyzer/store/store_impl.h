@@ -122,6 +122,9 @@ struct SampleRow {
   int64_t shape_id;
 };
 
+// The start of the hour `sample` is rolled up into.
+int64_t hour_of(const Sample& sample);
+
 // Binds one row of the batch template hourly_add.sql from parameter `first` on: the sample
 // of `row` added to its hour, counting as `samples` raw samples (1 when new, 0 when it was
 // added to a stored sample).
