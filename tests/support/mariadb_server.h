@@ -85,15 +85,20 @@ class MariadbServer {
   // Starts it again on the same data, port and socket; returns when it accepts clients.
   void start() { command("start", "ready"); }
 
-  // Runs `sql` as root through the mariadb client; returns its tab-separated output
-  // without column names. Throws std::runtime_error with the client's message on failure.
+  // Runs `statements` (each ended by ';') as root through the mariadb client; returns their
+  // tab-separated output without column names, once every statement's slow-log entry is
+  // written. Throws std::runtime_error with the client's message on failure.
   std::string sql(const std::string& statements) const {
     // One input file per call: tests run statements from several threads at once.
     static std::atomic<int> calls{0};
     const std::filesystem::path input = dir_ / ("sql." + std::to_string(++calls) + ".in");
     {
       std::ofstream out(input);
-      out << statements << "\n";
+      // The server answers a statement before it logs it, so the client could be gone
+      // while the last entry is still unwritten. The session thread runs statements one
+      // by one: a last statement that logs nothing is answered only after the others'
+      // entries are written.
+      out << statements << "\nSET SESSION slow_query_log = 0;\n";
     }
     const std::string command = "mariadb --no-defaults --socket='" + socket() +
                                 "' --user=root --batch --skip-column-names <'" + input.string() +
