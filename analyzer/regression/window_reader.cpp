@@ -1,7 +1,5 @@
 #include "analyzer/regression/window_reader.h"
 
-#include <limits>
-
 namespace slowscope {
 namespace {
 
@@ -25,15 +23,14 @@ WindowData read_window_data(Store& store, const std::string& target,
                             const std::vector<TimeSpan>& spans, bool raw_buckets) {
   WindowData data;
   for (const TimeSpan& span : spans) {
-    for (ShapeTotals& t : store.top(
-             {target, span.from, span.until, TopOrder::kTotal, std::numeric_limits<int>::max()})) {
+    ShapeBuckets read = store.shape_buckets({target, span.from, span.until, raw_buckets});
+    for (ShapeTotals& t : read.totals) {
       data.target.calls += t.measures.calls;
       data.target.total_time += t.measures.total_time;
       auto [it, added] = data.totals.try_emplace(t.shape_id, t);
       if (!added) it->second.measures += t.measures;
     }
-    for (const ShapeBucketCounts& b :
-         store.shape_buckets({target, span.from, span.until, raw_buckets})) {
+    for (const ShapeBucketCounts& b : read.buckets) {
       data.buckets[b.shape_id].push_back(
           {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
       data.target.calls_by_bucket[b.bucket_start] += b.calls;

@@ -1,6 +1,6 @@
 // Reading what the detectors judge: one target's shapes over the baseline span(s) and the
-// post window — totals (Store::top), per-bucket counts (Store::shape_buckets) and merged
-// quantile sketches (Store::merged_sketches), summed over the spans of each window. Each
+// post window — totals and per-bucket counts (Store::shape_buckets) and merged quantile
+// sketches (Store::merged_sketches), summed over the spans of each window. Each
 // window is read on its own, so that several post windows can share one baseline read.
 //
 // Reads the store only; one call at a time per Store (Store is not thread-safe).

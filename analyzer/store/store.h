@@ -195,7 +195,7 @@ struct BucketQuery {
   bool raw_only = false;
 };
 
-// One shape in one bucket (a raw interval or an hour): the counts the per-interval
+// One shape in one bucket (a raw interval, an hour or a day): the counts the per-interval
 // regression tests need.
 struct ShapeBucketCounts {
   int64_t shape_id = 0;
@@ -205,6 +205,13 @@ struct ShapeBucketCounts {
   int64_t rows_examined = 0;  // MySQL sources
   int64_t shared_blocks = 0;  // shared blocks hit + read (PostgreSQL)
   double total_time = 0;      // seconds
+};
+
+// One target's shapes over a time range, from one read: each shape's totals and its counts
+// per bucket.
+struct ShapeBuckets {
+  std::vector<ShapeTotals> totals;         // by shape id
+  std::vector<ShapeBucketCounts> buckets;  // by shape id, then bucket start
 };
 
 struct ShapeRecord {
@@ -346,11 +353,11 @@ class Store {
   // One shape of one target over [since, until), oldest bucket first.
   std::vector<TimelinePoint> timeline(const TimelineQuery& query);
 
-  // Every shape of one target per bucket over [since, until), ordered by shape and bucket:
-  // raw intervals only, or as `top` reads them (whole days where the daily rollup is
-  // complete, hours elsewhere, raw samples at the edges), as `raw_only` asks. Throws
-  // StoreError for an unknown target.
-  std::vector<ShapeBucketCounts> shape_buckets(const BucketQuery& query);
+  // Every shape of one target over [since, until): its totals (as top() sums them) and its
+  // counts per bucket — raw intervals only, or as `top` reads them (whole days where the
+  // daily rollup is complete, hours elsewhere, raw samples at the edges), as `raw_only`
+  // asks. Throws StoreError for an unknown target.
+  ShapeBuckets shape_buckets(const BucketQuery& query);
 
   // Per shape, the merge of the quantile sketches over [since, until), read from the tiers
   // as shape_buckets reads them (each hour and day holds the merge of its samples'

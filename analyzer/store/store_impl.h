@@ -55,6 +55,9 @@ struct Store::Impl {
   // The shape row `get` (shape_get.sql or shape_by_hash.sql, bound) finds, with its tables.
   std::optional<ShapeRecord> read_shape(SqlStatement& get);
 
+  // Fills each row's shape hash and fingerprint from its shape id. Throws SqlError.
+  void name_shapes(std::vector<ShapeTotals>& rows);
+
   // The id and engine of target `name`; nullopt when not registered.
   std::optional<std::pair<int64_t, Engine>> find_target(std::string_view name);
 

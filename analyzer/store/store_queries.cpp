@@ -1,6 +1,7 @@
 // The read side of Store: top shapes, timelines, shapes, statements and events.
 #include <algorithm>
-#include <limits>
+#include <tuple>
+#include <unordered_map>
 
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/store.h"
@@ -37,7 +38,7 @@ std::string_view to_string(TopOrder order) {
 
 namespace {
 
-// The same ranking key top.sql orders by, so that per-target lists merge consistently.
+// The key `top` ranks shapes by, highest first.
 double order_key(const Measures& m, TopOrder order) {
   switch (order) {
     case TopOrder::kTotal:
@@ -82,7 +83,32 @@ TierPlan plan_of(const BucketQuery& query, const TargetInfo& target) {
   return plan;
 }
 
+// Streams the rows tiered_rows.sql reads for `target_id` over `plan` to
+// on_row(shape_id, bucket_start, bucket_seconds, measures). Throws SqlError.
+template <typename OnRow>
+void for_each_tiered_row(Store::Impl& s, int64_t target_id, const TierPlan& plan, OnRow&& on_row) {
+  auto& rows = s.sql("tiered_rows");
+  rows.bind_int(1, target_id);
+  bind_plan(rows, 2, plan);
+  while (rows.step()) {
+    on_row(rows.get_int(0), rows.get_int(1), rows.get_int(2), read_measures(rows, 3));
+  }
+  rows.reset();
+}
+
 }  // namespace
+
+void Store::Impl::name_shapes(std::vector<ShapeTotals>& rows) {
+  for (ShapeTotals& row : rows) {
+    auto& get = sql("shape_get");
+    get.bind_int(1, row.shape_id);
+    if (get.step()) {
+      row.shape_hash = get.get_text(1);
+      row.fingerprint = get.get_text(2);
+    }
+    get.reset();
+  }
+}
 
 std::vector<ShapeTotals> Store::top(const TopQuery& query) {
   Impl& s = *impl_;
@@ -94,23 +120,16 @@ std::vector<ShapeTotals> Store::top(const TopQuery& query) {
     if (all.empty()) s.fail("top", "unknown target '" + *query.target + "'");
   }
   try {
-    // Per target, because each has its own rollup watermarks; a shape belongs to one target
-    // in the result, so the global top is the top of the per-target tops.
+    // Per target, because each has its own rollup watermarks (a shape's totals belong to
+    // one target).
     for (const TargetInfo& target : all) {
-      const TierPlan plan = plan_for(query.since, query.until, target);
-      auto& top = s.sql("top");
-      top.bind_int(1, target.id);
-      bind_plan(top, 2, plan);
-      top.bind_text(12, to_string(query.order));
-      top.bind_int(13, query.limit);
-      while (top.step()) {
-        ShapeTotals row;
-        row.target = target.name;
-        row.shape_id = top.get_int(0);
-        row.measures = read_measures(top, 1);
-        rows.push_back(std::move(row));
+      std::unordered_map<int64_t, Measures> totals;
+      for_each_tiered_row(
+          s, target.id, plan_for(query.since, query.until, target),
+          [&](int64_t shape_id, int64_t, int64_t, const Measures& m) { totals[shape_id] += m; });
+      for (const auto& [shape_id, measures] : totals) {
+        rows.push_back({target.name, shape_id, "", "", measures});
       }
-      top.reset();
     }
     std::sort(rows.begin(), rows.end(), [&](const ShapeTotals& a, const ShapeTotals& b) {
       const double ka = order_key(a.measures, query.order);
@@ -120,15 +139,7 @@ std::vector<ShapeTotals> Store::top(const TopQuery& query) {
       return a.shape_id < b.shape_id;
     });
     if (rows.size() > static_cast<size_t>(query.limit)) rows.resize(query.limit);
-    for (ShapeTotals& row : rows) {
-      auto& get = s.sql("shape_get");
-      get.bind_int(1, row.shape_id);
-      if (get.step()) {
-        row.shape_hash = get.get_text(1);
-        row.fingerprint = get.get_text(2);
-      }
-      get.reset();
-    }
+    s.name_shapes(rows);
   } catch (const SqlError& e) {
     s.fail("top", e.what());
   }
@@ -172,24 +183,50 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
   return points;
 }
 
-std::vector<ShapeBucketCounts> Store::shape_buckets(const BucketQuery& query) {
+ShapeBuckets Store::shape_buckets(const BucketQuery& query) {
   Impl& s = *impl_;
-  std::vector<ShapeBucketCounts> rows;
+  ShapeBuckets out;
   const TargetInfo target = known_target(*this, s, query.target, "shape_buckets");
   try {
-    auto& buckets = s.sql("shape_bucket_counts");
-    buckets.bind_int(1, target.id);
-    bind_plan(buckets, 2, plan_of(query, target));
-    while (buckets.step()) {
-      rows.push_back({buckets.get_int(0), at(buckets.get_int(1)),
-                      std::chrono::seconds(buckets.get_int(2)), buckets.get_int(3),
-                      buckets.get_int(4), buckets.get_int(5), buckets.get_double(6)});
+    std::unordered_map<int64_t, Measures> totals;
+    for_each_tiered_row(
+        s, target.id, plan_of(query, target),
+        [&](int64_t shape_id, int64_t start, int64_t length, const Measures& m) {
+          totals[shape_id] += m;
+          out.buckets.push_back({shape_id, at(start), std::chrono::seconds(length), m.calls,
+                                 m.rows_examined, m.shared_blks_hit + m.shared_blks_read,
+                                 m.total_time});
+        });
+    // A bucket holds one row per statement of the shape (and per server): summed here.
+    std::sort(out.buckets.begin(), out.buckets.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.shape_id, a.bucket_start) < std::tie(b.shape_id, b.bucket_start);
+    });
+    std::vector<ShapeBucketCounts> merged;
+    merged.reserve(out.buckets.size());
+    for (const ShapeBucketCounts& b : out.buckets) {
+      if (!merged.empty() && merged.back().shape_id == b.shape_id &&
+          merged.back().bucket_start == b.bucket_start) {
+        ShapeBucketCounts& m = merged.back();
+        m.bucket = std::max(m.bucket, b.bucket);
+        m.calls += b.calls;
+        m.rows_examined += b.rows_examined;
+        m.shared_blocks += b.shared_blocks;
+        m.total_time += b.total_time;
+      } else {
+        merged.push_back(b);
+      }
     }
-    buckets.reset();
+    out.buckets = std::move(merged);
+    for (const auto& [shape_id, measures] : totals) {
+      out.totals.push_back({target.name, shape_id, "", "", measures});
+    }
+    std::sort(out.totals.begin(), out.totals.end(),
+              [](const auto& a, const auto& b) { return a.shape_id < b.shape_id; });
+    s.name_shapes(out.totals);
   } catch (const SqlError& e) {
     s.fail("shape_buckets", e.what());
   }
-  return rows;
+  return out;
 }
 
 std::map<int64_t, QuantileSketch> Store::merged_sketches(const BucketQuery& query) {

@@ -1,5 +1,5 @@
 -- The quantile sketches of one target over a time range, each part of the range read from
--- one tier only as in top.sql: days [$2, $3), hours [$4, $5) and [$6, $7), raw samples
+-- one tier only as in tiered_rows.sql: days [$2, $3), hours [$4, $5) and [$6, $7), raw samples
 -- [$8, $9) and [$10, $11). The caller merges them per shape. Rows written before rollups
 -- kept sketches have none, so such a range merges to fewer calls than its sums count.
 SELECT shape_id, sketch

@@ -1,5 +1,5 @@
 -- One shape of one target over time, one row per bucket, summed over the statements of
--- the shape. Tier ranges as in top.sql: days [$3, $4), hours [$5, $6) and [$7, $8), raw
+-- the shape. Tier ranges as in tiered_rows.sql: days [$3, $4), hours [$5, $6) and [$7, $8), raw
 -- samples [$9, $10) and [$11, $12).
 SELECT bucket_start, MAX(bucket_seconds),
   SUM(calls), SUM(total_time), SUM(sum_sq), MIN(min_time), MAX(max_time), SUM(row_count),

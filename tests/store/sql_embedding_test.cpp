@@ -11,7 +11,7 @@ namespace {
 
 TEST(SqlEmbedding, ServesEveryFileByName) {
   EXPECT_NE(sql::text("store/sqlite/001_init").find("CREATE TABLE samples"), std::string::npos);
-  EXPECT_NE(sql::text("store/top").find("GROUP BY shape_id"), std::string::npos);
+  EXPECT_NE(sql::text("store/timeline").find("GROUP BY bucket_start"), std::string::npos);
   try {
     sql::text("store/nope");
     FAIL() << "no error";

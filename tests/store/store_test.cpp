@@ -663,9 +663,10 @@ TEST_P(StoreQueryTest, TimelineSumsTheShapePerBucket) {
 
 TEST_P(StoreQueryTest, ShapeBucketsSumEachBucketOfEveryShape) {
   const int64_t shape = shape_of(*store_, "orders", test_key(1));  // keys 1 and 2
-  const auto rows = store_->shape_buckets({"orders", T(kDay0 + 600), T(kDay0 + 1800), true});
+  const ShapeBuckets read =
+      store_->shape_buckets({"orders", T(kDay0 + 600), T(kDay0 + 1800), true});
   int buckets = 0;
-  for (const ShapeBucketCounts& row : rows) {
+  for (const ShapeBucketCounts& row : read.buckets) {
     if (row.shape_id != shape) continue;
     const int64_t bucket = kDay0 + 600 + 300 * buckets++;
     EXPECT_EQ(row.bucket_start, T(bucket));
@@ -677,6 +678,29 @@ TEST_P(StoreQueryTest, ShapeBucketsSumEachBucketOfEveryShape) {
     EXPECT_NEAR(row.total_time, m.total_time, 1e-9 * m.total_time);
   }
   EXPECT_EQ(buckets, 4);
+  EXPECT_TRUE(std::is_sorted(read.buckets.begin(), read.buckets.end(), [](auto& a, auto& b) {
+    return std::tie(a.shape_id, a.bucket_start) < std::tie(b.shape_id, b.bucket_start);
+  }));
+}
+
+// The totals of shape_buckets are top's, shape names included.
+TEST_P(StoreQueryTest, ShapeBucketsTotalEveryShapeAsTopDoes) {
+  const ShapeBuckets read = store_->shape_buckets({"orders", T(kDay0), T(kDay0 + 3600), true});
+  const auto top = store_->top({"orders", T(kDay0), T(kDay0 + 3600), TopOrder::kTotal, 100});
+  ASSERT_EQ(read.totals.size(), top.size());
+  ASSERT_GE(top.size(), 2u);
+  for (const ShapeTotals& t : top) {
+    const auto it = std::ranges::find(read.totals, t.shape_id, &ShapeTotals::shape_id);
+    ASSERT_NE(it, read.totals.end()) << t.shape_hash;
+    EXPECT_EQ(it->target, "orders");
+    EXPECT_EQ(it->shape_hash, t.shape_hash);
+    EXPECT_EQ(it->fingerprint, t.fingerprint);
+    EXPECT_EQ(it->measures.calls, t.measures.calls);
+    EXPECT_EQ(it->measures.min_time, t.measures.min_time);
+    EXPECT_EQ(it->measures.max_time, t.measures.max_time);
+    EXPECT_EQ(it->measures.shared_blks_read, t.measures.shared_blks_read);
+    EXPECT_NEAR(it->measures.total_time, t.measures.total_time, 1e-9 * t.measures.total_time);
+  }
 }
 
 // Three days of 10-minute samples written cycle by cycle, rolled up and pruned as a
@@ -755,6 +779,25 @@ TEST_P(StoreRollupTest, TopReadsAcrossTiersExactly) {
   for (const auto& [since, until] : ranges) {
     EXPECT_EQ(top_of_shape1(since, until), expected(since, until))
         << since - kDay0 << ".." << until - kDay0;
+  }
+}
+
+TEST_P(StoreRollupTest, ShapeBucketsReadAcrossTiersExactly) {
+  const std::pair<int64_t, int64_t> ranges[] = {
+      {kDay0, kEnd},
+      {kDay0 + kDay + 2 * kHour, kDay0 + 2 * kDay + 12 * kHour},
+      {kDay0 + 2 * kDay + 6 * kHour + 1200, kDay0 + 2 * kDay + 9 * kHour + 2400},
+  };
+  for (const auto& [since, until] : ranges) {
+    const ShapeBuckets read = store_->shape_buckets({"orders", T(since), T(until), false});
+    const auto it = std::ranges::find(read.totals, shape1_, &ShapeTotals::shape_id);
+    ASSERT_NE(it, read.totals.end());
+    EXPECT_EQ(it->measures, expected(since, until)) << since - kDay0 << ".." << until - kDay0;
+    int64_t calls = 0;
+    for (const ShapeBucketCounts& b : read.buckets) {
+      if (b.shape_id == shape1_) calls += b.calls;
+    }
+    EXPECT_EQ(calls, it->measures.calls);
   }
 }
 
