@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sql/embedded.h"
@@ -124,6 +127,51 @@ bool only_space_or_comments(std::string_view sql) {
   return true;
 }
 
+// How long opening a store waits for another connection converting it to WAL: the
+// session's busy_timeout.
+constexpr std::chrono::milliseconds kJournalModePatience{10000};
+
+// Runs journal_mode_wal.sql until the file is in WAL mode. SQLite does not call the busy
+// handler for a journal mode change, which needs the file to itself, so a connection that
+// opens a new store while another one converts it (two targets of a collector starting on a
+// new store file) would otherwise fail at once with "database is locked".
+void use_write_ahead_log(sqlite3* db, const std::string& path) {
+  const std::string sql(sql::text("store/sqlite/journal_mode_wal"));
+  const auto deadline = std::chrono::steady_clock::now() + kJournalModePatience;
+  std::chrono::milliseconds pause{1};
+  for (;;) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        const unsigned char* text = sqlite3_column_text(stmt, 0);
+        mode = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+      }
+    }
+    const std::string message = sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+    if (mode == "wal" || mode == "memory") return;
+    // Busy, locked, or the old mode returned: another connection holds the file.
+    const int primary = rc & 0xff;
+    const bool contended = rc == SQLITE_ROW || primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+    if (!contended) {
+      throw SqlError("sqlite script store/sqlite/journal_mode_wal on " + path + ": " + message);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw SqlError("cannot put SQLite store " + path + " in WAL mode within " +
+                     std::to_string(kJournalModePatience.count() / 1000) + " s: " +
+                     (rc == SQLITE_ROW ? "still in " + mode +
+                                             " mode (another connection holding the file, or a "
+                                             "file system without shared memory)"
+                                       : message));
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
@@ -139,6 +187,7 @@ SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
   try {
     exec_script("store/sqlite/session", sql::text("store/sqlite/session"));
+    use_write_ahead_log(db_, path_);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;

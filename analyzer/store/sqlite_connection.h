@@ -14,8 +14,9 @@ namespace slowscope {
 
 class SqliteConnection : public SqlConnection {
  public:
-  // Opens (creating if needed) the database file at `path` and applies the session settings
-  // of sql/store/sqlite/session.sql. Throws SqlError naming the path.
+  // Opens (creating if needed) the database file at `path`, applies the session settings
+  // of sql/store/sqlite/session.sql and puts the file in WAL mode, waiting up to 10 s for
+  // another connection doing the same. Throws SqlError naming the path.
   explicit SqliteConnection(const std::string& path);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;

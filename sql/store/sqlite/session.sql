@@ -1,6 +1,5 @@
--- Run on every SQLite store connection. WAL lets readers (top, show) run while a collector
--- writes; busy_timeout makes a second writer wait instead of failing; foreign keys are off
--- by default in SQLite.
+-- Run on every SQLite store connection, before journal_mode_wal.sql. busy_timeout makes a
+-- second writer wait instead of failing; foreign keys are off by default in SQLite.
 --
 -- synchronous = NORMAL in WAL mode syncs the log at checkpoints, not at every commit: a
 -- power failure or OS crash may lose the last committed cycles, but never leaves one half
@@ -17,7 +16,6 @@
 -- page cache (negative = KiB) holds the recent end of the sample tables and their indexes,
 -- which every cycle writes into; the default is 2 MB.
 PRAGMA busy_timeout = 10000;
-PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA wal_autocheckpoint = 10000;
 PRAGMA foreign_keys = ON;
