@@ -30,6 +30,7 @@ struct Tested {
   double delta = 0;  // seconds per call, of the same measure
   double ratio_bound = 0;
   double delta_bound = 0;
+  double ratio_low = 0;  // the ratio's lower bound (LatencyThresholds::low_confidence_z)
 };
 
 double ratio_of(double before, double after) {
@@ -40,7 +41,8 @@ double ratio_of(double before, double after) {
 // measurement at least halfway to it (a wide interval alone does not make a finding).
 bool practically_large(const Tested& t, const LatencyThresholds& thresholds) {
   return t.ratio_bound >= thresholds.min_ratio && t.delta_bound >= thresholds.min_delta &&
-         t.ratio >= (1 + thresholds.min_ratio) / 2 && t.delta >= thresholds.min_delta / 2;
+         t.ratio >= (1 + thresholds.min_ratio) / 2 && t.delta >= thresholds.min_delta / 2 &&
+         (thresholds.min_ratio_low <= 0 || t.ratio_low >= thresholds.min_ratio_low);
 }
 
 // `after` with its variance raised to the baseline's coefficient of variation at its own
@@ -70,10 +72,13 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
   const double var_a = after->variance() / after->n;
   Tested t{&s, welch.p_greater, ratio_of(b, a), a - b, 0, 0};
   t.delta_bound = t.delta + z * std::sqrt(var_a + var_b);
-  // The ratio's bound by the delta method on its logarithm: Var(ln x̄) ≈ Var(x̄) / x̄².
-  t.ratio_bound = a > 0 && b > 0
-                      ? t.ratio * std::exp(z * std::sqrt(var_a / (a * a) + var_b / (b * b)))
-                      : t.ratio;
+  t.ratio_bound = t.ratio;
+  if (a > 0 && b > 0) {
+    // The ratio's bounds by the delta method on its logarithm: Var(ln x̄) ≈ Var(x̄) / x̄².
+    const double log_se = std::sqrt(var_a / (a * a) + var_b / (b * b));
+    t.ratio_bound = t.ratio * std::exp(z * log_se);
+    t.ratio_low = t.ratio * std::exp(-thresholds.low_confidence_z * log_se);
+  }
   return t;
 }
 
@@ -102,12 +107,15 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
     const double z = thresholds.size_confidence_z;
     const double before_low = quantile_at_rank_bound(before, q, -z);
     const double after_high = quantile_at_rank_bound(after, q, z);
+    const double before_high = quantile_at_rank_bound(before, q, thresholds.low_confidence_z);
+    const double after_low = quantile_at_rank_bound(after, q, -thresholds.low_confidence_z);
     Tested size{&s,
                 0,
                 shift.after / shift.before,
                 shift.after - shift.before,
                 before_low > 0 ? after_high / before_low : std::numeric_limits<double>::infinity(),
-                after_high - before_low};
+                after_high - before_low,
+                before_high > 0 ? after_low / before_high : 0};
     if (practically_large(size, thresholds) && (!largest || size.ratio > largest->ratio)) {
       largest = size;
     }

@@ -10,7 +10,8 @@
 // requiring the measured ratio to reach it would miss half of the regressions exactly at
 // the threshold. A shape is large enough when the one-sided upper confidence bound of its
 // ratio (and of its added time per call) reaches the threshold, and the measurement itself
-// is at least halfway there.
+// is at least halfway there; where asked, its lower bound must also reach a smaller ratio
+// (a sure slowdown, which a chance mean with a wide interval is not).
 //
 // Pure function over values; thread-safe.
 #pragma once
@@ -43,6 +44,12 @@ struct LatencyThresholds {
   // minutes of heavy-tailed calls usually miss the rare slow ones that make the spread, and
   // a spread measured too small makes a chance high mean look certain.
   bool post_spread_at_least_baseline = false;
+  // When above 0, the ratio's lower confidence bound at `low_confidence_z` standard errors
+  // must reach this too: a sure slowdown of at least this much. It keeps out what a wide
+  // interval lets through the upper bound (a chance high mean of heavy-tailed calls), and
+  // lets a precise measurement a little under min_ratio count.
+  double min_ratio_low = 0;
+  double low_confidence_z = 1.645;
 };
 
 // The latency findings, costliest first (added database time per hour). Shapes with

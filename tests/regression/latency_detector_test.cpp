@@ -158,6 +158,28 @@ TEST(LatencyDetectorTest, CanJudgeThePostSpreadAsAtLeastTheBaselines) {
   EXPECT_NEAR(findings[0].ratio, 2.0, 1e-9);
 }
 
+TEST(LatencyDetectorTest, CanAskForASureSlowdownOfAtLeastALowerRatio) {
+  // Both 1.8x. "heavy-tailed": 200 calls of a tail-heavy baseline's shape (CV about 2), so
+  // significant but its 95 % interval reaches down to about 1.4x. "steady": 4,000 calls at
+  // ±30 %, its interval within a few percent of 1.8x.
+  const std::vector<ShapeWindows> shapes{
+      shape("heavy-tailed", with_slow_tail(20000, 0.005, 0.105), with_slow_tail(200, 0.009, 0.189)),
+      shape("steady", calls_of(4000, 0.010, 61), calls_of(4000, 0.018, 62)),
+  };
+  LatencyThresholds upper_only;
+  upper_only.min_ratio = 1.75;
+  ASSERT_EQ(detect_latency_regressions(shapes, upper_only).size(), 2u);
+
+  LatencyThresholds sure = upper_only;
+  sure.min_ratio_low = 1.5;
+  const auto findings = detect_latency_regressions(shapes, sure);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "steady");
+  // At a lower confidence the heavy-tailed one's bound clears 1.5x: about 1.8 * exp(-z * 0.15).
+  sure.low_confidence_z = 0.5;
+  EXPECT_EQ(detect_latency_regressions(shapes, sure).size(), 2u);
+}
+
 TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
   const std::vector<ShapeWindows> shapes{
       shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),
@@ -245,6 +267,25 @@ TEST(LatencyDetectorTest, SketchesJudgeByQuantilesWhereTheyExist) {
   EXPECT_TRUE(detect_latency_regressions(
                   std::vector{sketched("rare", spread(10, 0.007, 0.013), spread(10, 0.1, 0.2))}, {})
                   .empty());
+}
+
+TEST(LatencyDetectorTest, SketchesCanAskForASureSlowdownToo) {
+  // Every call 1.8x as slow (p50 10 -> 18 ms, p95 18 -> 33 ms), over 20,000 calls or over
+  // 30. The 95 % lower bounds of the ratios at p50 and p95 (from the ranks' binomial
+  // intervals): 1.76x and 1.79x with 20,000 calls; 1.30x and 1.68x with 30.
+  const Calls before = spread(20000, 0.001, 0.019);
+  const std::vector<ShapeWindows> shapes{
+      sketched("many", before, spread(20000, 0.0018, 0.0342)),
+      sketched("few", before, spread(30, 0.0018, 0.0342)),
+  };
+  LatencyThresholds upper_only;
+  upper_only.min_ratio = 1.75;
+  ASSERT_EQ(detect_latency_regressions(shapes, upper_only).size(), 2u);
+  LatencyThresholds sure = upper_only;
+  sure.min_ratio_low = 1.72;
+  const auto findings = detect_latency_regressions(shapes, sure);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].key.shape_hash, "many");
 }
 
 TEST(LatencyDetectorTest, SkipsShapesWithoutPerCallVariance) {
