@@ -22,6 +22,7 @@
 //            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
 //            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
 //            [--short-interval-ratio R] [--short-min-calls N] [--spread-floor 0|1]
+//            [--short-low R] [--short-low-z Z]
 //            [--short-windows MIN,MIN...] [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
@@ -76,6 +77,8 @@ struct Options {
   double short_interval_ratio = -1;  // < 0: detect_recent's default
   int64_t short_min_calls = -1;      // < 0: detect_recent's default
   int spread_floor = -1;             // short windows' spread floor; < 0: detect_recent's default
+  double short_low = -1;             // short windows' min_ratio_low; < 0: detect_recent's default
+  double short_low_z = -1;           // and its z; < 0: detect_recent's default
   std::vector<int> short_windows;    // minutes; empty: detect_recent's default
   std::string baseline_mode;         // empty: detect_recent's default
 };
@@ -318,7 +321,8 @@ Options parse(int argc, char** argv) {
                  "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
                  "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
                  "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
-                 "[--short-min-calls N] [--spread-floor 0|1] [--short-windows MIN,MIN...] "
+                 "[--short-min-calls N] [--spread-floor 0|1] [--short-low R] [--short-low-z Z] "
+                 "[--short-windows MIN,MIN...] "
                  "[--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
@@ -355,6 +359,10 @@ Options parse(int argc, char** argv) {
       o.short_interval_ratio = std::stod(value());
     } else if (a == "--spread-floor") {
       o.spread_floor = std::stoi(value());
+    } else if (a == "--short-low") {
+      o.short_low = std::stod(value());
+    } else if (a == "--short-low-z") {
+      o.short_low_z = std::stod(value());
     } else if (a == "--short-min-calls") {
       o.short_min_calls = std::stoll(value());
     } else if (a == "--short-windows") {
@@ -460,6 +468,8 @@ int main(int argc, char** argv) {
     methods[0].options.short_window_min_interval_ratio = o.short_interval_ratio;
   }
   if (o.short_min_calls >= 0) methods[0].options.short_window_min_calls = o.short_min_calls;
+  if (o.short_low >= 0) methods[0].options.short_window_min_ratio_low = o.short_low;
+  if (o.short_low_z >= 0) methods[0].options.short_window_low_z = o.short_low_z;
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();
     for (int w : o.short_windows)

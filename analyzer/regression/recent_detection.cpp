@@ -45,6 +45,8 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
       std::max(detection.latency.min_ratio, options.short_window_min_ratio);
   detection.latency.size_confidence_z = options.short_window_size_z;
   detection.latency.post_spread_at_least_baseline = options.short_window_spread_at_least_baseline;
+  detection.latency.min_ratio_low = options.short_window_min_ratio_low;
+  detection.latency.low_confidence_z = options.short_window_low_z;
   detection.latency.min_interval_ratio = options.short_window_min_interval_ratio;
   detection.latency.min_calls =
       std::max(detection.latency.min_calls, options.short_window_min_calls);

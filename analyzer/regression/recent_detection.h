@@ -55,6 +55,13 @@ struct RecentDetectionOptions {
   // ratio). See docs/BENCHMARKS.md ("Detection quality").
   double short_window_size_z = 0.84;
   bool short_window_spread_at_least_baseline = true;
+  // A sure slowdown as well: the ratio's lower bound at short_window_low_z must reach this
+  // (LatencyThresholds::min_ratio_low; 0: not judged). Measured with the minimum at 1.75x
+  // and 1.5x here: 100 % / 92 % of those steps within 2 intervals, but 5 false findings in
+  // 30,000 control shape-days instead of 3 (unchanged shapes' 2-minute windows measuring
+  // 1.77x and 1.78x precisely), so off by default.
+  double short_window_min_ratio_low = 0;
+  double short_window_low_z = 1.645;
   // LatencyThresholds::min_interval_ratio of the short windows: each of their intervals must
   // be this much slower than the baseline (0: not judged). A step slows every interval after
   // it; a chance burst of very slow calls lands in one.

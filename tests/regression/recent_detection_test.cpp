@@ -4,8 +4,8 @@
 // window's evidence; a baseline of a day or more ends on the hour before the post window;
 // the default baseline is the same clock hours on previous days, and the span before the
 // post window while there are none (as in the tests with a few hours of history); a short
-// window's finding needs the slowdown in each of its intervals, and is judged with at least
-// the baseline's per-call spread.
+// window's finding needs the slowdown in each of its intervals, is judged with at least the
+// baseline's per-call spread, and can be asked for a sure slowdown below its minimum.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -138,6 +138,22 @@ TEST_F(RecentDetectionTest, AShortWindowIsJudgedWithTheBaselinesSpread) {
   const TargetCheck t = detect(kNow);
   ASSERT_EQ(t.findings.size(), 1u);
   EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
+}
+
+TEST_F(RecentDetectionTest, AShortWindowCanTakeAPreciseStepALittleUnderTwice) {
+  // 1.8x over 40 calls of a 30 % spread: its 80 % upper bound stays under 2x (1.87x), but
+  // it is surely more than 1.5x (its 95 % lower bound is 1.67x).
+  write_step(kNow - 2 * kMinute, 1.8);
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.short_window_min_ratio = 1.75;
+  options_.short_window_min_ratio_low = 1.5;
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
+  EXPECT_NEAR(t.findings[0].ratio, 1.8, 1e-9);
+  // Not sure enough of 1.7x.
+  options_.short_window_min_ratio_low = 1.7;
+  EXPECT_TRUE(detect(kNow).findings.empty());
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
