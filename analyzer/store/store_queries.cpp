@@ -96,6 +96,18 @@ void for_each_tiered_row(Store::Impl& s, int64_t target_id, const TierPlan& plan
   rows.reset();
 }
 
+// Per-shape sums as ShapeTotals of `target`, by shape id; names are filled in later.
+std::vector<ShapeTotals> totals_of(const std::string& target,
+                                   const std::unordered_map<int64_t, Measures>& sums) {
+  std::vector<ShapeTotals> rows;
+  rows.reserve(sums.size());
+  for (const auto& [shape_id, measures] : sums)
+    rows.push_back({target, shape_id, "", "", measures});
+  std::sort(rows.begin(), rows.end(),
+            [](const ShapeTotals& a, const ShapeTotals& b) { return a.shape_id < b.shape_id; });
+  return rows;
+}
+
 }  // namespace
 
 void Store::Impl::name_shapes(std::vector<ShapeTotals>& rows) {
@@ -123,13 +135,11 @@ std::vector<ShapeTotals> Store::top(const TopQuery& query) {
     // Per target, because each has its own rollup watermarks (a shape's totals belong to
     // one target).
     for (const TargetInfo& target : all) {
-      std::unordered_map<int64_t, Measures> totals;
+      std::unordered_map<int64_t, Measures> sums;
       for_each_tiered_row(
           s, target.id, plan_for(query.since, query.until, target),
-          [&](int64_t shape_id, int64_t, int64_t, const Measures& m) { totals[shape_id] += m; });
-      for (const auto& [shape_id, measures] : totals) {
-        rows.push_back({target.name, shape_id, "", "", measures});
-      }
+          [&](int64_t shape_id, int64_t, int64_t, const Measures& m) { sums[shape_id] += m; });
+      for (ShapeTotals& row : totals_of(target.name, sums)) rows.push_back(std::move(row));
     }
     std::sort(rows.begin(), rows.end(), [&](const ShapeTotals& a, const ShapeTotals& b) {
       const double ka = order_key(a.measures, query.order);
@@ -188,40 +198,36 @@ ShapeBuckets Store::shape_buckets(const BucketQuery& query) {
   ShapeBuckets out;
   const TargetInfo target = known_target(*this, s, query.target, "shape_buckets");
   try {
-    std::unordered_map<int64_t, Measures> totals;
+    std::unordered_map<int64_t, Measures> sums;
     for_each_tiered_row(
         s, target.id, plan_of(query, target),
         [&](int64_t shape_id, int64_t start, int64_t length, const Measures& m) {
-          totals[shape_id] += m;
+          sums[shape_id] += m;
           out.buckets.push_back({shape_id, at(start), std::chrono::seconds(length), m.calls,
                                  m.rows_examined, m.shared_blks_hit + m.shared_blks_read,
                                  m.total_time});
         });
-    // A bucket holds one row per statement of the shape (and per server): summed here.
+    // A bucket holds one row per statement of the shape (and per server): summed in place.
     std::sort(out.buckets.begin(), out.buckets.end(), [](const auto& a, const auto& b) {
       return std::tie(a.shape_id, a.bucket_start) < std::tie(b.shape_id, b.bucket_start);
     });
-    std::vector<ShapeBucketCounts> merged;
-    merged.reserve(out.buckets.size());
-    for (const ShapeBucketCounts& b : out.buckets) {
-      if (!merged.empty() && merged.back().shape_id == b.shape_id &&
-          merged.back().bucket_start == b.bucket_start) {
-        ShapeBucketCounts& m = merged.back();
-        m.bucket = std::max(m.bucket, b.bucket);
-        m.calls += b.calls;
-        m.rows_examined += b.rows_examined;
-        m.shared_blocks += b.shared_blocks;
-        m.total_time += b.total_time;
+    size_t kept = 0;
+    for (size_t i = 0; i < out.buckets.size(); ++i) {
+      const ShapeBucketCounts b = out.buckets[i];
+      if (kept == 0 || out.buckets[kept - 1].shape_id != b.shape_id ||
+          out.buckets[kept - 1].bucket_start != b.bucket_start) {
+        out.buckets[kept++] = b;
       } else {
-        merged.push_back(b);
+        ShapeBucketCounts& last = out.buckets[kept - 1];
+        last.bucket = std::max(last.bucket, b.bucket);
+        last.calls += b.calls;
+        last.rows_examined += b.rows_examined;
+        last.shared_blocks += b.shared_blocks;
+        last.total_time += b.total_time;
       }
     }
-    out.buckets = std::move(merged);
-    for (const auto& [shape_id, measures] : totals) {
-      out.totals.push_back({target.name, shape_id, "", "", measures});
-    }
-    std::sort(out.totals.begin(), out.totals.end(),
-              [](const auto& a, const auto& b) { return a.shape_id < b.shape_id; });
+    out.buckets.resize(kept);
+    out.totals = totals_of(target.name, sums);
     s.name_shapes(out.totals);
   } catch (const SqlError& e) {
     s.fail("shape_buckets", e.what());
