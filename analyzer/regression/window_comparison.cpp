@@ -20,6 +20,15 @@ std::string no_baseline_reason(const ComparisonWindows& windows) {
          std::to_string(windows.baseline.size()) + " days before";
 }
 
+// Whether the post window read nothing because its raw samples were pruned: the hours
+// around it still have rollup rows but no raw sample. (Raw samples in those hours, outside
+// the window, mean collection simply had not reached it.)
+bool raw_samples_pruned(Store& store, const std::string& target, TimeSpan post) {
+  const TimeSpan hours = covering_hours(post);
+  return store.shape_buckets({target, hours.from, hours.until, true}).totals.empty() &&
+         !store.shape_buckets({target, hours.from, hours.until, false}).totals.empty();
+}
+
 // Adds the p50 and p95 of each window whose sketch covers the shape's calls.
 void add_quantiles(std::vector<Finding>& findings, const TargetWindows& windows) {
   std::map<std::string, const ShapeWindows*> by_hash;
@@ -47,7 +56,18 @@ void DetectionOptions::share_latency_fdr_and_min_calls() {
 
 TargetCheck compare_windows(Store& store, const std::string& target,
                             const ComparisonWindows& windows, const DetectionOptions& options) {
-  return judge_windows(read_target_windows(store, target, windows), windows, options);
+  const TargetWindows read = read_target_windows(store, target, windows);
+  TargetCheck check = judge_windows(read, windows, options);
+  if (read.post.calls_by_bucket.empty() && raw_samples_pruned(store, target, windows.post)) {
+    check.reason =
+        "the post window's per-interval samples were pruned (older than the raw "
+        "retention, retention.raw, 7d by default); the hourly and daily rollups are "
+        "too coarse for a " +
+        span_text(windows.post.length()) +
+        " window: check a release within the raw retention, or keep raw samples "
+        "longer";
+  }
+  return check;
 }
 
 TargetCheck judge_windows(const TargetWindows& w, const ComparisonWindows& windows,

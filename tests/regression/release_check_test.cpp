@@ -91,6 +91,21 @@ TEST_F(ReleaseCheckTest, SaysWhyItCannotEvaluate) {
   EXPECT_NE(r.targets[0].reason.find("no baseline"), std::string::npos);
 }
 
+TEST_F(ReleaseCheckTest, SaysWhenThePostWindowWasPruned) {
+  // A release 10 days ago: its minutes are past the 7-day raw retention, its hours are not.
+  const int64_t old = release_ - 10 * 86400;
+  write_history(*store_, old - 7200, old + 1800, [](const std::string&, int64_t) { return 0.010; });
+  store_->rollup_and_prune(StoreTime(std::chrono::seconds(now_)), Retention{});
+  store_->add_release({"v1", StoreTime(std::chrono::seconds(old)), {}, {}});
+  const CheckResult r = check_release(*store_, *store_->release("v1"), options_,
+                                      StoreTime(std::chrono::seconds(now_)));
+  EXPECT_FALSE(r.targets[0].evaluated);
+  EXPECT_NE(r.targets[0].reason.find("per-interval samples were pruned"), std::string::npos)
+      << r.targets[0].reason;
+  EXPECT_NE(r.targets[0].reason.find("30 min window"), std::string::npos);
+  EXPECT_EQ(r.exit_code(Severity::kWarning), 3);
+}
+
 TEST_F(ReleaseCheckTest, TheCommandGatesOnItsExitCodes) {
   write_history(*store_, release_ - 7200, release_ + 1800, [&](const std::string& name, int64_t t) {
     return name == "slow" && t >= release_ ? 0.040 : 0.010;
