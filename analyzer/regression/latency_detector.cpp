@@ -58,6 +58,20 @@ stats::Moments with_spread_of(const stats::Moments& after, const stats::Moments&
                         floor * (after.n - 1) + after.sum * after.sum / after.n};
 }
 
+// The z a ratio's log must reach for one-sided level `z` when the after mean is skewed
+// right: the Cornish–Fisher quantile z + g(z² - 1)/6, g the skewness of the log ratio's
+// estimate. Latency is heavy-tailed, and Σx and Σx² tell no third moment: the calls are
+// taken as lognormal with the baseline's coefficient of variation (skewness (cv² + 3) cv),
+// and only the per-call share of the variance carries it.
+double skew_aware_z(double z, const stats::Moments& before, double after_n, double per_call_share) {
+  const double mean = before.mean();
+  if (mean <= 0 || after_n < 1) return z;
+  const double cv = std::sqrt(before.variance()) / mean;
+  const double skew =
+      (cv * cv + 3) * cv / std::sqrt(after_n) * std::pow(std::clamp(per_call_share, 0.0, 1.0), 1.5);
+  return z + skew * (z * z - 1) / 6;
+}
+
 std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const auto before = per_call_moments(s.baseline);
   auto after = per_call_moments(s.post);
@@ -70,14 +84,25 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
   const double z = thresholds.size_confidence_z;
   const double var_b = before->variance() / before->n;
   const double var_a = after->variance() / after->n;
+  // Interval noise scales with the mean: a relative variance of noise² per interval.
+  const double intervals = static_cast<double>(std::max<size_t>(1, s.post_buckets.size()));
+  const double noise_rel_var = thresholds.interval_noise * thresholds.interval_noise / intervals;
   Tested t{&s, welch.p_greater, ratio_of(b, a), a - b, 0, 0};
-  t.delta_bound = t.delta + z * std::sqrt(var_a + var_b);
+  t.delta_bound = t.delta + z * std::sqrt(var_a + var_b + noise_rel_var * a * a);
   t.ratio_bound = t.ratio;
   if (a > 0 && b > 0) {
     // The ratio's bounds by the delta method on its logarithm: Var(ln x̄) ≈ Var(x̄) / x̄².
-    const double log_se = std::sqrt(var_a / (a * a) + var_b / (b * b));
+    const double per_call_log_var = var_a / (a * a) + var_b / (b * b);
+    const double log_se = std::sqrt(per_call_log_var + noise_rel_var);
     t.ratio_bound = t.ratio * std::exp(z * log_se);
     t.ratio_low = t.ratio * std::exp(-thresholds.low_confidence_z * log_se);
+    if (thresholds.min_z > 0 &&
+        std::log(t.ratio) < log_se * skew_aware_z(thresholds.min_z, *before, after->n,
+                                                  (var_a / (a * a)) / (log_se * log_se))) {
+      t.ratio = 0;  // not surely slower: no finding
+    }
+  } else if (thresholds.min_z > 0) {
+    t.ratio = 0;
   }
   return t;
 }
@@ -120,7 +145,8 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
       largest = size;
     }
   }
-  Tested t = largest.value_or(Tested{&s});  // none large enough: ratio 0, not a finding
+  // None large enough, or min_z asked (defined for Welch only): ratio 0, not a finding.
+  Tested t = thresholds.min_z > 0 ? Tested{&s} : largest.value_or(Tested{&s});
   t.p_value = p_value;
   return t;
 }

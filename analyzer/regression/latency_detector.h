@@ -50,6 +50,19 @@ struct LatencyThresholds {
   // lets a precise measurement a little under min_ratio count.
   double min_ratio_low = 0;
   double low_confidence_z = 1.645;
+  // Interval-level noise: the relative standard deviation of one interval's mean latency
+  // beyond what the spread of its calls explains (load, locks, a busy neighbour). It adds
+  // noise² / intervals to the variance of the log ratio the bounds and min_z are judged on
+  // (not to the p-value): for windows of a few intervals, whose calls share the same few
+  // moments. 0: none.
+  double interval_noise = 0;
+  // When above 0, the log of the ratio must reach this many of its standard errors, raised
+  // for the right skew of a mean of heavy-tailed calls (Cornish–Fisher, with the skewness of
+  // a lognormal of the baseline's spread): a sure slowdown for windows judged every
+  // interval, whose chance extremes Benjamini–Hochberg over one pass's shapes does not
+  // count across passes. Defined for Welch: with it, shapes judged on sketches are not
+  // findings (the rule is not measured for them).
+  double min_z = 0;
 };
 
 // The latency findings, costliest first (added database time per hour). Shapes with

@@ -190,6 +190,60 @@ TEST(LatencyDetectorTest, CanAskForASureSlowdownOfAtLeastALowerRatio) {
   EXPECT_EQ(found_at_175x(shapes, 1.5, 0.5), (Hashes{"heavy-tailed", "steady"}));
 }
 
+// `s` with `intervals` post buckets (their counts matter only to min_interval_ratio).
+ShapeWindows over_intervals(ShapeWindows s, int intervals) {
+  s.post_buckets.assign(intervals, IntervalCounts{});
+  return s;
+}
+
+// The hashes of `findings`.
+std::set<std::string> hashes_of(const std::vector<Finding>& findings) {
+  std::set<std::string> hashes;
+  for (const Finding& f : findings) hashes.insert(f.key.shape_hash);
+  return hashes;
+}
+
+TEST(LatencyDetectorTest, IntervalNoiseWidensTheUncertaintyOfFewIntervals) {
+  // 1.6x over 400 calls of ±30 %: per call, a log ratio known within 1 %. With 12 % noise
+  // per interval over 2 intervals its standard error is about 0.085, and ln 1.6 = 0.47 is
+  // 5.5 of them; at 20 % noise, 0.14 and 3.3; over 8 intervals of 20 %, 0.071 and 6.6.
+  const ShapeWindows steady = shape("steady", calls_of(4000, 0.010, 71), calls_of(400, 0.016, 72));
+  LatencyThresholds strict;
+  strict.min_z = 4.5;
+  const auto found = [&](int intervals, double noise) {
+    strict.interval_noise = noise;
+    return detect_latency_regressions(std::vector{over_intervals(steady, intervals)}, strict)
+        .size();
+  };
+  EXPECT_EQ(found(2, 0), 1u);
+  EXPECT_EQ(found(2, 0.12), 1u);
+  EXPECT_EQ(found(2, 0.20), 0u);
+  EXPECT_EQ(found(8, 0.20), 1u);
+  // Without min_z, noise only widens the bounds the size is judged on: still a finding.
+  strict.min_z = 0;
+  EXPECT_EQ(detect_latency_regressions(std::vector{over_intervals(steady, 2)}, strict).size(), 1u);
+}
+
+TEST(LatencyDetectorTest, StrictSignificanceAllowsForHeavyTails) {
+  // Both found by Welch and large enough. "heavy-tailed": 2x over 400 calls of a CV of 2.4,
+  // a log ratio of 5.7 standard errors; but a mean of 400 such calls is skewed right
+  // (lognormal skewness 21 / sqrt(400)), which raises 4.5 standard errors to about 7.9.
+  // "steady": 1.6x over 40 calls of ±30 %, 17 standard errors.
+  const std::vector<ShapeWindows> shapes{
+      shape("heavy-tailed", with_slow_tail(20000, 0.005, 0.105), with_slow_tail(400, 0.010, 0.210)),
+      shape("steady", calls_of(4000, 0.010, 81), calls_of(40, 0.016, 82)),
+  };
+  using Hashes = std::set<std::string>;
+  LatencyThresholds thresholds;
+  EXPECT_EQ(hashes_of(detect_latency_regressions(shapes, thresholds)),
+            (Hashes{"heavy-tailed", "steady"}));
+  thresholds.min_z = 4.5;
+  EXPECT_EQ(hashes_of(detect_latency_regressions(shapes, thresholds)), Hashes{"steady"});
+  thresholds.min_z = 3;  // 3 + 1.05 × (9 - 1) / 6 = 4.4, under 5.7
+  EXPECT_EQ(hashes_of(detect_latency_regressions(shapes, thresholds)),
+            (Hashes{"heavy-tailed", "steady"}));
+}
+
 TEST(LatencyDetectorTest, RanksByAddedDatabaseTime) {
   const std::vector<ShapeWindows> shapes{
       shape("rare-but-very-slow", calls_of(100, 0.010, 13), calls_of(100, 0.050, 14)),
@@ -291,6 +345,10 @@ TEST(LatencyDetectorTest, SketchesCanAskForASureSlowdownToo) {
   using Hashes = std::set<std::string>;
   EXPECT_EQ(found_at_175x(shapes, 0), (Hashes{"few", "many"}));
   EXPECT_EQ(found_at_175x(shapes, 1.72), Hashes{"many"});
+  // min_z is defined for Welch: asked of sketched shapes, it finds none.
+  LatencyThresholds strict;
+  strict.min_z = 1;
+  EXPECT_TRUE(detect_latency_regressions(shapes, strict).empty());
 }
 
 TEST(LatencyDetectorTest, SkipsShapesWithoutPerCallVariance) {
