@@ -22,7 +22,8 @@
 //            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
 //            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
 //            [--short-interval-ratio R] [--short-min-calls N] [--spread-floor 0|1]
-//            [--short-low R] [--short-low-z Z]
+//            [--short-low R] [--short-low-z Z] [--precise-min-ratio R]
+//            [--short-noise T] [--precise-min-z Z]
 //            [--short-windows MIN,MIN...] [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
@@ -79,6 +80,9 @@ struct Options {
   int spread_floor = -1;             // short windows' spread floor; < 0: detect_recent's default
   double short_low = -1;             // short windows' min_ratio_low; < 0: detect_recent's default
   double short_low_z = -1;           // and its z; < 0: detect_recent's default
+  double precise_min_ratio = -1;     // short windows' precise rule; < 0: the default
+  double short_noise = -1;           // its interval noise; < 0: the default
+  double precise_min_z = -1;         // its min z; < 0: the default
   std::vector<int> short_windows;    // minutes; empty: detect_recent's default
   std::string baseline_mode;         // empty: detect_recent's default
 };
@@ -322,6 +326,7 @@ Options parse(int argc, char** argv) {
                  "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
                  "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
                  "[--short-min-calls N] [--spread-floor 0|1] [--short-low R] [--short-low-z Z] "
+                 "[--precise-min-ratio R] [--short-noise T] [--precise-min-z Z] "
                  "[--short-windows MIN,MIN...] "
                  "[--baseline-mode same-hours|previous]\n",
                  argv[0]);
@@ -363,6 +368,12 @@ Options parse(int argc, char** argv) {
       o.short_low = std::stod(value());
     } else if (a == "--short-low-z") {
       o.short_low_z = std::stod(value());
+    } else if (a == "--precise-min-ratio") {
+      o.precise_min_ratio = std::stod(value());
+    } else if (a == "--short-noise") {
+      o.short_noise = std::stod(value());
+    } else if (a == "--precise-min-z") {
+      o.precise_min_z = std::stod(value());
     } else if (a == "--short-min-calls") {
       o.short_min_calls = std::stoll(value());
     } else if (a == "--short-windows") {
@@ -470,6 +481,11 @@ int main(int argc, char** argv) {
   if (o.short_min_calls >= 0) methods[0].options.short_window_min_calls = o.short_min_calls;
   if (o.short_low >= 0) methods[0].options.short_window_min_ratio_low = o.short_low;
   if (o.short_low_z >= 0) methods[0].options.short_window_low_z = o.short_low_z;
+  if (o.precise_min_ratio >= 0) {
+    methods[0].options.short_window_precise_min_ratio = o.precise_min_ratio;
+  }
+  if (o.short_noise >= 0) methods[0].options.short_window_interval_noise = o.short_noise;
+  if (o.precise_min_z >= 0) methods[0].options.short_window_precise_min_z = o.precise_min_z;
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();
     for (int w : o.short_windows)

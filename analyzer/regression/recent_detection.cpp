@@ -24,39 +24,51 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
     }
   }
   if (!baseline) baseline = read_window_data(store, target, windows.baseline, false);
-  const auto judge = [&](const ComparisonWindows& w, const DetectionOptions& detection) {
-    const WindowData post = read_window_data(store, target, {w.post}, true);
-    return judge_windows(join_windows(target, *baseline, post, w.post.length()), w, detection);
+  const auto read = [&](const ComparisonWindows& w) {
+    return join_windows(target, *baseline, read_window_data(store, target, {w.post}, true),
+                        w.post.length());
   };
 
-  // Bonferroni over the windows, Benjamini–Hochberg over the shapes within each: the false
-  // discoveries of the union are at most the sum of those of its parts.
+  // Bonferroni over the windows and rules, Benjamini–Hochberg over the shapes within each:
+  // the false discoveries of the union are at most the sum of those of its parts.
   std::vector<std::chrono::seconds> shorter = options.short_windows;
   std::erase_if(shorter, [&](std::chrono::seconds w) {
     return w <= std::chrono::seconds(0) || w >= options.post_window;
   });
+  const bool precise_rule = options.short_window_precise_min_ratio > 0;
   DetectionOptions detection = options.detection;
-  detection.latency.fdr /= 1.0 + static_cast<double>(shorter.size());
-  TargetCheck check = judge(windows, detection);
+  detection.latency.fdr /= 1.0 + static_cast<double>(shorter.size() * (precise_rule ? 2 : 1));
+  TargetCheck check = judge_windows(read(windows), windows, detection);
   if (!check.evaluated) return check;
 
   std::sort(shorter.rbegin(), shorter.rend());  // longest first: it gives the evidence
-  detection.latency.min_ratio =
-      std::max(detection.latency.min_ratio, options.short_window_min_ratio);
-  detection.latency.size_confidence_z = options.short_window_size_z;
-  detection.latency.post_spread_at_least_baseline = options.short_window_spread_at_least_baseline;
-  detection.latency.min_ratio_low = options.short_window_min_ratio_low;
-  detection.latency.low_confidence_z = options.short_window_low_z;
-  detection.latency.min_interval_ratio = options.short_window_min_interval_ratio;
-  detection.latency.min_calls =
-      std::max(detection.latency.min_calls, options.short_window_min_calls);
+  LatencyThresholds& latency = detection.latency;
+  latency.size_confidence_z = options.short_window_size_z;
+  latency.post_spread_at_least_baseline = options.short_window_spread_at_least_baseline;
+  latency.min_interval_ratio = options.short_window_min_interval_ratio;
+  latency.min_calls = std::max(latency.min_calls, options.short_window_min_calls);
+  std::vector<DetectionOptions> rules{detection};
+  LatencyThresholds& step = rules.back().latency;
+  step.min_ratio = std::max(latency.min_ratio, options.short_window_min_ratio);
+  step.min_ratio_low = options.short_window_min_ratio_low;
+  step.low_confidence_z = options.short_window_low_z;
+  if (precise_rule) {
+    LatencyThresholds& precise = rules.emplace_back(detection).latency;
+    precise.min_ratio = std::max(latency.min_ratio, options.short_window_precise_min_ratio);
+    precise.interval_noise = options.short_window_interval_noise;
+    precise.min_z = options.short_window_precise_min_z;
+  }
   std::set<FindingKey> found;
   for (const Finding& f : check.findings) found.insert(f.key);
   for (std::chrono::seconds w : shorter) {
-    for (Finding& f : judge({windows.baseline, {now - w, now}}, detection).findings) {
-      // Other kinds (call rates, vanished shapes, ...) need the post window's span.
-      if (f.key.kind != FindingKind::kLatency || !found.insert(f.key).second) continue;
-      check.findings.push_back(std::move(f));
+    const ComparisonWindows short_windows{windows.baseline, {now - w, now}};
+    const TargetWindows recent = read(short_windows);
+    for (const DetectionOptions& rule : rules) {
+      for (Finding& f : judge_windows(recent, short_windows, rule).findings) {
+        // Other kinds (call rates, vanished shapes, ...) need the post window's span.
+        if (f.key.kind != FindingKind::kLatency || !found.insert(f.key).second) continue;
+        check.findings.push_back(std::move(f));
+      }
     }
   }
   rank_findings(check.findings);

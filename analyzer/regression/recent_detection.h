@@ -70,6 +70,15 @@ struct RecentDetectionOptions {
   // min_calls (0: the same). With a bound (short_window_size_z > 0), 100 kept the thin
   // windows out but not the 1.88x one above, and cost 2-interval detection (87-88 %).
   int64_t short_window_min_calls = 0;
+  // A second rule for the short windows, for precise measurements a little under
+  // short_window_min_ratio (a true 2x step measures under 2x about half the time): at least
+  // this ratio on the short_window_size_z bound, with interval noise in the ratio's
+  // uncertainty (LatencyThresholds::interval_noise: short_window_interval_noise), and a log
+  // ratio of at least short_window_precise_min_z standard errors, raised for heavy tails
+  // (LatencyThresholds::min_z). A window is a finding by either rule. 0: off.
+  double short_window_precise_min_ratio = 0;
+  double short_window_interval_noise = 0.12;
+  double short_window_precise_min_z = 4.5;
   DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
   // recent minutes are compared with the load they usually see (latency follows load). A
@@ -79,9 +88,10 @@ struct RecentDetectionOptions {
 };
 
 // Compares [now - w, now) for the post window and each short window w with the baseline of
-// the post window (comparison_windows). Each of the k windows is tested for latency at false
-// discovery rate fdr / k, so the findings of all of them together keep the rate at fdr. A
-// shape found in several windows is reported once, with the evidence of the longest.
+// the post window (comparison_windows). Each of the k windows (and rules) is tested for
+// latency at false discovery rate fdr / k, so the findings of all of them together keep the
+// rate at fdr. A shape found in several windows is reported once, with the evidence of the
+// longest.
 // `evaluated`, `reason` and `shapes_compared` are the post window's. Throws StoreError, and
 // std::invalid_argument for options comparison_windows() refuses.
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,

@@ -5,7 +5,8 @@
 // the default baseline is the same clock hours on previous days, and the span before the
 // post window while there are none (as in the tests with a few hours of history); a short
 // window's finding needs the slowdown in each of its intervals, is judged with at least the
-// baseline's per-call spread, and can be asked for a sure slowdown below its minimum.
+// baseline's per-call spread, and can be asked for a sure slowdown below its minimum, or
+// take a precise one there by a second rule that allows for noise between intervals.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -154,6 +155,25 @@ TEST_F(RecentDetectionTest, AShortWindowCanTakeAPreciseStepALittleUnderTwice) {
   // Not sure enough of 1.7x.
   options_.short_window_min_ratio_low = 1.7;
   EXPECT_TRUE(detect(kNow).findings.empty());
+}
+
+TEST_F(RecentDetectionTest, APreciseRuleTakesAStepALittleUnderTwiceDespiteIntervalNoise) {
+  // 1.8x over 2 intervals of 20 calls: under the 2x rule's bound, but with 12 % noise per
+  // interval its log ratio (0.59) is 6.4 standard errors (about 0.092), and its 80 % upper
+  // bound (1.94x) reaches 1.75x.
+  write_step(kNow - 2 * kMinute, 1.8);
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.short_window_precise_min_ratio = 1.75;
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
+  EXPECT_NEAR(t.findings[0].ratio, 1.8, 1e-9);
+  // At 20 % per interval the same window is 4.1 standard errors: not sure enough.
+  options_.short_window_interval_noise = 0.2;
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  // One interval in, the 2-minute window is half slow: neither rule takes it.
+  options_.short_window_interval_noise = 0.12;
+  EXPECT_TRUE(detect(kNow - kMinute).findings.empty());
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
