@@ -508,6 +508,7 @@ int main(int argc, char** argv) {
     methods[1].options.short_window_min_interval_ratio = 0;
     methods[1].options.short_window_min_calls = 0;
     methods[1].options.short_window_spread_at_least_baseline = false;
+    methods[1].options.short_window_precise_min_ratio = 0;
   }
   for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
   const DetectionOptions& detection = methods[0].options.detection;

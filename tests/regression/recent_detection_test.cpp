@@ -145,6 +145,7 @@ TEST_F(RecentDetectionTest, AShortWindowCanTakeAPreciseStepALittleUnderTwice) {
   // 1.8x over 40 calls of a 30 % spread: its 80 % upper bound stays under 2x (1.87x), but
   // it is surely more than 1.5x (its 95 % lower bound is 1.67x).
   write_step(kNow - 2 * kMinute, 1.8);
+  options_.short_window_precise_min_ratio = 0;  // the 2x rule alone
   EXPECT_TRUE(detect(kNow).findings.empty());
   options_.short_window_min_ratio = 1.75;
   options_.short_window_min_ratio_low = 1.5;
@@ -162,8 +163,9 @@ TEST_F(RecentDetectionTest, APreciseRuleTakesAStepALittleUnderTwiceDespiteInterv
   // interval its log ratio (0.59) is 6.4 standard errors (about 0.092), and its 80 % upper
   // bound (1.94x) reaches 1.75x.
   write_step(kNow - 2 * kMinute, 1.8);
+  options_.short_window_precise_min_ratio = 0;  // the 2x rule alone
   EXPECT_TRUE(detect(kNow).findings.empty());
-  options_.short_window_precise_min_ratio = 1.75;
+  options_.short_window_precise_min_ratio = 1.75;  // the default
   const TargetCheck t = detect(kNow);
   ASSERT_EQ(t.findings.size(), 1u);
   EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
