@@ -40,6 +40,19 @@ class RecentDetectionTest : public ::testing::Test {
   TargetCheck detect(int64_t now) {
     return detect_recent(*store_, "orders", StoreTime(std::chrono::seconds(now)), options_);
   }
+  // "slow" 1.8x as slow since 2 intervals ago, which the 2x rule alone does not find.
+  void write_step_under_twice() {
+    write_step(kNow - 2 * kMinute, 1.8);
+    options_.short_window_precise_min_ratio = 0;  // the 2x rule alone
+    EXPECT_TRUE(detect(kNow).findings.empty());
+  }
+  // Now finds that step: one finding, its 2-minute window.
+  void expect_the_step_under_twice() {
+    const TargetCheck t = detect(kNow);
+    ASSERT_EQ(t.findings.size(), 1u);
+    EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
+    EXPECT_NEAR(t.findings[0].ratio, 1.8, 1e-9);
+  }
 
   TempDir dir_;
   std::optional<Store> store_;
@@ -144,15 +157,10 @@ TEST_F(RecentDetectionTest, AShortWindowIsJudgedWithTheBaselinesSpread) {
 TEST_F(RecentDetectionTest, AShortWindowCanTakeAPreciseStepALittleUnderTwice) {
   // 1.8x over 40 calls of a 30 % spread: its 80 % upper bound stays under 2x (1.87x), but
   // it is surely more than 1.5x (its 95 % lower bound is 1.67x).
-  write_step(kNow - 2 * kMinute, 1.8);
-  options_.short_window_precise_min_ratio = 0;  // the 2x rule alone
-  EXPECT_TRUE(detect(kNow).findings.empty());
+  write_step_under_twice();
   options_.short_window_min_ratio = 1.75;
   options_.short_window_min_ratio_low = 1.5;
-  const TargetCheck t = detect(kNow);
-  ASSERT_EQ(t.findings.size(), 1u);
-  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
-  EXPECT_NEAR(t.findings[0].ratio, 1.8, 1e-9);
+  expect_the_step_under_twice();
   // Not sure enough of 1.7x.
   options_.short_window_min_ratio_low = 1.7;
   EXPECT_TRUE(detect(kNow).findings.empty());
@@ -162,14 +170,9 @@ TEST_F(RecentDetectionTest, APreciseRuleTakesAStepALittleUnderTwiceDespiteInterv
   // 1.8x over 2 intervals of 20 calls: under the 2x rule's bound, but with 12 % noise per
   // interval its log ratio (0.59) is 6.4 standard errors (about 0.092), and its 80 % upper
   // bound (1.94x) reaches 1.75x.
-  write_step(kNow - 2 * kMinute, 1.8);
-  options_.short_window_precise_min_ratio = 0;  // the 2x rule alone
-  EXPECT_TRUE(detect(kNow).findings.empty());
+  write_step_under_twice();
   options_.short_window_precise_min_ratio = 1.75;  // the default
-  const TargetCheck t = detect(kNow);
-  ASSERT_EQ(t.findings.size(), 1u);
-  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
-  EXPECT_NEAR(t.findings[0].ratio, 1.8, 1e-9);
+  expect_the_step_under_twice();
   // At 20 % per interval the same window is 4.1 standard errors: not sure enough.
   options_.short_window_interval_noise = 0.2;
   EXPECT_TRUE(detect(kNow).findings.empty());
