@@ -217,7 +217,8 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "Findings are ranked by the database time they add per hour (docs/REGRESSION.md).\n"
       "Exit status (stable, for pipelines):\n"
       "  0 no regression, 1 regression at or above --fail-on, 2 usage or configuration\n"
-      "  error, 3 could not evaluate (no samples since the release, no baseline, store error).");
+      "  error, 3 could not evaluate (no samples since the release, or pruned past the raw\n"
+      "  retention; no baseline; store error).");
   cmd->callback([c, exit_code] { *exit_code = run_check(*c); });
 }
 
