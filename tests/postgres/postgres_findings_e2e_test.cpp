@@ -66,9 +66,13 @@ class PostgresFindingsLifecycle : public ::testing::Test {
     return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
   }
 
-  static int count(const nlohmann::json& doc, const std::string& status) {
+  // Findings of `doc` with `status`, of `kind` (empty: any).
+  static int count(const nlohmann::json& doc, const std::string& status,
+                   const std::string& kind = "") {
     int n = 0;
-    for (const auto& f : doc.value("findings", nlohmann::json::array())) n += f["status"] == status;
+    for (const auto& f : doc.value("findings", nlohmann::json::array())) {
+      n += f["status"] == status && (kind.empty() || f["kind"] == kind);
+    }
     return n;
   }
 
@@ -104,10 +108,11 @@ TEST_F(PostgresFindingsLifecycle, ADroppedIndexOpensFindingsThatResolveOnceItIsB
 
   execute("DROP INDEX lifecycle_items_grp");
   const auto opened_at = std::chrono::steady_clock::now();
-  nlohmann::json doc = wait_for([](const nlohmann::json& d) { return count(d, "open") >= 2; },
-                                std::chrono::seconds(30));
+  nlohmann::json doc =
+      wait_for([](const nlohmann::json& d) { return count(d, "open", "latency") >= 2; },
+               std::chrono::seconds(30));
   const auto to_open = std::chrono::steady_clock::now() - opened_at;
-  EXPECT_EQ(count(doc, "open"), 2) << doc.dump(2) << testing::read_file(log);
+  EXPECT_EQ(count(doc, "open", "latency"), 2) << doc.dump(2) << testing::read_file(log);
 
   execute("CREATE INDEX lifecycle_items_grp ON lifecycle_items (grp)");
   doc = wait_for(
@@ -122,12 +127,15 @@ TEST_F(PostgresFindingsLifecycle, ADroppedIndexOpensFindingsThatResolveOnceItIsB
             << " ms after the index was dropped\n";
   EXPECT_TRUE(testing::matches_schema(doc, "reports/json/schemas/findings-1.schema.json"));
   const std::string collect_log = testing::read_file(log);
-  ASSERT_EQ(doc["findings"].size(), 2u) << doc.dump(2) << collect_log;
+  // Exactly the two shapes that used the index got slower; their rows or blocks per call
+  // may have surged too (the sequential scans), by the post window's own pace.
+  EXPECT_EQ(count(doc, "resolved", "latency"), 2) << doc.dump(2) << collect_log;
+  ASSERT_EQ(count(doc, "resolved"), static_cast<int>(doc["findings"].size())) << doc.dump(2);
   for (const auto& f : doc["findings"]) {
     const std::string fingerprint = f["fingerprint"].get<std::string>();
     EXPECT_NE(fingerprint.find("grp = $1"), std::string::npos) << fingerprint;
     EXPECT_EQ(f["status"], "resolved") << f.dump(2);
-    EXPECT_EQ(f["kind"], "latency");
+    EXPECT_TRUE(f["kind"] == "latency" || f["kind"] == "rows_per_call") << f.dump(2);
     EXPECT_EQ(f["clean_passes"], 3);
     EXPECT_EQ(f["reopen_count"], 0);
     EXPECT_GE(f["evidence"]["ratio"].get<double>(), 1.5);
