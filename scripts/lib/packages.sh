@@ -10,14 +10,17 @@ SLOWSCOPE_BUILD_PACKAGES=(
 )
 
 # Additionally, to run the test suite: test framework, sanitizer and fuzzer runtimes,
-# the JSON Schema validator the tests check reports with, and the PostgreSQL server
-# (with pg_stat_statements) and MariaDB server that the tests start for themselves.
+# the JSON Schema validator the tests check reports with, the PostgreSQL server (with
+# pg_stat_statements) and MariaDB server that the tests start for themselves, and
+# pt-query-digest, the reference the fingerprint and slow-log parity tests compare with
+# (they skip without it).
 SLOWSCOPE_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-jsonschema
   postgresql-15
   mariadb-server mariadb-client
+  percona-toolkit
 )
 
 # ensure_packages PKG...: apt-get installs those not installed yet; prints nothing when
