@@ -130,6 +130,18 @@ bool practically_large(const ShapeModel& m, double min_delta) {
   return m.kind >= 0 && mean_time(m) * (injection_kinds()[m.kind].factor - 1) >= min_delta;
 }
 
+// The per-call coefficient of variation of a lognormal: sqrt(exp(sd²) - 1).
+double per_call_cv(const ShapeModel& m) {
+  return std::sqrt(std::exp(m.log_sd * m.log_sd) - 1);
+}
+
+// A step of at least 2x that counts in recall: what "within 2 intervals" is asked of.
+bool counted_step_of_2x(const ShapeModel& m, double min_delta) {
+  if (!practically_large(m, min_delta)) return false;  // also: not injected
+  const InjectionKind& k = injection_kinds()[m.kind];
+  return k.ramp_seconds == 0 && k.factor >= 2;
+}
+
 // Volume classes by the calls a 15-minute window holds at the mean rate.
 int volume_class(double rate) {
   const double per_window = rate * 15;
@@ -628,11 +640,8 @@ int main(int argc, char** argv) {
     // difference of means over the post mean's standard error), at least 4.5 here.
     for (int s = 0; s < o.shapes; ++s) {
       const ShapeModel& sm = injected.model(s);
-      if (sm.kind < 0 || !practically_large(sm, min_delta)) continue;
-      const InjectionKind& k = injection_kinds()[sm.kind];
-      if (k.ramp_seconds != 0 || k.factor < 2) continue;
-      const double cv = std::sqrt(std::exp(sm.log_sd * sm.log_sd) - 1);
-      if (0.5 * std::sqrt(2 * injected.rate_at(s, sm.start)) / cv < 4.5) continue;
+      if (!counted_step_of_2x(sm, min_delta)) continue;
+      if (0.5 * std::sqrt(2 * injected.rate_at(s, sm.start)) / per_call_cv(sm) < 4.5) continue;
       ++shown2_n;
       const int64_t at = m.detected_at[s];
       shown2_fast += at >= 0 && (at - sm.start) / kInterval <= 2;
@@ -653,13 +662,12 @@ int main(int argc, char** argv) {
     // The busy steps that took longer, with what makes them hard: per-call spread, volume.
     for (int s = 0; s < o.shapes; ++s) {
       const ShapeModel& sm = injected.model(s);
-      if (sm.kind < 0 || !practically_large(sm, min_delta)) continue;
+      if (!counted_step_of_2x(sm, min_delta) || volume_class(sm.rate) != 2) continue;
       const InjectionKind& k = injection_kinds()[sm.kind];
-      if (k.ramp_seconds != 0 || k.factor < 2 || volume_class(sm.rate) != 2) continue;
       const int64_t at = m.detected_at[s];
       if (at >= 0 && (at - sm.start) / kInterval <= 2) continue;
       std::printf("    after 2 intervals: %s, %.0f calls a minute, per-call CV %.1f: %s\n",
-                  k.name.c_str(), sm.rate, std::sqrt(std::exp(sm.log_sd * sm.log_sd) - 1),
+                  k.name.c_str(), sm.rate, per_call_cv(sm),
                   at < 0 ? "not found"
                          : (std::to_string((at - sm.start) / kInterval) + " intervals").c_str());
     }
