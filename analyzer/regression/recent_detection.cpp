@@ -47,16 +47,16 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
   latency.post_spread_at_least_baseline = options.short_window_spread_at_least_baseline;
   latency.min_interval_ratio = options.short_window_min_interval_ratio;
   latency.min_calls = std::max(latency.min_calls, options.short_window_min_calls);
-  std::vector<DetectionOptions> rules{detection};
-  LatencyThresholds& step = rules.back().latency;
-  step.min_ratio = std::max(latency.min_ratio, options.short_window_min_ratio);
-  step.min_ratio_low = options.short_window_min_ratio_low;
-  step.low_confidence_z = options.short_window_low_z;
+  DetectionOptions step = detection;
+  step.latency.min_ratio = std::max(latency.min_ratio, options.short_window_min_ratio);
+  step.latency.min_ratio_low = options.short_window_min_ratio_low;
+  step.latency.low_confidence_z = options.short_window_low_z;
+  std::vector<DetectionOptions> rules{step};
   if (precise_rule) {
-    LatencyThresholds& precise = rules.emplace_back(detection).latency;
-    precise.min_ratio = std::max(latency.min_ratio, options.short_window_precise_min_ratio);
-    precise.interval_noise = options.short_window_interval_noise;
-    precise.min_z = options.short_window_precise_min_z;
+    DetectionOptions& precise = rules.emplace_back(detection);
+    precise.latency.min_ratio = std::max(latency.min_ratio, options.short_window_precise_min_ratio);
+    precise.latency.interval_noise = options.short_window_interval_noise;
+    precise.latency.min_z = options.short_window_precise_min_z;
   }
   std::set<FindingKey> found;
   for (const Finding& f : check.findings) found.insert(f.key);
