@@ -1,15 +1,18 @@
 // The statistical routines of regression detection against values computed independently:
-// SciPy 1.10 (scipy.stats.ttest_ind(equal_var=False), t.cdf, norm.cdf, theilslopes) and, for
-// Mann–Kendall and Benjamini–Hochberg, the textbook formulas worked by hand in Python.
+// SciPy 1.10 (scipy.stats.ttest_ind(equal_var=False), t.cdf, norm.cdf, theilslopes); for
+// Mann–Kendall, Benjamini–Hochberg and the mean square successive difference, the formulas
+// worked by hand in Python.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "analyzer/regression/stats/benjamini_hochberg.h"
 #include "analyzer/regression/stats/distributions.h"
 #include "analyzer/regression/stats/mann_kendall.h"
+#include "analyzer/regression/stats/successive_difference_variance.h"
 #include "analyzer/regression/stats/theil_sen.h"
 #include "analyzer/regression/stats/welch_t_test.h"
 
@@ -143,6 +146,36 @@ TEST(TheilSenTest, MatchesScipy) {
       2.0, 1e-12);
   EXPECT_FALSE(theil_sen_slope(std::vector<double>{1, 1}, std::vector<double>{1, 2}));
   EXPECT_FALSE(theil_sen_slope(std::vector<double>{}, std::vector<double>{}));
+}
+
+TEST(SuccessiveDifferenceTau2Test, MatchesTheMeanSquareSuccessiveDifference) {
+  // Σd² = 25 over 6 differences, less 6 × (0.1 + 0.1): 23.8 / 12.
+  EXPECT_NEAR(*successive_difference_tau2(std::vector<double>{0, 1, 3, 2, 5, 4, 7},
+                                          std::vector<double>(7, 0.1)),
+              23.8 / 12, 1e-12);
+  EXPECT_NEAR(*successive_difference_tau2(
+                  std::vector<double>{1.0, 1.2, 0.9, 1.1, 1.3, 0.8, 1.0, 1.15},
+                  std::vector<double>{0.01, 0.02, 0.005, 0.01, 0.04, 0.01, 0.02, 0.01}),
+              0.020892857142857133, 1e-12);
+}
+
+TEST(SuccessiveDifferenceTau2Test, EdgeCases) {
+  // A level shift is one difference of nine: (2² - 9 × 0.02) / 18, where the values' own
+  // variance is 1.1.
+  EXPECT_NEAR(*successive_difference_tau2(std::vector<double>{1, 1, 1, 1, 1, 3, 3, 3, 3, 3},
+                                          std::vector<double>(10, 0.01)),
+              0.2122222222222222, 1e-12);
+  // Less movement than the sampling variances explain: 0, never negative.
+  EXPECT_EQ(*successive_difference_tau2(std::vector<double>{1.0, 1.01, 0.99, 1.0},
+                                        std::vector<double>(4, 1)),
+            0);
+  EXPECT_EQ(*successive_difference_tau2(std::vector<double>{2, 2}, std::vector<double>{0, 0}), 0);
+  EXPECT_FALSE(successive_difference_tau2(std::vector<double>{1}, std::vector<double>{1}));
+  EXPECT_FALSE(successive_difference_tau2(std::vector<double>{}, std::vector<double>{}));
+  EXPECT_THROW(successive_difference_tau2(std::vector<double>{1, 2}, std::vector<double>{1, -1}),
+               std::invalid_argument);
+  EXPECT_THROW(successive_difference_tau2(std::vector<double>{1, 2}, std::vector<double>{1}),
+               std::invalid_argument);
 }
 
 }  // namespace
