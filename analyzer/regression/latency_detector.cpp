@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "analyzer/regression/stats/benjamini_hochberg.h"
+#include "analyzer/regression/stats/distributions.h"
 #include "analyzer/regression/stats/quantile_shift_test.h"
 #include "analyzer/regression/stats/welch_t_test.h"
 
@@ -86,7 +87,8 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
   const double var_a = after->variance() / after->n;
   // Interval noise scales with the mean: a relative variance of noise² per interval.
   const double intervals = static_cast<double>(std::max<size_t>(1, s.post_buckets.size()));
-  const double noise_rel_var = thresholds.interval_noise * thresholds.interval_noise / intervals;
+  const double noise = std::max(thresholds.interval_noise, s.interval_noise);
+  const double noise_rel_var = noise * noise / intervals;
   Tested t{&s, welch.p_greater, ratio_of(b, a), a - b, 0, 0};
   t.delta_bound = t.delta + z * std::sqrt(var_a + var_b + noise_rel_var * a * a);
   t.ratio_bound = t.ratio;
@@ -96,9 +98,15 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
     const double log_se = std::sqrt(per_call_log_var + noise_rel_var);
     t.ratio_bound = t.ratio * std::exp(z * log_se);
     t.ratio_low = t.ratio * std::exp(-thresholds.low_confidence_z * log_se);
-    if (thresholds.min_z > 0 &&
-        std::log(t.ratio) < log_se * skew_aware_z(thresholds.min_z, *before, after->n,
-                                                  (var_a / (a * a)) / (log_se * log_se))) {
+    // Welch counts every call as independent; with interval noise they are not, and the
+    // log ratio over its wider standard error is the surer p-value.
+    if (noise > 0) t.p_value = std::max(t.p_value, stats::normal_cdf(-std::log(t.ratio) / log_se));
+    if (thresholds.min_drift_z > 0 &&
+        std::log(t.ratio) < thresholds.min_drift_z * std::sqrt(noise_rel_var)) {
+      t.ratio = 0;  // within the shape's own drift: no finding
+    } else if (thresholds.min_z > 0 &&
+               std::log(t.ratio) < log_se * skew_aware_z(thresholds.min_z, *before, after->n,
+                                                         (var_a / (a * a)) / (log_se * log_se))) {
       t.ratio = 0;  // not surely slower: no finding
     }
   } else if (thresholds.min_z > 0) {

@@ -51,10 +51,12 @@ struct LatencyThresholds {
   double min_ratio_low = 0;
   double low_confidence_z = 1.645;
   // Interval-level noise: the relative standard deviation of one interval's mean latency
-  // beyond what the spread of its calls explains (load, locks, a busy neighbour). It adds
-  // noise² / intervals to the variance of the log ratio the bounds and min_z are judged on
-  // (not to the p-value): for windows of a few intervals, whose calls share the same few
-  // moments. 0: none.
+  // beyond what the spread of its calls explains (load, locks, a busy neighbour), at least
+  // this, or the shape's own where measured (ShapeWindows::interval_noise). It adds
+  // noise² / intervals to the variance of the log ratio the bounds and min_z are judged on,
+  // and the p-value is at least that of the log ratio over this wider standard error: for
+  // windows of a few intervals, whose calls share the same few moments. 0: none but the
+  // measured.
   double interval_noise = 0;
   // When above 0, the log of the ratio must reach this many of its standard errors, raised
   // for the right skew of a mean of heavy-tailed calls (Cornish–Fisher, with the skewness of
@@ -63,6 +65,10 @@ struct LatencyThresholds {
   // count across passes. Defined for Welch: with it, shapes judged on sketches are not
   // findings (the rule is not measured for them).
   double min_z = 0;
+  // When above 0, the log of the ratio must also reach this many standard deviations of the
+  // interval noise alone over the window's intervals (noise / √intervals; Welch only): a
+  // shape's own drift, however many calls share each of its moments.
+  double min_drift_z = 0;
 };
 
 // The latency findings, costliest first (added database time per hour). Shapes with

@@ -43,6 +43,10 @@ struct ShapeWindows {
   // samples of slow-log sources and their rollups carry them.
   std::optional<QuantileSketch> baseline_sketch;
   std::optional<QuantileSketch> post_sketch;
+  // How much the shape's mean time per call drifts from one interval to the next beyond its
+  // calls' spread, as a relative standard deviation, measured just before the post window
+  // (measured_interval_noise; detect_recent fills it for its short windows). 0: not measured.
+  double interval_noise = 0;
 };
 
 // The whole target in one window.

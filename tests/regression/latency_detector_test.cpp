@@ -219,9 +219,37 @@ TEST(LatencyDetectorTest, IntervalNoiseWidensTheUncertaintyOfFewIntervals) {
   EXPECT_EQ(found(2, 0.12), 1u);
   EXPECT_EQ(found(2, 0.20), 0u);
   EXPECT_EQ(found(8, 0.20), 1u);
-  // Without min_z, noise only widens the bounds the size is judged on: still a finding.
+  // Without min_z, noise widens the bounds and the p-value (3.3 standard errors: 0.0005,
+  // under the FDR): still a finding.
   strict.min_z = 0;
   EXPECT_EQ(detect_latency_regressions(std::vector{over_intervals(steady, 2)}, strict).size(), 1u);
+}
+
+TEST(LatencyDetectorTest, AShapesMeasuredDriftCountsAsIntervalNoise) {
+  // 2x over 2 intervals of 200 calls of ±30 %: certain on its calls. A measured drift of
+  // 30 % per interval makes its log ratio (0.69) 3.3 standard errors of 0.21 (p 0.0005);
+  // 50 % makes it 2.0 (p 0.025, over the FDR).
+  ShapeWindows drifting =
+      over_intervals(shape("drifting", calls_of(4000, 0.010, 91), calls_of(400, 0.020, 92)), 2);
+  LatencyThresholds thresholds;
+  const auto found = [&](double measured) {
+    drifting.interval_noise = measured;
+    return detect_latency_regressions(std::vector{drifting}, thresholds).size();
+  };
+  EXPECT_EQ(found(0), 1u);
+  EXPECT_EQ(found(0.3), 1u);
+  EXPECT_EQ(found(0.5), 0u);
+  // A floor above the measured drift counts instead.
+  thresholds.interval_noise = 0.5;
+  EXPECT_EQ(found(0.3), 0u);
+  // min_drift_z asks the log ratio to stand out of the drift alone: 3 × 0.21 = 0.64 it
+  // does, 5 × 0.21 = 1.06 it does not.
+  thresholds.interval_noise = 0;
+  thresholds.min_drift_z = 3;
+  EXPECT_EQ(found(0.3), 1u);
+  thresholds.min_drift_z = 5;
+  EXPECT_EQ(found(0.3), 0u);
+  EXPECT_EQ(found(0), 1u);  // nothing measured: nothing to stand out of
 }
 
 TEST(LatencyDetectorTest, StrictSignificanceAllowsForHeavyTails) {
