@@ -1,12 +1,34 @@
 #include "analyzer/regression/recent_detection.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
+#include "analyzer/regression/interval_noise.h"
 #include "analyzer/regression/window_reader.h"
 
 namespace slowscope {
+namespace {
+
+// Each shape's raw intervals over `span`, oldest first, by shape hash.
+std::map<std::string, std::vector<IntervalCounts>> intervals_by_shape(Store& store,
+                                                                      const std::string& target,
+                                                                      const TimeSpan& span) {
+  const ShapeBuckets read = store.shape_buckets({target, span.from, span.until, true});
+  std::map<int64_t, const std::string*> hashes;
+  for (const ShapeTotals& t : read.totals) hashes.emplace(t.shape_id, &t.shape_hash);
+  std::map<std::string, std::vector<IntervalCounts>> out;
+  for (const ShapeBucketCounts& b : read.buckets) {
+    const auto it = hashes.find(b.shape_id);
+    if (it == hashes.end()) continue;
+    out[*it->second].push_back(
+        {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
+  }
+  return out;
+}
+
+}  // namespace
 
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
                           const RecentDetectionOptions& options) {
@@ -24,9 +46,27 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
     }
   }
   if (!baseline) baseline = read_window_data(store, target, windows.baseline, false);
+  // Each shape's raw intervals over the noise span before the earliest window, read once;
+  // each window's shapes get the drift measured on the span just before it, so that a step
+  // inside a window does not widen its own uncertainty.
+  const std::map<std::string, std::vector<IntervalCounts>> noise_intervals =
+      options.noise_span > std::chrono::seconds(0)
+          ? intervals_by_shape(store, target, {recent.from - options.noise_span, now})
+          : std::map<std::string, std::vector<IntervalCounts>>{};
   const auto read = [&](const ComparisonWindows& w) {
-    return join_windows(target, *baseline, read_window_data(store, target, {w.post}, true),
-                        w.post.length());
+    TargetWindows out = join_windows(
+        target, *baseline, read_window_data(store, target, {w.post}, true), w.post.length());
+    for (ShapeWindows& s : out.shapes) {
+      const auto it = noise_intervals.find(s.shape_hash);
+      if (it == noise_intervals.end()) continue;
+      const auto at_or_after = [&](StoreTime t) {
+        return std::ranges::find_if(it->second,
+                                    [&](const IntervalCounts& i) { return i.start >= t; });
+      };
+      s.interval_noise = measured_interval_noise(
+          {at_or_after(w.post.from - options.noise_span), at_or_after(w.post.from)}, s.baseline);
+    }
+    return out;
   };
 
   // Bonferroni over the windows and rules, Benjamini–Hochberg over the shapes within each:
@@ -38,6 +78,7 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
   const bool precise_rule = options.short_window_precise_min_ratio > 0;
   DetectionOptions detection = options.detection;
   detection.latency.fdr /= 1.0 + static_cast<double>(shorter.size() * (precise_rule ? 2 : 1));
+  detection.latency.min_drift_z = options.drift_z;
   TargetCheck check = judge_windows(read(windows), windows, detection);
   if (!check.evaluated) return check;
 

@@ -83,6 +83,19 @@ struct RecentDetectionOptions {
   double short_window_precise_min_ratio = 1.75;
   double short_window_interval_noise = 0.12;
   double short_window_precise_min_z = 4.5;
+  // Each shape's own interval noise (ShapeWindows::interval_noise: how much its mean moves
+  // from one interval to the next beyond its calls' spread) is measured on its raw
+  // intervals in this span before each window, the post window's and the short ones'. It
+  // widens the latency test's uncertainty and p-value where it is above the rule's floor
+  // (0, or short_window_interval_noise for the precise rule). 0: not measured.
+  std::chrono::seconds noise_span{60 * 60};
+  // A window's log ratio must reach this many standard deviations of that noise over its
+  // intervals (LatencyThresholds::min_drift_z; 0: not judged): a shape whose mean swings by
+  // a quarter from minute to minute is not slower for 2 minutes that swung twice as far,
+  // however many calls they hold. A window is judged every interval, so a drift must be
+  // far out before it is a finding: at 5, 200 shapes drifting 10-30 % a minute still had 4
+  // short-window false findings in 400 shape-days; at 6.5, none.
+  double drift_z = 6.5;
   DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
   // recent minutes are compared with the load they usually see (latency follows load). A

@@ -6,7 +6,9 @@
 // post window while there are none (as in the tests with a few hours of history); a short
 // window's finding needs the slowdown in each of its intervals, is judged with at least the
 // baseline's per-call spread, and can be asked for a sure slowdown below its minimum, or
-// take a precise one there by a second rule that allows for noise between intervals.
+// take a precise one there by a second rule that allows for noise between intervals; a
+// shape's own drift from minute to minute, measured on the hour before, widens a short
+// window's uncertainty, and a step does not count as drift.
 #include "analyzer/regression/recent_detection.h"
 
 #include <gtest/gtest.h>
@@ -149,6 +151,9 @@ TEST_F(RecentDetectionTest, AShortWindowIsJudgedWithTheBaselinesSpread) {
   });
   EXPECT_TRUE(detect(kNow).findings.empty());
   options_.short_window_spread_at_least_baseline = false;
+  // Its minutes' swing, measured on the hour before, holds the window back too.
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.noise_span = std::chrono::seconds(0);
   const TargetCheck t = detect(kNow);
   ASSERT_EQ(t.findings.size(), 1u);
   EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
@@ -179,6 +184,35 @@ TEST_F(RecentDetectionTest, APreciseRuleTakesAStepALittleUnderTwiceDespiteInterv
   // One interval in, the 2-minute window is half slow: neither rule takes it.
   options_.short_window_interval_noise = 0.12;
   EXPECT_TRUE(detect(kNow - kMinute).findings.empty());
+}
+
+TEST_F(RecentDetectionTest, AShapeThatDriftsFromMinuteToMinuteNeedsMoreThanTwoMinutes) {
+  // "slow" swings between 0.6x and 1.6x of its 10.75 ms mean from one minute to the next,
+  // then takes 24 ms for 2 minutes: 2.23x, and 11 standard errors on its calls' spread
+  // alone. Its drift, measured on the hour before (a τ of 0.46 in log), leaves 2.4: a swing.
+  constexpr double kSwing[] = {0.6, 1.5, 0.8, 1.3, 0.7, 1.6, 0.9, 1.2};
+  write_history(*store_, kNow - 5 * 3600, kNow, [&](const std::string& name, int64_t t) {
+    if (name != "slow") return 0.010;
+    return t >= kNow - 2 * kMinute ? 0.024 : 0.010 * kSwing[(t / kMinute) % 8];
+  });
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  // Unmeasured, both short-window rules take it (the precise one at 12 % noise: 7.2).
+  options_.noise_span = std::chrono::seconds(0);
+  const TargetCheck unmeasured = detect(kNow);
+  ASSERT_EQ(unmeasured.findings.size(), 1u);
+  EXPECT_EQ(unmeasured.findings[0].after_calls, 2 * 20);
+  options_.short_window_precise_min_ratio = 0;
+  EXPECT_EQ(detect(kNow).findings.size(), 1u);
+}
+
+TEST_F(RecentDetectionTest, AStepBeforeAShortWindowIsNotTakenForDrift) {
+  // Twice as slow since 4 minutes ago, after a steady hour: the jump is one difference of
+  // the 57 the drift is measured on, within what their calls' spread explains (a τ of 0),
+  // and the 2-minute window is found.
+  write_step(kNow - 4 * kMinute, 2.0);
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].key.id(), "orders/shape-slow/latency");
 }
 
 TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
