@@ -8,11 +8,12 @@
 //
 // The generator, per shape: per-call latency lognormal (median 0.2–50 ms, log-sd 0.5–1.5:
 // heavy-tailed); a daily cycle of the call rate (±60 %, peak at a per-target hour) and of
-// latency with load (±10 %); per-interval latency jitter of the shape (lognormal, sd 0.1)
-// and of the whole target (sd 0.05: a busy minute slows every shape); call counts
-// negative-binomial (Poisson with a gamma(20) rate) around the seasonal rate, the mean rate
-// log-uniform over 0.5–500 calls per minute. Sums (calls, Σx, Σx²) are of individually
-// drawn calls, exactly as a slow-log source would store them.
+// latency with load (±10 %); per-interval latency jitter of the shape (lognormal, sd 0.1,
+// or drawn from 0.1 to --max-minute-noise for noisier targets) and of the whole target
+// (sd 0.05: a busy minute slows every shape); call counts negative-binomial (Poisson with a
+// gamma(20) rate) around the seasonal rate, the mean rate log-uniform over 0.5–500 calls per
+// minute. Sums (calls, Σx, Σx²) are of individually drawn calls, exactly as a slow-log
+// source would store them.
 //
 // The week of baseline before the live days is written as one sample per shape and hour
 // (the sum of its 60 generated minutes: what the hourly rollup would hold), then rolled up;
@@ -23,7 +24,7 @@
 //            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
 //            [--short-interval-ratio R] [--short-min-calls N] [--spread-floor 0|1]
 //            [--short-low R] [--short-low-z Z] [--precise-min-ratio R]
-//            [--short-noise T] [--precise-min-z Z]
+//            [--short-noise T] [--precise-min-z Z] [--drift-z Z] [--max-minute-noise S]
 //            [--short-windows MIN,MIN...] [--baseline-mode MODE]
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
@@ -58,6 +59,9 @@ constexpr int64_t kBaselineDays = 7;
 // Monday 2026-01-05 00:00 UTC: a fixed start keeps runs reproducible.
 constexpr int64_t kStart = 1767571200;
 constexpr double kPi = 3.14159265358979323846;
+// Each shape's mean drifts from minute to minute by a lognormal factor of this sd (and the
+// whole target by 0.05): load, cache and lock effects the calls' own spread does not tell.
+constexpr double kMinuteNoise = 0.1;
 
 StoreTime at(int64_t s) {
   return StoreTime(std::chrono::seconds(s));
@@ -83,8 +87,10 @@ struct Options {
   double precise_min_ratio = -1;     // short windows' precise rule; < 0: the default
   double short_noise = -1;           // its interval noise; < 0: the default
   double precise_min_z = -1;         // its min z; < 0: the default
-  std::vector<int> short_windows;    // minutes; empty: detect_recent's default
-  std::string baseline_mode;         // empty: detect_recent's default
+  double max_minute_noise = kMinuteNoise;  // shapes' minute noise drawn up to this
+  double drift_z = -1;                     // detect_recent's drift_z; < 0: the default
+  std::vector<int> short_windows;          // minutes; empty: detect_recent's default
+  std::string baseline_mode;               // empty: detect_recent's default
 };
 
 // The regressions injected: steps of these ratios, then ramps.
@@ -111,11 +117,12 @@ const std::vector<InjectionKind>& injection_kinds() {
 constexpr int64_t kHorizonIntervals = 60;
 
 struct ShapeModel {
-  double median;      // per-call seconds
-  double log_sd;      // of the per-call lognormal
-  double rate;        // mean calls per minute
-  int kind = -1;      // index into injection_kinds(); -1: never injected
-  int64_t start = 0;  // injection time
+  double median;                       // per-call seconds
+  double log_sd;                       // of the per-call lognormal
+  double rate;                         // mean calls per minute
+  double minute_noise = kMinuteNoise;  // sd of its per-minute log-mean drift
+  int kind = -1;                       // index into injection_kinds(); -1: never injected
+  int64_t start = 0;                   // injection time
 };
 
 // The mean per-call time of a lognormal is its median times exp(sd² / 2).
@@ -151,7 +158,10 @@ const char* const kVolumeNames[] = {"<100", "100-1k", ">=1k"};
 
 class Target {
  public:
-  Target(std::string name, int shapes, double peak_hour, std::mt19937_64& rng)
+  // Shapes' minute noise is drawn uniformly from kMinuteNoise to max_minute_noise; at
+  // kMinuteNoise no draw is made, so the default runs keep their random streams.
+  Target(std::string name, int shapes, double peak_hour, double max_minute_noise,
+         std::mt19937_64& rng)
       : name_(std::move(name)), peak_hour_(peak_hour) {
     std::uniform_real_distribution<double> u(0, 1);
     for (int i = 0; i < shapes; ++i) {
@@ -159,6 +169,9 @@ class Target {
       m.median = 0.0002 * std::pow(250.0, u(rng));
       m.log_sd = 0.5 + u(rng);
       m.rate = 0.5 * std::pow(1000.0, u(rng));
+      if (max_minute_noise > kMinuteNoise) {
+        m.minute_noise = kMinuteNoise + (max_minute_noise - kMinuteNoise) * u(rng);
+      }
       models_.push_back(m);
     }
   }
@@ -192,8 +205,8 @@ class Target {
       const ShapeModel& m = models_[i];
       const double rate = m.rate * (1 + 0.6 * load) * rate_noise(rng);
       const int64_t calls = std::poisson_distribution<int64_t>(rate)(rng);
-      const double scale = m.median * (1 + 0.1 * load) * target_jitter * std::exp(0.1 * z(rng)) *
-                           regression(static_cast<int>(i), t);
+      const double scale = m.median * (1 + 0.1 * load) * target_jitter *
+                           std::exp(m.minute_noise * z(rng)) * regression(static_cast<int>(i), t);
       Measures& s = sums[i];
       s.calls += calls;
       for (int64_t c = 0; c < calls; ++c) {
@@ -281,11 +294,12 @@ struct Method {
       ++control_findings;
       std::fprintf(stderr,
                    "%s: control finding at +%lld min: %s ratio %.2f, %lld calls (%lld before; "
-                   "%.1f a minute on average)\n",
+                   "%.1f a minute on average, minute noise %.2f)\n",
                    name.c_str(), static_cast<long long>((now % kDay) / 60), f.key.id().c_str(),
                    f.ratio, static_cast<long long>(f.after_calls),
                    static_cast<long long>(f.before_calls),
-                   control.model(shape_index(f.key.shape_hash)).rate);
+                   control.model(shape_index(f.key.shape_hash)).rate,
+                   control.model(shape_index(f.key.shape_hash)).minute_noise);
     }
     finding_passes += static_cast<int64_t>(current.size());
     previous_control = std::move(current);
@@ -347,7 +361,7 @@ Options parse(int argc, char** argv) {
                  "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
                  "[--short-min-calls N] [--spread-floor 0|1] [--short-low R] [--short-low-z Z] "
                  "[--precise-min-ratio R] [--short-noise T] [--precise-min-z Z] "
-                 "[--short-windows MIN,MIN...] "
+                 "[--drift-z Z] [--max-minute-noise S] [--short-windows MIN,MIN...] "
                  "[--baseline-mode same-hours|previous]\n",
                  argv[0]);
     std::exit(2);
@@ -392,6 +406,10 @@ Options parse(int argc, char** argv) {
       o.precise_min_ratio = std::stod(value());
     } else if (a == "--short-noise") {
       o.short_noise = std::stod(value());
+    } else if (a == "--drift-z") {
+      o.drift_z = std::stod(value());
+    } else if (a == "--max-minute-noise") {
+      o.max_minute_noise = std::stod(value());
     } else if (a == "--precise-min-z") {
       o.precise_min_z = std::stod(value());
     } else if (a == "--short-min-calls") {
@@ -426,8 +444,8 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(o.seed);
   Store store(std::make_unique<SqliteConnection>(o.store_path));
   std::vector<Target> targets;
-  targets.emplace_back("control", o.shapes, 14.0, rng);
-  targets.emplace_back("injected", o.shapes, 14.0, rng);
+  targets.emplace_back("control", o.shapes, 14.0, o.max_minute_noise, rng);
+  targets.emplace_back("injected", o.shapes, 14.0, o.max_minute_noise, rng);
   Target& control = targets[0];
   Target& injected = targets[1];
   for (Target& t : targets) store.ensure_target(t.name(), Engine::kPostgres);
@@ -505,6 +523,7 @@ int main(int argc, char** argv) {
     methods[0].options.short_window_precise_min_ratio = o.precise_min_ratio;
   }
   if (o.short_noise >= 0) methods[0].options.short_window_interval_noise = o.short_noise;
+  if (o.drift_z >= 0) methods[0].options.drift_z = o.drift_z;
   if (o.precise_min_z >= 0) methods[0].options.short_window_precise_min_z = o.precise_min_z;
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();
@@ -666,10 +685,13 @@ int main(int argc, char** argv) {
       const InjectionKind& k = injection_kinds()[sm.kind];
       const int64_t at = m.detected_at[s];
       if (at >= 0 && (at - sm.start) / kInterval <= 2) continue;
-      std::printf("    after 2 intervals: %s, %.0f calls a minute, per-call CV %.1f: %s\n",
-                  k.name.c_str(), sm.rate, per_call_cv(sm),
-                  at < 0 ? "not found"
-                         : (std::to_string((at - sm.start) / kInterval) + " intervals").c_str());
+      std::printf(
+          "    after 2 intervals: %s on shape %d at +%lld min, %.0f calls a minute (%.0f at that "
+          "hour), per-call CV %.1f: %s\n",
+          k.name.c_str(), s, static_cast<long long>((sm.start % kDay) / 60), sm.rate,
+          injected.rate_at(s, sm.start), per_call_cv(sm),
+          at < 0 ? "not found"
+                 : (std::to_string((at - sm.start) / kInterval) + " intervals").c_str());
     }
     std::printf(
         "  control target: %d new findings in %.0f shape-days = %.2f per 1,000 = %.2f per "
