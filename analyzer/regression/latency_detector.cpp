@@ -73,6 +73,19 @@ double skew_aware_z(double z, const stats::Moments& before, double after_n, doub
   return z + skew * (z * z - 1) / 6;
 }
 
+// The standard deviation interval noise gives a window's log mean: the larger of the floor
+// and the shape's measured noise, over √intervals.
+double drift_sd(const ShapeWindows& s, const LatencyThresholds& thresholds) {
+  const double intervals = static_cast<double>(std::max<size_t>(1, s.post_buckets.size()));
+  return std::max(thresholds.interval_noise, s.interval_noise) / std::sqrt(intervals);
+}
+
+// Whether `ratio` stands out of the window's drift by LatencyThresholds::min_drift_z.
+bool beyond_drift(double ratio, const ShapeWindows& s, const LatencyThresholds& thresholds) {
+  return thresholds.min_drift_z <= 0 ||
+         (ratio > 0 && std::log(ratio) >= thresholds.min_drift_z * drift_sd(s, thresholds));
+}
+
 std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const auto before = per_call_moments(s.baseline);
   auto after = per_call_moments(s.post);
@@ -86,9 +99,7 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
   const double var_b = before->variance() / before->n;
   const double var_a = after->variance() / after->n;
   // Interval noise scales with the mean: a relative variance of noise² per interval.
-  const double intervals = static_cast<double>(std::max<size_t>(1, s.post_buckets.size()));
-  const double noise = std::max(thresholds.interval_noise, s.interval_noise);
-  const double noise_rel_var = noise * noise / intervals;
+  const double noise_rel_var = std::pow(drift_sd(s, thresholds), 2);
   Tested t{&s, welch.p_greater, ratio_of(b, a), a - b, 0, 0};
   t.delta_bound = t.delta + z * std::sqrt(var_a + var_b + noise_rel_var * a * a);
   t.ratio_bound = t.ratio;
@@ -100,9 +111,10 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
     t.ratio_low = t.ratio * std::exp(-thresholds.low_confidence_z * log_se);
     // Welch counts every call as independent; with interval noise they are not, and the
     // log ratio over its wider standard error is the surer p-value.
-    if (noise > 0) t.p_value = std::max(t.p_value, stats::normal_cdf(-std::log(t.ratio) / log_se));
-    if (thresholds.min_drift_z > 0 &&
-        std::log(t.ratio) < thresholds.min_drift_z * std::sqrt(noise_rel_var)) {
+    if (noise_rel_var > 0) {
+      t.p_value = std::max(t.p_value, stats::normal_cdf(-std::log(t.ratio) / log_se));
+    }
+    if (!beyond_drift(t.ratio, s, thresholds)) {
       t.ratio = 0;  // within the shape's own drift: no finding
     } else if (thresholds.min_z > 0 &&
                std::log(t.ratio) < log_se * skew_aware_z(thresholds.min_z, *before, after->n,
@@ -149,7 +161,8 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
                 before_low > 0 ? after_high / before_low : std::numeric_limits<double>::infinity(),
                 after_high - before_low,
                 before_high > 0 ? after_low / before_high : 0};
-    if (practically_large(size, thresholds) && (!largest || size.ratio > largest->ratio)) {
+    if (practically_large(size, thresholds) && beyond_drift(size.ratio, s, thresholds) &&
+        (!largest || size.ratio > largest->ratio)) {
       largest = size;
     }
   }

@@ -65,9 +65,10 @@ struct LatencyThresholds {
   // count across passes. Defined for Welch: with it, shapes judged on sketches are not
   // findings (the rule is not measured for them).
   double min_z = 0;
-  // When above 0, the log of the ratio must also reach this many standard deviations of the
-  // interval noise alone over the window's intervals (noise / √intervals; Welch only): a
-  // shape's own drift, however many calls share each of its moments.
+  // When above 0, the log of the ratio (of means, or of the quantile that moved) must also
+  // reach this many standard deviations of the interval noise alone over the window's
+  // intervals (noise / √intervals): a shape's own drift, however many calls share each of
+  // its moments.
   double min_drift_z = 0;
 };
 

@@ -379,6 +379,19 @@ TEST(LatencyDetectorTest, SketchesCanAskForASureSlowdownToo) {
   EXPECT_TRUE(detect_latency_regressions(shapes, strict).empty());
 }
 
+TEST(LatencyDetectorTest, SketchesStandOutOfTheDriftToo) {
+  // p50 and p95 twice as slow over 2 intervals of a shape drifting 30 % per interval: a log
+  // ratio of 0.69, 3.3 drift deviations (0.21): over 3, under 5.
+  ShapeWindows s = over_intervals(
+      sketched("slower", spread(1000, 0.007, 0.013), spread(800, 0.014, 0.026)), 2);
+  s.interval_noise = 0.3;
+  LatencyThresholds thresholds;
+  thresholds.min_drift_z = 3;
+  EXPECT_EQ(detect_latency_regressions(std::vector{s}, thresholds).size(), 1u);
+  thresholds.min_drift_z = 5;
+  EXPECT_TRUE(detect_latency_regressions(std::vector{s}, thresholds).empty());
+}
+
 TEST(LatencyDetectorTest, SkipsShapesWithoutPerCallVariance) {
   Measures before = calls_of(500, 0.010, 17);
   Measures after = calls_of(500, 0.030, 18);
