@@ -2,7 +2,7 @@
 // the next beyond what the spread of its calls explains (load, locks, a busy neighbour). The
 // calls of one interval share that moment, so a window of a few intervals is less sure than
 // its call count says; continuous detection measures the drift on the intervals just before
-// its short windows and widens their uncertainty by it. Pure function; thread-safe.
+// each of its windows and widens their uncertainty by it. Pure function; thread-safe.
 #pragma once
 
 #include <span>

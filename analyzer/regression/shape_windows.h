@@ -45,7 +45,8 @@ struct ShapeWindows {
   std::optional<QuantileSketch> post_sketch;
   // How much the shape's mean time per call drifts from one interval to the next beyond its
   // calls' spread, as a relative standard deviation, measured just before the post window
-  // (measured_interval_noise; detect_recent fills it for its short windows). 0: not measured.
+  // (measured_interval_noise; detect_recent fills it for each of its windows). 0: not
+  // measured.
   double interval_noise = 0;
 };
 
