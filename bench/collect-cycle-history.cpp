@@ -13,15 +13,15 @@
 //
 // --time-detect: then times detect_recent (default options) on the store, 5 passes.
 //
-// Usage: collect-cycle-history STORE_PATH [STATEMENTS] [--hourly-days N] [--raw-minutes N]
-//                              [--default-retention] [--time-detect]
+// Usage: collect-cycle-history STORE_PATH [STATEMENTS] [options]; --help lists them.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "analyzer/regression/recent_detection.h"
 #include "analyzer/store/sqlite_connection.h"
@@ -52,34 +52,41 @@ Measures measures_for(int i, int64_t seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: %s STORE_PATH [STATEMENTS] [--hourly-days N] [--raw-minutes N] "
-                 "[--default-retention] [--time-detect]\n",
-                 argv[0]);
-    return 2;
-  }
+  std::string store_path;
   int statements = 5000;
   int64_t hourly_days = 0;
   int64_t raw_minutes = 0;
   bool default_retention = false;
   bool time_detect = false;
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--hourly-days" && i + 1 < argc) {
-      hourly_days = std::atoll(argv[++i]);
-    } else if (a == "--raw-minutes" && i + 1 < argc) {
-      raw_minutes = std::atoll(argv[++i]);
-    } else if (a == "--default-retention") {
-      default_retention = true;
-    } else if (a == "--time-detect") {
-      time_detect = true;
-    } else {
-      statements = std::atoi(a.c_str());
-    }
+  CLI::App app(
+      "Fills a new SQLite store with a month of 1-minute collect cycles over STATEMENTS "
+      "statements, written at the granularity each retention tier keeps.",
+      "collect-cycle-history");
+  app.add_option("STORE_PATH", store_path, "SQLite store to create; it must not exist yet")
+      ->required()
+      ->check(CLI::NonexistentPath);
+  app.add_option("STATEMENTS", statements, "Statements (one query shape each)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--hourly-days", hourly_days,
+                 "Days before now written hourly (at least the current day)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 30));
+  app.add_option("--raw-minutes", raw_minutes,
+                 "Minutes before now written as 1-minute samples (at least the current hour)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 30 * 24 * 60));
+  app.add_flag("--default-retention", default_retention,
+               "Roll up with the default retention instead of 31 days of raw samples");
+  app.add_flag("--time-detect", time_detect, "Then time 5 detect_recent passes");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = app.exit(e);  // 0 after --help
+    return printed == 0 ? 0 : 2;
   }
   const auto start = std::chrono::steady_clock::now();
-  Store store(std::make_unique<SqliteConnection>(argv[1]));
+  Store store(std::make_unique<SqliteConnection>(store_path));
   store.ensure_target("month", Engine::kPostgres);
   const ServerIdentity server{"7000000000000000001", "15"};
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(

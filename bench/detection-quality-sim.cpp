@@ -19,13 +19,7 @@
 // (the sum of its 60 generated minutes: what the hourly rollup would hold), then rolled up;
 // the live days are written minute by minute, rolled up every hour like `collect` does.
 //
-// Usage: detection-quality-sim STORE_PATH [--shapes N] [--days D] [--seed S]
-//            [--release-every MIN] [--no-peer] [--control-only] [--min-ratio R]
-//            [--short-min-ratio R] [--size-z Z] [--short-size-z Z]
-//            [--short-interval-ratio R] [--short-min-calls N] [--spread-floor 0|1]
-//            [--short-low R] [--short-low-z Z] [--precise-min-ratio R]
-//            [--short-noise T] [--precise-min-z Z] [--drift-z Z] [--max-minute-noise S]
-//            [--short-windows MIN,MIN...] [--baseline-mode MODE]
+// Usage: detection-quality-sim STORE_PATH [options]; --help lists them.
 //
 // The peer, run on the same data unless --no-peer: the method before the same-hours
 // baseline and the confidence-bound size (a 7-day baseline right before the recent
@@ -44,6 +38,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "analyzer/regression/recent_detection.h"
 #include "analyzer/store/sqlite_connection.h"
@@ -354,84 +350,96 @@ std::string percent(int num, int den) {
   return buf;
 }
 
+// Parses the command line with CLI11; prints CLI11's message and exits, 2 on a usage error, 0
+// after --help. Tuning options left out keep the detector's defaults (the sentinels in Options).
 Options parse(int argc, char** argv) {
   Options o;
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: %s STORE_PATH [--shapes N] [--days D] [--seed S] [--release-every MIN] "
-                 "[--no-peer] [--control-only] [--min-ratio R] [--short-min-ratio R] "
-                 "[--size-z Z] [--short-size-z Z] [--short-interval-ratio R] "
-                 "[--short-min-calls N] [--spread-floor 0|1] [--short-low R] [--short-low-z Z] "
-                 "[--precise-min-ratio R] [--short-noise T] [--precise-min-z Z] "
-                 "[--drift-z Z] [--max-minute-noise S] [--short-windows MIN,MIN...] "
-                 "[--baseline-mode same-hours|previous]\n",
-                 argv[0]);
-    std::exit(2);
+  CLI::App app(
+      "Writes simulated per-interval samples of thousands of query shapes into a fresh SQLite "
+      "store, injects latency regressions of known size into one target, keeps a second "
+      "target as the control, runs detection the way collect and check --release do, and "
+      "prints recall, false findings per shape-day and intervals to detection.",
+      "detection-quality-sim");
+  app.add_option("STORE_PATH", o.store_path, "SQLite store to create; it must not exist yet")
+      ->required()
+      ->check(CLI::NonexistentPath);
+  app.add_option("--shapes", o.shapes, "Query shapes per target")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--days", o.days, "Live days (detection after every 1-minute interval)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
+  app.add_option("--seed", o.seed, "Random seed: the same seed writes the same data")
+      ->capture_default_str();
+  app.add_option("--release-every", o.release_every, "Minutes between releases (injections)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 60));
+  app.add_option("--max-minute-noise", o.max_minute_noise,
+                 "Each shape's minute-to-minute drift (log sd) is drawn from 0.1 up to this; "
+                 "0.1 keeps every shape at 0.1")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinuteNoise, 5.0));
+  bool no_peer = false;
+  app.add_flag("--no-peer", no_peer, "Skip the previous method's run on the same data");
+  app.add_flag("--control-only", o.control_only,
+               "Write and judge the control target only (long false-finding runs)");
+
+  // Detection tuning; each defaults to the detector's own value.
+  const std::string tuning = "Detection tuning (default: the detector's value)";
+  app.add_option("--min-ratio", o.min_ratio, "Latency min_ratio of every window")
+      ->group(tuning)
+      ->check(CLI::Range(1.0, 1000.0));
+  app.add_option("--short-min-ratio", o.short_min_ratio, "min_ratio of the short windows")
+      ->group(tuning)
+      ->check(CLI::Range(1.0, 1000.0));
+  app.add_option("--size-z", o.size_z, "size_confidence_z of the post window")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-size-z", o.short_size_z, "size_confidence_z of the short windows")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-interval-ratio", o.short_interval_ratio,
+                 "Short windows: ratio every interval must show")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-min-calls", o.short_min_calls, "Short windows' min calls")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--spread-floor", o.spread_floor, "Short windows' spread floor: 0 or 1")
+      ->group(tuning)
+      ->check(CLI::IsMember({0, 1}));
+  app.add_option("--short-low", o.short_low, "Short windows' min_ratio_low")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-low-z", o.short_low_z, "z of the short windows' min_ratio_low")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--precise-min-ratio", o.precise_min_ratio, "Short windows' precise rule")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-noise", o.short_noise, "Short windows' interval-noise floor")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--precise-min-z", o.precise_min_z, "Min z of the precise rule")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--drift-z", o.drift_z, "drift_z of every window")
+      ->group(tuning)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--short-windows", o.short_windows, "Short windows in minutes, e.g. 2,5")
+      ->group(tuning)
+      ->delimiter(',')
+      ->check(CLI::Range(1, 24 * 60));
+  app.add_option("--baseline-mode", o.baseline_mode, "Baseline of the continuous windows")
+      ->group(tuning)
+      ->check(CLI::IsMember({"same-hours", "previous"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = app.exit(e);  // 0 after --help
+    std::exit(printed == 0 ? 0 : 2);
   }
-  o.store_path = argv[1];
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&] {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return std::string(argv[++i]);
-    };
-    if (a == "--shapes") {
-      o.shapes = std::stoi(value());
-    } else if (a == "--days") {
-      o.days = std::stoi(value());
-    } else if (a == "--seed") {
-      o.seed = std::stoull(value());
-    } else if (a == "--release-every") {
-      o.release_every = std::stoi(value());
-    } else if (a == "--min-ratio") {
-      o.min_ratio = std::stod(value());
-    } else if (a == "--short-min-ratio") {
-      o.short_min_ratio = std::stod(value());
-    } else if (a == "--baseline-mode") {
-      o.baseline_mode = value();
-    } else if (a == "--control-only") {
-      o.control_only = true;
-    } else if (a == "--short-size-z") {
-      o.short_size_z = std::stod(value());
-    } else if (a == "--short-interval-ratio") {
-      o.short_interval_ratio = std::stod(value());
-    } else if (a == "--spread-floor") {
-      o.spread_floor = std::stoi(value());
-    } else if (a == "--short-low") {
-      o.short_low = std::stod(value());
-    } else if (a == "--short-low-z") {
-      o.short_low_z = std::stod(value());
-    } else if (a == "--precise-min-ratio") {
-      o.precise_min_ratio = std::stod(value());
-    } else if (a == "--short-noise") {
-      o.short_noise = std::stod(value());
-    } else if (a == "--drift-z") {
-      o.drift_z = std::stod(value());
-    } else if (a == "--max-minute-noise") {
-      o.max_minute_noise = std::stod(value());
-    } else if (a == "--precise-min-z") {
-      o.precise_min_z = std::stod(value());
-    } else if (a == "--short-min-calls") {
-      o.short_min_calls = std::stoll(value());
-    } else if (a == "--short-windows") {
-      const std::string list = value();
-      for (size_t p = 0; p < list.size();) {
-        size_t used = 0;
-        o.short_windows.push_back(std::stoi(list.substr(p), &used));
-        p += used + 1;  // past the comma
-      }
-    } else if (a == "--size-z") {
-      o.size_z = std::stod(value());
-    } else if (a == "--no-peer") {
-      o.peer = false;
-    } else {
-      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
-      std::exit(2);
-    }
-  }
+  o.peer = !no_peer;
   return o;
 }
 
