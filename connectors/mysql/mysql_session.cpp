@@ -139,10 +139,12 @@ void MysqlSession::fail(std::string_view doing, const std::exception& e, bool co
                        target_ + ": access denied at " + endpoint() + " for " + user +
                            ": check user, password_file and defaults_file (" + detail + ")");
     }
+    // An unknown host is a typo or a name-service failure, never a server that is down.
     const std::string hint =
-        mysql_.socket.empty()
-            ? "is the server running and reachable there, and are host and port right?"
-            : "is the server running, and is the socket path right?";
+        !mysql_.socket.empty() ? "is the server running, and is the socket path right?"
+        : code == kCrUnknownHost
+            ? "the host name does not resolve: is host spelled right, and is name service up?"
+            : "is the server running and reachable there, and are host and port right?";
     const std::string timeout = std::to_string(options_.connect_timeout.count());
     throw MysqlError(MysqlError::Kind::kCannotConnect, target_ + ": cannot connect to " +
                                                            endpoint() + " (timeout " + timeout +

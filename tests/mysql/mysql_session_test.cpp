@@ -110,6 +110,22 @@ TEST_F(MariadbSessionTest, WrongSocketSaysWhichSocket) {
   }
 }
 
+TEST_F(MariadbSessionTest, AHostThatDoesNotResolveIsNamedAsSuch) {
+  TargetConfig target = tcp_target();
+  target.mysql.host = "no-such-host.invalid";  // RFC 6761: never resolves
+  MysqlSession session(target);
+  try {
+    session.connect();
+    FAIL() << "connected to a host that does not exist";
+  } catch (const MysqlError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.kind(), MysqlError::Kind::kCannotConnect) << message;
+    EXPECT_EQ(message.rfind("testdb: cannot connect to host no-such-host.invalid:", 0), 0u)
+        << message;
+    EXPECT_NE(message.find("does not resolve"), std::string::npos) << message;
+  }
+}
+
 TEST_F(MariadbSessionTest, UnreadablePasswordFileIsAConfigError) {
   TargetConfig target = socket_target();
   target.password_file = (dir_ / "missing-password").string();
