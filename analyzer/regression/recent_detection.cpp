@@ -15,7 +15,7 @@ namespace {
 std::map<std::string, std::vector<IntervalCounts>> intervals_by_shape(Store& store,
                                                                       const std::string& target,
                                                                       const TimeSpan& span) {
-  const ShapeBuckets read = store.shape_buckets({target, span.from, span.until, true});
+  const ShapeBuckets read = store.shape_buckets({target, span.from, span.until, true, true});
   std::map<int64_t, const std::string*> hashes;
   for (const ShapeTotals& t : read.totals) hashes.emplace(t.shape_id, &t.shape_hash);
   std::map<std::string, std::vector<IntervalCounts>> out;

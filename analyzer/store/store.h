@@ -193,6 +193,10 @@ struct BucketQuery {
   // retention); otherwise whole days come from the daily rollup where it is complete,
   // whole hours from the hourly rollup, and only the edges from raw samples.
   bool raw_only = false;
+  // Only what ShapeBucketCounts carries, from raw samples (implies raw_only): the totals
+  // then hold calls, total_time, rows_examined and the shared blocks alone. A fraction of
+  // a full read's cost, for the per-interval counts of many shapes.
+  bool counts_only = false;
 };
 
 // One shape in one bucket (a raw interval, an hour or a day): the counts the per-interval

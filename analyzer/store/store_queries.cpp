@@ -96,6 +96,27 @@ void for_each_tiered_row(Store::Impl& s, int64_t target_id, const TierPlan& plan
   rows.reset();
 }
 
+// Streams the rows raw_bucket_counts.sql reads for `target_id` over the query's range to
+// on_row as for_each_tiered_row does, with only the counts' measures set. Throws SqlError.
+template <typename OnRow>
+void for_each_raw_count_row(Store::Impl& s, int64_t target_id, const BucketQuery& query,
+                            OnRow&& on_row) {
+  auto& rows = s.sql("raw_bucket_counts");
+  rows.bind_int(1, target_id);
+  rows.bind_int(2, seconds(query.since));
+  rows.bind_int(3, seconds(query.until));
+  while (rows.step()) {
+    Measures m;
+    m.calls = rows.get_int(3);
+    m.total_time = rows.get_double(4);
+    m.rows_examined = rows.get_int(5);
+    m.shared_blks_hit = rows.get_int(6);
+    m.shared_blks_read = rows.get_int(7);
+    on_row(rows.get_int(0), rows.get_int(1), rows.get_int(2), m);
+  }
+  rows.reset();
+}
+
 // Per-shape sums as ShapeTotals of `target`, by shape id; names are filled in later.
 std::vector<ShapeTotals> totals_of(const std::string& target,
                                    const std::unordered_map<int64_t, Measures>& sums) {
@@ -199,14 +220,17 @@ ShapeBuckets Store::shape_buckets(const BucketQuery& query) {
   const TargetInfo target = known_target(*this, s, query.target, "shape_buckets");
   try {
     std::unordered_map<int64_t, Measures> sums;
-    for_each_tiered_row(
-        s, target.id, plan_of(query, target),
-        [&](int64_t shape_id, int64_t start, int64_t length, const Measures& m) {
-          sums[shape_id] += m;
-          out.buckets.push_back({shape_id, at(start), std::chrono::seconds(length), m.calls,
-                                 m.rows_examined, m.shared_blks_hit + m.shared_blks_read,
-                                 m.total_time});
-        });
+    const auto on_row = [&](int64_t shape_id, int64_t start, int64_t length, const Measures& m) {
+      sums[shape_id] += m;
+      out.buckets.push_back({shape_id, at(start), std::chrono::seconds(length), m.calls,
+                             m.rows_examined, m.shared_blks_hit + m.shared_blks_read,
+                             m.total_time});
+    };
+    if (query.counts_only) {
+      for_each_raw_count_row(s, target.id, query, on_row);
+    } else {
+      for_each_tiered_row(s, target.id, plan_of(query, target), on_row);
+    }
     // A bucket holds one row per statement of the shape (and per server): summed in place.
     std::sort(out.buckets.begin(), out.buckets.end(), [](const auto& a, const auto& b) {
       return std::tie(a.shape_id, a.bucket_start) < std::tie(b.shape_id, b.bucket_start);

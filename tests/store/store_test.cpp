@@ -703,6 +703,37 @@ TEST_P(StoreQueryTest, ShapeBucketsTotalEveryShapeAsTopDoes) {
   }
 }
 
+// counts_only reads the same buckets and named shapes as a full raw read, with the totals'
+// other measures left out.
+TEST_P(StoreQueryTest, ShapeBucketCountsOnlyReadTheSameBuckets) {
+  const ShapeBuckets full = store_->shape_buckets({"orders", T(kDay0), T(kDay0 + 3600), true});
+  const ShapeBuckets counts =
+      store_->shape_buckets({"orders", T(kDay0), T(kDay0 + 3600), true, true});
+  ASSERT_EQ(counts.buckets.size(), full.buckets.size());
+  ASSERT_GE(counts.buckets.size(), 8u);
+  for (size_t i = 0; i < full.buckets.size(); ++i) {
+    const ShapeBucketCounts& a = full.buckets[i];
+    const ShapeBucketCounts& b = counts.buckets[i];
+    EXPECT_EQ(b.shape_id, a.shape_id);
+    EXPECT_EQ(b.bucket_start, a.bucket_start);
+    EXPECT_EQ(b.bucket, a.bucket);
+    EXPECT_EQ(b.calls, a.calls);
+    EXPECT_EQ(b.rows_examined, a.rows_examined);
+    EXPECT_EQ(b.shared_blocks, a.shared_blocks);
+    EXPECT_EQ(b.total_time, a.total_time);
+  }
+  ASSERT_EQ(counts.totals.size(), full.totals.size());
+  for (size_t i = 0; i < full.totals.size(); ++i) {
+    const Measures& a = full.totals[i].measures;
+    const Measures& b = counts.totals[i].measures;
+    EXPECT_EQ(counts.totals[i].shape_hash, full.totals[i].shape_hash);
+    EXPECT_EQ(b.calls, a.calls);
+    EXPECT_EQ(b.total_time, a.total_time);
+    EXPECT_EQ(b.shared_blks_read, a.shared_blks_read);
+    EXPECT_EQ(b.sum_sq, 0);  // not read
+  }
+}
+
 // Three days of 10-minute samples written cycle by cycle, rolled up and pruned as a
 // collector would every hour.
 class StoreRollupTest : public StoreTest {
