@@ -384,54 +384,35 @@ Options parse(int argc, char** argv) {
   app.add_flag("--control-only", o.control_only,
                "Write and judge the control target only (long false-finding runs)");
 
-  // Detection tuning; each defaults to the detector's own value.
-  const std::string tuning = "Detection tuning (default: the detector's value)";
-  app.add_option("--min-ratio", o.min_ratio, "Latency min_ratio of every window")
-      ->group(tuning)
+  // Detection tuning, each option in its own help group: most take a non-negative number.
+  const auto tune = [&](const std::string& name, auto& value, const std::string& what) {
+    return app.add_option(name, value, what)
+        ->group("Detection tuning (default: the detector's value)");
+  };
+  const auto tune_nonnegative = [&](const std::string& name, auto& value, const std::string& what) {
+    return tune(name, value, what)->check(CLI::Range(0.0, 1e9));
+  };
+  tune("--min-ratio", o.min_ratio, "Latency min_ratio of every window")
       ->check(CLI::Range(1.0, 1000.0));
-  app.add_option("--short-min-ratio", o.short_min_ratio, "min_ratio of the short windows")
-      ->group(tuning)
+  tune("--short-min-ratio", o.short_min_ratio, "min_ratio of the short windows")
       ->check(CLI::Range(1.0, 1000.0));
-  app.add_option("--size-z", o.size_z, "size_confidence_z of the post window")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-size-z", o.short_size_z, "size_confidence_z of the short windows")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-interval-ratio", o.short_interval_ratio,
-                 "Short windows: ratio every interval must show")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-min-calls", o.short_min_calls, "Short windows' min calls")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--spread-floor", o.spread_floor, "Short windows' spread floor: 0 or 1")
-      ->group(tuning)
+  tune_nonnegative("--size-z", o.size_z, "size_confidence_z of the post window");
+  tune_nonnegative("--short-size-z", o.short_size_z, "size_confidence_z of the short windows");
+  tune_nonnegative("--short-interval-ratio", o.short_interval_ratio,
+                   "Short windows: ratio every interval must show");
+  tune_nonnegative("--short-min-calls", o.short_min_calls, "Short windows' min calls");
+  tune("--spread-floor", o.spread_floor, "Short windows' spread floor: 0 or 1")
       ->check(CLI::IsMember({0, 1}));
-  app.add_option("--short-low", o.short_low, "Short windows' min_ratio_low")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-low-z", o.short_low_z, "z of the short windows' min_ratio_low")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--precise-min-ratio", o.precise_min_ratio, "Short windows' precise rule")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-noise", o.short_noise, "Short windows' interval-noise floor")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--precise-min-z", o.precise_min_z, "Min z of the precise rule")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--drift-z", o.drift_z, "drift_z of every window")
-      ->group(tuning)
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--short-windows", o.short_windows, "Short windows in minutes, e.g. 2,5")
-      ->group(tuning)
+  tune_nonnegative("--short-low", o.short_low, "Short windows' min_ratio_low");
+  tune_nonnegative("--short-low-z", o.short_low_z, "z of the short windows' min_ratio_low");
+  tune_nonnegative("--precise-min-ratio", o.precise_min_ratio, "Short windows' precise rule");
+  tune_nonnegative("--short-noise", o.short_noise, "Short windows' interval-noise floor");
+  tune_nonnegative("--precise-min-z", o.precise_min_z, "Min z of the precise rule");
+  tune_nonnegative("--drift-z", o.drift_z, "drift_z of every window");
+  tune("--short-windows", o.short_windows, "Short windows in minutes, e.g. 2,5")
       ->delimiter(',')
       ->check(CLI::Range(1, 24 * 60));
-  app.add_option("--baseline-mode", o.baseline_mode, "Baseline of the continuous windows")
-      ->group(tuning)
+  tune("--baseline-mode", o.baseline_mode, "Baseline of the continuous windows")
       ->check(CLI::IsMember({"same-hours", "previous"}));
   try {
     app.parse(argc, argv);
