@@ -87,6 +87,8 @@ struct Options {
   double precise_min_z = -1;         // its min z; < 0: the default
   double max_minute_noise = kMinuteNoise;  // shapes' minute noise drawn up to this
   double drift_z = -1;                     // detect_recent's drift_z; < 0: the default
+  int noise_span = -1;                     // minutes of drift measurement; < 0: the default
+  double drift_widening = -1;              // drift_estimate_widening; < 0: the default
   std::vector<int> short_windows;          // minutes; empty: detect_recent's default
   std::string baseline_mode;               // empty: detect_recent's default
 };
@@ -409,6 +411,10 @@ Options parse(int argc, char** argv) {
   tune_nonnegative("--short-noise", o.short_noise, "Short windows' interval-noise floor");
   tune_nonnegative("--precise-min-z", o.precise_min_z, "Min z of the precise rule");
   tune_nonnegative("--drift-z", o.drift_z, "drift_z of every window");
+  tune_nonnegative("--noise-span", o.noise_span,
+                   "Minutes before each window its shapes' drift is measured on");
+  tune_nonnegative("--drift-widening", o.drift_widening,
+                   "drift_estimate_widening: drift_z raised for a drift measured on few intervals");
   tune("--short-windows", o.short_windows, "Short windows in minutes, e.g. 2,5")
       ->delimiter(',')
       ->check(CLI::Range(1, 24 * 60));
@@ -515,6 +521,8 @@ int main(int argc, char** argv) {
   }
   if (o.short_noise >= 0) methods[0].options.short_window_interval_noise = o.short_noise;
   if (o.drift_z >= 0) methods[0].options.drift_z = o.drift_z;
+  if (o.noise_span >= 0) methods[0].options.noise_span = std::chrono::minutes(o.noise_span);
+  if (o.drift_widening >= 0) methods[0].options.drift_estimate_widening = o.drift_widening;
   if (o.precise_min_z >= 0) methods[0].options.short_window_precise_min_z = o.precise_min_z;
   if (!o.short_windows.empty()) {
     methods[0].options.short_windows.clear();

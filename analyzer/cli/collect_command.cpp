@@ -456,9 +456,9 @@ int run_collect(const CollectOptions& options) {
       CollectDetection& d =
           detections.emplace_back(collect_detection(with_overrides(target.detection, options)));
       // Short windows of a few cycles catch a fresh step within two of them, and each
-      // shape's drift is measured on the 60 cycles before each window (recent_detection.h).
+      // shape's drift is measured on the 180 cycles before each window (recent_detection.h).
       d.options.recent.short_windows = {2 * interval, 5 * interval};
-      d.options.recent.noise_span = 60 * interval;
+      d.options.recent.noise_span = 180 * interval;
     }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -19,8 +19,14 @@ inline constexpr size_t kMinNoiseIntervals = 10;
 // (oldest first) beyond the spread of calls `per_call` shows (its coefficient of variation,
 // from Σx and Σx²): the τ of stats::successive_difference_tau2 over the logs of the
 // intervals' means: a slow trend cancels, and a step among them is one difference of many.
-// 0 when there are fewer than kMinNoiseIntervals intervals with calls, no per-call spread
-// is known or no time was spent.
-double measured_interval_noise(std::span<const IntervalCounts> intervals, const Measures& per_call);
+// `intervals` counts those it was measured on: the estimate's own uncertainty (see
+// LatencyThresholds::drift_estimate_widening). 0 noise when there are fewer than
+// kMinNoiseIntervals intervals with calls, no per-call spread is known or no time was spent.
+struct IntervalNoise {
+  double noise = 0;
+  size_t intervals = 0;
+};
+IntervalNoise measured_interval_noise(std::span<const IntervalCounts> intervals,
+                                      const Measures& per_call);
 
 }  // namespace slowscope

@@ -80,10 +80,16 @@ double drift_sd(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   return std::max(thresholds.interval_noise, s.interval_noise) / std::sqrt(intervals);
 }
 
-// Whether `ratio` stands out of the window's drift by LatencyThresholds::min_drift_z.
+// Whether `ratio` stands out of the window's drift by LatencyThresholds::min_drift_z, raised
+// for a drift estimated on few intervals.
 bool beyond_drift(double ratio, const ShapeWindows& s, const LatencyThresholds& thresholds) {
-  return thresholds.min_drift_z <= 0 ||
-         (ratio > 0 && std::log(ratio) >= thresholds.min_drift_z * drift_sd(s, thresholds));
+  if (thresholds.min_drift_z <= 0) return true;
+  double z = thresholds.min_drift_z;
+  if (s.interval_noise_intervals > 0 && s.interval_noise >= thresholds.interval_noise) {
+    z *= std::sqrt(1 + thresholds.drift_estimate_widening /
+                           static_cast<double>(s.interval_noise_intervals));
+  }
+  return ratio > 0 && std::log(ratio) >= z * drift_sd(s, thresholds);
 }
 
 std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds& thresholds) {

@@ -63,8 +63,10 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
         return std::ranges::find_if(it->second,
                                     [&](const IntervalCounts& i) { return i.start >= t; });
       };
-      s.interval_noise = measured_interval_noise(
+      const IntervalNoise noise = measured_interval_noise(
           {at_or_after(w.post.from - options.noise_span), at_or_after(w.post.from)}, s.baseline);
+      s.interval_noise = noise.noise;
+      s.interval_noise_intervals = noise.intervals;
     }
     return out;
   };
@@ -79,6 +81,7 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
   DetectionOptions detection = options.detection;
   detection.latency.fdr /= 1.0 + static_cast<double>(shorter.size() * (precise_rule ? 2 : 1));
   detection.latency.min_drift_z = options.drift_z;
+  detection.latency.drift_estimate_widening = options.drift_estimate_widening;
   TargetCheck check = judge_windows(read(windows), windows, detection);
   if (!check.evaluated) return check;
 

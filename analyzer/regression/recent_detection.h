@@ -87,15 +87,23 @@ struct RecentDetectionOptions {
   // from one interval to the next beyond its calls' spread) is measured on its raw
   // intervals in this span before each window, the post window's and the short ones'. It
   // widens the latency test's uncertainty and p-value where it is above the rule's floor
-  // (0, or short_window_interval_noise for the precise rule). 0: not measured.
-  std::chrono::seconds noise_span{60 * 60};
+  // (0, or short_window_interval_noise for the precise rule). 0: not measured. Three hours
+  // of 1-minute intervals: the estimate's error is what drift_z must allow for, and on 60
+  // intervals it is about twice that on 180 (a true 11 % read 9-13 % from p10 to p90 on
+  // 60, 10-12 % on 180, for 100 calls a minute of CV 0.6).
+  std::chrono::seconds noise_span{180 * 60};
   // A window's log ratio must reach this many standard deviations of that noise over its
   // intervals (LatencyThresholds::min_drift_z; 0: not judged): a shape whose mean swings by
   // a quarter from minute to minute is not slower for 2 minutes that swung twice as far,
-  // however many calls they hold. A window is judged every interval, so a drift must be
-  // far out before it is a finding: at 5, 200 shapes drifting 10-30 % a minute still had 4
-  // short-window false findings in 400 shape-days; at 6.5, none.
-  double drift_z = 6.5;
+  // however many calls they hold. A window is judged every interval, about 1,440 times a
+  // day, so one false finding in 10,000 shape-days is a one-sided 6e-8 a window: 5.3
+  // standard deviations of a drift known exactly. Measured on k intervals, the drift is
+  // not (LatencyThresholds::drift_estimate_widening): the bar is 5.3·√(1 + 30/k), 6.5 on
+  // 60 intervals, 5.7 on 180. With a flat 5 on 60 intervals, 200 shapes drifting 10-30 % a
+  // minute had 4 short-window false findings in 400 shape-days; with 6.5 none, and with
+  // 5.75 on 180 none. See docs/REGRESSION.md ("Each shape's own drift").
+  double drift_z = 5.3;
+  double drift_estimate_widening = 30;
   DetectionOptions detection = continuous_defaults();
   // kSameHours: the clock hours of the recent span on each day of the baseline, so that the
   // recent minutes are compared with the load they usually see (latency follows load). A

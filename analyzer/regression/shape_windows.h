@@ -48,6 +48,8 @@ struct ShapeWindows {
   // (measured_interval_noise; detect_recent fills it for each of its windows). 0: not
   // measured.
   double interval_noise = 0;
+  // How many intervals it was measured on; 0: taken as known exactly.
+  size_t interval_noise_intervals = 0;
 };
 
 // The whole target in one window.

@@ -225,12 +225,15 @@ TEST(LatencyDetectorTest, IntervalNoiseWidensTheUncertaintyOfFewIntervals) {
   EXPECT_EQ(detect_latency_regressions(std::vector{over_intervals(steady, 2)}, strict).size(), 1u);
 }
 
+// 2x over 2 intervals of 200 calls of ±30 %: certain on its calls.
+ShapeWindows twice_as_slow_over_2_intervals() {
+  return over_intervals(shape("drifting", calls_of(4000, 0.010, 91), calls_of(400, 0.020, 92)), 2);
+}
+
 TEST(LatencyDetectorTest, AShapesMeasuredDriftCountsAsIntervalNoise) {
-  // 2x over 2 intervals of 200 calls of ±30 %: certain on its calls. A measured drift of
-  // 30 % per interval makes its log ratio (0.69) 3.3 standard errors of 0.21 (p 0.0005);
-  // 50 % makes it 2.0 (p 0.025, over the FDR).
-  ShapeWindows drifting =
-      over_intervals(shape("drifting", calls_of(4000, 0.010, 91), calls_of(400, 0.020, 92)), 2);
+  // A measured drift of 30 % per interval makes its log ratio (0.69) 3.3 standard errors
+  // of 0.21 (p 0.0005); 50 % makes it 2.0 (p 0.025, over the FDR).
+  ShapeWindows drifting = twice_as_slow_over_2_intervals();
   LatencyThresholds thresholds;
   const auto found = [&](double measured) {
     drifting.interval_noise = measured;
@@ -250,6 +253,26 @@ TEST(LatencyDetectorTest, AShapesMeasuredDriftCountsAsIntervalNoise) {
   thresholds.min_drift_z = 5;
   EXPECT_EQ(found(0.3), 0u);
   EXPECT_EQ(found(0), 1u);  // nothing measured: nothing to stand out of
+}
+
+TEST(LatencyDetectorTest, ADriftMeasuredOnFewIntervalsRaisesTheBar) {
+  // The same 2x step over 2 intervals, 30 % drift: 3.3 drift deviations. A bar of 3 is
+  // raised to 3·√(1 + 30/k): 4.2 for a drift measured on 30 intervals, 3.1 on 300.
+  ShapeWindows drifting = twice_as_slow_over_2_intervals();
+  drifting.interval_noise = 0.3;
+  LatencyThresholds thresholds;
+  thresholds.min_drift_z = 3;
+  thresholds.drift_estimate_widening = 30;
+  const auto found = [&](size_t measured_on) {
+    drifting.interval_noise_intervals = measured_on;
+    return detect_latency_regressions(std::vector{drifting}, thresholds).size();
+  };
+  EXPECT_EQ(found(30), 0u);
+  EXPECT_EQ(found(300), 1u);
+  EXPECT_EQ(found(0), 1u);  // a drift given, not measured: not raised
+  // A floor above the measured drift is an assumption, not an estimate: not raised either.
+  thresholds.interval_noise = 0.31;
+  EXPECT_EQ(found(30), 1u);
 }
 
 TEST(LatencyDetectorTest, StrictSignificanceAllowsForHeavyTails) {
@@ -382,8 +405,8 @@ TEST(LatencyDetectorTest, SketchesCanAskForASureSlowdownToo) {
 TEST(LatencyDetectorTest, SketchesStandOutOfTheDriftToo) {
   // p50 and p95 twice as slow over 2 intervals of a shape drifting 30 % per interval: a log
   // ratio of 0.69, 3.3 drift deviations (0.21): over 3, under 5.
-  ShapeWindows s = over_intervals(
-      sketched("slower", spread(1000, 0.007, 0.013), spread(800, 0.014, 0.026)), 2);
+  ShapeWindows s =
+      over_intervals(sketched("slower", spread(1000, 0.007, 0.013), spread(800, 0.014, 0.026)), 2);
   s.interval_noise = 0.3;
   LatencyThresholds thresholds;
   thresholds.min_drift_z = 3;
