@@ -142,11 +142,12 @@ double per_call_cv(const ShapeModel& m) {
   return std::sqrt(std::exp(m.log_sd * m.log_sd) - 1);
 }
 
-// A step of at least 2x that counts in recall: what "within 2 intervals" is asked of.
-bool counted_step_of_2x(const ShapeModel& m, double min_delta) {
+// A step of at least `factor` that counts in recall (2x: what "within 2 intervals" is
+// asked of).
+bool counted_step(const ShapeModel& m, double min_delta, double factor) {
   if (!practically_large(m, min_delta)) return false;  // also: not injected
   const InjectionKind& k = injection_kinds()[m.kind];
-  return k.ramp_seconds == 0 && k.factor >= 2;
+  return k.ramp_seconds == 0 && k.factor >= factor;
 }
 
 // Volume classes by the calls a 15-minute window holds at the mean rate.
@@ -330,6 +331,11 @@ struct Method {
     return out;
   }
 };
+
+// "not found", or how many intervals after `start` detection came.
+std::string found_text(int64_t at, int64_t start) {
+  return at < 0 ? "not found" : std::to_string((at - start) / kInterval) + " intervals";
+}
 
 int64_t percentile(std::vector<int64_t> v, double q) {
   if (v.empty()) return -1;
@@ -662,7 +668,7 @@ int main(int argc, char** argv) {
     int powered_n = 0, powered_fast = 0;
     for (int s = 0; s < o.shapes; ++s) {
       const ShapeModel& sm = injected.model(s);
-      if (!counted_step_of_2x(sm, min_delta)) continue;
+      if (!counted_step(sm, min_delta, 2)) continue;
       const double calls = 2 * injected.rate_at(s, sm.start);
       const double cv = per_call_cv(sm);
       const int64_t at = m.detected_at[s];
@@ -686,9 +692,8 @@ int main(int argc, char** argv) {
     int window_n = 0, window_hit = 0;
     for (int s = 0; s < o.shapes; ++s) {
       const ShapeModel& sm = injected.model(s);
-      if (!practically_large(sm, min_delta)) continue;
+      if (!counted_step(sm, min_delta, 1.5)) continue;
       const InjectionKind& k = injection_kinds()[sm.kind];
-      if (k.ramp_seconds != 0 || k.factor < 1.5) continue;
       const double window_calls = 15 * injected.rate_at(s, sm.start);
       const int64_t at = m.detected_at[s];
       const bool found = at >= 0 && at <= sm.start + kHorizonIntervals * kInterval;
@@ -702,9 +707,7 @@ int main(int argc, char** argv) {
           "per-call CV %.1f, minute noise %.2f: %s\n",
           k.name.c_str(), s, static_cast<long long>((sm.start % kDay) / 60), sm.rate,
           injected.rate_at(s, sm.start), per_call_cv(sm), sm.minute_noise,
-          at < 0 ? "not found"
-                 : ("found after " + std::to_string((at - sm.start) / kInterval) + " intervals")
-                       .c_str());
+          found_text(at, sm.start).c_str());
     }
     std::printf(
         "  recall, steps >= 1.5x, >= 100 calls in the 15 minutes after the injection (at that "
@@ -728,7 +731,7 @@ int main(int argc, char** argv) {
     // The busy steps that took longer, with what makes them hard: per-call spread, volume.
     for (int s = 0; s < o.shapes; ++s) {
       const ShapeModel& sm = injected.model(s);
-      if (!counted_step_of_2x(sm, min_delta) || volume_class(sm.rate) != 2) continue;
+      if (!counted_step(sm, min_delta, 2) || volume_class(sm.rate) != 2) continue;
       const InjectionKind& k = injection_kinds()[sm.kind];
       const int64_t at = m.detected_at[s];
       if (at >= 0 && (at - sm.start) / kInterval <= 2) continue;
@@ -736,9 +739,7 @@ int main(int argc, char** argv) {
           "    after 2 intervals: %s on shape %d at +%lld min, %.0f calls a minute (%.0f at that "
           "hour), per-call CV %.1f: %s\n",
           k.name.c_str(), s, static_cast<long long>((sm.start % kDay) / 60), sm.rate,
-          injected.rate_at(s, sm.start), per_call_cv(sm),
-          at < 0 ? "not found"
-                 : (std::to_string((at - sm.start) / kInterval) + " intervals").c_str());
+          injected.rate_at(s, sm.start), per_call_cv(sm), found_text(at, sm.start).c_str());
     }
     std::printf(
         "  control target: %d new findings in %.0f shape-days = %.2f per 1,000 = %.2f per "
