@@ -22,10 +22,6 @@ inline constexpr size_t kMinNoiseIntervals = 10;
 // `intervals` counts those it was measured on: the estimate's own uncertainty (see
 // LatencyThresholds::drift_estimate_widening). 0 noise when there are fewer than
 // kMinNoiseIntervals intervals with calls, no per-call spread is known or no time was spent.
-struct IntervalNoise {
-  double noise = 0;
-  size_t intervals = 0;
-};
 IntervalNoise measured_interval_noise(std::span<const IntervalCounts> intervals,
                                       const Measures& per_call);
 

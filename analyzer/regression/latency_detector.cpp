@@ -77,7 +77,7 @@ double skew_aware_z(double z, const stats::Moments& before, double after_n, doub
 // and the shape's measured noise, over √intervals.
 double drift_sd(const ShapeWindows& s, const LatencyThresholds& thresholds) {
   const double intervals = static_cast<double>(std::max<size_t>(1, s.post_buckets.size()));
-  return std::max(thresholds.interval_noise, s.interval_noise) / std::sqrt(intervals);
+  return std::max(thresholds.interval_noise, s.interval_noise.noise) / std::sqrt(intervals);
 }
 
 // Whether `ratio` stands out of the window's drift by LatencyThresholds::min_drift_z, raised
@@ -85,9 +85,9 @@ double drift_sd(const ShapeWindows& s, const LatencyThresholds& thresholds) {
 bool beyond_drift(double ratio, const ShapeWindows& s, const LatencyThresholds& thresholds) {
   if (thresholds.min_drift_z <= 0) return true;
   double z = thresholds.min_drift_z;
-  if (s.interval_noise_intervals > 0 && s.interval_noise >= thresholds.interval_noise) {
+  if (s.interval_noise.intervals > 0 && s.interval_noise.noise >= thresholds.interval_noise) {
     z *= std::sqrt(1 + thresholds.drift_estimate_widening /
-                           static_cast<double>(s.interval_noise_intervals));
+                           static_cast<double>(s.interval_noise.intervals));
   }
   return ratio > 0 && std::log(ratio) >= z * drift_sd(s, thresholds);
 }

@@ -70,7 +70,7 @@ struct LatencyThresholds {
   // intervals (noise / √intervals): a shape's own drift, however many calls share each of
   // its moments.
   double min_drift_z = 0;
-  // A drift measured on k intervals (ShapeWindows::interval_noise_intervals) is itself
+  // A drift measured on k intervals (ShapeWindows::interval_noise) is itself
   // uncertain, and one read low lets a swing through: min_drift_z is then raised to
   // min_drift_z·√(1 + drift_estimate_widening / k), the way Student's t raises a normal
   // quantile for a variance estimated on about k/2 degrees of freedom. 0: not raised.

@@ -63,10 +63,8 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
         return std::ranges::find_if(it->second,
                                     [&](const IntervalCounts& i) { return i.start >= t; });
       };
-      const IntervalNoise noise = measured_interval_noise(
+      s.interval_noise = measured_interval_noise(
           {at_or_after(w.post.from - options.noise_span), at_or_after(w.post.from)}, s.baseline);
-      s.interval_noise = noise.noise;
-      s.interval_noise_intervals = noise.intervals;
     }
     return out;
   };

@@ -28,6 +28,14 @@ struct IntervalCounts {
   double total_time = 0;      // seconds
 };
 
+// A shape's interval noise: the relative standard deviation of one interval's mean time per
+// call beyond its calls' spread (0: not measured), and how many intervals it was measured
+// on (0: taken as known exactly).
+struct IntervalNoise {
+  double noise = 0;
+  size_t intervals = 0;
+};
+
 // One shape of one target over both windows. A shape absent from a window has zero
 // measures and no buckets there.
 struct ShapeWindows {
@@ -44,12 +52,9 @@ struct ShapeWindows {
   std::optional<QuantileSketch> baseline_sketch;
   std::optional<QuantileSketch> post_sketch;
   // How much the shape's mean time per call drifts from one interval to the next beyond its
-  // calls' spread, as a relative standard deviation, measured just before the post window
-  // (measured_interval_noise; detect_recent fills it for each of its windows). 0: not
-  // measured.
-  double interval_noise = 0;
-  // How many intervals it was measured on; 0: taken as known exactly.
-  size_t interval_noise_intervals = 0;
+  // calls' spread, measured just before the post window (measured_interval_noise;
+  // detect_recent fills it for each of its windows).
+  IntervalNoise interval_noise;
 };
 
 // The whole target in one window.

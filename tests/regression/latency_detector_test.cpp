@@ -236,7 +236,7 @@ TEST(LatencyDetectorTest, AShapesMeasuredDriftCountsAsIntervalNoise) {
   ShapeWindows drifting = twice_as_slow_over_2_intervals();
   LatencyThresholds thresholds;
   const auto found = [&](double measured) {
-    drifting.interval_noise = measured;
+    drifting.interval_noise.noise = measured;
     return detect_latency_regressions(std::vector{drifting}, thresholds).size();
   };
   EXPECT_EQ(found(0), 1u);
@@ -259,12 +259,12 @@ TEST(LatencyDetectorTest, ADriftMeasuredOnFewIntervalsRaisesTheBar) {
   // The same 2x step over 2 intervals, 30 % drift: 3.3 drift deviations. A bar of 3 is
   // raised to 3·√(1 + 30/k): 4.2 for a drift measured on 30 intervals, 3.1 on 300.
   ShapeWindows drifting = twice_as_slow_over_2_intervals();
-  drifting.interval_noise = 0.3;
+  drifting.interval_noise.noise = 0.3;
   LatencyThresholds thresholds;
   thresholds.min_drift_z = 3;
   thresholds.drift_estimate_widening = 30;
   const auto found = [&](size_t measured_on) {
-    drifting.interval_noise_intervals = measured_on;
+    drifting.interval_noise.intervals = measured_on;
     return detect_latency_regressions(std::vector{drifting}, thresholds).size();
   };
   EXPECT_EQ(found(30), 0u);
@@ -407,7 +407,7 @@ TEST(LatencyDetectorTest, SketchesStandOutOfTheDriftToo) {
   // ratio of 0.69, 3.3 drift deviations (0.21): over 3, under 5.
   ShapeWindows s =
       over_intervals(sketched("slower", spread(1000, 0.007, 0.013), spread(800, 0.014, 0.026)), 2);
-  s.interval_noise = 0.3;
+  s.interval_noise.noise = 0.3;
   LatencyThresholds thresholds;
   thresholds.min_drift_z = 3;
   EXPECT_EQ(detect_latency_regressions(std::vector{s}, thresholds).size(), 1u);
