@@ -216,6 +216,9 @@ struct DetectionSchedule {
   int cycles_since_detection = 0;
   int64_t trend_day = std::numeric_limits<int64_t>::min();
   int failures = 0;
+  // The raw intervals the last pass read, for the next; forgotten after a backlog, whose
+  // samples land in buckets older than a pass reads again.
+  RecentIntervals kept;
 };
 
 void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point now,
@@ -229,7 +232,9 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
   const StoreTime boundary(std::chrono::seconds(floor_to(t, run.interval.count())));
   judge(
       name, "detection",
-      [&] { return run_detection_pass(store, name, boundary, run.detection.options); },
+      [&] {
+        return run_detection_pass(store, name, boundary, run.detection.options, &schedule.kept);
+      },
       schedule.failures);
   const TrendPassOptions& trends = run.detection.options.trends;
   if (trends.days > 0 && floor_to(t, kSecondsPerDay) != schedule.trend_day) {
@@ -358,6 +363,7 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       failures = 0;
       last_ok = true;
       // A backlog is judged once it is read, not part way.
+      if (more) detection.kept.forget();
       if (run.detection.settings.enabled && !more) detect_after_cycle(*store, run, now, detection);
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
@@ -374,7 +380,10 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       } else {
         spdlog::error("{}: {}", name, e.what());
       }
-      if (dynamic_cast<const StoreError*>(&e) != nullptr) store.reset();  // reconnect
+      if (dynamic_cast<const StoreError*>(&e) != nullptr) {
+        store.reset();  // reconnect
+        detection.kept.forget();
+      }
     }
     if (stop.requested()) break;
     if (more) continue;  // a backlog: read on at once, each part in its own transaction

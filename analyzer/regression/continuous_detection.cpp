@@ -39,9 +39,10 @@ void record_pass(Store& store, const std::string& target, StoreTime now, PassSco
 }  // namespace
 
 DetectionPassReport run_detection_pass(Store& store, const std::string& target, StoreTime now,
-                                       const ContinuousDetectionOptions& options) {
+                                       const ContinuousDetectionOptions& options,
+                                       RecentIntervals* kept) {
   DetectionPassReport report;
-  report.check = detect_recent(store, target, now, options.recent);
+  report.check = detect_recent(store, target, now, options.recent, kept);
   if (report.check.evaluated) {
     record_pass(store, target, now, PassScope::kWindows, options.lifecycle, report);
   }

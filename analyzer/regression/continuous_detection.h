@@ -38,9 +38,11 @@ struct DetectionPassReport {
 
 // Judges [now - post_window, now) of `target` and records the outcome in one transaction.
 // New findings follow the latest release of `target` (or of every target) at or before
-// `now`. Throws StoreError.
+// `now`. `kept`: as detect_recent's, the target's raw intervals kept between passes.
+// Throws StoreError.
 DetectionPassReport run_detection_pass(Store& store, const std::string& target, StoreTime now,
-                                       const ContinuousDetectionOptions& options);
+                                       const ContinuousDetectionOptions& options,
+                                       RecentIntervals* kept = nullptr);
 
 // Judges the trends of `target` over the `options.days` whole days before the day holding
 // `now` and records them (findings of kind trend only; the windows' findings are left

@@ -6,32 +6,12 @@
 #include <set>
 
 #include "analyzer/regression/interval_noise.h"
+#include "analyzer/regression/recent_intervals.h"
 #include "analyzer/regression/window_reader.h"
 
 namespace slowscope {
-namespace {
-
-// Each shape's raw intervals over `span`, oldest first, by shape hash.
-std::map<std::string, std::vector<IntervalCounts>> intervals_by_shape(Store& store,
-                                                                      const std::string& target,
-                                                                      const TimeSpan& span) {
-  const ShapeBuckets read = store.shape_buckets({target, span.from, span.until, true, true});
-  std::map<int64_t, const std::string*> hashes;
-  for (const ShapeTotals& t : read.totals) hashes.emplace(t.shape_id, &t.shape_hash);
-  std::map<std::string, std::vector<IntervalCounts>> out;
-  for (const ShapeBucketCounts& b : read.buckets) {
-    const auto it = hashes.find(b.shape_id);
-    if (it == hashes.end()) continue;
-    out[*it->second].push_back(
-        {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
-  }
-  return out;
-}
-
-}  // namespace
-
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
-                          const RecentDetectionOptions& options) {
+                          const RecentDetectionOptions& options, RecentIntervals* kept) {
   const TimeSpan recent{now - options.post_window, now};
   ComparisonWindows windows = comparison_windows(recent, options.baseline, BaselineMode::kPrevious);
   // One baseline for every window, read once.
@@ -46,22 +26,22 @@ TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now
     }
   }
   if (!baseline) baseline = read_window_data(store, target, windows.baseline, false);
-  // Each shape's raw intervals over the noise span before the earliest window, read once;
-  // each window's shapes get the drift measured on the span just before it, so that a step
-  // inside a window does not widen its own uncertainty.
-  const std::map<std::string, std::vector<IntervalCounts>> noise_intervals =
-      options.noise_span > std::chrono::seconds(0)
-          ? intervals_by_shape(store, target, {recent.from - options.noise_span, now})
-          : std::map<std::string, std::vector<IntervalCounts>>{};
+  // Each shape's raw intervals over the noise span before the earliest window (kept from the
+  // previous pass, or read here); each window's shapes get the drift measured on the span
+  // just before it, so that a step inside a window does not widen its own uncertainty.
+  const bool measures_drift = options.noise_span > std::chrono::seconds(0);
+  RecentIntervals read_here;
+  RecentIntervals& intervals = kept != nullptr ? *kept : read_here;
+  if (measures_drift) intervals.refresh(store, target, {recent.from - options.noise_span, now});
   const auto read = [&](const ComparisonWindows& w) {
     TargetWindows out = join_windows(
         target, *baseline, read_window_data(store, target, {w.post}, true), w.post.length());
+    if (!measures_drift) return out;
     for (ShapeWindows& s : out.shapes) {
-      const auto it = noise_intervals.find(s.shape_hash);
-      if (it == noise_intervals.end()) continue;
+      const std::span<const IntervalCounts> held = intervals.of(s.shape_hash);
       const auto at_or_after = [&](StoreTime t) {
-        return std::ranges::find_if(it->second,
-                                    [&](const IntervalCounts& i) { return i.start >= t; });
+        return std::ranges::partition_point(held,
+                                            [&](const IntervalCounts& i) { return i.start < t; });
       };
       s.interval_noise = measured_interval_noise(
           {at_or_after(w.post.from - options.noise_span), at_or_after(w.post.from)}, s.baseline);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/regression/recent_intervals.h"
 #include "analyzer/regression/window_comparison.h"
 #include "analyzer/store/store.h"
 
@@ -119,7 +120,9 @@ struct RecentDetectionOptions {
 // longest.
 // `evaluated`, `reason` and `shapes_compared` are the post window's. Throws StoreError, and
 // std::invalid_argument for options comparison_windows() refuses.
+// `kept`: the target's raw intervals as the previous pass left them, refreshed here and
+// left for the next (collect keeps one per target); null: read afresh.
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,
-                          const RecentDetectionOptions& options);
+                          const RecentDetectionOptions& options, RecentIntervals* kept = nullptr);
 
 }  // namespace slowscope
