@@ -73,6 +73,7 @@ struct Options {
   int release_every = 60;            // minutes between releases (injection times)
   bool peer = true;                  // also run the previous method
   bool control_only = false;         // no injected target, no release checks
+  bool keep_intervals = true;        // raw intervals kept between passes, as collect does
   double min_ratio = 0;              // 0: the detector's default
   double short_min_ratio = 0;        // 0: detect_recent's default
   double size_z = -1;                // < 0: the detector's default size_confidence_z
@@ -280,12 +281,16 @@ struct Method {
   int64_t finding_passes = 0;              // control findings summed over passes
   double seconds = 0;
   int64_t passes = 0;
+  // Each target's raw intervals kept between passes, as collect keeps them; null: read afresh.
+  std::unique_ptr<RecentIntervals> kept_control, kept_injected;
 
   void pass(Store& store, const Target& control, const Target* injected, int64_t now) {
     const auto t0 = std::chrono::steady_clock::now();
-    const TargetCheck c = detect_recent(store, control.name(), at(now), options);
+    const TargetCheck c =
+        detect_recent(store, control.name(), at(now), options, kept_control.get());
     const TargetCheck i =
-        injected ? detect_recent(store, injected->name(), at(now), options) : TargetCheck{};
+        injected ? detect_recent(store, injected->name(), at(now), options, kept_injected.get())
+                 : TargetCheck{};
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     passes += injected ? 2 : 1;
     std::set<std::string> current;
@@ -391,6 +396,10 @@ Options parse(int argc, char** argv) {
   app.add_flag("--no-peer", no_peer, "Skip the previous method's run on the same data");
   app.add_flag("--control-only", o.control_only,
                "Write and judge the control target only (long false-finding runs)");
+  bool read_afresh = false;
+  app.add_flag("--read-afresh", read_afresh,
+               "Read each pass's raw intervals afresh instead of keeping them between passes "
+               "as collect does (the same findings, slower)");
 
   // Detection tuning, each option in its own help group: most take a non-negative number.
   const auto tune = [&](const std::string& name, auto& value, const std::string& what) {
@@ -433,6 +442,7 @@ Options parse(int argc, char** argv) {
     std::exit(printed == 0 ? 0 : 2);
   }
   o.peer = !no_peer;
+  o.keep_intervals = !read_afresh;
   return o;
 }
 
@@ -546,7 +556,13 @@ int main(int argc, char** argv) {
     methods[1].options.short_window_spread_at_least_baseline = false;
     methods[1].options.short_window_precise_min_ratio = 0;
   }
-  for (Method& m : methods) m.detected_at.assign(o.shapes, -1);
+  for (Method& m : methods) {
+    m.detected_at.assign(o.shapes, -1);
+    if (o.keep_intervals) {
+      m.kept_control = std::make_unique<RecentIntervals>();
+      m.kept_injected = std::make_unique<RecentIntervals>();
+    }
+  }
   const DetectionOptions& detection = methods[0].options.detection;
   // Release checks judge as `check` does: with its own defaults (and --min-ratio).
   DetectionOptions check_detection;
