@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,15 @@ struct Store::Impl {
   std::map<std::pair<int64_t, ServerIdentity>, int64_t> server_ids;
   std::map<std::string, int64_t> shape_ids;
   std::map<std::pair<int64_t, StatementKey>, std::pair<int64_t, int64_t>> statement_ids;
+  // Hash and fingerprint by shape id, read outside a transaction: a shape row never changes,
+  // and a detection pass names thousands of shapes several times over (one query each).
+  // Cleared when it reaches kMaxNamedShapes, to bound its memory.
+  struct ShapeName {
+    std::string hash;
+    std::string fingerprint;
+  };
+  static constexpr size_t kMaxNamedShapes = 200'000;
+  std::unordered_map<int64_t, ShapeName> shape_names;
 
   // The statement sql/store/<name>.sql, reset and ready to bind.
   SqlStatement& sql(std::string_view name);

@@ -132,12 +132,23 @@ std::vector<ShapeTotals> totals_of(const std::string& target,
 }  // namespace
 
 void Store::Impl::name_shapes(std::vector<ShapeTotals>& rows) {
+  // Inside a transaction the row may be this transaction's own, gone if it rolls back.
+  const bool committed = !db->in_transaction();
   for (ShapeTotals& row : rows) {
+    if (const auto it = shape_names.find(row.shape_id); it != shape_names.end()) {
+      row.shape_hash = it->second.hash;
+      row.fingerprint = it->second.fingerprint;
+      continue;
+    }
     auto& get = sql("shape_get");
     get.bind_int(1, row.shape_id);
     if (get.step()) {
       row.shape_hash = get.get_text(1);
       row.fingerprint = get.get_text(2);
+      if (committed) {
+        if (shape_names.size() >= kMaxNamedShapes) shape_names.clear();
+        shape_names.emplace(row.shape_id, ShapeName{row.shape_hash, row.fingerprint});
+      }
     }
     get.reset();
   }
