@@ -41,6 +41,10 @@ struct RecentDetectionOptions {
   // Shorter spans ending now, judged for latency only; set them to a few collection
   // intervals (2 and 5 at the default 1-minute interval). Empty: the post window alone.
   std::vector<std::chrono::seconds> short_windows{std::chrono::minutes(2), std::chrono::minutes(5)};
+  // Longer spans ending now, judged for latency only, by the post window's rules, after the
+  // others: a thin shape (a few calls a minute) gathers in an hour the calls a moderate
+  // slowdown needs. Empty: none.
+  std::vector<std::chrono::seconds> long_windows;
   // A short window's finding must reach this ratio on short_window_size_z's bound (and
   // pass the latency thresholds): a few intervals carry interval-level noise (load, locks,
   // a busy neighbour) that per-call variance does not describe.

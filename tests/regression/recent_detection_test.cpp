@@ -228,5 +228,25 @@ TEST_F(RecentDetectionTest, ShortWindowsStillNeedTheLatencyThresholds) {
   EXPECT_EQ(detect(kNow).findings.size(), 1u);
 }
 
+TEST_F(RecentDetectionTest, ALongWindowGathersTheCallsAThinShapeNeeds) {
+  // 1.6x for the last hour; 300 calls in 15 minutes, fewer than the 400 asked for.
+  write_step(kNow - 60 * kMinute, 1.6);
+  options_.detection.latency.min_calls = 400;
+  EXPECT_TRUE(detect(kNow).findings.empty());
+  options_.long_windows = {std::chrono::minutes(60)};
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].after_calls, 60 * 20);
+  EXPECT_NEAR(t.findings[0].ratio, 1.6, 1e-9);
+}
+
+TEST_F(RecentDetectionTest, AStepFoundInAShortWindowKeepsItsEvidenceBesideALongWindow) {
+  write_step(kNow - 2 * kMinute, 3.0);
+  options_.long_windows = {std::chrono::minutes(60)};
+  const TargetCheck t = detect(kNow);
+  ASSERT_EQ(t.findings.size(), 1u);
+  EXPECT_EQ(t.findings[0].after_calls, 2 * 20);
+}
+
 }  // namespace
 }  // namespace slowscope
