@@ -91,6 +91,7 @@ struct Options {
   int noise_span = -1;                     // minutes of drift measurement; < 0: the default
   double drift_widening = -1;              // drift_estimate_widening; < 0: the default
   std::vector<int> short_windows;          // minutes; empty: detect_recent's default
+  std::vector<int> long_windows;           // minutes; empty: detect_recent's default
   std::string baseline_mode;               // empty: detect_recent's default
 };
 
@@ -433,6 +434,9 @@ Options parse(int argc, char** argv) {
   tune("--short-windows", o.short_windows, "Short windows in minutes, e.g. 2,5")
       ->delimiter(',')
       ->check(CLI::Range(1, 24 * 60));
+  tune("--long-windows", o.long_windows, "Long windows in minutes, e.g. 60")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 24 * 60));
   tune("--baseline-mode", o.baseline_mode, "Baseline of the continuous windows")
       ->check(CLI::IsMember({"same-hours", "previous"}));
   try {
@@ -544,6 +548,10 @@ int main(int argc, char** argv) {
     methods[0].options.short_windows.clear();
     for (int w : o.short_windows)
       methods[0].options.short_windows.push_back(std::chrono::minutes(w));
+  }
+  if (!o.long_windows.empty()) {
+    methods[0].options.long_windows.clear();
+    for (int w : o.long_windows) methods[0].options.long_windows.push_back(std::chrono::minutes(w));
   }
   if (o.peer) {
     methods[1].name = "previous baseline, measured size";
