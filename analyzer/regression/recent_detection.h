@@ -118,10 +118,11 @@ struct RecentDetectionOptions {
 };
 
 // Compares [now - w, now) for the post window and each short window w with the baseline of
-// the post window (comparison_windows). Each of the k windows (and rules) is tested for
-// latency at false discovery rate fdr / k, so the findings of all of them together keep the
-// rate at fdr. A shape found in several windows is reported once, with the evidence of the
-// longest.
+// the post window (comparison_windows), and each long window with its own. Each of the k
+// windows (and rules) is tested for latency at false discovery rate fdr / k, so the findings
+// of all of them together keep the rate at fdr. A shape found in several windows is reported
+// once, with the evidence of the longest of the post and short windows that found it (a long
+// window's only when none did).
 // `evaluated`, `reason` and `shapes_compared` are the post window's. Throws StoreError, and
 // std::invalid_argument for options comparison_windows() refuses.
 // `kept`: the target's raw intervals as the previous pass left them, refreshed here and
