@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/regression/window_reader.h"
+
 namespace slowscope {
 
 void RecentIntervals::refresh(Store& store, const std::string& target, const TimeSpan& span) {
@@ -22,8 +24,7 @@ void RecentIntervals::refresh(Store& store, const std::string& target, const Tim
   for (const ShapeBucketCounts& b : read.buckets) {
     const auto it = hashes.find(b.shape_id);
     if (it == hashes.end()) continue;
-    by_shape_[*it->second].push_back(
-        {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
+    by_shape_[*it->second].push_back(interval_counts(b));
   }
   rows_last_read_ = read.buckets.size();
   target_ = target;

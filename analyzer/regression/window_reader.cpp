@@ -31,8 +31,7 @@ WindowData read_window_data(Store& store, const std::string& target,
       if (!added) it->second.measures += t.measures;
     }
     for (const ShapeBucketCounts& b : read.buckets) {
-      data.buckets[b.shape_id].push_back(
-          {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time});
+      data.buckets[b.shape_id].push_back(interval_counts(b));
       data.target.calls_by_bucket[b.bucket_start] += b.calls;
     }
     // Sketches merge exactly, so they come from the rollups too, like the totals.

@@ -24,6 +24,11 @@ struct WindowData {
   WindowTotals target;
 };
 
+// One stored bucket of a shape, as the detectors count it. Pure.
+inline IntervalCounts interval_counts(const ShapeBucketCounts& b) {
+  return {b.bucket_start, b.calls, b.rows_examined, b.shared_blocks, b.total_time};
+}
+
 // Reads one window. `raw_buckets`: per-bucket counts at the collection interval, for a
 // short, recent post window; a baseline reads hours, a week of minutes being too many rows.
 // Throws StoreError.
