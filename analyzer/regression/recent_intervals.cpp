@@ -7,9 +7,9 @@
 namespace slowscope {
 
 void RecentIntervals::refresh(Store& store, const std::string& target, const TimeSpan& span) {
-  const bool keeps = holds_ && target == target_ && span.from >= held_.from &&
-                     span.from < held_.until && span.until >= held_.until;
-  const StoreTime read_from = keeps ? std::max(span.from, held_.until - reread_) : span.from;
+  const bool keeps = held_ && target == target_ && span.from >= held_->from &&
+                     span.from < held_->until && span.until >= held_->until;
+  const StoreTime read_from = keeps ? std::max(span.from, held_->until - reread_) : span.from;
   const ShapeBuckets read = store.shape_buckets({target, read_from, span.until, true, true});
   if (!keeps) by_shape_.clear();
   // What is read again replaces what was held there; what fell out of the span goes.
@@ -29,11 +29,10 @@ void RecentIntervals::refresh(Store& store, const std::string& target, const Tim
   rows_last_read_ = read.buckets.size();
   target_ = target;
   held_ = span;
-  holds_ = true;
 }
 
 void RecentIntervals::forget() {
-  holds_ = false;
+  held_.reset();
   by_shape_.clear();
 }
 

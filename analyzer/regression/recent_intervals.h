@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,8 +48,7 @@ class RecentIntervals {
  private:
   std::chrono::seconds reread_;
   std::string target_;
-  TimeSpan held_{};
-  bool holds_ = false;
+  std::optional<TimeSpan> held_;  // none: the next refresh reads its whole span
   std::map<std::string, std::vector<IntervalCounts>> by_shape_;
   size_t rows_last_read_ = 0;
 };
