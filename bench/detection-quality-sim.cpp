@@ -73,7 +73,7 @@ struct Options {
   int release_every = 60;            // minutes between releases (injection times)
   bool peer = true;                  // also run the previous method
   bool control_only = false;         // no injected target, no release checks
-  bool keep_intervals = true;        // raw intervals kept between passes, as collect does
+  bool read_afresh = false;          // raw intervals read every pass, not kept as collect does
   double min_ratio = 0;              // 0: the detector's default
   double short_min_ratio = 0;        // 0: detect_recent's default
   double size_z = -1;                // < 0: the detector's default size_confidence_z
@@ -397,8 +397,7 @@ Options parse(int argc, char** argv) {
   app.add_flag("--no-peer", no_peer, "Skip the previous method's run on the same data");
   app.add_flag("--control-only", o.control_only,
                "Write and judge the control target only (long false-finding runs)");
-  bool read_afresh = false;
-  app.add_flag("--read-afresh", read_afresh,
+  app.add_flag("--read-afresh", o.read_afresh,
                "Read each pass's raw intervals afresh instead of keeping them between passes "
                "as collect does (the same findings, slower)");
 
@@ -446,7 +445,6 @@ Options parse(int argc, char** argv) {
     std::exit(printed == 0 ? 0 : 2);
   }
   o.peer = !no_peer;
-  o.keep_intervals = !read_afresh;
   return o;
 }
 
@@ -566,7 +564,7 @@ int main(int argc, char** argv) {
   }
   for (Method& m : methods) {
     m.detected_at.assign(o.shapes, -1);
-    if (o.keep_intervals) {
+    if (!o.read_afresh) {
       m.kept_control = std::make_unique<RecentIntervals>();
       m.kept_injected = std::make_unique<RecentIntervals>();
     }
