@@ -311,6 +311,10 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     touch.bind_int(3, cycle.samples.empty() ? earliest : floor_to(earliest, kSecondsPerDay));
     touch.bind_int(4, latest_end);
     touch.run();
+    // Under the target's row lock: no other writer of the target can change these before
+    // this cycle commits.
+    s.renew_held_lease(target, cycle.target, cycle.collected_at);
+    s.write_log_files(target, cycle);
 
     int64_t server_id;
     if (auto it = s.server_ids.find({target, cycle.server}); it != s.server_ids.end()) {
@@ -542,6 +546,7 @@ RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retent
       prune("prune_hourly", std::min(now - retention.hourly.count(), new_daily));
       prune("prune_daily", now - retention.daily.count());
       prune("prune_events", now - retention.daily.count());
+      prune("prune_log_files", now - retention.daily.count());
     });
     ++report.targets;
   }

@@ -7,7 +7,8 @@
 //
 // A Store owns one connection and is not thread-safe: use one Store per thread. Any number
 // of Stores, in one process or many, may use the same database; two collectors writing
-// different targets never block each other for long.
+// different targets never block each other for long. One process at a time collects a
+// target: the one holding the target's lease (take_lease), renewed with its cycles.
 #pragma once
 
 #include <chrono>
@@ -103,6 +104,80 @@ inline constexpr std::string_view kCoverageGap = "coverage_gap";
 inline constexpr std::string_view kError = "error";
 }  // namespace event_kind
 
+// A slow-log file whose entries a target holds: every entry before byte read_to is stored.
+// A file is its host, device and inode, and the hash of its first head_bytes bytes (inodes
+// are reused). The store compares and copies these fields; it does not read files.
+struct LogFileRecord {
+  std::string host;
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint32_t head_bytes = 0;
+  uint64_t head_hash = 0;
+  uint64_t read_from = 0;  // where the first reader began (after the start: it began at the end)
+  uint64_t read_to = 0;
+  std::string resume;  // the reader's position at read_to, as the reader encodes it
+  std::string reader;  // who read up to read_to, for messages: "collect", "digest"
+  StoreTime updated_at;
+
+  bool operator==(const LogFileRecord&) const = default;
+};
+
+// A cycle's claim on a slow-log file: store `file` in place of `expected`, the row as the
+// writer last read it (nullopt: no row). When the stored row is not `expected` — another
+// reader stored entries of the file since — the whole cycle fails with LogFileMoved.
+struct LogFileWrite {
+  LogFileRecord file;
+  std::optional<LogFileRecord> expected;
+};
+
+// A process that collects targets, as a lease names it.
+struct LeaseHolder {
+  std::string owner;  // unique per process run
+  std::string host;   // the machine's host name
+  int64_t pid = 0;
+  std::string scope;  // the machine boot and PID namespace in which pid names the process
+
+  // This process, with an owner id drawn once per process run.
+  static const LeaseHolder& this_process();
+
+  // "pid 1234 on db1".
+  std::string describe() const;
+
+  bool operator==(const LeaseHolder&) const = default;
+};
+
+// A target's lease: while it runs, only its holder collects the target.
+struct Lease {
+  LeaseHolder holder;
+  StoreTime acquired_at;
+  StoreTime heartbeat_at;  // last renewed
+  StoreTime expires_at;
+
+  bool operator==(const Lease&) const = default;
+};
+
+// Another process holds the lease of a target: take_lease() refused it, or write_cycle()
+// found that the lease this Store took has been taken over since.
+class LeaseHeld : public StoreError {
+ public:
+  LeaseHeld(const std::string& message, std::string target, Lease lease)
+      : StoreError(message), target_(std::move(target)), lease_(std::move(lease)) {}
+  const std::string& target() const { return target_; }
+  const Lease& lease() const { return lease_; }
+
+ private:
+  std::string target_;
+  Lease lease_;
+};
+
+// A cycle's LogFileWrite found the file's stored row changed since the writer read it:
+// another reader stored entries of the file meanwhile. Nothing of the cycle was written;
+// read Store::log_files() again and resume after what it holds.
+class LogFileMoved : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // What write_cycle does with a sample whose (target, bucket, statement) is already stored.
 enum class SampleConflict {
   // The stored sample wins, so a cycle retried after an uncertain commit changes nothing.
@@ -123,6 +198,7 @@ struct CycleWrite {
   std::vector<Sample> samples;               // each key known or in new_statements
   std::vector<Checkpoint> checkpoints;
   std::vector<CollectorEvent> events;
+  std::vector<LogFileWrite> log_files = {};  // the slow-log file ranges the samples came from
   SampleConflict on_conflict = SampleConflict::kKeepStored;
 };
 
@@ -327,6 +403,25 @@ class Store {
   std::vector<KnownStatement> known_statements(std::string_view target,
                                                const ServerIdentity& server);
 
+  // Takes the lease of `target` for `holder` until now + ttl, or renews it. From then on
+  // every write_cycle() of `target` through this Store renews it in the cycle's transaction
+  // and fails with LeaseHeld, writing nothing, if another holder has taken it since. Throws
+  // LeaseHeld when another holder's lease has not expired at `now`, unless that holder ran
+  // on this machine and its process is gone; StoreError otherwise.
+  Lease take_lease(std::string_view target, const LeaseHolder& holder, StoreTime now,
+                   std::chrono::seconds ttl);
+
+  // Gives up the lease of `target` if `holder` holds it, so that another process can take
+  // the target over at once. Throws StoreError.
+  void release_lease(std::string_view target, const LeaseHolder& holder);
+
+  // The lease of `target`, expired or not; nullopt when none. Throws StoreError.
+  std::optional<Lease> lease(std::string_view target);
+
+  // The slow-log files of `target` on `host` whose entries the store holds, by device and
+  // inode. Throws StoreError.
+  std::vector<LogFileRecord> log_files(std::string_view target, std::string_view host);
+
   // The last checkpoint `name` written for `target`, if any.
   std::optional<std::string> checkpoint(std::string_view target, std::string_view name);
 
@@ -335,9 +430,11 @@ class Store {
   void put_checkpoint(std::string_view target, const Checkpoint& checkpoint, StoreTime at);
 
   // Writes a whole cycle in one transaction: statements, samples (and their hours),
-  // checkpoints, events. On any failure nothing of the cycle is stored and StoreError is
-  // thrown. A sample for a (target, statement, bucket) already stored is ignored, so that
-  // retrying a cycle whose commit was uncertain is harmless.
+  // checkpoints, events, slow-log file ranges. On any failure nothing of the cycle is stored
+  // and StoreError is thrown: LeaseHeld when another process took over the target's lease
+  // this Store holds, LogFileMoved when a file range is not as the cycle expected. A sample
+  // for a (target, statement, bucket) already stored is kept or added to, as on_conflict
+  // says.
   void write_cycle(const CycleWrite& cycle);
 
   // Folds committed cycles from SQLite's write-ahead log into the database file, without

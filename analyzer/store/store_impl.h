@@ -37,6 +37,8 @@ struct Store::Impl {
   };
   static constexpr size_t kMaxNamedShapes = 200'000;
   std::unordered_map<int64_t, ShapeName> shape_names;
+  // The leases this Store took, by target id, with their length: write_cycle renews them.
+  std::map<int64_t, std::pair<LeaseHolder, std::chrono::seconds>> held_leases;
 
   // The statement sql/store/<name>.sql, reset and ready to bind.
   SqlStatement& sql(std::string_view name);
@@ -80,6 +82,12 @@ struct Store::Impl {
   auto in_transaction(std::string_view operation, Work&& work);
 
   [[noreturn]] void fail(std::string_view operation, std::string_view cause) const;
+
+  // Inside write_cycle's transaction, after the target's row lock: renews the lease this
+  // Store holds on `target` (LeaseHeld when taken over), then writes `cycle.log_files`
+  // (LogFileMoved when a row is not as expected).
+  void renew_held_lease(int64_t target, const std::string& name, StoreTime now);
+  void write_log_files(int64_t target, const CycleWrite& cycle);
 
   // write_cycle's transaction; `row_by_row` inserts one sample per statement, so that
   // samples already stored are skipped one by one (see store.cpp).
