@@ -294,6 +294,10 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
       }
     }
     if (*missing && !missing_now) spdlog::info("{}: {} is back", name, collector->path());
+    if (r.already_stored > 0) {
+      spdlog::info("{}: skipped {} bytes of {} whose entries {} had stored already", name,
+                   r.already_stored, collector->path(), r.stored_by);
+    }
     *missing = missing_now;
     if (r.written) checkpoint_log(store);
     if (r.written && r.bytes > 0) {
@@ -343,28 +347,67 @@ TargetCycle make_cycle(const TargetRun& run) {
   return nullptr;
 }
 
-// One target's loop. Returns false when its last cycle failed.
-bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop) {
+// How long a target's lease outlives its holder's last cycle: a few intervals, so that a
+// standby takes over soon after a holder dies, but not because one cycle ran long.
+std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
+  return std::max<std::chrono::seconds>(3 * interval, std::chrono::seconds(30));
+}
+
+// One target's loop. Returns false when its last cycle failed (or, with --once, when
+// another process collects the target). Runs a cycle only while this process holds the
+// target's lease: otherwise it stands by, trying each interval, and takes over once the
+// holder's lease ends.
+bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
   const std::string& name = run.target->name;
+  const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
   int failures = 0;
   int cycles = 0;
   DetectionSchedule detection;
   bool last_ok = false;
+  bool holding = false;     // this process held the lease at its last cycle
+  bool cycle_used = false;  // the cycle holds state read from the store
+  std::string standing_by;  // the owner of the lease this process waits for
   while (true) {
     const Clock::time_point now = Clock::now();
     bool more = false;
+    bool stand_by = false;
     try {
       if (!store) {
         store.emplace(Store::open(run.config->store));
         store->ensure_target(name, run.target->engine);
       }
-      more = cycle(*store, now);
-      failures = 0;
-      last_ok = true;
-      // A backlog is judged once it is read, not part way.
-      if (more) detection.kept.forget();
-      if (run.detection.settings.enabled && !more) detect_after_cycle(*store, run, now, detection);
+      try {
+        store->take_lease(name, me, std::chrono::time_point_cast<std::chrono::seconds>(now),
+                          lease_ttl(run.interval));
+      } catch (const LeaseHeld& e) {
+        holding = false;
+        if (run.once) throw;
+        if (e.lease().holder.owner != standing_by) {
+          spdlog::warn("{}: {}; standing by to take over", name, e.what());
+          standing_by = e.lease().holder.owner;
+        }
+        stand_by = true;
+      }
+      if (!stand_by) {
+        if (!holding) {
+          // Whoever wrote the target meanwhile (another process, or a cycle whose commit
+          // failed or seemed to) moved its state on: read it afresh.
+          if (cycle_used) cycle = make_cycle(run);
+          if (!standing_by.empty()) spdlog::info("{}: took over collecting it", name);
+          standing_by.clear();
+          holding = true;
+        }
+        cycle_used = true;
+        more = cycle(*store, now);
+        failures = 0;
+        last_ok = true;
+        // A backlog is judged once it is read, not part way.
+        if (more) detection.kept.forget();
+        if (run.detection.settings.enabled && !more) {
+          detect_after_cycle(*store, run, now, detection);
+        }
+      }
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
             std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
@@ -377,11 +420,14 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       if (dynamic_cast<const PollError*>(&e) != nullptr ||
           dynamic_cast<const MysqlError*>(&e) != nullptr) {
         spdlog::error("{}", e.what());
+      } else if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
+        spdlog::error("{}: {}; not collected by this run", name, e.what());
       } else {
         spdlog::error("{}: {}", name, e.what());
       }
       if (dynamic_cast<const StoreError*>(&e) != nullptr) {
         store.reset();  // reconnect
+        holding = false;
         detection.kept.forget();
       }
     }
@@ -402,6 +448,14 @@ bool run_target(const TargetRun& run, const TargetCycle& cycle, StopSignal& stop
       next = Clock::time_point(std::chrono::seconds(floor_to(t, step) + step));
     }
     if (stop.wait_until(next)) break;
+  }
+  if (store && holding) {
+    // Stopping: let another process take over at once rather than after the lease expires.
+    try {
+      store->release_lease(name, me);
+    } catch (const std::exception& e) {
+      spdlog::debug("{}: giving up its lease: {}", name, e.what());
+    }
   }
   return last_ok;
 }
@@ -565,8 +619,12 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "with the same clock hours on each day of the --detect-baseline before it (or the\n"
       "whole span: --detect-baseline-mode previous); findings are kept in the store with their\n"
       "lifecycle (`slowscope findings`), and each one opened or resolved is logged.\n"
+      "One process collects a target at a time (a lease in the store, renewed every\n"
+      "cycle): a second `collect` of the same target stands by and takes over when the\n"
+      "first stops or dies; with --once it leaves the target alone and exits 1.\n"
       "SIGINT/SIGTERM finish the current cycle and exit.\n"
-      "Exit status: 0 done, 1 a target failed (--once), 2 bad configuration or arguments.");
+      "Exit status: 0 done, 1 a target failed or was collected by another process (--once),\n"
+      "2 bad configuration or arguments.");
   cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });
 }
 

@@ -26,13 +26,18 @@ int store_slow_logs(const SlowLogStoreJob& job) {
       spdlog::error("{}: not a readable regular file (--store reads files, not streams)", input);
       return 2;
     }
-    SlowLogFileCollector collector(
-        job.target, path.string(),
-        {.take_last_entry = true, .checkpoint = "slow_log_file:" + path.string()});
+    SlowLogFileCollector collector(job.target, path.string(),
+                                   {.take_last_entry = true,
+                                    .checkpoint = "slow_log_file:" + path.string(),
+                                    .reader = "digest",
+                                    .follow_rotations = false});
     uint64_t entries = 0;
     uint64_t bytes = 0;
     size_t samples = 0;
     size_t shapes = 0;
+    uint64_t already_stored = 0;
+    uint64_t position = 0;
+    std::string stored_by;
     try {
       while (true) {
         const SlowLogCycleReport r =
@@ -41,6 +46,11 @@ int store_slow_logs(const SlowLogStoreJob& job) {
         bytes += r.bytes;
         samples += r.samples;
         shapes += r.new_statements;
+        position = r.position;
+        if (r.already_stored > 0) {
+          already_stored += r.already_stored;
+          stored_by = r.stored_by;
+        }
         for (const auto& e : r.events) spdlog::warn("{}: {}", input, e.message);
         if (r.caught_up) break;
         spdlog::info("{}: {:.0f} MB stored so far", input, static_cast<double>(bytes) / 1e6);
@@ -48,6 +58,15 @@ int store_slow_logs(const SlowLogStoreJob& job) {
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", input, e.what());
       return 2;
+    }
+    if (already_stored > 0) {
+      std::cout << input << ": " << already_stored << " bytes already stored for target "
+                << job.target << " (read by " << stored_by << "), skipped\n";
+    }
+    if (bytes == 0) {
+      std::cout << input << ": nothing new for target " << job.target << " (stored up to byte "
+                << position << ")\n";
+      continue;
     }
     std::cout << input << ": " << entries << " new entries (" << bytes << " bytes) stored as "
               << samples << " samples of target " << job.target << ", " << shapes

@@ -2,9 +2,10 @@
 // per-interval samples of a MySQL target, so that logs collected elsewhere join the same
 // history as what `collect` gathers.
 //
-// Each file's read position is kept in the store (one checkpoint per file path), so running
-// it again on a file that grew adds only the new entries, and running it twice on the same
-// file stores nothing twice.
+// The store records how far each file of the target is stored, whoever read it (this, or
+// `collect` following the live log), so running it again on a file that grew adds only the
+// new entries, and a file — live or rotated — that the target's collector read already adds
+// nothing; it says what it skipped.
 #pragma once
 
 #include <chrono>

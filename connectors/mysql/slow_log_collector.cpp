@@ -1,6 +1,7 @@
 #include "connectors/mysql/slow_log_collector.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace slowscope {
 namespace {
@@ -25,24 +26,86 @@ std::string_view event_kind_of(TailNotice::Kind kind) {
 
 }  // namespace
 
+LogFileWrite SlowLogFileCollector::file_write(const TailSpan& span, StoreTime at) const {
+  LogFileWrite w;
+  if (const auto it = files_.find({span.end.file.device, span.end.file.inode}); it != files_.end()) {
+    w.expected = it->second;
+  }
+  LogFileRecord& f = w.file;
+  f.host = LeaseHolder::this_process().host;
+  f.device = span.end.file.device;
+  f.inode = span.end.file.inode;
+  f.head_bytes = span.end.file.head_bytes;
+  f.head_hash = span.end.file.head_hash;
+  // Where reading this file began: kept while reads follow on from each other.
+  f.read_from =
+      w.expected && w.expected->read_to == span.begin ? w.expected->read_from : span.begin;
+  f.read_to = span.end.offset;
+  f.resume = span.end.serialize();
+  f.reader = options_.reader;
+  f.updated_at = at;
+  return w;
+}
+
 SlowLogFileCollector::SlowLogFileCollector(std::string target, std::string path, Options options)
     : target_(std::move(target)), options_(options), tailer_(std::move(path)) {}
+
+void SlowLogFileCollector::load(Store& store) {
+  position_.reset();
+  if (auto text = store.checkpoint(target_, options_.checkpoint)) {
+    position_ = SlowLogPosition::parse(*text);
+    if (!position_) {
+      spdlog::warn("{}: the stored slow-log position is unreadable; starting over at {}", target_,
+                   options_.from_end ? "the end of the file" : "its start");
+    }
+  }
+  files_.clear();
+  for (LogFileRecord& f : store.log_files(target_, LeaseHolder::this_process().host)) {
+    files_.emplace(FileKey{f.device, f.inode}, std::move(f));
+  }
+  statements_.load(store, target_);
+  loaded_ = true;
+  if (position_ && !options_.follow_rotations) {
+    // A position in what the path held before is not this file's.
+    struct stat st {};
+    if (::stat(tailer_.path().c_str(), &st) != 0 ||
+        position_->file.device != static_cast<uint64_t>(st.st_dev) ||
+        position_->file.inode != static_cast<uint64_t>(st.st_ino)) {
+      position_.reset();
+    }
+  }
+}
+
+void SlowLogFileCollector::skip_stored(SlowLogCycleReport& report) {
+  // The file the next read starts in — the position's, or the one at the path — may have
+  // been read further by another reader: resume after what it stored.
+  FileKey key;
+  uint64_t offset = 0;
+  if (position_) {
+    key = {position_->file.device, position_->file.inode};
+    offset = position_->offset;
+  } else {
+    struct stat st {};
+    if (::stat(tailer_.path().c_str(), &st) != 0) return;
+    key = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  }
+  const auto it = files_.find(key);
+  if (it == files_.end() || it->second.read_to <= offset) return;
+  const auto resume = SlowLogPosition::parse(it->second.resume);
+  // Not found with the stored first bytes: the inode now holds another file, whose record
+  // this reader replaces when it stores what it reads.
+  if (!resume || !tailer_.finds(resume->file)) return;
+  report.already_stored = it->second.read_to - offset;
+  report.stored_by = it->second.reader;
+  position_ = resume;
+}
 
 SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
                                                    std::chrono::system_clock::time_point now,
                                                    std::chrono::seconds interval) {
   SlowLogCycleReport report;
-  if (!loaded_) {
-    if (auto text = store.checkpoint(target_, options_.checkpoint)) {
-      position_ = SlowLogPosition::parse(*text);
-      if (!position_) {
-        spdlog::warn("{}: the stored slow-log position is unreadable; starting over at {}", target_,
-                     options_.from_end ? "the end of the file" : "its start");
-      }
-    }
-    statements_.load(store, target_);
-    loaded_ = true;
-  }
+  if (!loaded_) load(store);
+  skip_stored(report);
 
   const auto read_start = std::chrono::steady_clock::now();
   const int64_t now_us =
@@ -69,7 +132,7 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
   report.caught_up = batch.caught_up;
   report.untimed = cells.untimed();
   report.skipped = batch.stats.skipped;
-  report.position = batch.next ? batch.next->offset : 0;
+  report.position = batch.span ? batch.span->end.offset : batch.next ? batch.next->offset : 0;
 
   const StoreTime at = std::chrono::time_point_cast<std::chrono::seconds>(now);
   CycleWrite cycle{target_, kSlowLogServer, at, {}, {}, {}, {}};
@@ -91,17 +154,45 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
   if (batch.next && !(position_ && *batch.next == *position_)) {
     cycle.checkpoints.push_back({options_.checkpoint, batch.next->serialize()});
   }
+  if (batch.span) {
+    cycle.log_files.push_back(file_write(*batch.span, at));
+    const auto& expected = cycle.log_files.back().expected;
+    if (expected && batch.span->begin < expected->read_to) {
+      const auto stored = SlowLogPosition::parse(expected->resume);
+      if (stored && tailer_.finds(stored->file)) {
+        throw std::logic_error("slow-log reader of target '" + target_ + "' read bytes of " +
+                               tailer_.path() + " that the store holds already");
+      }
+    }
+  }
   report.events = cycle.events;
   for (const TailNotice& notice : batch.notices) {
     if (notice.kind == TailNotice::Kind::kWaiting) {
       report.events.push_back({at, "log_missing", notice.message});
     }
   }
-  if (cycle.samples.empty() && cycle.checkpoints.empty() && cycle.events.empty()) return report;
+  if (cycle.samples.empty() && cycle.checkpoints.empty() && cycle.events.empty() &&
+      cycle.log_files.empty()) {
+    return report;
+  }
 
   const auto store_start = std::chrono::steady_clock::now();
-  store.write_cycle(cycle);
+  try {
+    store.write_cycle(cycle);
+  } catch (const LogFileMoved&) {
+    // Another reader stored entries of this file since this one looked: read again from
+    // what the store holds now.
+    loaded_ = false;
+    report.caught_up = false;
+    report.events = {{at, "log_shared",
+                      "another reader stored entries of " + tailer_.path() +
+                          " meanwhile; resuming after them"}};
+    return report;
+  }
   report.store_ms = ms_since(store_start);
+  for (const LogFileWrite& w : cycle.log_files) {
+    files_.insert_or_assign(FileKey{w.file.device, w.file.inode}, w.file);
+  }
   report.written = true;
   report.samples = cycle.samples.size();
   report.new_statements = cycle.new_statements.size();

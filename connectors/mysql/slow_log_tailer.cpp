@@ -273,6 +273,10 @@ std::optional<SlowLogTailer::OpenFile> SlowLogTailer::locate(const SlowLogFileId
   return std::nullopt;
 }
 
+bool SlowLogTailer::finds(const SlowLogFileId& id) {
+  return locate(id).has_value();
+}
+
 TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
                               const SlowLogParser::Sink& sink, const ReadOptions& read) {
   TailBatch batch;
@@ -331,7 +335,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
   }
 
   uint64_t budget = std::max<uint64_t>(read.max_bytes, 1);
-  while (true) {
+  do {  // one file, once: each `break` ends the read
     const uint64_t size = static_cast<uint64_t>(file->st.st_size);
     if (size < pos->offset) {
       batch.notices.push_back(
@@ -385,6 +389,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
       }
     }
 
+    const uint64_t begin = pos->offset;
     if (cut && *cut > pos->offset) {
       // Parses [offset, end); false when `end` turned out not to start a fresh entry.
       auto parse_to = [&](uint64_t end, bool at_eof) {
@@ -429,6 +434,7 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
         // Cover more of the head now that those bytes are read and cannot change.
         pos->file = identify(file->fd, file->st, pos->offset, file->name);
       }
+      if (pos->offset > begin) batch.span = TailSpan{begin, *pos};
     }
 
     if (complete && pos->offset == size) {
@@ -438,16 +444,15 @@ TailBatch SlowLogTailer::read(const std::optional<SlowLogPosition>& from,
                                file->name + " was rotated; read to its end (" +
                                    std::to_string(size) + " bytes), now following the new " + path_,
                                0});
+      // The new file is the next read's: a read parses one file.
       pos = SlowLogPosition{identify(next->fd, next->st, 0, path_), 0, 1, pos->carry};
       file.emplace(std::move(*next));
-      if (budget > 0) continue;
       batch.caught_up = false;
       break;
     }
     // Caught up unless the budget, not the end of the file, bounded this read.
     batch.caught_up = pos->offset >= size || limit == size;
-    break;
-  }
+  } while (false);
 
   // Keep the file open for the next read, so that it can be drained if deleted meanwhile.
   if (!(held_fd_ >= 0 && file->fd == held_fd_)) {

@@ -12,7 +12,7 @@
 // Rotations, whether slowscope was running or not:
 //  - rename (+ FLUSH SLOW LOGS) or delete + recreate: the old file, found through the open
 //    descriptor or by identity in the log's folder, is read to its end once the server has
-//    opened a new file at the path; then the new file is read from its start;
+//    opened a new file at the path; then the next read() reads the new file from its start;
 //  - copytruncate or truncate: the file shrank below the position, or its first bytes
 //    changed: it is read again from its start, and a possible gap is reported (entries
 //    written after the last read and before the truncation may be lost, never counted
@@ -72,12 +72,21 @@ struct TailNotice {
   uint64_t bytes_lost = 0;
 };
 
+// The bytes of one file a read() parsed: [begin, end.offset) of the file end.file names.
+struct TailSpan {
+  uint64_t begin = 0;
+  SlowLogPosition end;
+};
+
 // What one read() did.
 struct TailBatch {
   std::optional<SlowLogPosition> next;  // where to resume; empty when no file was seen yet
+  std::optional<TailSpan> span;         // what was parsed; empty when nothing was
   ParseStats stats;                     // of the bytes parsed by this read
   uint64_t bytes = 0;                   // bytes parsed
-  bool caught_up = true;                // false when max_bytes stopped it before the end
+  // False when more is waiting: max_bytes stopped the read, or it finished a rotated file
+  // (a read parses one file, so that its span says which bytes of which file it took).
+  bool caught_up = true;
   std::vector<TailNotice> notices;
 };
 
@@ -105,6 +114,10 @@ class SlowLogTailer {
                  const ReadOptions& options);
 
   const std::string& path() const { return path_; }
+
+  // Whether the file `id` names can be found — the one last read, the file at the path, or
+  // one renamed in its folder — with the first id.head_bytes bytes it had then.
+  bool finds(const SlowLogFileId& id);
 
  private:
   struct OpenFile;
