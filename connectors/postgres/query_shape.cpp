@@ -64,22 +64,6 @@ void collect_relations(const nlohmann::json& node, const std::set<std::string>& 
 
 }  // namespace
 
-std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 std::vector<std::string> tables_of_parse_tree(std::string_view json) {
   const auto tree = nlohmann::json::parse(json);
   std::set<std::string> ctes, tables;
@@ -95,18 +79,15 @@ ShapeInfo postgres_query_shape(std::string_view query_text) {
   const bool parsed = fp.error == nullptr && fp.fingerprint_str != nullptr;
   if (parsed) shape.hash = fp.fingerprint_str;
   pg_query_free_fingerprint_result(fp);
+  // pg_stat_statements leaves some constants in place (in utility statements): the shown
+  // text has none, and matches the fingerprint.
+  shape.fingerprint = postgres_literal_free_text(text);
   if (!parsed) {
-    shape.fingerprint = collapse_whitespace(text);
+    // Keyed by the literal-free text: a hash of the literal text would group nothing and
+    // could be reversed for a short secret.
     shape.hash = std::string(kUnparsedShapePrefix) + hex16(fnv1a(shape.fingerprint));
     return shape;
   }
-  // pg_stat_statements leaves some constants in place (e.g. in utility statements before
-  // 16); normalizing again makes the shown text match the fingerprint.
-  PgQueryNormalizeResult normalized = pg_query_normalize(text.c_str());
-  shape.fingerprint = collapse_whitespace(normalized.error == nullptr && normalized.normalized_query
-                                              ? normalized.normalized_query
-                                              : text);
-  pg_query_free_normalize_result(normalized);
   PgQueryParseResult tree = pg_query_parse(text.c_str());
   if (tree.error == nullptr && tree.parse_tree != nullptr) {
     try {

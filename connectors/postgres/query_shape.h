@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/fingerprint/literal_free_text.h"
 #include "analyzer/store/store.h"
 
 namespace slowscope {
@@ -16,13 +17,10 @@ namespace slowscope {
 inline constexpr std::string_view kUnparsedShapePrefix = "unparsed-";
 
 // The shape of `query_text` as pg_stat_statements reports it (constants already replaced by
-// $n): hash = the 16-hex-digit libpg_query fingerprint, fingerprint = the text normalized
-// and whitespace-collapsed, tables = "schema.table" or "table" for every relation read or
+// $n, but not in utility statements): hash = the 16-hex-digit libpg_query fingerprint,
+// fingerprint = postgres_literal_free_text() of the text, tables = "schema.table" or "table" for every relation read or
 // written (common table expressions excluded), sorted.
 ShapeInfo postgres_query_shape(std::string_view query_text);
-
-// `text` with each run of whitespace turned into one space and the ends trimmed.
-std::string collapse_whitespace(std::string_view text);
 
 // The relations named in a libpg_query JSON parse tree, as postgres_query_shape lists them.
 // Throws nlohmann::json::exception on malformed JSON.

@@ -6,7 +6,7 @@ SLOWSCOPE_BUILD_PACKAGES=(
   build-essential cmake pkg-config
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libssl-dev
   libyaml-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev libmysqlcppconn-dev
-  libboost-graph-dev libpg-query-dev libcurl4-openssl-dev
+  libboost-graph-dev libpg-query-dev libprotobuf-c-dev libcurl4-openssl-dev
 )
 
 # Additionally, to run the test suite: test framework, sanitizer and fuzzer runtimes,
