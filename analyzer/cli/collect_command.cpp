@@ -261,7 +261,8 @@ double checkpoint_log(Store& store) {
 TargetCycle postgres_cycle(const TargetRun& run) {
   const std::string name = run.target->name;
   auto collector = std::make_shared<PgssCollector>(
-      name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})));
+      name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})),
+      run.target->examples);
   return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
     const CycleReport report = collector->run_cycle(store, now, interval);
     for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
@@ -279,7 +280,9 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
   const std::string name = run.target->name;
   auto collector = std::make_shared<SlowLogFileCollector>(
       name, run.target->mysql.slow_log,
-      SlowLogFileCollector::Options{.from_end = run.from_end, .take_last_entry = run.once});
+      SlowLogFileCollector::Options{.from_end = run.from_end,
+                                    .take_last_entry = run.once,
+                                    .keep_examples = run.target->examples});
   // A missing file is logged when that changes, not every cycle.
   auto missing = std::make_shared<bool>(false);
   return [collector, missing, name, interval = run.interval](Store& store, Clock::time_point now) {

@@ -30,6 +30,9 @@ void add_config_command(CLI::App& app, int* exit_code) {
       for (const auto& target : config.targets) {
         std::cout << "  " << target.to_string() << "\n"
                   << "    detection: " << target.detection.to_string() << "\n";
+        if (target.examples) {
+          std::cout << "    examples: one literal statement per shape kept in the store\n";
+        }
       }
       *exit_code = 0;
     } catch (const std::exception& e) {

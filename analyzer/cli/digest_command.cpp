@@ -219,8 +219,8 @@ int run_store(const DigestOptions& o) {
     spdlog::error("{}", problem);
     return 2;
   }
-  return store_slow_logs(
-      {o.inputs, o.store, o.target, std::chrono::seconds(*interval_us / 1'000'000)});
+  return store_slow_logs({o.inputs, o.store, o.target,
+                          std::chrono::seconds(*interval_us / 1'000'000), o.examples});
 }
 
 }  // namespace
@@ -272,7 +272,8 @@ void add_digest_command(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1u, 256u))
       ->type_name("N");
   cmd->add_flag("--examples", options->examples,
-                "Show each shape's slowest statement with its literal values");
+                "Show each shape's slowest statement with its literal values (with --store: "
+                "keep one literal statement per shape in the store)");
   cmd->add_flag("--preserve-embedded-numbers", options->preserve_embedded_numbers,
                 "Keep digits inside identifiers (sbtest1 stays sbtest1, not sbtest?)");
 

@@ -30,7 +30,8 @@ int store_slow_logs(const SlowLogStoreJob& job) {
                                    {.take_last_entry = true,
                                     .checkpoint = "slow_log_file:" + path.string(),
                                     .reader = "digest",
-                                    .follow_rotations = false});
+                                    .follow_rotations = false,
+                                    .keep_examples = job.keep_examples});
     uint64_t entries = 0;
     uint64_t bytes = 0;
     size_t samples = 0;

@@ -19,6 +19,7 @@ struct SlowLogStoreJob {
   std::string store;                // sqlite:PATH or a PostgreSQL URI
   std::string target;               // the MySQL target the entries belong to
   std::chrono::seconds interval{60};
+  bool keep_examples = false;  // store a literal statement per new statement key
 };
 
 // Runs the job, logging progress; prints one summary line per file on standard output.

@@ -108,6 +108,9 @@ struct TargetConfig {
   std::string dsn;            // postgres: libpq conninfo or URI (service=... works too)
   std::string password_file;  // optional; must not be readable by group or others
   MysqlTargetOptions mysql;   // engine mysql only
+  // Keep one literal statement per statement key in the store (`show --examples` prints
+  // them). Off by default: literal text can hold passwords and personal data.
+  bool examples = false;
   // The file's `detection:` settings with the target's own `detection:` keys on top.
   DetectionConfig detection;
 

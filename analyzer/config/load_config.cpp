@@ -282,7 +282,8 @@ bool valid_target_name(std::string_view name) {
 
 const std::vector<std::string_view> kTargetKeys = {
     "name",   "engine", "dsn",  "password_file", "source",        "slow_log",
-    "socket", "host",   "port", "user",          "defaults_file", "detection"};
+    "socket", "host",   "port", "user",          "defaults_file", "detection",
+    "examples"};
 const std::vector<std::string_view> kMysqlOnlyKeys = {"source", "slow_log", "socket",       "host",
                                                       "port",   "user",     "defaults_file"};
 
@@ -322,6 +323,8 @@ TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::str
            "expected postgres or mysql, got '" + engine_text + "'" +
                did_you_mean(engine_text, {"postgres", "mysql"}));
   }
+
+  if (const auto* e = find("examples")) target.examples = r.boolean(e->value, path + ".examples");
 
   target.detection = detection;
   if (const auto* e = find("detection")) {

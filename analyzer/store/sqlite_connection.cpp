@@ -1,10 +1,15 @@
 #include "analyzer/store/sqlite_connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -172,9 +177,30 @@ void use_write_ahead_log(sqlite3* db, const std::string& path) {
   }
 }
 
+// Creates the store's file readable by its owner only, if it does not exist: it holds what
+// ran on the monitored servers. SQLite gives its -wal and -shm files the same mode.
+void create_private_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  if (errno == EEXIST) return;
+  const std::string cause = std::strerror(errno);
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (errno == ENOENT && !dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+    throw SqlError("cannot create SQLite store " + path + ": its folder " + dir.string() +
+                   " does not exist");
+  }
+  throw SqlError("cannot create SQLite store " + path + ": " + cause);
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
+  create_private_file(path);
   const int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

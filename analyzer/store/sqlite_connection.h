@@ -32,6 +32,9 @@ class SqliteConnection : public SqlConnection {
   void checkpoint_log() override;
   std::string describe() const override { return "sqlite:" + path_; }
 
+  // The database file.
+  const std::string& path() const { return path_; }
+
  private:
   std::string path_;
   sqlite3* db_ = nullptr;

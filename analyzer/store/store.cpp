@@ -146,7 +146,9 @@ Store Store::open(const StoreLocation& location) {
 Store::Store(std::unique_ptr<SqlConnection> connection) : impl_(std::make_unique<Impl>()) {
   impl_->db = std::move(connection);
   try {
+    const int before = current_schema_version(*impl_->db);
     impl_->version = migrate(*impl_->db, wall_clock_now());
+    if (before > 0 && before < kLiteralFreeSchema) scrub_literal_text(*impl_);
   } catch (const SqlError& e) {
     impl_->fail("opening", e.what());
   }
@@ -376,7 +378,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
       insert.bind_text(5, n->key.query_id);
       insert.bind_int(6, n->key.toplevel ? 1 : 0);
       insert.bind_int(7, shape_id);
-      insert.bind_text(8, n->query_text);
+      insert.bind_text(8, cycle.keep_examples ? std::string_view(n->query_text) : "");
       insert.bind_int(9, seconds(cycle.collected_at));
       insert.run();
     }

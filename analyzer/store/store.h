@@ -62,8 +62,8 @@ struct ShapeInfo {
 // A statement a collector sees for the first time, with its text fetched once.
 struct NewStatement {
   StatementKey key;
-  ShapeInfo shape;
-  std::string query_text;
+  ShapeInfo shape;         // its fingerprint holds no literal value
+  std::string query_text;  // a literal example, stored only when the cycle keeps examples
 };
 
 // Bits of Sample::flags.
@@ -200,6 +200,9 @@ struct CycleWrite {
   std::vector<CollectorEvent> events;
   std::vector<LogFileWrite> log_files = {};  // the slow-log file ranges the samples came from
   SampleConflict on_conflict = SampleConflict::kKeepStored;
+  // Store new statements' query_text (literal examples: the target opted in); else the
+  // store keeps no statement text, only the shapes' literal-free fingerprints.
+  bool keep_examples = false;
 };
 
 struct KnownStatement {

@@ -166,6 +166,15 @@ std::string merged_sketch(const std::string& stored, const std::string& added);
 // transaction and after hourly_add has written the hour row.
 void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row);
 
+// The schema version from which the store keeps no literal statement text by default.
+inline constexpr int kLiteralFreeSchema = 6;
+
+// For a store migrated from before kLiteralFreeSchema: rewrites the fingerprints of
+// PostgreSQL shapes that still hold constants, then (SQLite) rebuilds the file so that no
+// free page or log frame keeps the old text, and takes the files' access away from
+// others. Throws StoreError.
+void scrub_literal_text(Store::Impl& s);
+
 // Sets the sketch of each day in [from, to) (days, 86400-aligned) of `target` that
 // rollup_daily.sql has just built to the merge of its hours' sketches.
 void roll_sketches_into_days(Store::Impl& s, int64_t target, int64_t from, int64_t to);

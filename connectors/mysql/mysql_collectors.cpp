@@ -19,7 +19,7 @@ StoreTime seconds_of(std::chrono::system_clock::time_point t) {
 // --- mysql.slow_log ----------------------------------------------------------------------
 
 SlowLogTableCollector::SlowLogTableCollector(const TargetConfig& target)
-    : target_(target.name), session_(target) {}
+    : target_(target.name), keep_examples_(target.examples), session_(target) {}
 
 MysqlCycleReport SlowLogTableCollector::run_cycle(Store& store,
                                                   std::chrono::system_clock::time_point now,
@@ -55,6 +55,7 @@ MysqlCycleReport SlowLogTableCollector::run_cycle(Store& store,
 
   CycleWrite cycle{target_, kSlowLogServer, seconds_of(now), {}, {}, {}, {}};
   cycle.on_conflict = SampleConflict::kAdd;
+  cycle.keep_examples = keep_examples_;
   statements_.add_to_cycle(cells, cycle);
   cycle.checkpoints.push_back(
       {std::string(kSlowLogTableCheckpoint), encode_slow_log_state(read.next_state)});
@@ -70,7 +71,7 @@ MysqlCycleReport SlowLogTableCollector::run_cycle(Store& store,
 // --- performance_schema ------------------------------------------------------------------
 
 DigestCollector::DigestCollector(const TargetConfig& target)
-    : target_(target.name), session_(target), poller_(session_) {}
+    : target_(target.name), keep_examples_(target.examples), session_(target), poller_(session_) {}
 
 MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_clock::time_point now,
                                             std::chrono::seconds interval) {
@@ -93,6 +94,7 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
       std::chrono::seconds(floor_to(at.time_since_epoch().count(), step) - step));
 
   CycleWrite cycle{target_, snapshot.server, at, {}, {}, {}, {}};
+  cycle.keep_examples = keep_examples_;
   report.baseline = delta.server_break == DigestBreak::kBaseline;
   if (delta.server_break != DigestBreak::kNone && delta.server_break != DigestBreak::kBaseline) {
     cycle.events.push_back({at, std::string(event_kind::kEpochBreak),

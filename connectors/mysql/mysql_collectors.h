@@ -48,6 +48,7 @@ class SlowLogTableCollector {
 
  private:
   std::string target_;
+  bool keep_examples_ = false;  // the target's `examples:`
   MysqlSession session_;
   std::unique_ptr<SlowLogTableReader> reader_;  // made once the checkpoint is loaded
   LogStatements statements_;
@@ -65,6 +66,7 @@ class DigestCollector {
 
  private:
   std::string target_;
+  bool keep_examples_ = false;  // the target's `examples:`
   MysqlSession session_;
   DigestSummaryPoller poller_;
   bool loaded_ = false;

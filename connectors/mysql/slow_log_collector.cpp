@@ -137,6 +137,7 @@ SlowLogCycleReport SlowLogFileCollector::run_cycle(Store& store,
   const StoreTime at = std::chrono::time_point_cast<std::chrono::seconds>(now);
   CycleWrite cycle{target_, kSlowLogServer, at, {}, {}, {}, {}};
   cycle.on_conflict = SampleConflict::kAdd;
+  cycle.keep_examples = options_.keep_examples;
   for (const TailNotice& notice : batch.notices) {
     if (notice.kind == TailNotice::Kind::kWaiting) continue;  // logged by the caller, not stored
     cycle.events.push_back({at, std::string(event_kind_of(notice.kind)), notice.message});

@@ -64,6 +64,8 @@ class SlowLogFileCollector {
     // Follow the log to whatever file the path names next (collect); false: read only the
     // file at the path (digest), ignoring a stored position in another file.
     bool follow_rotations = true;
+    // Store one literal statement per new statement key (the target's `examples:`).
+    bool keep_examples = false;
   };
 
   SlowLogFileCollector(std::string target, std::string path, Options options);

@@ -78,8 +78,9 @@ std::vector<CollectorEvent> interval_events(const IntervalDeltas& deltas, int64_
   return events;
 }
 
-PgssCollector::PgssCollector(std::string target, std::unique_ptr<PgssPoller> poller)
-    : target_(std::move(target)), poller_(std::move(poller)) {}
+PgssCollector::PgssCollector(std::string target, std::unique_ptr<PgssPoller> poller,
+                             bool keep_examples)
+    : target_(std::move(target)), poller_(std::move(poller)), keep_examples_(keep_examples) {}
 
 void PgssCollector::load_state(Store& store) {
   if (state_loaded_) return;
@@ -139,6 +140,7 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   }
   CycleWrite cycle;
   cycle.target = target_;
+  cycle.keep_examples = keep_examples_;
   cycle.server = snapshot.server;
   cycle.collected_at = to_store_time(now_us / 1'000'000);
   std::set<StatementKey> deferred;

@@ -48,7 +48,10 @@ struct CycleReport {
 
 class PgssCollector {
  public:
-  PgssCollector(std::string target, std::unique_ptr<PgssPoller> poller);
+  // keep_examples: store each new statement's text as pg_stat_statements has it (the
+  // target's `examples:`); otherwise only its literal-free shape.
+  PgssCollector(std::string target, std::unique_ptr<PgssPoller> poller,
+                bool keep_examples = false);
 
   // Runs one cycle at wall-clock time `now` for an `interval`-long cadence: samples go into
   // the bucket floor(now, interval) − interval. Throws PollError or StoreError; the state is
@@ -64,6 +67,7 @@ class PgssCollector {
 
   std::string target_;
   std::unique_ptr<PgssPoller> poller_;
+  bool keep_examples_ = false;
   bool state_loaded_ = false;
   std::optional<CollectorState> state_;  // empty: no committed cycle yet
   KnownStatements known_;

@@ -67,6 +67,18 @@ TEST(Config, EmptyFileMeansDefaults) {
   EXPECT_TRUE(c.targets.empty());
 }
 
+TEST(Config, LiteralExamplesAreKeptOnlyForATargetThatOptsIn) {
+  const Config c = parse(
+      "targets:\n"
+      "  - {name: a, engine: postgres, dsn: \"dbname=a\"}\n"
+      "  - {name: b, engine: postgres, dsn: \"dbname=b\", examples: true}\n");
+  EXPECT_FALSE(c.targets[0].examples);
+  EXPECT_TRUE(c.targets[1].examples);
+  EXPECT_EQ(error_of("targets:\n  - {name: a, engine: postgres, dsn: \"dbname=a\", examples: "
+                     "sometimes}\n"),
+            "test.yaml:2:60: targets[0].examples: expected true or false, got 'sometimes'");
+}
+
 TEST(Config, ReadsTheDetectionSettings) {
   const DetectionConfig d =
       parse("detection: {enabled: false, every: 3, window: 5m, baseline: 2d, resolve_after: 4}\n")

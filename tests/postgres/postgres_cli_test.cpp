@@ -167,8 +167,7 @@ TEST_F(PostgresCli, HungTargetDoesNotStallTheOtherAndReportsReadTheStore) {
   EXPECT_EQ(shown["schema"], "slowscope.show/1");
   EXPECT_EQ(shown["targets"][0]["calls"], 9);
   EXPECT_FALSE(shown["targets"][0]["timeline"].empty());
-  EXPECT_NE(shown["targets"][0]["statements"][0]["query"].get<std::string>().find("cli_items"),
-            std::string::npos);
+  EXPECT_NE(shown["fingerprint"].get<std::string>().find("cli_items"), std::string::npos);
 
   EXPECT_EQ(run("show 0000000000000000 --store sqlite:store.db").status, 1);
   EXPECT_EQ(run("top --store sqlite:store.db --by nonsense").status, 2);

@@ -181,6 +181,7 @@ TEST_P(StoreTest, WritesACycleWithEverythingInIt) {
   cycle.samples[1].sketch = std::string("\0\x01\xff sketch", 10);
   cycle.checkpoints = {{"pgss", std::string("\0cumulative\xfe", 12)}, {"dealloc", "3"}};
   cycle.events = {{T(kDay0 + 100), std::string(event_kind::kEpochBreak), "stats reset at ..."}};
+  cycle.keep_examples = true;  // the target opted in: the literal text is stored
   store.write_cycle(cycle);
 
   const auto known = store.known_statements("orders", kServer);
