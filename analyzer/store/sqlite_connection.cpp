@@ -199,11 +199,11 @@ void create_private_file(const std::string& path) {
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
-  create_private_file(path);
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+SqliteConnection::SqliteConnection(const std::string& path, SqliteFile file) : path_(path) {
+  if (file == SqliteFile::kCreate) create_private_file(path);
+  const int create = file == SqliteFile::kCreate ? SQLITE_OPEN_CREATE : 0;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -213,7 +213,7 @@ SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
   try {
     exec_script("store/sqlite/session", sql::text("store/sqlite/session"));
-    use_write_ahead_log(db_, path_);
+    if (file == SqliteFile::kCreate) use_write_ahead_log(db_, path_);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;

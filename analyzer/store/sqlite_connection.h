@@ -12,12 +12,22 @@ struct sqlite3;
 
 namespace slowscope {
 
+// Whether SqliteConnection may create the database file.
+enum class SqliteFile {
+  kCreate,  // create the file if missing, and put it in WAL mode
+  // The file must exist; its journal mode is left as it is (a store is in WAL mode since
+  // the connection that created it), so that opening another program's database to find
+  // it is not a store changes nothing in it.
+  kExisting,
+};
+
 class SqliteConnection : public SqlConnection {
  public:
-  // Opens (creating if needed) the database file at `path`, applies the session settings
-  // of sql/store/sqlite/session.sql and puts the file in WAL mode, waiting up to 10 s for
-  // another connection doing the same. Throws SqlError naming the path.
-  explicit SqliteConnection(const std::string& path);
+  // Opens the database file at `path` (creating it only with SqliteFile::kCreate), applies
+  // the session settings of sql/store/sqlite/session.sql and, with kCreate, puts the file in
+  // WAL mode, waiting up to 10 s for another connection doing the same. Throws SqlError
+  // naming the path.
+  explicit SqliteConnection(const std::string& path, SqliteFile file = SqliteFile::kCreate);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

@@ -1,6 +1,8 @@
 #include "analyzer/store/store.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <unordered_map>
 #include <utility>
@@ -51,6 +53,61 @@ class SamplesNotAllNew : public StoreError {
 void check_flags(uint32_t flags) {
   if ((flags & ~uint32_t{kSampleEpochBreak | kSamplePartial}) != 0) {
     throw StoreError("sample flags " + std::to_string(flags) + " hold unknown bits");
+  }
+}
+
+// For StoreOpen::kMustExist on SQLite: the file is there, is a file, and is empty or starts
+// with SQLite's header — checked before the connection opens it, so that the message says
+// what is wrong instead of SQLite's "unable to open database file" or "file is not a
+// database". A file that cannot be read is left for the connection to report.
+void require_store_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    throw NoStoreError("no store at sqlite:" + path + " (no such file)");
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw NoStoreError("no store at sqlite:" + path + ": it is a directory, not a store file");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw NoStoreError("no store at sqlite:" + path + ": not a regular file");
+  }
+  static constexpr std::string_view kHeader("SQLite format 3\0", 16);
+  std::ifstream file(path, std::ios::binary);
+  std::string start(kHeader.size(), '\0');
+  if (!file.read(start.data(), static_cast<std::streamsize>(start.size())) && file.gcount() == 0) {
+    return;  // empty (an empty database to SQLite), or unreadable
+  }
+  start.resize(static_cast<size_t>(file.gcount()));
+  if (start != kHeader) {
+    throw NoStoreError("no store at sqlite:" + path + ": the file is not an SQLite database");
+  }
+}
+
+// For StoreOpen::kMustExist: the database holds slowscope's schema ledger, with at least one
+// migration recorded, and its targets table; read without creating anything (migrate()
+// would create the ledger).
+void require_schema_ledger(SqlConnection& db) {
+  const std::string name = "store/" + std::string(to_string(db.backend())) + "/store_exists";
+  bool exists = false;
+  try {
+    auto ledger = db.prepare(name, sql::text(name));
+    exists = ledger->step() && ledger->get_int(0) != 0;
+    ledger->reset();
+    if (exists) {
+      auto version =
+          db.prepare("store/schema_version_current", sql::text("store/schema_version_current"));
+      exists = version->step() && !version->is_null(0) && version->get_int(0) > 0;
+      version->reset();
+    }
+  } catch (const SqlError& e) {
+    // SQLite says "file is not a database" only once something reads the file.
+    throw NoStoreError("no store at " + db.describe() + ": cannot read it as a store (" + e.what() +
+                       ")");
+  }
+  if (!exists) {
+    throw NoStoreError("no store at " + db.describe() +
+                       ": the database holds no slowscope schema (no schema_version table)");
   }
 }
 
@@ -129,22 +186,27 @@ void Store::Impl::fail(std::string_view operation, std::string_view cause) const
                    std::string(cause));
 }
 
-Store Store::open(const StoreLocation& location) {
+Store Store::open(const StoreLocation& location, StoreOpen mode) {
   std::unique_ptr<SqlConnection> connection;
   try {
     if (location.kind == StoreLocation::Kind::kSqlite) {
-      connection = std::make_unique<SqliteConnection>(location.address);
+      if (mode == StoreOpen::kMustExist) require_store_file(location.address);
+      connection = std::make_unique<SqliteConnection>(
+          location.address,
+          mode == StoreOpen::kCreate ? SqliteFile::kCreate : SqliteFile::kExisting);
     } else {
       connection = std::make_unique<PostgresConnection>(location.address);
     }
   } catch (const SqlError& e) {
     throw StoreError(e.what());
   }
-  return Store(std::move(connection));
+  return Store(std::move(connection), mode);
 }
 
-Store::Store(std::unique_ptr<SqlConnection> connection) : impl_(std::make_unique<Impl>()) {
+Store::Store(std::unique_ptr<SqlConnection> connection, StoreOpen mode)
+    : impl_(std::make_unique<Impl>()) {
   impl_->db = std::move(connection);
+  if (mode == StoreOpen::kMustExist) require_schema_ledger(*impl_->db);
   try {
     const int before = current_schema_version(*impl_->db);
     impl_->version = migrate(*impl_->db, wall_clock_now());

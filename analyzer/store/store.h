@@ -375,14 +375,28 @@ struct RollupReport {
   int64_t days_rolled = 0;  // day buckets (summed over targets) rolled up
 };
 
+// What Store::open does when `location` holds no store. Only writers that fill a store
+// (collect, digest --store) create one: a reader pointed at a mistyped path must say so
+// rather than answer from a new, empty store.
+enum class StoreOpen {
+  // Create the store (the SQLite file, the tables of a PostgreSQL database) if missing.
+  kCreate,
+  // Throw NoStoreError, creating nothing: the SQLite file must exist and hold slowscope's
+  // schema (its migration ledger and tables), and so must the PostgreSQL database (its
+  // search_path). An existing store of an older schema version is still brought up to date.
+  kMustExist,
+};
+
 class Store {
  public:
-  // Opens the store at `location`, creating it or bringing its schema up to date. Throws
-  // StoreError (e.g. when the store's schema is newer than this binary).
-  static Store open(const StoreLocation& location);
+  // Opens the store at `location` and brings its schema up to date; `mode` says whether a
+  // missing store is created. Throws StoreError (e.g. when the store's schema is newer than
+  // this binary), NoStoreError when kMustExist finds none.
+  static Store open(const StoreLocation& location, StoreOpen mode = StoreOpen::kCreate);
 
-  // As open(), over a connection the caller made (tests wrap connections this way).
-  explicit Store(std::unique_ptr<SqlConnection> connection);
+  // As open(), over a connection the caller made (tests wrap connections this way). With
+  // kMustExist, what the connection itself created (an empty SQLite file) stays behind.
+  explicit Store(std::unique_ptr<SqlConnection> connection, StoreOpen mode = StoreOpen::kCreate);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

@@ -1,0 +1,124 @@
+// Store::open's modes: kMustExist, what every reader uses, refuses a place that holds no
+// store — a missing file, a directory, junk, another program's SQLite database, a
+// PostgreSQL schema without slowscope's ledger — and creates nothing there; kCreate makes
+// the store, after which kMustExist opens it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "analyzer/store/migrations.h"
+#include "analyzer/store/sqlite_connection.h"
+#include "analyzer/store/store.h"
+#include "tests/digest/digest_cli.h"
+#include "tests/store/store_test_support.h"
+
+namespace slowscope::testing {
+namespace {
+
+// The message of the NoStoreError that opening `location` must-exist throws; empty (and a
+// test failure) when it throws nothing or something else.
+std::string refusal(const StoreLocation& location) {
+  try {
+    Store::open(location, StoreOpen::kMustExist);
+    ADD_FAILURE() << "opened " << location.redacted();
+  } catch (const NoStoreError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a NoStoreError: " << e.what();
+  }
+  return "";
+}
+
+// Tables in the test database (for PostgreSQL, in its own schema).
+int64_t table_count(const TestDatabase& db) {
+  const std::unique_ptr<SqlConnection> connection = db.connect();
+  return query_int(*connection, db.backend() == Backend::kSqlite
+                                    ? "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                    : "SELECT count(*) FROM pg_tables WHERE schemaname = "
+                                      "current_schema()");
+}
+
+class StoreOpenTest : public BackendTest {};
+
+TEST_P(StoreOpenTest, MustExistRefusesAnEmptyDatabaseAndCreatesNothing) {
+  const StoreLocation location = db_->location();
+  const std::string message = refusal(location);
+  EXPECT_NE(message.find("no store at " + location.redacted()), std::string::npos) << message;
+  if (GetParam() == Backend::kSqlite) {
+    EXPECT_NE(message.find("no such file"), std::string::npos) << message;
+    EXPECT_FALSE(std::filesystem::exists(location.address)) << "a reader created the file";
+  } else {
+    EXPECT_NE(message.find("no slowscope schema"), std::string::npos) << message;
+    EXPECT_EQ(table_count(*db_), 0) << "a reader created tables";
+    // Nor over a connection the caller made.
+    EXPECT_THROW(Store(db_->connect(), StoreOpen::kMustExist), NoStoreError);
+    EXPECT_EQ(table_count(*db_), 0);
+  }
+
+  {
+    Store created = Store::open(location, StoreOpen::kCreate);
+    created.ensure_target("orders", Engine::kPostgres);
+  }
+  Store existing = Store::open(location, StoreOpen::kMustExist);
+  EXPECT_EQ(existing.schema_version(), latest_schema_version());
+  ASSERT_EQ(existing.targets().size(), 1u);
+  EXPECT_EQ(existing.targets()[0].name, "orders");
+  EXPECT_NO_THROW(Store(db_->connect(), StoreOpen::kMustExist));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreOpenTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+
+TEST(StoreOpenSqliteTest, MustExistRefusesWhatIsNotAStoreFileAndLeavesItAlone) {
+  TempDir dir;
+  const auto location = [](const std::string& path) {
+    return StoreLocation{StoreLocation::Kind::kSqlite, path};
+  };
+
+  std::string message = refusal(location(dir.path().string()));
+  EXPECT_NE(message.find("is a directory"), std::string::npos) << message;
+
+  const std::string junk = dir.file("notes.txt");
+  const std::string junk_text(4096, 'x');
+  std::ofstream(junk) << junk_text;
+  message = refusal(location(junk));
+  EXPECT_NE(message.find("no store at sqlite:" + junk), std::string::npos) << message;
+  EXPECT_NE(message.find("not an SQLite database"), std::string::npos) << message;
+  EXPECT_EQ(read_file(junk), junk_text);
+
+  // Another program's database: refused, not migrated, and its journal mode is its own.
+  const std::string other = dir.file("app.db");
+  {
+    SqliteConnection app(other);  // WAL, as the store's own connections make it
+    app.exec_script("app schema", "PRAGMA journal_mode = DELETE; CREATE TABLE items (id INT)");
+  }
+  message = refusal(location(other));
+  EXPECT_NE(message.find("no slowscope schema"), std::string::npos) << message;
+  SqliteConnection app(other, SqliteFile::kExisting);
+  EXPECT_EQ(query_int(app, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 1);
+  auto mode = app.prepare("journal mode", "PRAGMA journal_mode");
+  ASSERT_TRUE(mode->step());
+  EXPECT_EQ(mode->get_text(0), "delete");
+  mode->reset();
+
+  // Another program's ledger of the same name is not enough.
+  {
+    SqliteConnection app2(other, SqliteFile::kExisting);
+    app2.exec_script("app ledger",
+                     "CREATE TABLE schema_version (version INT, description TEXT, applied_at INT);"
+                     "INSERT INTO schema_version VALUES (7, 'app', 0)");
+  }
+  message = refusal(location(other));
+  EXPECT_NE(message.find("no slowscope schema"), std::string::npos) << message;
+  EXPECT_EQ(query_int(app, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 2);
+
+  // An empty file is an empty SQLite database: no store either.
+  const std::string empty = dir.file("empty.db");
+  std::ofstream{empty};
+  message = refusal(location(empty));
+  EXPECT_NE(message.find("no slowscope schema"), std::string::npos) << message;
+  EXPECT_EQ(std::filesystem::file_size(empty), 0u);
+}
+
+}  // namespace
+}  // namespace slowscope::testing
