@@ -377,7 +377,7 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
     bool stand_by = false;
     try {
       if (!store) {
-        store.emplace(Store::open(run.config->store));
+        store.emplace(Store::open(run.config->store, StoreOpen::kCreate));
         store->ensure_target(name, run.target->engine);
       }
       try {

@@ -17,6 +17,11 @@ int run_command(int failure, const std::function<int()>& body) {
   } catch (const ConfigError& e) {
     spdlog::error("{}", e.what());
     return 2;
+  } catch (const NoStoreError& e) {
+    // Most often a mistyped path: say what creates a store, since a reader never does.
+    spdlog::error("{}; `slowscope collect` or `slowscope digest --store` creates a store",
+                  e.what());
+    return 2;
   } catch (const std::invalid_argument& e) {
     spdlog::error("{}", e.what());
     return 2;

@@ -13,7 +13,7 @@ namespace slowscope {
 int store_slow_logs(const SlowLogStoreJob& job) {
   std::optional<Store> store;
   try {
-    store.emplace(Store::open(StoreLocation::parse(job.store)));
+    store.emplace(Store::open(StoreLocation::parse(job.store), StoreOpen::kCreate));
     store->ensure_target(job.target, Engine::kMysql);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -98,7 +98,7 @@ int run_findings(const FindingsOptions& o) {
       query.active_since =
           resolve_window(o.since, "", "", "", std::chrono::system_clock::now()).from;
     }
-    Store store = Store::open(location);
+    Store store = Store::open(location, StoreOpen::kMustExist);
     if (query.target) require_target(store, *query.target);
     const std::vector<FindingRecord> findings = store.findings(query);
     std::cout << (o.format == "json" ? json_report_text(to_json(findings, query))
@@ -132,7 +132,8 @@ void add_findings_command(CLI::App& app, int* exit_code) {
       "A finding opens when detection after a collect cycle first finds it, and resolves after\n"
       "detection.resolve_after evaluations in a row without it (see docs/REGRESSION.md).\n"
       "JSON: reports/json/schemas/findings-1.schema.json (\"schema\": \"slowscope.findings/1\").\n"
-      "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration.");
+      "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration, or no store\n"
+      "there (read commands never create one).");
   cmd->callback([o, exit_code] { *exit_code = run_findings(*o); });
 }
 

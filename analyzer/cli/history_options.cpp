@@ -1,5 +1,6 @@
 #include "analyzer/cli/history_options.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "analyzer/time/utc_time.h"
@@ -8,6 +9,12 @@ namespace slowscope {
 
 StoreLocation resolve_store(const std::string& store_flag, const std::string& config_path) {
   if (!store_flag.empty()) return StoreLocation::parse(store_flag);
+  std::error_code ec;
+  if (!std::filesystem::exists(config_path, ec)) {
+    throw ConfigError("no configuration file " + config_path +
+                      " (give --config FILE, or the store itself with --store sqlite:PATH or "
+                      "--store postgresql://...)");
+  }
   return load_config(config_path).store;
 }
 

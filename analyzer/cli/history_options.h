@@ -14,8 +14,8 @@ namespace slowscope {
 inline constexpr const char* kDefaultConfigPath = "./slowscope.yaml";
 
 // The store a read command uses: `store_flag` when given (sqlite:PATH or a PostgreSQL URI),
-// else the store of the configuration at `config_path`. Throws ConfigError or
-// std::invalid_argument.
+// else the store of the configuration at `config_path`. Throws ConfigError (also when that
+// file is missing or a directory) or std::invalid_argument.
 StoreLocation resolve_store(const std::string& store_flag, const std::string& config_path);
 
 struct TimeWindow {

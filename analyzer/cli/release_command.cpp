@@ -56,7 +56,7 @@ int run_add(const ReleaseOptions& o) {
       release.meta[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
 
-    Store store = Store::open(location);
+    Store store = Store::open(location, StoreOpen::kMustExist);
     for (const std::string& t : release.targets) require_target(store, t);
     if (store.release(release.name)) {
       throw UsageError("release '" + release.name +
@@ -84,7 +84,7 @@ int run_list(const ReleaseOptions& o) {
     query.until = window.until;
     if (!o.target.empty()) query.target = o.target;
 
-    Store store = Store::open(location);
+    Store store = Store::open(location, StoreOpen::kMustExist);
     const std::vector<Release> releases = store.releases(query);
     if (o.format == "json") {
       nlohmann::ordered_json doc{{"schema", "slowscope.releases/1"},
@@ -132,8 +132,9 @@ void add_release_command(CLI::App& app, int* exit_code) {
   add->footer(
       "Example:\n"
       "  slowscope release add v2.4.1 --target orders --meta commit=$GIT_SHA\n"
-      "Exit status: 0 recorded, 1 store error, 2 bad arguments, unknown target, or the\n"
-      "name is recorded already.");
+      "The store must exist: `release add` never creates one (`collect` does).\n"
+      "Exit status: 0 recorded, 1 store error, 2 bad arguments, no store there, unknown\n"
+      "target, or the name is recorded already.");
   add->callback([o, exit_code] { *exit_code = run_add(*o); });
 
   CLI::App* list = cmd->add_subcommand("list", "List releases, oldest first");
@@ -146,7 +147,9 @@ void add_release_command(CLI::App& app, int* exit_code) {
   add_store_options(list, o.get());
   list->footer(
       "The range defaults to the last 30 days (--since 30d). JSON: {\"schema\":\n"
-      "\"slowscope.releases/1\", \"releases\": [{\"name\", \"at\", \"targets\", \"meta\"}]}.");
+      "\"slowscope.releases/1\", \"releases\": [{\"name\", \"at\", \"targets\", \"meta\"}]}.\n"
+      "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration, or no store\n"
+      "there (read commands never create one).");
   list->callback([o, exit_code] { *exit_code = run_list(*o); });
 }
 

@@ -26,7 +26,7 @@ int run_show(const ShowOptions& o) {
     const StoreLocation location = resolve_store(o.store, o.config);
     const TimeWindow window =
         resolve_window(o.since, o.from, o.until, "24h", std::chrono::system_clock::now());
-    Store store = Store::open(location);
+    Store store = Store::open(location, StoreOpen::kMustExist);
     ShowReport report;
     report.from = window.from;
     report.until = window.until;
@@ -86,7 +86,8 @@ void add_show_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->footer(
       "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\".\n"
-      "Exit status: 0 done, 1 store error or no such shape in the range, 2 bad arguments.");
+      "Exit status: 0 done, 1 store error or no such shape in the range, 2 bad arguments or\n"
+      "configuration, or no store there (read commands never create one).");
   cmd->callback([o, exit_code] { *exit_code = run_show(*o); });
 }
 

@@ -41,7 +41,7 @@ int run_top(const TopOptions& o) {
     query.limit = o.limit;
     if (!o.target.empty()) query.target = o.target;
 
-    Store store = Store::open(location);
+    Store store = Store::open(location, StoreOpen::kMustExist);
     if (query.target) require_target(store, *query.target);
     TopReport report;
     report.target = query.target;
@@ -87,7 +87,8 @@ void add_top_command(CLI::App& app, int* exit_code) {
       "The range defaults to the last hour (--since 1h). JSON follows\n"
       "reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\"); times in "
       "seconds.\n"
-      "Exit status: 0 done, 1 store error, 2 bad arguments or configuration.");
+      "Exit status: 0 done, 1 store error, 2 bad arguments or configuration, or no store\n"
+      "there (read commands never create one).");
   cmd->callback([o, exit_code] { *exit_code = run_top(*o); });
 }
 

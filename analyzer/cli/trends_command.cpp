@@ -74,7 +74,7 @@ nlohmann::ordered_json to_json(const std::vector<TargetTrends>& report, StoreTim
 
 int run_trends(const TrendsOptions& o) {
   return run_command(3, [&] {
-    Store store = Store::open(resolve_store(o.store, o.config));
+    Store store = Store::open(resolve_store(o.store, o.config), StoreOpen::kMustExist);
     std::vector<std::string> targets = o.targets;
     for (const std::string& name : targets) require_target(store, name);
     if (targets.empty()) {
@@ -143,7 +143,8 @@ void add_trends_command(CLI::App& app, int* exit_code) {
       "and --min-ratio over the span; critical when it doubled. Ranked by the database time\n"
       "the rise adds per hour at the last day's call rate.\n"
       "Exit status: 0 nothing trending slower, 1 a trend at or above --fail-on, 2 usage or\n"
-      "configuration error, 3 could not evaluate (store error).");
+      "configuration error or no store there (trends never creates one), 3 could not\n"
+      "evaluate (store error).");
   cmd->callback([o, exit_code] { *exit_code = run_trends(*o); });
 }
 

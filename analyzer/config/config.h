@@ -135,7 +135,7 @@ struct Config {
 
 // Reads and validates a configuration file. Relative paths in it (SQLite store, password
 // files, slow logs, defaults files) are taken relative to the file's folder. Throws
-// ConfigError.
+// ConfigError, also for a missing file or a directory.
 Config load_config(const std::filesystem::path& path);
 
 // As load_config, for text already in memory: `source_name` names it in messages and

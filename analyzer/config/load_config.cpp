@@ -470,6 +470,14 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
 }
 
 Config load_config(const std::filesystem::path& path) {
+  // A directory opens and reads as empty text, which would be a valid empty configuration
+  // whose store is slowscope.db next to it.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(path.string() +
+                      ": is a directory; give the configuration file itself (e.g. " +
+                      (path / "slowscope.yaml").lexically_normal().string() + ")");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path.string() + ": cannot read: " + std::strerror(errno));
   std::ostringstream text;

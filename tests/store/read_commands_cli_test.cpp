@@ -1,0 +1,114 @@
+// The commands that read the store, run as a user runs them: pointed at a store that does
+// not exist (a mistyped path, a PostgreSQL database without slowscope's schema, a
+// configuration naming either) they exit 2 saying so, and leave nothing behind; a directory
+// or a missing file given as --config is refused the same way.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "analyzer/store/postgres_connection.h"
+#include "analyzer/store/store.h"
+#include "tests/digest/digest_cli.h"
+#include "tests/support/postgres_server.h"
+
+namespace slowscope::testing {
+namespace {
+
+constexpr size_t npos = std::string::npos;
+
+// Every command that only reads the store (release add writes a marker into an existing
+// one), with the arguments it needs.
+const std::vector<std::string> kReaders = {"top",         "show 0123456789ABCDEF", "findings",
+                                           "trends",      "check --release v1",    "release add v1",
+                                           "release list"};
+
+TEST(ReadCommandsCli, RefuseAStoreThatDoesNotExistAndCreateNone) {
+  TempDir dir;
+  const std::string missing = dir.file("typo.db");
+  for (const std::string& command : kReaders) {
+    const RunResult r = run_slowscope(command + " --store sqlite:" + missing);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("no store at sqlite:" + missing), npos) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("`slowscope collect`"), npos) << command << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << command;
+    EXPECT_FALSE(std::filesystem::exists(missing)) << command << " created the store";
+  }
+
+  // The same through a configuration whose store is mistyped: found next to the file.
+  std::ofstream(dir.file("slowscope.yaml")) << "store: sqlite:./typo.db\n";
+  for (const std::string& command : kReaders) {
+    const RunResult r = run_slowscope(command + " --config " + dir.file("slowscope.yaml"));
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("no store at sqlite:" + missing), npos) << command << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(missing)) << command << " created the store";
+  }
+
+  // Once something created it, it is read.
+  Store::open(StoreLocation{StoreLocation::Kind::kSqlite, missing}, StoreOpen::kCreate);
+  const RunResult top = run_slowscope("top --store sqlite:" + missing);
+  EXPECT_EQ(top.exit_code, 0) << top.err;
+  EXPECT_NE(top.out.find("No samples in this range."), npos) << top.out;
+  const RunResult add = run_slowscope("release add v1 --store sqlite:" + missing);
+  EXPECT_EQ(add.exit_code, 0) << add.err;
+}
+
+TEST(ReadCommandsCli, RefuseADirectoryOrAMissingFileAsConfiguration) {
+  TempDir dir;
+  const std::string folder = dir.file("conf");
+  std::filesystem::create_directory(folder);
+  for (const std::string command :
+       {"top", "findings", "release list", "collect --once", "config check"}) {
+    const RunResult r = run_slowscope(command + " --config " + folder);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(folder + ": is a directory"), npos) << command << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("slowscope.db"))) << command;
+    EXPECT_FALSE(std::filesystem::exists(folder + "/slowscope.db")) << command;
+  }
+  const std::string nowhere = dir.file("slowscope.yaml");
+  for (const std::string command : {"top", "show 0123456789ABCDEF", "trends"}) {
+    const RunResult r = run_slowscope(command + " --config " + nowhere);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("no configuration file " + nowhere), npos) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("--store"), npos) << command << "\n" << r.err;
+  }
+  EXPECT_EQ(run_slowscope("config check --config " + nowhere).exit_code, 2);
+  EXPECT_TRUE(std::filesystem::is_empty(folder));
+}
+
+// "host=/tmp/x port=5432 user=u dbname=u" as a postgresql:// URI naming `database`.
+std::string uri_of(const std::string& conninfo, const std::string& database) {
+  std::map<std::string, std::string> fields;
+  const std::regex field(R"((\w+)=(\S+))");
+  for (auto it = std::sregex_iterator(conninfo.begin(), conninfo.end(), field);
+       it != std::sregex_iterator(); ++it) {
+    fields[(*it)[1]] = (*it)[2];
+  }
+  return "postgresql:///" + database + "?host=" + fields["host"] + "&port=" + fields["port"] +
+         "&user=" + fields["user"];
+}
+
+TEST(ReadCommandsCli, RefuseAPostgresDatabaseWithoutTheSchemaAndCreateNoTables) {
+  PostgresServer* server = PostgresEnvironment::server();
+  ASSERT_NE(server, nullptr);
+  ASSERT_TRUE(server->ok()) << server->error();
+  const std::string database = "empty_" + std::to_string(::getpid());
+  PostgresConnection(server->conninfo())
+      .exec_script("create database", "CREATE DATABASE " + database);
+  const std::string uri = uri_of(server->conninfo(), database);
+  for (const std::string& command : kReaders) {
+    const RunResult r = run_slowscope(command + " --store '" + uri + "'");
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("no store at " + uri + ": the database holds no slowscope schema"), npos)
+        << command << "\n"
+        << r.err;
+  }
+  PostgresConnection check(server->conninfo() + " dbname=" + database);
+  auto tables =
+      check.prepare("tables", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  ASSERT_TRUE(tables->step());
+  EXPECT_EQ(tables->get_int(0), 0) << "a reader created tables";
+}
+
+}  // namespace
+}  // namespace slowscope::testing
