@@ -119,6 +119,9 @@ int run_check(const CheckCommandOptions& o) {
     options.detection = o.detection;
     options.detection.share_latency_fdr_and_min_calls();
 
+    if (location.kind == StoreLocation::Kind::kSqlite) {
+      refuse_output_over_inputs(o.output, {location.address}, "store");
+    }
     Store store = Store::open(location, StoreOpen::kMustExist);
     const auto release = store.release(o.release);
     if (!release) {
@@ -217,9 +220,9 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "Findings are ranked by the database time they add per hour (docs/REGRESSION.md).\n"
       "Exit status (stable, for pipelines):\n"
       "  0 no regression, 1 regression at or above --fail-on, 2 usage or configuration\n"
-      "  error (also no store there, which check never creates), 3 could not evaluate (no\n"
-      "  samples since the release, or pruned past the raw retention; no baseline; store\n"
-      "  error).");
+      "  error (also no store there, which check never creates, or an --output that is the\n"
+      "  store's file), 3 could not evaluate (no samples since the release, or pruned past\n"
+      "  the raw retention; no baseline; store error).");
   cmd->callback([c, exit_code] { *exit_code = run_check(*c); });
 }
 

@@ -69,6 +69,7 @@ struct DigestPlan {
 
 DigestPlan plan(const DigestOptions& o) {
   DigestPlan p;
+  refuse_output_over_inputs(o.output, o.inputs, "input");
   if (!o.filter.empty()) p.filter = EventFilter::parse(o.filter);
   std::optional<int64_t> since, until;
   const int64_t now = now_us();
@@ -243,7 +244,10 @@ void add_digest_command(CLI::App& app, int* exit_code) {
       "taken as UTC.\n"
       "Literal statement text can hold personal data: reports show each shape's fingerprint\n"
       "unless --examples is given.\n"
-      "Exit status: 0 done, 2 bad arguments or unreadable input.");
+      "--output never replaces an input: naming one of them (the same file under any path)\n"
+      "is refused before anything is read.\n"
+      "Exit status: 0 done, 2 bad arguments (also an --output that is an input) or unreadable\n"
+      "input.");
   cmd->add_option("inputs", options->inputs, "Slow log files; - reads standard input")
       ->required()
       ->type_name("FILE...");

@@ -23,6 +23,22 @@ void write_all(int fd, std::string_view content, const std::string& what) {
 
 }  // namespace
 
+void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs,
+                               std::string_view what) {
+  if (output.empty() || output == "-") return;
+  struct stat out {};
+  if (::stat(output.c_str(), &out) != 0) return;  // a new file is no input
+  for (const std::string& input : inputs) {
+    struct stat in {};
+    if (input == "-" || ::stat(input.c_str(), &in) != 0) continue;
+    if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      throw std::invalid_argument("--output " + output + " is the " + std::string(what) + " " +
+                                  input + " (the same file): the report would replace it; write " +
+                                  "the report to another file");
+    }
+  }
+}
+
 void write_output(const std::string& path, std::string_view content) {
   if (path.empty() || path == "-") {
     std::fflush(stdout);

@@ -6,8 +6,17 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slowscope {
+
+// Throws std::invalid_argument, naming both paths, when `output` (a path given to --output;
+// "-" or empty is standard output and always fine) is the same file as one of `inputs` —
+// the same device and inode, whatever the spelling or link — so that writing the report
+// would destroy what it was made from. `what` names the inputs in the message ("input",
+// "store"). Inputs that are "-" or do not exist are skipped. Call it before reading.
+void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs,
+                               std::string_view what);
 
 // Writes `content` to `path` ("-" or empty: standard output). Throws std::runtime_error
 // naming the path and the system error on failure.

@@ -74,7 +74,11 @@ nlohmann::ordered_json to_json(const std::vector<TargetTrends>& report, StoreTim
 
 int run_trends(const TrendsOptions& o) {
   return run_command(3, [&] {
-    Store store = Store::open(resolve_store(o.store, o.config), StoreOpen::kMustExist);
+    const StoreLocation location = resolve_store(o.store, o.config);
+    if (location.kind == StoreLocation::Kind::kSqlite) {
+      refuse_output_over_inputs(o.output, {location.address}, "store");
+    }
+    Store store = Store::open(location, StoreOpen::kMustExist);
     std::vector<std::string> targets = o.targets;
     for (const std::string& name : targets) require_target(store, name);
     if (targets.empty()) {

@@ -158,6 +158,30 @@ TEST_F(DigestCli, OutputFileIsWrittenWhole) {
   EXPECT_NE(bad.err.find("no/such/dir"), std::string::npos) << bad.err;
 }
 
+TEST_F(DigestCli, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
+  const std::string other = dir_.file("other.log");
+  std::ofstream(other) << kSmallLog;
+  const std::string link = dir_.file("hard.log");
+  ASSERT_EQ(::link(log_.c_str(), link.c_str()), 0);
+  std::filesystem::create_directory(dir_.file("sub"));
+  // The same file by its name, another spelling, a hard link; alone or among inputs.
+  for (const auto& [inputs, output] : std::vector<std::pair<std::string, std::string>>{
+           {log_, log_},
+           {log_, dir_.file("sub/../small.log")},
+           {other + " " + log_, link},
+       }) {
+    const RunResult r = run_slowscope("digest " + inputs + " --format json -o " + output);
+    EXPECT_EQ(r.exit_code, 2) << inputs << " -o " << output;
+    EXPECT_NE(r.err.find("--output " + output + " is the input "), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(log_), kSmallLog) << "the input was replaced";
+  }
+  EXPECT_EQ(read_file(other), kSmallLog);
+  // A new file, or standard output, is no input.
+  const RunResult fresh = run_slowscope("digest " + log_ + " -o " + dir_.file("report.txt"));
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_EQ(run_slowscope("digest - -o -", log_).exit_code, 0);
+}
+
 TEST_F(DigestCli, DevicesAndPipesAreWrittenInPlaceNotReplaced) {
   const std::string fifo = dir_.file("report.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);

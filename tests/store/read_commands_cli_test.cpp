@@ -1,7 +1,8 @@
 // The commands that read the store, run as a user runs them: pointed at a store that does
 // not exist (a mistyped path, a PostgreSQL database without slowscope's schema, a
 // configuration naming either) they exit 2 saying so, and leave nothing behind; a directory
-// or a missing file given as --config is refused the same way.
+// or a missing file given as --config is refused the same way; `check --output` never
+// replaces the store it reads.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -74,6 +75,22 @@ TEST(ReadCommandsCli, RefuseADirectoryOrAMissingFileAsConfiguration) {
   }
   EXPECT_EQ(run_slowscope("config check --config " + nowhere).exit_code, 2);
   EXPECT_TRUE(std::filesystem::is_empty(folder));
+}
+
+TEST(ReadCommandsCli, CheckNeverWritesItsReportOverTheStore) {
+  TempDir dir;
+  const std::string path = dir.file("s.db");
+  {
+    Store store = Store::open(StoreLocation{StoreLocation::Kind::kSqlite, path});
+    store.ensure_target("orders", Engine::kPostgres);
+    store.add_release({"v1", StoreTime(std::chrono::seconds(1'700'000'000)), {}, {}});
+  }
+  const RunResult r = run_slowscope("check --release v1 --store sqlite:" + path + " -o " + path);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--output " + path + " is the store " + path), npos) << r.err;
+  Store store =
+      Store::open(StoreLocation{StoreLocation::Kind::kSqlite, path}, StoreOpen::kMustExist);
+  EXPECT_TRUE(store.release("v1").has_value());
 }
 
 // "host=/tmp/x port=5432 user=u dbname=u" as a postgresql:// URI naming `database`.
