@@ -23,6 +23,7 @@
 #include "connectors/postgres/conninfo.h"
 #include "connectors/postgres/pgss_collector.h"
 #include "reports/text/digest_text.h"
+#include "reports/text/finding_text.h"
 
 namespace slowscope {
 namespace {
@@ -154,10 +155,8 @@ struct TargetRun {
 std::string finding_line(const FindingChange& change) {
   const FindingRecord& r = change.record;
   std::string text = fmt::format("finding {}: {} ({}", to_string(change.event), r.id(), r.severity);
-  const nlohmann::json evidence = nlohmann::json::parse(r.evidence, nullptr, false);
-  if (evidence.is_object() && evidence.value("ratio", 0.0) > 0) {
-    text += fmt::format(", x{:.2f} per call, +{:.1f} s/h", evidence.value("ratio", 0.0),
-                        evidence.value("added_seconds_per_hour", 0.0));
+  if (const std::optional<Finding> finding = finding_of_record(r)) {
+    text += ", " + finding_evidence_text(*finding);
   }
   if (!r.release.empty()) text += ", after release " + terminal_safe(r.release, 80);
   return text + "): " + terminal_safe(r.fingerprint, 200);

@@ -1,7 +1,5 @@
 #include "analyzer/cli/findings_command.h"
 
-#include <spdlog/fmt/fmt.h>
-
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -9,8 +7,10 @@
 #include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
+#include "analyzer/regression/finding_tracker.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/text/digest_text.h"
+#include "reports/text/finding_text.h"
 
 namespace slowscope {
 namespace {
@@ -73,13 +73,8 @@ std::string to_text(const std::vector<FindingRecord>& findings) {
     if (f.resolved_at) out << ", resolved " << utc(*f.resolved_at);
     if (f.reopen_count > 0) out << ", reopened " << f.reopen_count << "x";
     if (!f.release.empty()) out << ", after release " << terminal_safe(f.release, 80);
-    const nlohmann::json evidence = nlohmann::json::parse(f.evidence, nullptr, false);
-    if (evidence.is_object()) {
-      out << "\n    "
-          << fmt::format("{:.3f} ms -> {:.3f} ms per call (x{:.2f}), +{:.1f} s/h",
-                         evidence.value("before_mean", 0.0) * 1000,
-                         evidence.value("after_mean", 0.0) * 1000, evidence.value("ratio", 0.0),
-                         evidence.value("added_seconds_per_hour", 0.0));
+    if (const std::optional<Finding> finding = finding_of_record(f)) {
+      out << "\n    " << finding_evidence_text(*finding);
     }
     out << "\n    " << terminal_safe(f.fingerprint, 200) << "\n";
   }

@@ -22,8 +22,23 @@ std::string_view to_string(FindingKind kind) {
   return "unknown";
 }
 
+std::optional<FindingKind> finding_kind_from_string(std::string_view text) {
+  for (const FindingKind kind :
+       {FindingKind::kLatency, FindingKind::kCallSurge, FindingKind::kRowsPerCall,
+        FindingKind::kNewShape, FindingKind::kVanished, FindingKind::kTrend}) {
+    if (to_string(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(Severity severity) {
   return severity == Severity::kCritical ? "critical" : "warning";
+}
+
+std::optional<Severity> severity_from_string(std::string_view text) {
+  if (text == to_string(Severity::kWarning)) return Severity::kWarning;
+  if (text == to_string(Severity::kCritical)) return Severity::kCritical;
+  return std::nullopt;
 }
 
 std::string FindingKey::id() const {
@@ -65,6 +80,47 @@ nlohmann::ordered_json evidence_json(const Finding& f) {
   optional("after_p95", f.after_p95);
   optional("daily_rise", f.daily_rise);
   return evidence;
+}
+
+void read_evidence_json(const nlohmann::ordered_json& evidence, Finding& f) {
+  if (!evidence.is_object()) return;
+  const auto number = [&](const char* name, double& field) {
+    if (const auto it = evidence.find(name); it != evidence.end() && it->is_number()) {
+      field = it->get<double>();
+    }
+  };
+  const auto count = [&](const char* name, int64_t& field) {
+    if (const auto it = evidence.find(name); it != evidence.end() && it->is_number()) {
+      field = it->get<int64_t>();
+    }
+  };
+  const auto optional = [&](const char* name, std::optional<double>& field) {
+    if (const auto it = evidence.find(name); it != evidence.end() && it->is_number()) {
+      field = it->get<double>();
+    }
+  };
+  const auto text = [&](const char* name, std::string& field) {
+    if (const auto it = evidence.find(name); it != evidence.end() && it->is_string()) {
+      field = it->get<std::string>();
+    }
+  };
+  number("before_mean", f.before_mean);
+  number("after_mean", f.after_mean);
+  number("ratio", f.ratio);
+  count("before_calls", f.before_calls);
+  count("after_calls", f.after_calls);
+  number("p_value", f.p_value);
+  number("q_value", f.q_value);
+  number("added_seconds_per_hour", f.added_seconds_per_hour);
+  text("release", f.release);
+  text("measure", f.measure);
+  number("before_value", f.before_value);
+  number("after_value", f.after_value);
+  optional("before_p50", f.before_p50);
+  optional("after_p50", f.after_p50);
+  optional("before_p95", f.before_p95);
+  optional("after_p95", f.after_p95);
+  optional("daily_rise", f.daily_rise);
 }
 
 }  // namespace slowscope

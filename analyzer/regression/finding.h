@@ -27,10 +27,16 @@ enum class FindingKind {
 // "latency", "call_surge", "rows_per_call", "new_shape", "vanished", "trend".
 std::string_view to_string(FindingKind kind);
 
+// The kind whose to_string() is `text`; nullopt for a text no kind has.
+std::optional<FindingKind> finding_kind_from_string(std::string_view text);
+
 enum class Severity { kWarning, kCritical };
 
 // "warning" or "critical".
 std::string_view to_string(Severity severity);
+
+// The severity whose to_string() is `text`; nullopt for any other text.
+std::optional<Severity> severity_from_string(std::string_view text);
 
 struct FindingKey {
   std::string target;
@@ -83,5 +89,10 @@ void rank_findings(std::vector<Finding>& findings);
 // The evidence of `f` as JSON: the numbers above (optional ones only when known) and
 // "release" (null for none).
 nlohmann::ordered_json evidence_json(const Finding& f);
+
+// The inverse of evidence_json: sets the evidence fields of `f` from `evidence`, so that a
+// stored finding is shown as a fresh one is. Fields `evidence` lacks, or holds with another
+// type, keep their values; members evidence_json does not write are ignored.
+void read_evidence_json(const nlohmann::ordered_json& evidence, Finding& f);
 
 }  // namespace slowscope

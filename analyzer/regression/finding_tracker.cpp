@@ -51,6 +51,19 @@ std::string_view to_string(FindingEvent event) {
   return "unknown";
 }
 
+std::optional<Finding> finding_of_record(const FindingRecord& record) {
+  const std::optional<FindingKind> kind = finding_kind_from_string(record.kind);
+  if (!kind) return std::nullopt;
+  Finding f;
+  f.key = {record.target, record.shape_hash, *kind};
+  f.fingerprint = record.fingerprint;
+  f.severity = severity_from_string(record.severity).value_or(Severity::kWarning);
+  read_evidence_json(nlohmann::ordered_json::parse(record.evidence, nullptr, false), f);
+  // The record's own column is the release of the current episode.
+  f.release = record.release;
+  return f;
+}
+
 std::vector<FindingShapeKind> found_identities(const DetectionPass& pass) {
   std::vector<FindingShapeKind> out;
   for (const Finding& f : pass.findings) {

@@ -9,6 +9,7 @@
 // Pure function over values; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,10 @@ struct FindingChange {
   FindingEvent event = FindingEvent::kSeen;
   FindingRecord record;  // the state to store
 };
+
+// The finding a stored record describes, its evidence read back (read_evidence_json), for
+// showing it as a fresh finding is shown. nullopt when its kind is not one this binary knows.
+std::optional<Finding> finding_of_record(const FindingRecord& record);
 
 // The identities a pass found, for Store::update_findings to fetch with the open ones.
 std::vector<FindingShapeKind> found_identities(const DetectionPass& pass);

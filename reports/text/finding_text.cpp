@@ -41,8 +41,8 @@ std::string evidence(const Finding& f) {
           << per_call << " (x" << fixed(f.ratio, "%.2f") << ")";
       break;
     default:
-      out << f.measure << " " << number(f.before_value) << " -> " << number(f.after_value) << " (x"
-          << fixed(f.ratio, "%.2f") << "), " << per_call;
+      out << terminal_safe(f.measure, 60) << " " << number(f.before_value) << " -> "
+          << number(f.after_value) << " (x" << fixed(f.ratio, "%.2f") << "), " << per_call;
   }
   if (f.before_p50 && f.after_p50 && f.before_p95 && f.after_p95) {
     out << "; p50 " << format_seconds(*f.before_p50) << " -> " << format_seconds(*f.after_p50)
@@ -53,12 +53,20 @@ std::string evidence(const Finding& f) {
 
 }  // namespace
 
+std::string finding_evidence_text(const Finding& f) {
+  std::string text = evidence(f);
+  // A vanished shape adds no time: its cost is a feature that stopped, not a slower one.
+  if (f.key.kind != FindingKind::kVanished) {
+    text += ", +" + format_seconds(f.added_seconds_per_hour) + "/h of database time";
+  }
+  return text;
+}
+
 void write_finding_text(std::ostream& out, const Finding& f) {
   out << "  " << to_string(f.severity) << "  " << to_string(f.key.kind) << "  "
-      << terminal_safe(f.key.shape_hash, 40) << "  " << evidence(f) << ", +"
-      << format_seconds(f.added_seconds_per_hour)
-      << "/h of database time, q=" << fixed(f.q_value, "%.2e") << "\n    "
-      << terminal_safe(f.fingerprint, 1000) << "\n";
+      << terminal_safe(f.key.shape_hash, 40) << "  " << finding_evidence_text(f)
+      << ", q=" << fixed(f.q_value, "%.2e") << "\n    " << terminal_safe(f.fingerprint, 1000)
+      << "\n";
 }
 
 }  // namespace slowscope

@@ -145,6 +145,14 @@ TEST_F(PostgresFindingsLifecycle, ADroppedIndexOpensFindingsThatResolveOnceItIsB
     // The collector said so, once each, by identity and fingerprint.
     const std::string id = f["id"].get<std::string>();
     EXPECT_NE(collect_log.find("finding opened: " + id), std::string::npos) << collect_log;
+    // Each in its own measure: a latency ratio, or the blocks per call.
+    const size_t line = collect_log.find("finding opened: " + id);
+    const std::string opened = line == std::string::npos
+                                   ? ""
+                                   : collect_log.substr(line, collect_log.find('\n', line) - line);
+    EXPECT_NE(opened.find(f["kind"] == "latency" ? " per call (x" : "shared blocks per call "),
+              std::string::npos)
+        << opened;
     EXPECT_NE(collect_log.find("finding resolved: " + id), std::string::npos) << collect_log;
   }
   EXPECT_NE(collect_log.find("orders: detection "), std::string::npos) << collect_log;

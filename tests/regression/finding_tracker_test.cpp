@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 namespace slowscope {
 namespace {
@@ -194,6 +195,56 @@ TEST(FindingTracker, TracksEachIdentityOnItsOwn) {
   const auto last = life.pass({surge});
   ASSERT_EQ(events(last), (E{FindingEvent::kSeen, FindingEvent::kResolved, FindingEvent::kClean}));
   EXPECT_EQ(last[1].record.id(), "orders/shape-a/latency");
+}
+
+TEST(FindingTracker, AStoredRecordReadsBackAsTheFindingItWasMadeFrom) {
+  Finding f = slow("shape-a", 4.95);
+  f.key.kind = FindingKind::kRowsPerCall;
+  f.measure = "shared blocks per call";
+  f.before_value = 12;
+  f.after_value = 59.4;
+  f.before_calls = 300;
+  f.after_calls = 310;
+  f.p_value = 0.0001;
+  f.q_value = 0.002;
+  f.added_seconds_per_hour = 2.5;
+  f.before_p95 = 0.02;
+  f.daily_rise = 0.04;
+  Lifecycle life;
+  life.pass({f});
+  const std::optional<Finding> back = finding_of_record(life.only());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->key, f.key);
+  EXPECT_EQ(back->fingerprint, f.fingerprint);
+  EXPECT_EQ(back->severity, Severity::kCritical);
+  EXPECT_EQ(back->measure, f.measure);
+  EXPECT_EQ(back->release, "v2");
+  for (const auto& [name, got, want] : std::vector<std::tuple<const char*, double, double>>{
+           {"before_mean", back->before_mean, f.before_mean},
+           {"after_mean", back->after_mean, f.after_mean},
+           {"ratio", back->ratio, f.ratio},
+           {"before_value", back->before_value, f.before_value},
+           {"after_value", back->after_value, f.after_value},
+           {"p_value", back->p_value, f.p_value},
+           {"q_value", back->q_value, f.q_value},
+           {"added_seconds_per_hour", back->added_seconds_per_hour, f.added_seconds_per_hour}}) {
+    EXPECT_DOUBLE_EQ(got, want) << name;
+  }
+  EXPECT_EQ(back->before_calls, 300);
+  EXPECT_EQ(back->after_calls, 310);
+  EXPECT_EQ(back->before_p95, 0.02);
+  EXPECT_FALSE(back->after_p95.has_value());
+  EXPECT_EQ(back->daily_rise, 0.04);
+
+  FindingRecord unknown = life.only();
+  unknown.kind = "from_a_later_version";
+  EXPECT_FALSE(finding_of_record(unknown).has_value());
+  FindingRecord unreadable = life.only();
+  unreadable.evidence = "{not json";
+  const std::optional<Finding> bare = finding_of_record(unreadable);
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->ratio, 0);
+  EXPECT_EQ(bare->measure, "");
 }
 
 }  // namespace
