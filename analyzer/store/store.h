@@ -303,6 +303,15 @@ struct ShapeRecord {
   StoreTime first_seen;
 };
 
+// Which shapes a query id typed by a user names: its hash starts with `prefix` or ends
+// with `suffix` (pt-query-digest 2.x printed the last 16 hex digits of the 32-digit MySQL
+// id), both compared in lower case, so pass them lowercased.
+struct ShapeHashMatch {
+  std::string prefix;  // not empty
+  std::string suffix;  // empty: no suffix matches
+  int limit = 10;
+};
+
 struct StatementRecord {
   int64_t id = 0;
   ServerIdentity server;
@@ -490,6 +499,11 @@ class Store {
 
   // The shape whose hash (the query id reports show) is `hash`, if any.
   std::optional<ShapeRecord> shape_by_hash(std::string_view hash);
+
+  // The shapes `match` names, by hash, at most match.limit. A scan of the shapes (the hash
+  // index serves only exact, same-case ids): for an id a user typed, not for collection.
+  // Throws std::invalid_argument for an empty prefix.
+  std::vector<ShapeRecord> shapes_matching(const ShapeHashMatch& match);
 
   // The statements of `target` that have shape `shape_id`, with their text.
   std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);

@@ -1,5 +1,6 @@
 // The read side of Store: top shapes, timelines, shapes, statements and events.
 #include <algorithm>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -327,6 +328,38 @@ std::optional<ShapeRecord> Store::shape_by_hash(std::string_view hash) {
   } catch (const SqlError& e) {
     s.fail("reading shape " + std::string(hash), e.what());
   }
+}
+
+std::vector<ShapeRecord> Store::shapes_matching(const ShapeHashMatch& match) {
+  Impl& s = *impl_;
+  if (match.prefix.empty()) throw std::invalid_argument("a shape hash prefix cannot be empty");
+  std::vector<ShapeRecord> result;
+  try {
+    auto& find = s.sql("shapes_matching");
+    find.bind_text(1, match.prefix);
+    find.bind_int(2, static_cast<int64_t>(match.prefix.size()));
+    find.bind_text(3, match.suffix);
+    find.bind_int(4, static_cast<int64_t>(match.suffix.size()));
+    find.bind_int(5, match.limit);
+    while (find.step()) {
+      ShapeRecord record;
+      record.id = find.get_int(0);
+      record.info.hash = find.get_text(1);
+      record.info.fingerprint = find.get_text(2);
+      record.first_seen = at(find.get_int(3));
+      result.push_back(std::move(record));
+    }
+    find.reset();
+    for (ShapeRecord& record : result) {
+      auto& tables = s.sql("shape_tables_get");
+      tables.bind_int(1, record.id);
+      while (tables.step()) record.info.tables.push_back(tables.get_text(0));
+      tables.reset();
+    }
+  } catch (const SqlError& e) {
+    s.fail("looking up shapes by query id " + match.prefix, e.what());
+  }
+  return result;
 }
 
 std::vector<StatementRecord> Store::statements_of_shape(std::string_view target, int64_t shape_id) {
