@@ -6,6 +6,7 @@
 #include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
+#include "analyzer/cli/query_id_argument.h"
 #include "reports/json/top_json.h"
 #include "reports/text/top_text.h"
 
@@ -27,30 +28,28 @@ int run_show(const ShowOptions& o) {
     const TimeWindow window =
         resolve_window(o.since, o.from, o.until, "24h", std::chrono::system_clock::now());
     Store store = Store::open(location, StoreOpen::kMustExist);
+    if (!o.target.empty()) require_target(store, o.target);
     ShowReport report;
     report.from = window.from;
     report.until = window.until;
-    // The shape by its hash, then its own timeline per target: the totals are the sum of
-    // the timeline's buckets, so no other shape is read.
-    const std::optional<ShapeRecord> shape = store.shape_by_hash(o.query_id);
-    if (shape) {
-      for (const TargetInfo& t : store.targets()) {
-        if (!o.target.empty() && t.name != o.target) continue;
-        ShapeOnTarget on;
-        on.target = t.name;
-        on.timeline = store.timeline({t.name, shape->id, window.from, window.until});
-        if (on.timeline.empty()) continue;
-        for (const TimelinePoint& point : on.timeline) on.totals += point.measures;
-        on.statements = store.statements_of_shape(t.name, shape->id);
-        report.targets.push_back(std::move(on));
-      }
+    // The shape by its id, then its own timeline per target: the totals are the sum of the
+    // timeline's buckets, so no other shape is read.
+    report.shape = resolve_query_id(store, o.query_id);
+    for (const TargetInfo& t : store.targets()) {
+      if (!o.target.empty() && t.name != o.target) continue;
+      ShapeOnTarget on;
+      on.target = t.name;
+      on.timeline = store.timeline({t.name, report.shape.id, window.from, window.until});
+      if (on.timeline.empty()) continue;
+      for (const TimelinePoint& point : on.timeline) on.totals += point.measures;
+      on.statements = store.statements_of_shape(t.name, report.shape.id);
+      report.targets.push_back(std::move(on));
     }
     if (report.targets.empty()) {
-      throw std::runtime_error("no samples of query " + o.query_id + " " +
+      throw std::runtime_error("no samples of query " + report.shape.info.hash + " " +
                                (o.target.empty() ? "" : "on target " + o.target + " ") +
                                "in this range; try a longer --since");
     }
-    report.shape = *shape;
     report.releases =
         store.releases({o.target.empty() ? std::nullopt : std::optional<std::string>(o.target),
                         window.from, window.until});
@@ -71,7 +70,9 @@ void add_show_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<ShowOptions>();
   CLI::App* cmd = app.add_subcommand(
       "show", "One query shape: its statistics, per-interval timeline, tables and text");
-  cmd->add_option("query_id", o->query_id, "The shape's query id, as `slowscope top` lists it")
+  cmd->add_option("query_id", o->query_id,
+                  "The shape's query id as `slowscope top` lists it: whole or a unique start of "
+                  "at least 8 characters, any case; pt-query-digest's 0x forms too")
       ->required()
       ->type_name("QUERY_ID");
   cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
@@ -86,8 +87,9 @@ void add_show_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->footer(
       "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\".\n"
-      "Exit status: 0 done, 1 store error or no such shape in the range, 2 bad arguments or\n"
-      "configuration, or no store there (read commands never create one).");
+      "Exit status: 0 done; 1 no samples of the shape in the range, or a store error; 2 bad\n"
+      "arguments or configuration, no store there, a query id the store does not know or\n"
+      "that names several shapes, or an unknown --target.");
   cmd->callback([o, exit_code] { *exit_code = run_show(*o); });
 }
 

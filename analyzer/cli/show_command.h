@@ -7,7 +7,8 @@
 namespace slowscope {
 
 // Registers the subcommand; its exit status goes to `*exit_code` (0 done, 1 store error or
-// unknown shape, 2 bad arguments or configuration).
+// no samples of the shape in the range, 2 bad arguments or configuration, no store, an
+// unknown or ambiguous query id).
 void add_show_command(CLI::App& app, int* exit_code);
 
 }  // namespace slowscope

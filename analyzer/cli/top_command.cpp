@@ -1,5 +1,7 @@
 #include "analyzer/cli/top_command.h"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -21,6 +23,7 @@ struct TopOptions {
   std::string by = "total";
   int limit = 20;
   std::string format = "text";
+  bool wide = false;
 };
 
 const std::map<std::string, TopOrder> kOrders = {{"total", TopOrder::kTotal},
@@ -54,7 +57,8 @@ int run_top(const TopOptions& o) {
     if (o.format == "json") {
       out << json_report_text(top_to_json(report));
     } else {
-      write_top_text(out, report);
+      // A terminal gets ids cut to its width; a pipe or a file, whole ids to act on.
+      write_top_text(out, report, {.full_ids = o.wide || ::isatty(STDOUT_FILENO) == 0});
     }
     std::cout << out.str();
     return 0;
@@ -83,10 +87,16 @@ void add_top_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", o->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->add_flag("--wide", o->wide,
+                "Whole query ids on a terminal too (they are whole when the output is not a "
+                "terminal)");
   cmd->footer(
-      "The range defaults to the last hour (--since 1h). JSON follows\n"
-      "reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\"); times in "
-      "seconds.\n"
+      "The range defaults to the last hour (--since 1h). On a terminal, long query ids are\n"
+      "cut to " +
+      std::to_string(kShortQueryId) +
+      " characters and marked \"...\": `slowscope show` takes such a start of an id.\n"
+      "JSON follows reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\");\n"
+      "times in seconds.\n"
       "Exit status: 0 done, 1 store error, 2 bad arguments or configuration, or no store\n"
       "there (read commands never create one).");
   cmd->callback([o, exit_code] { *exit_code = run_top(*o); });

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "analyzer/time/utc_time.h"
 #include "reports/text/digest_text.h"
@@ -61,7 +63,7 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
   return line;
 }
 
-void write_top_text(std::ostream& out, const TopReport& report) {
+void write_top_text(std::ostream& out, const TopReport& report, const TopTextLayout& layout) {
   out << "Top query shapes by " << to_string(report.order) << ", " << utc(report.from) << " to "
       << utc(report.until) << (report.target ? ", target " + *report.target : std::string())
       << "\n\n";
@@ -70,21 +72,29 @@ void write_top_text(std::ostream& out, const TopReport& report) {
     out << "No samples in this range.\n";
     return;
   }
-  out << "rank  " << pad("total", 8) << pad("calls", 8) << pad("mean", 8) << pad("rows", 8)
-      << pad("io blks", 8) << "  target        query id          fingerprint\n";
-  int rank = 0;
+  // Ids are plain ASCII, so their length is their width; the column fits the longest.
+  const std::string id_header = "query id";
+  std::vector<std::string> ids;
+  size_t id_width = id_header.size();
   for (const ShapeTotals& s : report.shapes) {
+    ids.push_back(terminal_safe(s.shape_hash, layout.full_ids ? 1000 : kShortQueryId));
+    id_width = std::max(id_width, ids.back().size());
+  }
+  const auto left = [](std::string text, size_t width) {
+    text.resize(std::max(text.size(), width), ' ');
+    return text;
+  };
+  out << "rank  " << pad("total", 8) << pad("calls", 8) << pad("mean", 8) << pad("rows", 8)
+      << pad("io blks", 8) << "  target        " << left(id_header, id_width) << "  fingerprint\n";
+  for (size_t i = 0; i < report.shapes.size(); ++i) {
+    const ShapeTotals& s = report.shapes[i];
     const Measures& m = s.measures;
-    char rank_text[16];
-    std::snprintf(rank_text, sizeof rank_text, "%4d", ++rank);
-    std::string target = s.target;
-    target.resize(std::max<size_t>(target.size(), 12), ' ');
-    out << rank_text << "  " << pad(format_seconds(m.total_time), 8)
+    out << pad(std::to_string(i + 1), 4) << "  " << pad(format_seconds(m.total_time), 8)
         << pad(format_count(static_cast<double>(m.calls)), 8)
         << pad(format_seconds(m.mean_time()), 8)
         << pad(format_count(static_cast<double>(m.row_count)), 8)
         << pad(format_count(static_cast<double>(m.io_blocks())), 8) << "  "
-        << terminal_safe(target, 24) << "  " << terminal_safe(s.shape_hash, 24) << "  "
+        << left(terminal_safe(s.target, 24), 12) << "  " << left(ids[i], id_width) << "  "
         << terminal_safe(s.fingerprint, kFingerprintWidth) << "\n";
   }
 }
@@ -117,7 +127,7 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
     }
     for (const StatementRecord& s : t.statements) {
       out << "  statement: database " << terminal_safe(s.key.database, 20) << ", user "
-          << terminal_safe(s.key.user, 20) << ", queryid " << terminal_safe(s.key.query_id, 24)
+          << terminal_safe(s.key.user, 20) << ", queryid " << terminal_safe(s.key.query_id, 64)
           << (s.key.toplevel ? "" : " (nested)") << ", server version "
           << terminal_safe(s.server.version, 10) << "\n";
       out << "    " << terminal_safe(s.query_text, 2000) << "\n";

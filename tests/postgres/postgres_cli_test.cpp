@@ -169,7 +169,10 @@ TEST_F(PostgresCli, HungTargetDoesNotStallTheOtherAndReportsReadTheStore) {
   EXPECT_FALSE(shown["targets"][0]["timeline"].empty());
   EXPECT_NE(shown["fingerprint"].get<std::string>().find("cli_items"), std::string::npos);
 
-  EXPECT_EQ(run("show 0000000000000000 --store sqlite:store.db").status, 1);
+  const RunResult unknown = run("show 0000000000000000 --store sqlite:store.db");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("no query id 0000000000000000 in the store"), std::string::npos)
+      << unknown.err;
   EXPECT_EQ(run("top --store sqlite:store.db --by nonsense").status, 2);
 }
 
