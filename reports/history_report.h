@@ -35,6 +35,9 @@ struct ShowReport {
   StoreTime until;
   std::vector<ShapeOnTarget> targets;
   std::vector<Release> releases;  // in the range, of the targets shown or of every target
+  // Whether the statements' stored texts are shown: they can hold literal values, so only
+  // when the user asked (--examples); the shape's fingerprint is always shown.
+  bool examples = false;
 };
 
 // Population standard deviation of the execution time, from the sums; 0 without calls.

@@ -20,6 +20,7 @@ struct ShowOptions {
   std::string target;
   std::string since, from, until;
   std::string format = "text";
+  bool examples = false;
 };
 
 int run_show(const ShowOptions& o) {
@@ -32,6 +33,7 @@ int run_show(const ShowOptions& o) {
     ShowReport report;
     report.from = window.from;
     report.until = window.until;
+    report.examples = o.examples;
     // The shape by its id, then its own timeline per target: the totals are the sum of the
     // timeline's buckets, so no other shape is read.
     report.shape = resolve_query_id(store, o.query_id);
@@ -69,7 +71,9 @@ int run_show(const ShowOptions& o) {
 void add_show_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<ShowOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "show", "One query shape: its statistics, per-interval timeline, tables and text");
+      "show",
+      "One query shape: its statistics, per-interval timeline, tables (and with --examples, "
+      "its statements' texts)");
   cmd->add_option("query_id", o->query_id,
                   "The shape's query id as `slowscope top` lists it: whole or a unique start of "
                   "at least 8 characters, any case; pt-query-digest's 0x forms too")
@@ -82,11 +86,17 @@ void add_show_command(CLI::App& app, int* exit_code) {
       ->type_name("URL");
   cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
   add_window_options(cmd, &o->since, &o->from, &o->until);
+  cmd->add_flag("--examples", o->examples,
+                "Also show the text stored with each statement, which can hold literal values "
+                "(personal data); without it only the shape's fingerprint is shown");
   cmd->add_option("--format", o->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->footer(
-      "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\".\n"
+      "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\"; each\n"
+      "statement's \"query\" only with --examples.\n"
+      "The store keeps literal examples of statements only for targets configured with\n"
+      "`examples: true`.\n"
       "Exit status: 0 done; 1 no samples of the shape in the range, or a store error; 2 bad\n"
       "arguments or configuration, no store there, a query id the store does not know or\n"
       "that names several shapes, or an unknown --target.");

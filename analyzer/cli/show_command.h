@@ -1,5 +1,5 @@
 // `slowscope show QUERY_ID`: one query shape from the history store — totals, per-interval
-// timeline (a sparkline in text), tables and statement texts.
+// timeline (a sparkline in text), tables, and with --examples the statements' stored texts.
 #pragma once
 
 #include <CLI/CLI.hpp>

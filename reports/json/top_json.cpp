@@ -88,14 +88,12 @@ Json show_to_json(const ShowReport& report) {
     j["timeline"] = std::move(timeline);
     Json statements = Json::array();
     for (const StatementRecord& s : t.statements) {
-      statements.push_back(Json{{"server", s.server.system_id},
-                                {"server_version", s.server.version},
-                                {"database", s.key.database},
-                                {"user", s.key.user},
-                                {"queryid", s.key.query_id},
-                                {"toplevel", s.key.toplevel},
-                                {"first_seen", utc(s.first_seen)},
-                                {"query", s.query_text}});
+      Json statement{{"server", s.server.system_id},   {"server_version", s.server.version},
+                     {"database", s.key.database},     {"user", s.key.user},
+                     {"queryid", s.key.query_id},      {"toplevel", s.key.toplevel},
+                     {"first_seen", utc(s.first_seen)}};
+      if (report.examples) statement["query"] = s.query_text;
+      statements.push_back(std::move(statement));
     }
     j["statements"] = std::move(statements);
     targets.push_back(std::move(j));

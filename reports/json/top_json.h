@@ -14,6 +14,7 @@ inline constexpr const char* kShowSchemaId = "slowscope.show/1";
 
 nlohmann::ordered_json top_to_json(const TopReport& report);
 
+// Each statement's "query" (its stored text) only when report.examples is set.
 nlohmann::ordered_json show_to_json(const ShowReport& report);
 
 }  // namespace slowscope

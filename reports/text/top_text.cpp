@@ -130,7 +130,10 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
           << terminal_safe(s.key.user, 20) << ", queryid " << terminal_safe(s.key.query_id, 64)
           << (s.key.toplevel ? "" : " (nested)") << ", server version "
           << terminal_safe(s.server.version, 10) << "\n";
-      out << "    " << terminal_safe(s.query_text, 2000) << "\n";
+      if (report.examples) out << "    " << terminal_safe(s.query_text, 2000) << "\n";
+    }
+    if (!report.examples && !t.statements.empty()) {
+      out << "  (statement texts not shown: --examples shows them)\n";
     }
   }
 }

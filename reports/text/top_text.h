@@ -1,6 +1,6 @@
 // Terminal rendering of `slowscope top` (a ranked table of shapes) and `slowscope show` (one
-// shape: totals, a sparkline per target, tables and statement texts). Text from the store is
-// made terminal-safe. Pure functions of the report; thread-safe.
+// shape: totals, a sparkline per target, tables, and statement texts when asked for). Text
+// from the store is made terminal-safe. Pure functions of the report; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,7 @@ struct TopTextLayout {
 
 void write_top_text(std::ostream& out, const TopReport& report, const TopTextLayout& layout = {});
 
+// The statements' stored texts only when report.examples is set.
 void write_show_text(std::ostream& out, const ShowReport& report);
 
 // `values` as block characters (▁ to █), scaled to the largest, at most `width` characters:

@@ -161,7 +161,7 @@ TEST_F(PostgresCli, HungTargetDoesNotStallTheOtherAndReportsReadTheStore) {
   EXPECT_NE(show.out.find("tables: cli_items"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("calls 9"), std::string::npos) << show.out;
   const RunResult show_json =
-      run("show " + query_id + " --store sqlite:store.db --since 1h --format json");
+      run("show " + query_id + " --store sqlite:store.db --since 1h --format json --examples");
   ASSERT_EQ(show_json.status, 0) << show_json.err;
   const auto shown = nlohmann::json::parse(show_json.out);
   EXPECT_EQ(shown["schema"], "slowscope.show/1");

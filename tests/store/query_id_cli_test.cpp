@@ -1,11 +1,14 @@
 // Query ids as users pass them between commands: `top` prints whole ids to a pipe or file
 // (and with --wide), cuts long ones on a terminal; `show` takes a whole id in any case, a
 // unique start of 8 or more characters (the cut one included), and pt-query-digest's 0x
-// forms, and tells an unknown id, an ambiguous one and a range without samples apart.
+// forms, and tells an unknown id, an ambiguous one and a range without samples apart. The
+// statements' stored texts are shown only with --examples.
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "analyzer/store/store.h"
 #include "tests/digest/digest_cli.h"
@@ -139,6 +142,32 @@ TEST_F(QueryIdCli, ShowTellsUnknownAmbiguousAndIdleApart) {
   r = show(kMysqlId, " --target nosuch");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no target named 'nosuch'"), npos) << r.err;
+}
+
+TEST_F(QueryIdCli, ShowPrintsStatementTextsOnlyWithExamples) {
+  RunResult r = show(kMysqlId);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("alice@example.com"), npos) << r.out;
+  EXPECT_NE(r.out.find("select * from t0 where email = ?"), npos) << r.out;
+  EXPECT_NE(r.out.find("--examples"), npos) << r.out;
+  r = show(kMysqlId, " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("alice@example.com"), npos) << r.out;
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["targets"][0]["statements"].size(), 1u);
+  EXPECT_FALSE(doc["targets"][0]["statements"][0].contains("query"));
+  EXPECT_EQ(doc["targets"][0]["statements"][0]["queryid"], kMysqlId);
+
+  r = show(kMysqlId, " --examples");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("    " + kSecretText + "\n"), npos) << r.out;
+  r = show(kMysqlId, " --examples --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["targets"][0]["statements"][0]["query"], kSecretText);
+
+  r = run_slowscope("show --help");
+  EXPECT_NE(r.out.find("examples: true"), npos) << r.out;
 }
 
 }  // namespace
