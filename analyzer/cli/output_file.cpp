@@ -48,7 +48,8 @@ void write_output(const std::string& path, std::string_view content) {
   // Devices, pipes and symlinks (/dev/null, /dev/stdout, a FIFO) are written in place:
   // renaming a file over them would replace the device or the link itself.
   struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  const bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
     try {
@@ -61,10 +62,20 @@ void write_output(const std::string& path, std::string_view content) {
     return;
   }
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A report holds what ran on the servers: readable by its owner only, unless it replaces
+  // a file whose owner chose its mode.
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
   try {
+    if (exists) {
+      if (::fchown(fd, st.st_uid, st.st_gid) != 0) {
+        // Not ours to give away (not root): the new file stays ours, with the old mode.
+      }
+      if (::fchmod(fd, st.st_mode & 07777) != 0) {
+        throw std::runtime_error("cannot set the mode of " + path + ": " + std::strerror(errno));
+      }
+    }
     write_all(fd, content, path);
     if (::fsync(fd) != 0)
       throw std::runtime_error("cannot flush " + path + ": " + std::strerror(errno));

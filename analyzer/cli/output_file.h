@@ -18,8 +18,9 @@ namespace slowscope {
 void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs,
                                std::string_view what);
 
-// Writes `content` to `path` ("-" or empty: standard output). Throws std::runtime_error
-// naming the path and the system error on failure.
+// Writes `content` to `path` ("-" or empty: standard output). A new file is readable by its
+// owner only (0600); a file replaced keeps its mode (and owner, where allowed). Throws
+// std::runtime_error naming the path and the system error on failure.
 void write_output(const std::string& path, std::string_view content);
 
 }  // namespace slowscope

@@ -158,6 +158,25 @@ TEST_F(DigestCli, OutputFileIsWrittenWhole) {
   EXPECT_NE(bad.err.find("no/such/dir"), std::string::npos) << bad.err;
 }
 
+// A report holds what ran on the servers: a new one is its owner's alone, and a report
+// written over an existing file keeps the mode its owner chose.
+TEST_F(DigestCli, ANewReportIsPrivateAndAReplacedOneKeepsItsMode) {
+  const auto mode = [](const std::string& path) {
+    struct stat st {};
+    ::stat(path.c_str(), &st);
+    return st.st_mode & 0777;
+  };
+  const std::string fresh = dir_.file("fresh.json");
+  ASSERT_EQ(run_slowscope("digest " + log_ + " --format json -o " + fresh).exit_code, 0);
+  EXPECT_EQ(mode(fresh), 0600u);
+  const std::string shared = dir_.file("shared.json");
+  std::ofstream(shared) << "previous";
+  ASSERT_EQ(::chmod(shared.c_str(), 0644), 0);
+  ASSERT_EQ(run_slowscope("digest " + log_ + " --format json -o " + shared).exit_code, 0);
+  EXPECT_EQ(mode(shared), 0644u);
+  EXPECT_EQ(json::parse(read_file(shared))["summary"]["events"], 3);
+}
+
 TEST_F(DigestCli, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
   const std::string other = dir_.file("other.log");
   std::ofstream(other) << kSmallLog;
