@@ -72,6 +72,7 @@ class QueryIdCli : public ::testing::Test {
       s.measures.total_time = 0.5 * n;
       cycle.samples.push_back(s);
     }
+    cycle.keep_examples = true;  // a target with `examples: true`
     store.write_cycle(cycle);
   }
 
