@@ -115,10 +115,26 @@ double MetricSummary::stddev() const {
 
 double MetricSummary::quantile(double q) const {
   if (!(q >= 0 && q <= 1)) throw std::invalid_argument("MetricSummary: q must be in [0, 1]");
+  const double n = static_cast<double>(count_);
+  // q * n for a decimal q such as 0.95 can land a hair above the whole number it stands
+  // for; the nudge keeps ceil() from taking the next rank (it moves nothing by a whole
+  // rank below 10^10 values).
+  return value_at_rank(static_cast<uint64_t>(std::ceil(q * n * (1 - 1e-12))));
+}
+
+double MetricSummary::percentile_95() const {
+  // pt: my $cutoff = $n_vals >= 10 ? int ( $n_vals * 0.95 ) : $n_vals; the same double
+  // product and truncation give the same rank.
+  const uint64_t rank =
+      count_ < 10 ? count_ : static_cast<uint64_t>(static_cast<double>(count_) * 0.95);
+  return value_at_rank(rank);
+}
+
+double MetricSummary::value_at_rank(uint64_t rank) const {
   if (count_ == 0) return 0;
-  if (q == 0) return min_;
-  if (q == 1) return max_;
-  return std::clamp(sketch_.quantile(q), min_, max_);
+  if (rank <= 1) return min_;
+  if (rank >= count_) return max_;
+  return std::clamp(sketch_.value_at_rank(rank - 1), min_, max_);
 }
 
 namespace {

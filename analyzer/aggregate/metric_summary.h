@@ -42,11 +42,20 @@ class MetricSummary {
   // three or more values), from exact integer moments; 0 when empty.
   double variance() const;
   double stddev() const;
-  // Value of rank floor(q * (count() - 1)) within QuantileSketch::kRelativeAccuracy,
-  // clamped to [min(), max()]; q = 0 and q = 1 give min() and max() exactly. 0 when empty.
-  // Throws std::invalid_argument unless 0 <= q <= 1.
+  // Nearest-rank q-quantile: the value of 1-based rank ceil(q * count()) (at least 1), so
+  // that small sets keep their top values (p99 of two calls is the slower one; the median
+  // is the lower median). Within QuantileSketch::kRelativeAccuracy of that value and
+  // clamped to [min(), max()]; the ranks 1 and count() give min() and max() exactly. 0
+  // when empty. Throws std::invalid_argument unless 0 <= q <= 1.
   double quantile(double q) const;
   double median() const { return quantile(0.5); }
+  // pt-query-digest 3.x's "95%" rank rule: rank floor(0.95 * count()) from 10 values on,
+  // and the largest value below 10 (so 1 and 100 give 100). Differs from quantile(0.95)
+  // for 10 to 19 values (the second largest here) and by one rank where 0.95 * count()
+  // is not a whole number. Same accuracy and exact ends as quantile(). 0 when empty.
+  double percentile_95() const;
+  // The value of 1-based rank `rank` (clamped to [1, count()]) as quantile() reports it.
+  double value_at_rank(uint64_t rank) const;
 
   const QuantileSketch& sketch() const { return sketch_; }
 

@@ -260,7 +260,11 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 double QuantileSketch::quantile(double q) const {
   if (!(q >= 0 && q <= 1)) throw std::invalid_argument("QuantileSketch: q must be in [0, 1]");
   if (count_ == 0) return 0;
-  auto rank = static_cast<uint64_t>(std::floor(q * static_cast<double>(count_ - 1)));
+  return value_at_rank(static_cast<uint64_t>(std::floor(q * static_cast<double>(count_ - 1))));
+}
+
+double QuantileSketch::value_at_rank(uint64_t rank) const {
+  if (count_ == 0) return 0;
   rank = std::min(rank, count_ - 1);
   uint64_t seen = zero_count_;
   if (seen > rank) return 0;

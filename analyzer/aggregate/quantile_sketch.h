@@ -65,6 +65,10 @@ class QuantileSketch {
   // kRelativeAccuracy of it; 0 for an empty sketch. Throws std::invalid_argument unless
   // 0 <= q <= 1.
   double quantile(double q) const;
+  // Estimate of the value of 0-based rank `rank` in sorted order (count() - 1 when larger),
+  // within kRelativeAccuracy of it; 0 for an empty sketch. For other rank rules than
+  // quantile()'s (MetricSummary's nearest rank and pt-query-digest's 95%).
+  double value_at_rank(uint64_t rank) const;
 
   // Non-empty positive buckets in ascending order (zeros are in zero_count()).
   std::vector<Bucket> buckets() const;

@@ -31,7 +31,7 @@ double rank_value(const QueryClass& c, RankBy by) {
     case RankBy::kCalls:
       return static_cast<double>(c.calls);
     case RankBy::kP95Time:
-      return query_time(c, [](const MetricSummary& m) { return m.quantile(0.95); });
+      return query_time(c, [](const MetricSummary& m) { return m.percentile_95(); });
     case RankBy::kRowsExamined: {
       const MetricSummary* m = c.metric("Rows_examined");
       return m ? m->sum() : 0;

@@ -14,7 +14,7 @@ enum class RankBy {
   kTotalTime,     // sum of Query_time: where the database time went (the default)
   kMeanTime,      // mean Query_time: the individually slowest shapes
   kCalls,         // how often a shape ran
-  kP95Time,       // 95th percentile of Query_time: tail latency
+  kP95Time,       // 95th percentile of Query_time (pt-query-digest's rank rule): tail latency
   kRowsExamined,  // sum of Rows_examined: the heaviest scanners
 };
 

@@ -98,7 +98,7 @@ void write_profile(std::ostream& out, const DigestReport& r) {
                   percent(total > 0 ? sum / total : 0).c_str(),
                   format_count(double(c.calls)).c_str(),
                   format_seconds(qt ? qt->mean() : 0).c_str(),
-                  format_seconds(qt ? qt->quantile(0.95) : 0).c_str());
+                  format_seconds(qt ? qt->percentile_95() : 0).c_str());
     out << line << terminal_safe(c.fingerprint, kFingerprintColumn) << "\n";
   }
 }
@@ -145,7 +145,7 @@ void write_detail(std::ostream& out, const DigestReport& r, const QueryClass& c,
                   terminal_safe(name, 22).c_str(), metric_cell(name, m->sum()).c_str(),
                   metric_cell(name, m->min()).c_str(), metric_cell(name, m->max()).c_str(),
                   metric_cell(name, m->mean()).c_str(), metric_cell(name, m->quantile(0.5)).c_str(),
-                  metric_cell(name, m->quantile(0.95)).c_str(),
+                  metric_cell(name, m->percentile_95()).c_str(),
                   metric_cell(name, m->quantile(0.99)).c_str(), metric_cell(name, m->stddev()).c_str());
     out << line;
   }

@@ -39,6 +39,7 @@ void expect_bit_identical(const MetricSummary& a, const MetricSummary& b) {
   for (double q : {0.0, 0.5, 0.95, 0.99, 1.0}) {
     EXPECT_EQ(std::bit_cast<uint64_t>(a.quantile(q)), std::bit_cast<uint64_t>(b.quantile(q)));
   }
+  EXPECT_EQ(std::bit_cast<uint64_t>(a.percentile_95()), std::bit_cast<uint64_t>(b.percentile_95()));
 }
 
 TEST(MetricSummaryTest, MatchesTwoPassStatistics) {
@@ -68,11 +69,55 @@ TEST(MetricSummaryTest, MatchesTwoPassStatistics) {
 
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
+  // Nearest rank: 1-based ceil(q * n); pt's 95%: floor(0.95 * n). Both within the
+  // sketch's accuracy of the exact order statistic.
+  const double a = QuantileSketch::kRelativeAccuracy;
   for (double q : {0.5, 0.95, 0.99}) {
-    const double exact = sorted[static_cast<size_t>(std::floor(q * (sorted.size() - 1)))];
-    EXPECT_LE(std::abs(s.quantile(q) - exact) / exact, 0.01) << q;
+    const double exact = sorted[static_cast<size_t>(std::ceil(q * sorted.size())) - 1];
+    EXPECT_LE(std::abs(s.quantile(q) - exact) / exact, a) << q;
   }
+  const double pt95 = sorted[static_cast<size_t>(std::floor(0.95 * sorted.size())) - 1];
+  EXPECT_LE(std::abs(s.percentile_95() - pt95) / pt95, a);
   EXPECT_EQ(s.median(), s.quantile(0.5));
+}
+
+// Values 5% apart, value i at rank i: an estimate within the sketch's 0.5% still tells
+// which rank it stands for.
+std::vector<double> spread_values(size_t n) {
+  std::vector<double> out;
+  for (size_t i = n; i >= 1; --i) out.push_back(std::pow(1.05, static_cast<double>(i)));
+  return out;
+}
+
+size_t rank_of(double estimate) {
+  return static_cast<size_t>(std::lround(std::log(estimate) / std::log(1.05)));
+}
+
+TEST(MetricSummaryTest, SmallSetsKeepTheirSlowestCalls) {
+  // The issue that made these rules: calls of 1 ms and 100 ms gave a p95 of 1 ms.
+  const MetricSummary two = summary_of({0.001, 0.1});
+  EXPECT_EQ(two.percentile_95(), 0.1);
+  EXPECT_EQ(two.quantile(0.95), 0.1);
+  EXPECT_EQ(two.quantile(0.99), 0.1);
+  EXPECT_EQ(two.median(), 0.001);  // the lower median
+
+  for (size_t n = 1; n <= 250; ++n) {
+    SCOPED_TRACE(n);
+    const MetricSummary s = summary_of(spread_values(n));
+    // Nearest rank: ceil(q * n).
+    EXPECT_EQ(rank_of(s.quantile(0.5)), (n + 1) / 2);
+    EXPECT_EQ(rank_of(s.quantile(0.99)), static_cast<size_t>(std::ceil(0.99 * n - 1e-9)));
+    EXPECT_EQ(rank_of(s.quantile(0.95)), static_cast<size_t>(std::ceil(0.95 * n - 1e-9)));
+    // pt-query-digest's 95%: the largest below 10 values, then floor(0.95 n).
+    const size_t pt_rank = n < 10 ? n : (95 * n) / 100;
+    EXPECT_EQ(rank_of(s.percentile_95()), pt_rank);
+  }
+  // Where the two 95% rules part: 10 to 19 values, and 0.95 n not whole.
+  EXPECT_EQ(rank_of(summary_of(spread_values(10)).percentile_95()), 9u);
+  EXPECT_EQ(rank_of(summary_of(spread_values(10)).quantile(0.95)), 10u);
+  EXPECT_EQ(rank_of(summary_of(spread_values(21)).percentile_95()), 19u);
+  EXPECT_EQ(rank_of(summary_of(spread_values(21)).quantile(0.95)), 20u);
+  EXPECT_EQ(rank_of(summary_of(spread_values(20)).percentile_95()), 19u);
 }
 
 TEST(MetricSummaryTest, SmallExamplesByHand) {

@@ -114,6 +114,28 @@ TEST(QuantileSketchTest, QuantilesOfHeavyTailedDataAreWithinOnePercent) {
   }
 }
 
+TEST(QuantileSketchTest, EveryRankIsWithinRelativeAccuracy) {
+  for (const Distribution& dist : heavy_tailed_samples()) {
+    const QuantileSketch s = sketch_of(dist.values);
+    std::vector<double> sorted = dist.values;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t rank = 0; rank < sorted.size(); rank += 1 + sorted.size() / 997) {
+      const double estimate = s.value_at_rank(rank);
+      if (sorted[rank] == 0) {
+        EXPECT_EQ(estimate, 0) << dist.name << " rank " << rank;
+      } else {
+        EXPECT_LE(relative_error(estimate, sorted[rank]), kAlpha * (1 + 1e-9))
+            << dist.name << " rank " << rank;
+      }
+    }
+    // Past the end: the largest.
+    EXPECT_EQ(s.value_at_rank(sorted.size() + 5), s.value_at_rank(sorted.size() - 1));
+    EXPECT_EQ(s.quantile(0.95),
+              s.value_at_rank(static_cast<uint64_t>(std::floor(0.95 * (sorted.size() - 1)))));
+  }
+  EXPECT_EQ(QuantileSketch().value_at_rank(0), 0);
+}
+
 TEST(QuantileSketchTest, MergingPartsEqualsSketchOfWhole) {
   for (const Distribution& dist : heavy_tailed_samples()) {
     const QuantileSketch whole = sketch_of(dist.values);
