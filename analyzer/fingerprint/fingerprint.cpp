@@ -1024,6 +1024,43 @@ std::string_view Fingerprinter::drop_order_by_asc(std::string_view in) {
   return {text, o + (n - r)};
 }
 
+void close_cut_statement(std::string& cut) {
+  // What fingerprint() leaves of an open literal or comment is the tell: every quote it
+  // pairs is gone (rules 9-11) and every "/*" it closes (rule 6), so a quote or a "/*"
+  // not followed by "!" in the result was left open, with the text after it. The probe
+  // starts with "x " so that no rule anchored at the start (1, 3, 4, 5: a multi-row
+  // INSERT is cut after its first row) hides the rest of the text.
+  Fingerprinter fingerprinter;
+  std::string probe;
+  for (int round = 0; round < 8; ++round) {
+    probe.assign("x ");
+    probe += cut;
+    const std::string_view fp = fingerprinter.fingerprint(probe);
+    size_t comment = fp.find("/*");
+    while (comment != std::string_view::npos && comment + 2 < fp.size() && fp[comment + 2] == '!')
+      comment = fp.find("/*", comment + 1);
+    const bool double_quote = fp.find('"') != std::string_view::npos;
+    const bool single_quote = fp.find('\'') != std::string_view::npos;
+    if (comment == std::string_view::npos && !double_quote && !single_quote) {
+      // Then the parentheses, so that a cut list still folds: "in (?,?,?" becomes
+      // "in(?+)", the class of the whole statement.
+      const auto open = std::count(fp.begin(), fp.end(), '(') - std::count(fp.begin(), fp.end(), ')');
+      if (open > 0) cut.append(static_cast<size_t>(open), ')');
+      return;
+    }
+    // A trailing backslash would turn the closing quote into an escaped one.
+    while (!cut.empty() && cut.back() == '\\') cut.pop_back();
+    // The comment first: quotes inside it are its text. Then the double-quote stage,
+    // which runs before the single-quote one.
+    cut += comment != std::string_view::npos ? " */" : double_quote ? "\"" : "'";
+  }
+  // Not settled (text no real statement ends in): keep only what comes before the first
+  // quote or comment.
+  size_t keep = cut.find_first_of("'\"");
+  keep = std::min({keep, cut.find("/*"), cut.find("--"), cut.find('#')});
+  if (keep != std::string::npos) cut.resize(keep);
+}
+
 }  // namespace slowscope
 
 #undef SLOWSCOPE_STAGE

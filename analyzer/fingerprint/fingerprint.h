@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -82,5 +83,14 @@ class Fingerprinter {
   std::vector<size_t> unions_;
   std::vector<std::pair<uint64_t, size_t>> branches_;
 };
+
+// For a statement cut short at a length limit: closes the string literal or comment the
+// cut left open (appending its quote, or " */", after dropping trailing backslashes that
+// would escape the quote), so that its fingerprint shows none of the literal's text, then
+// the parentheses left open, so that a cut IN or VALUES list still folds into the class
+// of the whole statement. Text with nothing open comes back unchanged. Where closing
+// cannot settle it (text that no real statement ends in), the text is cut back to its
+// first quote or comment instead.
+void close_cut_statement(std::string& cut);
 
 }  // namespace slowscope

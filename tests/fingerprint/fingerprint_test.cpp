@@ -397,6 +397,58 @@ TEST(Fingerprint, Garbage) {
   EXPECT_EQ(fingerprinter.fingerprint(std::string(1000, '\0')), std::string(1000, '\0'));
 }
 
+// A statement cut at a length limit: whatever the cut left open is closed, so that the
+// fingerprint shows no literal text; complete text is left alone.
+TEST(Fingerprint, CloseCutStatement) {
+  struct Case {
+    const char* cut;
+    const char* closed;
+    const char* fingerprint;
+  };
+  const Case cases[] = {
+      {"UPDATE t SET a = 'secret value", "UPDATE t SET a = 'secret value'", "update t set a = ?"},
+      {"UPDATE t SET a = \"secret", "UPDATE t SET a = \"secret\"", "update t set a = ?"},
+      {"SELECT 'it''s a se", "SELECT 'it''s a se'", "select ??"},
+      {"SELECT 'a\\'b se", "SELECT 'a\\'b se'", "select ?"},
+      {"SELECT 'secret\\", "SELECT 'secret'", "select ?"},
+      {"SELECT 'a', \"b 'c", "SELECT 'a', \"b 'c\"", "select ?, ?"},
+      // The double-quote stage runs first: it closes "b, then the single-quote one 'a ?.
+      {"SELECT 'a \"b", "SELECT 'a \"b\"'", "select ?"},
+      {"SELECT 1 /* a secret note", "SELECT 1 /* a secret note */", "select ? "},
+      {"SELECT 1 /* it's", "SELECT 1 /* it's */", "select ? "},
+      {"SELECT /*!40001 'x", "SELECT /*!40001 'x'", "select /*!? ?"},
+      // A multi-row INSERT fingerprints from its first row (rule 5), but its text, shown
+      // with --examples and read for table names, is closed too.
+      {"INSERT INTO t VALUES (1, 'a'), (2, 'secret", "INSERT INTO t VALUES (1, 'a'), (2, 'secret')",
+       "insert into t values(?+)"},
+      // Open parentheses are closed too, so that cut lists fold as whole ones do.
+      {"SELECT * FROM t WHERE id IN (1, 2, 3", "SELECT * FROM t WHERE id IN (1, 2, 3)",
+       "select * from t where id in(?+)"},
+      {"INSERT t VALUES (1,'a'),(2,'b", "INSERT t VALUES (1,'a'),(2,'b')", "insert t values(?+)"},
+      {"SELECT f(g('(", "SELECT f(g('('))", "select f(g(?))"},  // not the ( in the literal
+      // Nothing open: unchanged.
+      {"SELECT 'a' FROM t WHERE b = \"c\"", "SELECT 'a' FROM t WHERE b = \"c\"",
+       "select ? from t where b = ?"},
+      {"SELECT 1 -- a comment runs to the cut", "SELECT 1 -- a comment runs to the cut",
+       "select ? "},
+      {"INSERT INTO t VALUES (1, 'a'), (2, 'b')", "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+       "insert into t values(?+)"},
+      {"", "", ""},
+  };
+  Fingerprinter fingerprinter;
+  for (const Case& c : cases) {
+    std::string text = c.cut;
+    close_cut_statement(text);
+    EXPECT_EQ(text, c.closed) << c.cut;
+    EXPECT_EQ(fingerprinter.fingerprint(text), c.fingerprint) << c.cut;
+  }
+  // Long text cut in a literal: closed in one round, and quickly.
+  std::string big = "INSERT INTO t VALUES ('" + std::string(8 << 20, 'x');
+  close_cut_statement(big);
+  EXPECT_EQ(big.size(), 23u + (8 << 20) + 2);
+  EXPECT_TRUE(big.ends_with("x')"));
+}
+
 // Statements built to hit each pass's worst case (4 MB each, to keep sanitizer builds
 // quick) and 10 MB of random bytes: every one must finish in time linear in its length;
 // ctest's timeout catches a quadratic pass.
