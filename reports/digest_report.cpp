@@ -14,6 +14,12 @@ uint64_t DigestReport::total_skipped() const {
   return n;
 }
 
+uint64_t DigestReport::total_truncated_statements() const {
+  uint64_t n = 0;
+  for (const auto& input : inputs) n += input.truncated_statements;
+  return n;
+}
+
 const std::string& example_text(const QueryClass& c, bool literal_examples) {
   return literal_examples ? c.example.query : c.fingerprint;
 }

@@ -21,6 +21,7 @@ struct InputTotals {
   uint64_t skipped = 0;   // unparseable stretches skipped
   std::vector<uint64_t> first_skipped_lines;  // 1-based, the first few
   bool truncated_last_entry = false;          // the input ended inside an entry
+  uint64_t truncated_statements = 0;          // entries counted with their statement cut
 };
 
 struct DigestReport {
@@ -31,9 +32,11 @@ struct DigestReport {
   std::vector<QueryClass> classes;  // ranked, most significant first, already limited
   uint64_t total_classes = 0;       // before the limit
   bool literal_examples = false;    // --examples: show example statements with literals
+  uint64_t max_statement_bytes = 0; // --max-statement-bytes: longer statements were cut
 
   uint64_t total_bytes() const;
   uint64_t total_skipped() const;
+  uint64_t total_truncated_statements() const;
 };
 
 // The example text a report may show for `c`: the literal statement only when asked for,

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "analyzer/fingerprint/fingerprint.h"
 #include "connectors/mysql/slow_log_syntax.h"
 
 // How this maps onto pt-query-digest's SlowLogParser.
@@ -39,6 +40,29 @@ double number_or_zero(const AttributeValue& v) {
   return d != nullptr ? *d : 0;
 }
 
+bool is_space_byte(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The last byte of `text` that is not white space; 0 when there is none.
+char last_text_byte(std::string_view text) {
+  for (size_t i = text.size(); i > 0; --i) {
+    if (!is_space_byte(text[i - 1])) return text[i - 1];
+  }
+  return 0;
+}
+
+// `text` without a UTF-8 sequence that a cut at its end left incomplete.
+std::string_view without_cut_character(std::string_view text) {
+  size_t i = text.size();
+  while (i > 0 && text.size() - i < 3 && (static_cast<unsigned char>(text[i - 1]) & 0xC0) == 0x80)
+    --i;
+  if (i == 0) return text;
+  const auto lead = static_cast<unsigned char>(text[i - 1]);
+  const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return text.size() - (i - 1) < length ? text.substr(0, i - 1) : text;
+}
+
 }  // namespace
 
 struct SlowLogParser::Span {
@@ -56,6 +80,9 @@ struct SlowLogParser::Record {
   bool arg_line_seen = false;   // the statement started; later lines are its text
   bool arg_needs_copy = false;  // its text holds CRLF or deleted lines
   bool arg_from_blank_after_semicolon = false;
+  // The statement was cut and delivered; the rest of the entry is read to find its end.
+  bool truncated = false;
+  bool text_ends_in_semicolon = false;  // the last non-space byte of the statement is ';'
   uint64_t arg_start = 0;
   Span admin_arg;
   std::optional<int64_t> ts_us;
@@ -82,6 +109,7 @@ struct SlowLogParser::Record {
     start_line = line;
     got_ts = got_uh = got_ac = got_db = got_set = false;
     found_arg = arg_line_seen = arg_needs_copy = arg_from_blank_after_semicolon = false;
+    truncated = text_ends_in_semicolon = false;
     arg_start = 0;
     admin_arg = Span{};
     ts_us.reset();
@@ -134,6 +162,7 @@ void ParseStats::append(const ParseStats& later) {
   }
   dropped_entries += later.dropped_entries;
   truncated_last_entry = later.truncated_last_entry;
+  truncated_statements += later.truncated_statements;
 }
 
 SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
@@ -144,7 +173,8 @@ SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
       state_(State::kIdle) {
   if (!sink_) throw std::invalid_argument("SlowLogParser: the event sink is empty");
   // Spans store 32-bit lengths.
-  options_.max_entry_bytes = std::clamp<size_t>(options_.max_entry_bytes, 1024, size_t{1} << 31);
+  options_.max_statement_bytes =
+      std::clamp<size_t>(options_.max_statement_bytes, 1024, size_t{1} << 31);
   if (options_.progress_every_bytes == 0) options_.progress_every_bytes = uint64_t{16} << 20;
   next_progress_ = options_.progress_every_bytes;
 }
@@ -203,12 +233,21 @@ void SlowLogParser::commit(size_t n) {
   if (discarding_) {
     const char* fresh = buf_.get() + end_;
     const void* nl = std::memchr(fresh, '\n', n);
+    const size_t line_part =
+        nl == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nl) - fresh);
+    if (discarding_statement_ && line_part > 0) {
+      discarded_last_[0] = line_part > 1 ? fresh[line_part - 2] : discarded_last_[1];
+      discarded_last_[1] = fresh[line_part - 1];
+      if (const char c = last_text_byte(std::string_view(fresh, line_part)))
+        discarded_last_text_ = c;
+    }
     if (nl == nullptr) {
       base_abs_ += n;  // the over-long line goes on; drop what came
       maybe_report_progress();
       return;
     }
-    size_t used = static_cast<size_t>(static_cast<const char*>(nl) - fresh) + 1;
+    size_t used = line_part + 1;
+    if (discarding_statement_) end_discarded_line(base_abs_ + end_ + line_part, true);
     end_ += n;
     scan_ = end_ - n + used;
     ++line_no_;
@@ -226,6 +265,7 @@ void SlowLogParser::finish() {
     stats_.lines = line_no_ - first_line_ + 1;
   } else if (discarding_) {
     stats_.lines = line_no_ - first_line_ + 1;
+    if (discarding_statement_) end_discarded_line(base_abs_ + end_, false);
   }
   discarding_ = false;
   switch (state_) {
@@ -250,6 +290,8 @@ void SlowLogParser::finish_range() {
   if (!discarding_ && scan_ < end_) {
     process_lines(true);
     stats_.lines = line_no_ - first_line_ + 1;
+  } else if (discarding_ && discarding_statement_) {
+    end_discarded_line(base_abs_ + end_, false);
   }
   discarding_ = false;
   switch (state_) {
@@ -292,10 +334,17 @@ void SlowLogParser::process_lines(bool at_eof) {
       if (terminated) ++line_no_;
     }
   }
-  if (!at_eof && !discarding_ && end_ - scan_ > options_.max_entry_bytes) {
-    // An over-long line: treat what came of it as junk and drop the rest unread.
+  if (!at_eof && !discarding_ && end_ - scan_ > options_.max_statement_bytes) {
     Line line{buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false, false};
-    on_junk(line);
+    // Decided as on_line() decides for the whole line, from what it looks at: the state
+    // before the line and its first max_statement_bytes.
+    if (state_ == State::kRecord && is_statement_text(line) &&
+        !is_junk_statement_line(line.view())) {
+      begin_long_statement_line();
+    } else {
+      // An over-long line that is not statement text: junk.
+      on_junk(line);
+    }
     // Nothing refers to the buffer any more: drop it and the rest of the line unread.
     discarding_ = true;
     base_abs_ += end_;
@@ -307,9 +356,16 @@ void SlowLogParser::process_lines(bool at_eof) {
 bool SlowLogParser::on_line(const Line& line) {
   std::string_view text = line.view();
   const size_t raw_len = line.len + (line.cr ? 1 : 0);
-  bool junk = raw_len > options_.max_entry_bytes ||
-              (!line.plain && line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr);
-  if (!junk && !line.plain && line.len > 0) {
+  const bool long_line = raw_len > options_.max_statement_bytes;
+  bool junk;
+  if (long_line) {
+    // Only statement text may be that long, and only as much of it is looked at as a
+    // parser fed in small pieces holds of it (process_lines decides the same way).
+    junk = !(state_ == State::kRecord && is_statement_text(line)) || is_junk_statement_line(text);
+  } else {
+    junk = !line.plain && line.len > 0 && std::memchr(line.data, 0, line.len) != nullptr;
+  }
+  if (!junk && !long_line && !line.plain && line.len > 0) {
     // Outside statement text junk is anything binary; inside it only NUL bytes, as a
     // statement may carry raw bytes in its string literals.
     bool lenient = state_ == State::kIdle || state_ == State::kSkip ||
@@ -321,7 +377,7 @@ bool SlowLogParser::on_line(const Line& line) {
     on_junk(line);
     return true;
   }
-  if (line.terminated && line.len > 0 && state_ != State::kLookahead &&
+  if (line.terminated && line.len > 0 && !long_line && state_ != State::kLookahead &&
       state_ != State::kAdminCollect) {
     if (line.data[0] != '#' && sx::is_startup_header(text)) {
       // pt deletes banner lines wherever they are, even inside statement text.
@@ -359,7 +415,13 @@ bool SlowLogParser::on_line(const Line& line) {
         return true;
       }
       add_line(rec, line, text, kStream, line.abs);
-      if (line.abs + line.len - rec.start_abs > options_.max_entry_bytes) on_oversize();
+      if (rec.truncated) return true;
+      if (rec.arg_line_seen) {
+        // Counted in raw bytes ('\r' included), as process_lines counts a partial line.
+        if (line.abs + raw_len - rec.arg_start > options_.max_statement_bytes) cut_statement(rec);
+      } else if (line.abs + line.len - rec.start_abs > options_.max_statement_bytes) {
+        on_oversize();
+      }
       return true;
     }
     case State::kLookahead:
@@ -389,6 +451,69 @@ void SlowLogParser::on_junk(const Line& line) {
 void SlowLogParser::on_oversize() {
   skip(state_ == State::kRecord ? cur_->start_line : pending_->start_line);
   state_ = State::kSkip;
+}
+
+bool SlowLogParser::is_statement_text(const Line& line) const {
+  const Record& rec = *cur_;
+  if (rec.prev_semicolon && !rec.boundary_suppressed && line.len > 0 && line.data[0] == '#')
+    return false;
+  return rec.arg_line_seen || !sx::is_headerish(line.view());
+}
+
+bool SlowLogParser::is_junk_statement_line(std::string_view text) const {
+  // Right after a statement's ';', where text is judged strictly (on_line), an over-long
+  // line is junk rather than more of the statement.
+  const Record& rec = *cur_;
+  if (rec.found_arg && rec.prev_semicolon) return true;
+  text = text.substr(0, options_.max_statement_bytes);
+  return std::memchr(text.data(), 0, text.size()) != nullptr;
+}
+
+void SlowLogParser::begin_long_statement_line() {
+  Record& rec = *cur_;
+  const Line line{
+      buf_.get() + scan_, end_ - scan_, base_abs_ + scan_, line_no_, false, false, false};
+  add_line(rec, line, line.view(), kStream, line.abs);
+  if (!rec.truncated) cut_statement(rec);
+  discarding_statement_ = true;
+  discarded_last_[0] = line.data[line.len - 2];
+  discarded_last_[1] = line.data[line.len - 1];
+  discarded_last_text_ = 0;
+}
+
+void SlowLogParser::end_discarded_line(uint64_t end_abs, bool terminated) {
+  discarding_statement_ = false;
+  Record& rec = *cur_;
+  // What add_line() would have noted of the whole line.
+  const bool cr = terminated && discarded_last_[1] == '\r';
+  const char last = cr ? discarded_last_[0] : discarded_last_[1];
+  rec.last_end = end_abs - (cr ? 1 : 0);
+  rec.last_cr = cr;
+  rec.prev_semicolon = terminated && last == ';';
+  if (rec.prev_semicolon && rec.suppress_first_semicolon) {
+    rec.suppress_first_semicolon = false;
+    rec.boundary_suppressed = true;
+  }
+  if (discarded_last_text_ != 0) rec.text_ends_in_semicolon = discarded_last_text_ == ';';
+}
+
+void SlowLogParser::cut_statement(Record& rec) {
+  const uint64_t cut = rec.arg_start + options_.max_statement_bytes;
+  std::string_view q =
+      rec.arg_needs_copy ? materialize(rec.arg_start, cut, true) : view(rec.arg_start, cut);
+  q = without_cut_character(q);
+  // A literal cut open would show its text in the fingerprint, which reports print.
+  if (q.data() == scratch_.data()) {
+    scratch_.resize(q.size());
+  } else {
+    scratch_.assign(q);
+  }
+  close_cut_statement(scratch_);
+  emit(rec, scratch_, rec.got_ac, true);
+  rec.truncated = true;
+  // Nothing of the entry is needed any more (keep_from_abs lets the buffer drop it).
+  rec.attrs.clear();
+  rec.schema = {};
 }
 
 void SlowLogParser::skip(uint64_t line_no) {
@@ -450,6 +575,9 @@ void SlowLogParser::add_line(Record& rec, const Line& line, std::string_view eff
     }
   } else if (rec.last_cr) {
     rec.arg_needs_copy = true;
+  }
+  if (rec.arg_line_seen) {
+    if (const char c = last_text_byte(line.view())) rec.text_ends_in_semicolon = c == ';';
   }
   rec.last_start = line.abs;
   rec.last_end = line.abs + line.len;
@@ -634,6 +762,10 @@ bool SlowLogParser::forget_lone_semicolon_statement(Record& rec) {
 
 void SlowLogParser::close_at_boundary() {
   Record& rec = *cur_;
+  if (rec.truncated) {  // delivered already
+    state_ = State::kIdle;
+    return;
+  }
   flush_deferred(rec, true);
   if (forget_lone_semicolon_statement(rec) && !rec.found_arg) {
     drop(rec);
@@ -657,6 +789,7 @@ void SlowLogParser::close_at_boundary() {
 
 void SlowLogParser::close_at_junk() {
   Record& rec = *cur_;
+  if (rec.truncated) return;  // delivered already
   // Junk right after a statement's ';' closes it like a separator would.
   flush_deferred(rec, rec.prev_semicolon);
   if (rec.prev_semicolon) forget_lone_semicolon_statement(rec);
@@ -674,6 +807,10 @@ void SlowLogParser::close_at_junk() {
 
 void SlowLogParser::close_at_eof() {
   Record& rec = *cur_;
+  if (rec.truncated) {  // delivered already; was its text closed by ';'?
+    stats_.truncated_last_entry = !rec.text_ends_in_semicolon;
+    return;
+  }
   flush_deferred(rec, true);
   if (rec.arg_line_seen && rec.arg_from_blank_after_semicolon && rec.last_end == rec.arg_start) {
     // Input ending ";\n\n": pt strips the ";\n" and the last newline starts no line, so
@@ -715,7 +852,7 @@ bool SlowLogParser::lookahead_line(const Line& line) {
   size_t i = 0;
   while (i < text.size() && sx::is_space(text[i])) ++i;
   if (i == text.size()) {
-    if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) on_oversize();
+    if (line.abs + line.len - pending_->start_abs > options_.max_statement_bytes) on_oversize();
     return true;
   }
   if (sx::looks_like_named_value(text.substr(i))) {
@@ -737,7 +874,7 @@ bool SlowLogParser::admin_collect_line(const Line& line) {
     state_ = State::kIdle;
     return true;
   }
-  if (line.abs + line.len - pending_->start_abs > options_.max_entry_bytes) on_oversize();
+  if (line.abs + line.len - pending_->start_abs > options_.max_statement_bytes) on_oversize();
   return true;
 }
 
@@ -749,7 +886,7 @@ void SlowLogParser::emit_admin_lookahead(uint64_t end_abs) {
   emit(*pending_, q.substr(i), true);
 }
 
-void SlowLogParser::emit(Record& rec, std::string_view query, bool admin) {
+void SlowLogParser::emit(Record& rec, std::string_view query, bool admin, bool cut) {
   if (query.empty() || query == "0") {
     // pt's fingerprint stage drops events whose statement is false in Perl.
     drop(rec);
@@ -795,6 +932,7 @@ void SlowLogParser::emit(Record& rec, std::string_view query, bool admin) {
   ev.attributes = rec.attrs;
   ev.line = rec.start_line;
   ev.offset = rec.start_abs;
+  if (cut) ++stats_.truncated_statements;
   ++stats_.events;
   sink_(ev);
 }
@@ -841,7 +979,8 @@ std::string_view SlowLogParser::materialize(uint64_t begin_abs, uint64_t end_abs
 uint64_t SlowLogParser::keep_from_abs() const {
   switch (state_) {
     case State::kRecord:
-      return cur_->start_abs;
+      // A cut entry was delivered: only the line being read matters.
+      return cur_->truncated ? base_abs_ + scan_ : cur_->start_abs;
     case State::kLookahead:
     case State::kAdminCollect:
       return pending_->start_abs;
@@ -858,8 +997,9 @@ void SlowLogParser::reserve(size_t min_free) {
   if (cap_ - live >= min_free) {
     if (keep > 0) std::memmove(buf_.get(), buf_.get() + keep, live);
   } else {
-    // Grow geometrically, but not far past what the entry limit lets the parser keep.
-    const size_t ceiling = options_.max_entry_bytes + min_free + kFeedPiece;
+    // Grow geometrically, but not far past what the limit lets the parser keep (an entry
+    // whose header lines and statement both come near it grows the buffer as it needs).
+    const size_t ceiling = options_.max_statement_bytes + min_free + kFeedPiece;
     size_t want = std::max({live + min_free, std::min(cap_ + cap_ / 2, ceiling), kMinBuffer});
     auto bigger = std::make_unique_for_overwrite<char[]>(want);
     if (live > 0) std::memcpy(bigger.get(), buf_.get() + keep, live);

@@ -6,8 +6,9 @@
 //
 // Feed it bytes in pieces of any size; it calls the sink once per complete entry, from
 // inside feed()/commit()/finish(). The QueryEvent passed to the sink is a view into the
-// parser's buffers, valid only during the call. Memory stays at about max_entry_bytes plus
-// one fed block whatever the input; no allocation per event once buffers have grown.
+// parser's buffers, valid only during the call. Memory stays at about twice
+// max_statement_bytes plus one fed block whatever the input; no allocation per event once
+// buffers have grown.
 //
 // What is replicated from pt-query-digest (see slow_log_parser.cpp for the mechanics):
 //  - Entries split where a line starting with '#' follows a line ending in ';'. A blank
@@ -38,12 +39,19 @@
 // Deliberate differences, all for input pt itself mishandles:
 //  - CRLF line endings are read as LF (pt on Linux would glue every CRLF entry into one).
 //  - Junk is skipped instead of being glued into the statement before it: a line with a
-//    NUL byte, a line longer than max_entry_bytes, and, outside statement text or right
-//    after a statement's closing ';', a line with control bytes or invalid UTF-8. Junk
-//    ends the current entry: one whose statement had begun is delivered as far as its
-//    last clean line, one still in its header lines is dropped. Parsing resumes at the
-//    next Time / User@Host / attribute header line. Each run of skipped lines counts once.
-//  - An entry larger than max_entry_bytes is skipped (and counted) rather than buffered.
+//    NUL byte; a line longer than max_statement_bytes unless it is statement text that
+//    does not follow a line ending in ';'; and, outside statement text or right after a
+//    statement's closing ';', a line with control bytes or invalid UTF-8. Junk ends the
+//    current entry: one whose statement had begun is delivered as far as its last clean
+//    line, one still in its header lines is dropped. Parsing resumes at the next Time /
+//    User@Host / attribute header line. Each run of skipped lines counts once.
+//  - A statement longer than max_statement_bytes is cut to its first max_statement_bytes
+//    (less a UTF-8 character split there; a string literal or comment the cut leaves open
+//    is closed, see close_cut_statement) and its entry delivered at once, counted in
+//    ParseStats::truncated_statements; the rest of the entry is read only to find where it
+//    ends, as above. Of a statement line longer than the limit only the first
+//    max_statement_bytes are checked for junk. An entry whose header lines alone exceed
+//    the limit is skipped (and counted) rather than buffered.
 //  - Banners of "mariadbd", "mysqld.exe" or not starting with '/' or a capital are
 //    deleted too (pt keeps them and glues the entries around them together). pt also
 //    re-splits a record it deleted a banner from in a way that reorders or regroups
@@ -85,6 +93,8 @@ struct ParseStats {
   uint64_t dropped_entries = 0;
   // The input ended inside an entry: no statement yet, or text not closed by ';'.
   bool truncated_last_entry = false;
+  // Entries delivered with their statement cut to max_statement_bytes.
+  uint64_t truncated_statements = 0;
 
   // Adds `later`, which covers the input right after this one.
   void append(const ParseStats& later);
@@ -100,9 +110,12 @@ struct SlowLogCarry {
 };
 
 struct SlowLogParserOptions {
-  // Largest entry (header plus statement) or line kept; bigger ones are skipped. Bounds
-  // the parser's memory to about this plus one fed block.
-  size_t max_entry_bytes = size_t{16} << 20;
+  static constexpr size_t kDefaultMaxStatementBytes = size_t{16} << 20;
+  // Longest statement kept: a longer one is cut to this many bytes and its entry still
+  // delivered (see above). Header lines, and an entry's header lines together, may not
+  // be longer: such entries are skipped. Taken as at least 1 KiB and at most 2 GiB.
+  // Bounds the parser's memory to about twice this plus one fed block.
+  size_t max_statement_bytes = kDefaultMaxStatementBytes;
   // on_progress(total bytes consumed) runs after every this many bytes, from feed().
   uint64_t progress_every_bytes = uint64_t{16} << 20;
   std::function<void(uint64_t)> on_progress;
@@ -163,6 +176,20 @@ class SlowLogParser {
   bool on_line(const Line& line);
   void on_junk(const Line& line);
   void on_oversize();
+  // Whether `line`, read inside cur_, is text of its statement (begun, or beginning with
+  // this line) rather than one of its header lines or the start of the next entry.
+  bool is_statement_text(const Line& line) const;
+  // Whether `text`, a statement line longer than max_statement_bytes, is junk: it follows
+  // a line ending in ';', or its first max_statement_bytes hold a NUL byte.
+  bool is_junk_statement_line(std::string_view text) const;
+  // A statement line longer than the limit whose start is in the buffer (end_ - scan_
+  // bytes, no newline yet): cuts the statement and drops the rest of the line unread,
+  // keeping only what finding the entry's end needs (end_discarded_line).
+  void begin_long_statement_line();
+  void end_discarded_line(uint64_t end_abs, bool terminated);
+  // Delivers cur_ with its statement cut to max_statement_bytes; the rest of the entry is
+  // read only to find where it ends.
+  void cut_statement(Record& rec);
   void skip(uint64_t line_no);
   void start_record(const Line& line, StartMode mode, bool suppress);
   void add_line(Record& rec, const Line& line, std::string_view effective, uint8_t source,
@@ -184,7 +211,7 @@ class SlowLogParser {
   bool lookahead_line(const Line& line);
   bool admin_collect_line(const Line& line);
   void emit_admin_lookahead(uint64_t end_abs);
-  void emit(Record& rec, std::string_view query, bool admin);
+  void emit(Record& rec, std::string_view query, bool admin, bool cut = false);
   void drop(Record& rec);
   std::string_view resolve(const Span& span) const;
   std::string_view view(uint64_t begin_abs, uint64_t end_abs) const;
@@ -207,6 +234,11 @@ class SlowLogParser {
   uint64_t line_no_ = 1;  // line number of the line at scan_
   uint64_t first_line_ = 1;
   bool discarding_ = false;  // inside an over-long line, dropping bytes up to its newline
+  // The over-long line is statement text past the cut: the bytes dropped still decide
+  // whether it ends in ';' (and in '\r'), and which is the statement's last non-space byte.
+  bool discarding_statement_ = false;
+  char discarded_last_[2] = {0, 0};
+  char discarded_last_text_ = 0;
   uint64_t next_progress_ = 0;
 
   std::unique_ptr<Record> cur_;

@@ -195,7 +195,7 @@ std::optional<uint64_t> probe_from(const ByteSource& src, const Anchor& anchor,
                                    AnchoredCarry* carry = nullptr) {
   AnchorParses parses(anchor, options);
   auto feed = [&](std::string_view bytes) { parses.feed(bytes); };
-  const size_t max_line = std::min(kLineLookBytes, options.max_entry_bytes);
+  const size_t max_line = std::min(kLineLookBytes, options.max_statement_bytes);
   const uint64_t end = std::min({limit, src.size(), anchor.offset + kProbeBytes});
   uint64_t fed = anchor.offset;
   while (fed < end) {
@@ -811,7 +811,7 @@ bool is_slow_log_split_point(const ByteSource& source, uint64_t offset,
   const std::string head =
       read_range(source, offset - 1, std::min(source.size(), offset + kLineLookBytes));
   if (head[0] != '\n' ||
-      !is_entry_head_at(head, 1, std::min(kLineLookBytes, options.max_entry_bytes))) {
+      !is_entry_head_at(head, 1, std::min(kLineLookBytes, options.max_statement_bytes))) {
     return false;
   }
   std::vector<Anchor> anchors = anchors_before(source, offset - 1, 0, kMaxAnchorTries);

@@ -97,6 +97,8 @@ Json digest_to_json(const DigestReport& report) {
   }
   summary["skipped_lines"] = std::move(skipped_lines);
   summary["truncated_inputs"] = std::move(truncated);
+  summary["truncated_statements"] = report.total_truncated_statements();
+  summary["max_statement_bytes"] = report.max_statement_bytes;
   summary["filtered"] = report.filtered;
   summary["first_seen"] = timestamp(report.summary.first_seen_us);
   summary["last_seen"] = timestamp(report.summary.last_seen_us);

@@ -78,6 +78,11 @@ void write_header(std::ostream& out, const DigestReport& r) {
     if (input.truncated_last_entry)
       out << "# " << terminal_safe(input.name, 200)
           << ": ends inside an entry (still being written?); that entry was ignored\n";
+    if (input.truncated_statements)
+      out << "# " << terminal_safe(input.name, 200) << ": statements longer than "
+          << format_bytes(double(r.max_statement_bytes))
+          << ", cut to that and counted: " << input.truncated_statements
+          << " (--max-statement-bytes)\n";
   }
   out << "# ranked by " << rank_name(r.ranked_by) << "; showing " << r.classes.size() << " of "
       << r.total_classes << "\n\n";

@@ -140,8 +140,8 @@ TEST_F(DigestCli, UsageErrorsExitTwoWithAClearMessage) {
 TEST_F(DigestCli, HelpTeaches) {
   const RunResult r = run_slowscope("digest --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* text :
-       {"--since", "--order-by", "--examples", "--threads", "Examples:", "zcat"}) {
+  for (const char* text : {"--since", "--order-by", "--examples", "--threads", "Examples:", "zcat",
+                           "--max-statement-bytes", "16MiB"}) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text;
   }
 }
@@ -235,6 +235,93 @@ TEST_F(DigestCli, GarbageIsSkippedCountedAndLocated) {
   // The three good entries still count; the torn one is reported, not counted as a shape.
   EXPECT_GE(doc["summary"]["events"].get<int>(), 3);
   EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));
+}
+
+// The case: a 1.5 s statement of over 16 MiB vanished as an "unreadable stretch".
+TEST_F(DigestCli, StatementsOverTheLimitAreCutAndTheirEntriesCounted) {
+  const std::string path = dir_.file("big.log");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kSmallLog;
+    out << "# Time: 2024-03-01T12:30:00.000000Z\n"
+           "# User@Host: loader[loader] @ etl [10.0.0.5]  Id: 14\n"
+           "# Query_time: 1.500000  Lock_time: 0.000200 Rows_sent: 0  Rows_examined: 0\n"
+           "SET timestamp=1709296200;\n"
+           "INSERT INTO events (id, payload) VALUES ";
+    const std::string row = "(1234567, 'a payload of a few dozen bytes, secret-ish'),";
+    for (size_t written = 0; written < (size_t{17} << 20); written += row.size()) out << row;
+    out << "(1, 'last');\n" << kSmallLog;
+  }
+  const json doc = digest_json("'" + path + "' --threads 1");
+  EXPECT_EQ(doc["summary"]["events"], 7);
+  EXPECT_EQ(doc["summary"]["truncated_statements"], 1);
+  EXPECT_EQ(doc["summary"]["max_statement_bytes"], 16 << 20);
+  EXPECT_EQ(doc["summary"]["skipped"], 0);
+  EXPECT_DOUBLE_EQ(doc["summary"]["query_time"].get<double>(), 2 * 2.6 + 1.5);
+  bool found = false;
+  for (const auto& c : doc["classes"]) {
+    if (c["query_time"]["max"] != 1.5) continue;
+    found = true;
+    EXPECT_EQ(c["calls"], 1);
+    EXPECT_EQ(c["users"]["loader"], 1);
+    // The many VALUES rows of the cut text fold into one, as in the whole statement's.
+    EXPECT_EQ(c["fingerprint"], "insert into events (id, payload) values(?+)");
+  }
+  EXPECT_TRUE(found) << "the 1.5 s entry is missing";
+  EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));
+  // Any thread count: the same report.
+  EXPECT_EQ(digest_json("'" + path + "' --threads 3"), doc);
+
+  const RunResult text = run_slowscope("digest '" + path + "'");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("statements longer than 16.0MiB, cut to that and counted: 1"),
+            std::string::npos)
+      << text.out.substr(0, 600);
+  EXPECT_NE(text.err.find("--max-statement-bytes"), std::string::npos) << text.err;
+}
+
+TEST_F(DigestCli, MaxStatementBytesIsAnOption) {
+  const std::string path = dir_.file("long.log");
+  std::ofstream(path) << kSmallLog
+                      << "# Time: 2024-03-01T12:30:00.000000Z\n"
+                         "# Query_time: 0.250000  Lock_time: 0.000000 Rows_sent: 1\n"
+                         "SELECT '" << std::string(5000, 'x') << "' FROM dual;\n";
+  EXPECT_EQ(digest_json(path)["summary"]["truncated_statements"], 0);
+  const json cut = digest_json(path + " --max-statement-bytes 2KiB");
+  EXPECT_EQ(cut["summary"]["truncated_statements"], 1);
+  EXPECT_EQ(cut["summary"]["max_statement_bytes"], 2048);
+  EXPECT_EQ(cut["summary"]["events"], 4);
+  EXPECT_EQ(digest_json(path + " --max-statement-bytes 2048")["summary"], cut["summary"]);
+  for (const char* bad : {"100", "3GiB", "lots", "-1"}) {
+    const RunResult r = run_slowscope("digest " + path + " --max-statement-bytes " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("max-statement-bytes"), std::string::npos) << r.err;
+  }
+  const RunResult store = run_slowscope("digest " + path + " --store sqlite:" +
+                                        dir_.file("s.db") + " --target t --max-statement-bytes 4k");
+  EXPECT_EQ(store.exit_code, 2);
+  EXPECT_NE(store.err.find("--max-statement-bytes does not apply"), std::string::npos) << store.err;
+}
+
+// A cut inside a string literal must not put the literal's text into the fingerprint,
+// which reports show without --examples.
+TEST_F(DigestCli, CutStatementsKeepTheirLiteralsOutOfReports) {
+  const std::string path = dir_.file("secret.log");
+  std::string secret;
+  while (secret.size() < 5000) secret += "hunter2-";
+  std::ofstream(path) << kSmallLog
+                      << "# Time: 2024-03-01T12:30:00.000000Z\n"
+                         "# Query_time: 0.250000  Lock_time: 0.000000 Rows_sent: 1\n"
+                         "UPDATE accounts SET note = '" << secret << "' WHERE id = 1;\n";
+  const RunResult text = run_slowscope("digest " + path + " --max-statement-bytes 1KiB");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("hunter2"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("update accounts set note = ?"), std::string::npos) << text.out;
+  const RunResult json_run =
+      run_slowscope("digest " + path + " --max-statement-bytes 1KiB --format json");
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  EXPECT_EQ(json_run.out.find("hunter2"), std::string::npos);
+  EXPECT_EQ(json::parse(json_run.out)["summary"]["truncated_statements"], 1);
 }
 
 TEST_F(DigestCli, TerminalEscapesInStatementsAreNeutralised) {

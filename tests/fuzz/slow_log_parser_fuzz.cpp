@@ -50,7 +50,8 @@ void Expect(const std::vector<OwnedEvent>& want, const std::vector<OwnedEvent>& 
 bool SameStats(const ParseStats& a, const ParseStats& b) {
   return a.events == b.events && a.bytes == b.bytes && a.lines == b.lines &&
          a.skipped == b.skipped && a.first_skipped_lines == b.first_skipped_lines &&
-         a.dropped_entries == b.dropped_entries && a.truncated_last_entry == b.truncated_last_entry;
+         a.dropped_entries == b.dropped_entries && a.truncated_last_entry == b.truncated_last_entry &&
+         a.truncated_statements == b.truncated_statements;
 }
 
 Run Parse(std::string_view log, const SlowLogParserOptions& options, uint32_t seed) {
@@ -102,9 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t seed = data[0];
   std::string_view log(reinterpret_cast<const char*>(data + 1), size - 1);
   SlowLogParserOptions options;
-  // Half of the runs use the smallest entry limit so that over-long entries and lines
-  // come up with small inputs.
-  if (seed & 1) options.max_entry_bytes = 1024;
+  // Half of the runs use the smallest statement limit so that cut statements, over-long
+  // entries and lines come up with small inputs.
+  if (seed & 1) options.max_statement_bytes = 1024;
 
   const Run whole = Parse(log, options, 0);
   const Run pieces = Parse(log, options, seed | 0x100);

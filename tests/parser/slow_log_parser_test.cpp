@@ -433,6 +433,7 @@ void ExpectSame(const ParsedLog& want, const ParsedLog& got, const std::string& 
   EXPECT_EQ(want.stats.first_skipped_lines, got.stats.first_skipped_lines) << what;
   EXPECT_EQ(want.stats.dropped_entries, got.stats.dropped_entries) << what;
   EXPECT_EQ(want.stats.truncated_last_entry, got.stats.truncated_last_entry) << what;
+  EXPECT_EQ(want.stats.truncated_statements, got.stats.truncated_statements) << what;
 }
 
 TEST(SlowLogParserStreaming, AnyPieceSizeGivesTheSameEvents) {
@@ -446,9 +447,10 @@ TEST(SlowLogParserStreaming, AnyPieceSizeGivesTheSameEvents) {
 }
 
 TEST(SlowLogParserStreaming, SmallEntryLimitAnyPieceSize) {
-  // Entries and lines over the limit are skipped the same way whatever the pieces.
+  // Statements over the limit are cut, and entries and lines over it skipped, the same
+  // way whatever the pieces.
   SlowLogParserOptions options;
-  options.max_entry_bytes = 1024;
+  options.max_statement_bytes = 1024;
   std::vector<std::string> names = AllSamples();
   names.push_back("mariadb-query_plan.log");
   for (const std::string& name : names) {
@@ -530,23 +532,143 @@ TEST(SlowLogParserJunk, NulBlockAfterHalfWrittenStatement) {
   EXPECT_EQ(parsed.stats.first_skipped_lines, (std::vector<uint64_t>{6}));
 }
 
-TEST(SlowLogParserJunk, OversizedEntryIsSkippedWithBoundedMemory) {
+// ---------------------------------------------------------------------------------------
+// Statements over the limit: cut, and their entries counted.
+
+std::string Entry(int second, const std::string& statement) {
+  return "# Time: 071015 21:43:" + std::to_string(10 + second) +
+         "\n# User@Host: a[a] @ h []\n"
+         "# Query_time: 1.500000  Lock_time: 0.000100 Rows_sent: 3  Rows_examined: 7\n"
+         "SET timestamp=" + std::to_string(second) + ";\n" + statement;
+}
+
+TEST(SlowLogParserLimit, LongStatementIsCutAndItsEntryCountedInBoundedMemory) {
   SlowLogParserOptions options;
-  options.max_entry_bytes = 64 << 10;
-  std::string big = "# Time: 071015 21:43:52\n# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT '";
-  big += std::string(1 << 20, 'x') + "';\n";
-  const std::string small =
-      "# Time: 071015 21:43:53\n# User@Host: b[b] @ h []\nSET timestamp=2;\nSELECT 2;\n";
-  std::vector<std::string> queries;
-  SlowLogParser parser([&](const QueryEvent& e) { queries.emplace_back(e.query); }, options);
-  std::string log = small + big + small;
+  options.max_statement_bytes = 64 << 10;
+  const std::string small = Entry(1, "SELECT 2;\n");
+  const std::string log = small + Entry(2, "SELECT '" + std::string(1 << 20, 'x') + "';\n") + small;
+  std::vector<OwnedEvent> events;
+  SlowLogParser parser([&](const QueryEvent& e) { events.push_back(testing::Own(e)); }, options);
   for (size_t pos = 0; pos < log.size(); pos += 4096)
     parser.feed(std::string_view(log).substr(pos, 4096));
   parser.finish();
-  EXPECT_EQ(queries, (std::vector<std::string>{"SELECT 2", "SELECT 2"}));
-  EXPECT_EQ(parser.stats().skipped, 1u);
-  EXPECT_EQ(parser.stats().first_skipped_lines, (std::vector<uint64_t>{8}));
-  EXPECT_LE(parser.buffer_capacity(), 3 * options.max_entry_bytes);
+  ASSERT_EQ(events.size(), 3u);
+  // Cut inside the string literal, which is closed so that no literal text shows in its
+  // fingerprint.
+  EXPECT_EQ(events[1].query, "SELECT '" + std::string(options.max_statement_bytes - 8, 'x') + "'");
+  EXPECT_DOUBLE_EQ(events[1].query_time, 1.5);
+  EXPECT_EQ(events[1].Number("Rows_examined"), 7);
+  EXPECT_EQ(events[1].line, 6u);
+  EXPECT_EQ(events[2].query, "SELECT 2");
+  EXPECT_EQ(events[2].line, 11u);
+  EXPECT_EQ(parser.stats().truncated_statements, 1u);
+  EXPECT_EQ(parser.stats().skipped, 0u);
+  EXPECT_FALSE(parser.stats().truncated_last_entry);
+  EXPECT_EQ(parser.stats().lines, 15u);
+  EXPECT_LE(parser.buffer_capacity(), 3 * options.max_statement_bytes);
+}
+
+// Every way a statement can cross the limit, on one log: cut the same whatever the pieces.
+std::string LongStatementsLog() {
+  const std::string x(3000, 'x');
+  std::string log;
+  // One long line; a many-line statement crossing in a short line; CRLF line ends.
+  log += Entry(1, "INSERT INTO t VALUES ('" + x + "');\n");
+  std::string lines;
+  for (int i = 0; i < 100; ++i) lines += "  OR c = " + std::to_string(i) + "\n";
+  log += Entry(2, "SELECT * FROM t WHERE c = 1\n" + lines + "  OR c = 99;\n");
+  log += Entry(3, "SELECT '" + x + "',\r\n '" + x + "';\r\n");
+  // Two long lines in a row (the second not after a ';'); a UTF-8 character at the cut.
+  log += Entry(4, "SELECT '" + x + "',\n'" + x + "';\n");
+  std::string accents;
+  for (int i = 0; i < 1000; ++i) accents += "\xc3\xa9";
+  log += Entry(5, "SELECT 'x" + accents + "';\n");
+  // A long line right after a statement's ';' is junk, as is one with a NUL early on.
+  log += Entry(6, "SELECT 6;\n" + x + "\n");
+  log += Entry(7, "SELECT 7, '" + std::string(10, 'y') + '\0' + x + "';\n");
+  // A NUL past the first limit's worth of the line is not looked at.
+  log += Entry(8, "SELECT 8, '" + x + '\0' + "';\n");
+  // Header lines alone over the limit: skipped, with the entry they run into (without a
+  // ';' line between them, pt reads them as one).
+  std::string headers;
+  for (int i = 0; i < 60; ++i) headers += "# Rows_sent: " + std::to_string(i) + "\n";
+  log += headers + Entry(9, "SELECT 9;\n");
+  // A long statement whose line does not end in ';' glues the next entry on, as pt does.
+  log += Entry(10, "SELECT '" + x + "'\n");
+  log += Entry(11, "SELECT 11;\n");
+  // At the end, cut short: no ';', no newline.
+  log += Entry(12, "SELECT '" + x);
+  return log;
+}
+
+TEST(SlowLogParserLimit, CutStatementsDoNotDependOnPieces) {
+  SlowLogParserOptions options;
+  options.max_statement_bytes = 1024;
+  const std::string log = LongStatementsLog();
+  const ParsedLog whole = ParseLog(log, options);
+  for (size_t piece : {1, 2, 3, 97, 1000, 1023, 1024, 1025, 1026, 3001, 5000}) {
+    ExpectSame(whole, ParseLog(log, options, piece), "piece " + std::to_string(piece));
+  }
+  std::mt19937 rng(16);
+  for (int round = 0; round < 20; ++round) {
+    ParsedLog got;
+    SlowLogParser parser([&](const QueryEvent& e) { got.events.push_back(testing::Own(e)); },
+                         options);
+    for (size_t pos = 0; pos < log.size();) {
+      const size_t n = std::min<size_t>(log.size() - pos, 1 + rng() % 2500);
+      parser.feed(std::string_view(log).substr(pos, n));
+      pos += n;
+    }
+    parser.finish();
+    got.stats = parser.stats();
+    ExpectSame(whole, got, "random pieces");
+  }
+
+  // And what they are.
+  const auto& ev = whole.events;
+  ASSERT_EQ(ev.size(), 9u);
+  std::vector<int64_t> seconds;
+  for (const OwnedEvent& e : ev) seconds.push_back(Seconds(e) - 1192484590);
+  EXPECT_EQ(seconds, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 8, 10, 12}));
+  for (const OwnedEvent& e : ev) {
+    EXPECT_DOUBLE_EQ(e.query_time, 1.5);
+    EXPECT_LE(e.query.size(), 1024u + 2);  // and what closes a cut literal and list
+  }
+  EXPECT_EQ(ev[0].query, "INSERT INTO t VALUES ('" + std::string(1024 - 23, 'x') + "')");
+  EXPECT_EQ(ev[1].query.size(), 1024u);  // cut in one of its short lines
+  EXPECT_TRUE(ev[1].query.starts_with("SELECT * FROM t WHERE c = 1\n  OR c = 0\n"));
+  EXPECT_EQ(ev[2].query, "SELECT '" + std::string(1024 - 8, 'x') + "'");
+  EXPECT_EQ(ev[3].query, "SELECT '" + std::string(1024 - 8, 'x') + "'");
+  // 1024 bytes would split an "é": the cut leaves all of it out.
+  EXPECT_EQ(ev[4].query.size(), 1023u + 1);
+  EXPECT_TRUE(ev[4].query.ends_with("\xc3\xa9'"));
+  EXPECT_EQ(ev[5].query, "SELECT 6");  // delivered as far as its last clean line
+  // Entry 7 (NUL early) is junk before its statement began: dropped.
+  EXPECT_EQ(ev[6].query, "SELECT 8, '" + std::string(1024 - 11, 'x') + "'");
+  EXPECT_EQ(ev[7].query, "SELECT '" + std::string(1024 - 8, 'x') + "'");  // 11 glued on, cut
+  EXPECT_EQ(ev[8].query, "SELECT '" + std::string(1024 - 8, 'x') + "'");
+  EXPECT_EQ(whole.stats.truncated_statements, 8u);
+  EXPECT_EQ(whole.stats.skipped, 3u);  // entry 6's long line, entry 7, the headers
+  EXPECT_EQ(whole.stats.first_skipped_lines, (std::vector<uint64_t>{134, 139, 145}));
+  EXPECT_TRUE(whole.stats.truncated_last_entry);
+}
+
+TEST(SlowLogParserLimit, EndOfInputAfterACutStatement) {
+  SlowLogParserOptions options;
+  options.max_statement_bytes = 1024;
+  const std::string statement = "SELECT '" + std::string(5000, 'x') + "'";
+  // Closed by ';' (with or without the last newline, or with trailing blanks): complete.
+  for (const std::string end : {";\n", ";", ";\n\n", "; \n"}) {
+    const ParsedLog log = ParseLog(Entry(1, statement + end), options, 100);
+    ASSERT_EQ(log.events.size(), 1u) << end;
+    EXPECT_EQ(log.stats.truncated_statements, 1u);
+    EXPECT_FALSE(log.stats.truncated_last_entry) << end;
+  }
+  for (const std::string end : {"", "\n", ",\n"}) {
+    const ParsedLog log = ParseLog(Entry(1, statement + end), options, 100);
+    ASSERT_EQ(log.events.size(), 1u) << end;
+    EXPECT_TRUE(log.stats.truncated_last_entry) << end;
+  }
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ TEST(SlowLogReader, HundredMegabyteLineIsSkippedWithBoundedMemory) {
   }
   parser.finish();
   EXPECT_EQ(parser.stats().events, 2u);
-  EXPECT_LE(peak_buffer, SlowLogParserOptions{}.max_entry_bytes + (size_t{4} << 20));
+  EXPECT_LE(peak_buffer, SlowLogParserOptions{}.max_statement_bytes + (size_t{4} << 20));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -272,6 +272,37 @@ TEST(SlowLogParallel, GeneratedLogGivesTheSameEventsWithAnyThreadCount) {
       ExpectSameEvents(want, run.events, "generated, threads " + std::to_string(threads));
       EXPECT_EQ(run.result.total.lines, testing::ParseLog(bytes).stats.lines);
     }
+  }
+}
+
+// Cut statements in several places: any thread count gives the events and counters of a
+// sequential parse.
+TEST(SlowLogParallel, CutStatementsDoNotDependOnThreads) {
+  std::string bytes = testing::GenerateSlowLog(3 << 20, testing::GeneratedLog::kMixed, 11);
+  const std::string header =
+      "# Time: 231114 22:00:00\n# User@Host: a[a] @ h []\n"
+      "# Query_time: 2.000000  Lock_time: 0.000000 Rows_sent: 1  Rows_examined: 1\n";
+  size_t at = bytes.size() / 2;
+  for (int i = 0; i < 12; ++i) {
+    at = bytes.find("\n# Time: ", at + bytes.size() / 30);
+    ASSERT_NE(at, std::string::npos);
+    bytes.insert(at + 1,
+                 header + "INSERT INTO big VALUES ('" + std::string(10000 + i, 'v') + "');\n");
+  }
+  TempFile file(bytes);
+  SlowLogReadOptions options;
+  options.parser.max_statement_bytes = 4096;
+  const ParsedLog want = testing::ParseLog(bytes, options.parser);
+  EXPECT_EQ(want.stats.truncated_statements, 12u);
+  for (unsigned threads : {1u, 2u, 3u, 7u}) {
+    const std::string what = "threads " + std::to_string(threads);
+    ParallelRun run = ParseFileParallel(file.path(), threads, options);
+    EXPECT_EQ(run.result.range_starts.size(), threads) << what;
+    ExpectSameEvents(want.events, run.events, what);
+    const ParseStats& got = run.result.total;
+    EXPECT_EQ(got.truncated_statements, want.stats.truncated_statements) << what;
+    EXPECT_EQ(got.skipped, want.stats.skipped) << what;
+    EXPECT_EQ(got.lines, want.stats.lines) << what;
   }
 }
 
