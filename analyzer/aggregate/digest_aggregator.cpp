@@ -278,9 +278,9 @@ void DigestAggregator::add(const QueryEvent& event, size_t input) {
     const double* number = std::get_if<double>(&value);
     const bool* flag = std::get_if<bool>(&value);
     if (number && kind == AttributeKind::kAsLogged) {
-      c.metrics[id].add(*number);
+      saturated_values_ += c.metrics[id].add(*number) ? 1 : 0;
     } else if (number && kind == AttributeKind::kRowCount) {
-      c.metrics[id].add(event.admin_command ? 0 : *number);
+      saturated_values_ += c.metrics[id].add(event.admin_command ? 0 : *number) ? 1 : 0;
     } else if (flag || number) {
       FlagCount& f = c.flags[id];
       ++f.count;
@@ -359,8 +359,10 @@ void DigestAggregator::merge(DigestAggregator&& later) {
     }
   }
   events_ += later.events_;
+  saturated_values_ += later.saturated_values_;
 
   later.events_ = 0;
+  later.saturated_values_ = 0;
   later.classes_.clear();
   later.class_ids_.clear();
 }
@@ -368,6 +370,7 @@ void DigestAggregator::merge(DigestAggregator&& later) {
 DigestSummary DigestAggregator::summary() const {
   DigestSummary s;
   s.classes = classes_.size();
+  s.saturated_values = saturated_values_;
   Int128 estimated_micros = 0;
   std::vector<MetricSummary> metrics(attribute_names_.size());
   std::vector<FlagCount> flags(attribute_names_.size());
@@ -416,6 +419,7 @@ std::vector<QueryClass> DigestAggregator::take_classes() {
     out.push_back(std::move(q));
   }
   events_ = 0;
+  saturated_values_ = 0;
   classes_.clear();
   class_ids_.clear();
   return out;

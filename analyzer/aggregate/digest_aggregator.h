@@ -40,6 +40,8 @@ struct DigestSummary {
   // Every attribute over every event, as in QueryClass.
   std::map<std::string, MetricSummary, std::less<>> metrics;
   std::map<std::string, FlagCount, std::less<>> flags;
+  // Attribute values beyond +-MetricSummary::kMaxMagnitude, counted as that bound.
+  uint64_t saturated_values = 0;
 
   // Sum of Query_time over all events, in seconds.
   double total_query_time() const {
@@ -103,6 +105,7 @@ class DigestAggregator {
 
   Fingerprinter fingerprinter_;
   uint64_t events_ = 0;
+  uint64_t saturated_values_ = 0;
   std::vector<ClassState> classes_;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> class_ids_;
 

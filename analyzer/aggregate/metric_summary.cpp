@@ -12,8 +12,6 @@ __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
 constexpr double kMicrosPerUnit = 1e6;
-// Keeps every micro-unit value, and so its square, far from int64 / 126-bit overflow.
-constexpr double kMicroLimit = 9.2e18;
 
 // A 256-bit unsigned integer in little-endian 64-bit limbs: just enough arithmetic to
 // form n * sum(x^2) - sum(x)^2 exactly, so that the variance loses nothing to
@@ -58,11 +56,13 @@ U256 multiply(UInt128 a, UInt128 b) {
 
 }  // namespace
 
-void MetricSummary::add(double value) {
-  if (!std::isfinite(value)) return;
+bool MetricSummary::add(double value) {
+  if (std::isnan(value)) return false;
+  const bool saturated = value > kMaxMagnitude || value < -kMaxMagnitude;
+  if (saturated) value = value > 0 ? kMaxMagnitude : -kMaxMagnitude;
   // -0.0 == 0.0, so without this the sign kept by min/max would depend on arrival order.
   value += 0.0;
-  const double scaled = std::clamp(value * kMicrosPerUnit, -kMicroLimit, kMicroLimit);
+  const double scaled = value * kMicrosPerUnit;
   // Round half away from zero with a plain conversion: the hot path avoids libm.
   const auto micros = static_cast<int64_t>(scaled + (scaled >= 0 ? 0.5 : -0.5));
   ++count_;
@@ -75,6 +75,7 @@ void MetricSummary::add(double value) {
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
   sketch_.add(value);
+  return saturated;
 }
 
 void MetricSummary::merge(const MetricSummary& other) {

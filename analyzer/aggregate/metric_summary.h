@@ -21,10 +21,18 @@ namespace slowscope {
 
 class MetricSummary {
  public:
-  // Counts `value`, rounded to the nearest micro-unit for sum, mean and stddev (and
-  // clamped to +-9.2e12 there). NaN and infinities are ignored. Negative values are
-  // accepted but count as zero in the quantile sketch.
-  void add(double value);
+  // Largest magnitude counted: sums are exact integers of micro-units, and 9.2e12 units
+  // (9.2e18 micro-units) keep every value and its square far from integer overflow. No
+  // real counter or duration comes near it (2^64 - 1, which buggy servers log for "-1",
+  // does).
+  static constexpr double kMaxMagnitude = 9.2e12;
+
+  // Counts `value`, rounded to the nearest micro-unit for sum, mean and stddev. A value
+  // beyond +-kMaxMagnitude (infinities included) saturates: it counts as that bound
+  // everywhere, min, max and quantiles too, and add() returns true so that the caller can
+  // report it. NaN is ignored. Negative values are accepted but count as zero in the
+  // quantile sketch.
+  bool add(double value);
 
   // Adds every value counted by `other`; the result equals one summary fed both inputs.
   void merge(const MetricSummary& other);

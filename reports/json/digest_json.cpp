@@ -99,6 +99,7 @@ Json digest_to_json(const DigestReport& report) {
   summary["truncated_inputs"] = std::move(truncated);
   summary["truncated_statements"] = report.total_truncated_statements();
   summary["max_statement_bytes"] = report.max_statement_bytes;
+  summary["saturated_values"] = report.summary.saturated_values;
   summary["filtered"] = report.filtered;
   summary["first_seen"] = timestamp(report.summary.first_seen_us);
   summary["last_seen"] = timestamp(report.summary.last_seen_us);

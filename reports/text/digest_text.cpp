@@ -84,6 +84,9 @@ void write_header(std::ostream& out, const DigestReport& r) {
           << ", cut to that and counted: " << input.truncated_statements
           << " (--max-statement-bytes)\n";
   }
+  if (s.saturated_values)
+    out << "# attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: "
+        << s.saturated_values << "\n";
   out << "# ranked by " << rank_name(r.ranked_by) << "; showing " << r.classes.size() << " of "
       << r.total_classes << "\n\n";
 }

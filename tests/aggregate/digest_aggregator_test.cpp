@@ -324,6 +324,30 @@ TEST(DigestAggregatorTest, SummaryTotalsAcrossClasses) {
   EXPECT_TRUE(s.sampled);
 }
 
+// "Rows_examined: 99999999999999999999999" and 2^64 - 1 (logged for -1 by some servers):
+// counted as the summary's bound, and counted as saturated, however the input was split.
+TEST(DigestAggregatorTest, ValuesBeyondTheRangeSaturateAndAreCounted) {
+  std::vector<OwnedEvent> events;
+  for (double rows : {1.0, 1e23, 18446744073709551615.0, 5.0, HUGE_VAL}) {
+    OwnedEvent e = simple_event("SELECT * FROM t WHERE id = 1", 0.5);
+    e.attributes.emplace_back("Rows_examined", rows);
+    events.push_back(e);
+  }
+  DigestAggregator whole;
+  for (const OwnedEvent& e : events) feed(whole, e);
+  const DigestSummary s = whole.summary();
+  EXPECT_EQ(s.saturated_values, 3u);
+  const MetricSummary& rows = s.metrics.at("Rows_examined");
+  EXPECT_EQ(rows.count(), 5u);
+  EXPECT_EQ(rows.max(), MetricSummary::kMaxMagnitude);
+  EXPECT_DOUBLE_EQ(rows.sum(), 6 + 3 * MetricSummary::kMaxMagnitude);
+
+  DigestAggregator first, second;
+  for (size_t i = 0; i < events.size(); ++i) feed(i < 2 ? first : second, events[i]);
+  first.merge(std::move(second));
+  EXPECT_EQ(first.summary(), s);
+}
+
 TEST(DigestAggregatorTest, SampledFlagAndEstimatedCalls) {
   DigestAggregator agg;
   feed(agg, simple_event("SELECT 1", 0.1));

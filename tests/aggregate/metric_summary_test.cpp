@@ -120,6 +120,25 @@ TEST(MetricSummaryTest, SmallSetsKeepTheirSlowestCalls) {
   EXPECT_EQ(rank_of(summary_of(spread_values(20)).percentile_95()), 19u);
 }
 
+TEST(MetricSummaryTest, ValuesBeyondTheRangeSaturateAndAreReported) {
+  MetricSummary s;
+  EXPECT_FALSE(s.add(1));
+  EXPECT_FALSE(s.add(MetricSummary::kMaxMagnitude));
+  EXPECT_TRUE(s.add(1e23));                     // "Rows_examined: 99999999999999999999999"
+  EXPECT_TRUE(s.add(18446744073709551615.0));   // 2^64 - 1
+  EXPECT_TRUE(s.add(INFINITY));
+  EXPECT_TRUE(s.add(-INFINITY));
+  EXPECT_FALSE(s.add(NAN));
+  EXPECT_EQ(s.count(), 6u);
+  EXPECT_EQ(s.max(), MetricSummary::kMaxMagnitude);
+  EXPECT_EQ(s.min(), -MetricSummary::kMaxMagnitude);
+  EXPECT_DOUBLE_EQ(s.sum(), 1 + 3 * MetricSummary::kMaxMagnitude);
+  EXPECT_EQ(s.quantile(0.99), MetricSummary::kMaxMagnitude);
+  EXPECT_LE(s.quantile(0.8), MetricSummary::kMaxMagnitude);
+  // Saturated state is an ordinary state: it serializes and merges like any other.
+  EXPECT_EQ(MetricSummary::deserialize(s.serialize()), s);
+}
+
 TEST(MetricSummaryTest, SmallExamplesByHand) {
   // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, population stddev 2.
   const MetricSummary s = summary_of({2, 4, 4, 4, 5, 5, 7, 9});
@@ -175,7 +194,6 @@ TEST(MetricSummaryTest, EmptySingleAndConstant) {
 
   MetricSummary ignored;
   ignored.add(NAN);
-  ignored.add(INFINITY);
   EXPECT_TRUE(ignored.empty());
   EXPECT_THROW(one.quantile(2), std::invalid_argument);
 }
