@@ -20,6 +20,18 @@ uint64_t DigestReport::total_truncated_statements() const {
   return n;
 }
 
+uint64_t DigestReport::total_bad_query_time() const {
+  uint64_t n = 0;
+  for (const auto& input : inputs) n += input.bad_query_time;
+  return n;
+}
+
+uint64_t DigestReport::total_headerless() const {
+  uint64_t n = 0;
+  for (const auto& input : inputs) n += input.headerless;
+  return n;
+}
+
 const std::string& example_text(const QueryClass& c, bool literal_examples) {
   return literal_examples ? c.example.query : c.fingerprint;
 }

@@ -22,6 +22,10 @@ struct InputTotals {
   std::vector<uint64_t> first_skipped_lines;  // 1-based, the first few
   bool truncated_last_entry = false;          // the input ended inside an entry
   uint64_t truncated_statements = 0;          // entries counted with their statement cut
+  uint64_t bad_query_time = 0;                // entries skipped: Query_time not a number >= 0
+  uint64_t first_bad_query_time_line = 0;
+  uint64_t headerless = 0;                    // statements skipped: no slow-log header line
+  uint64_t first_headerless_line = 0;
 };
 
 struct DigestReport {
@@ -37,6 +41,8 @@ struct DigestReport {
   uint64_t total_bytes() const;
   uint64_t total_skipped() const;
   uint64_t total_truncated_statements() const;
+  uint64_t total_bad_query_time() const;
+  uint64_t total_headerless() const;
 };
 
 // The example text a report may show for `c`: the literal statement only when asked for,

@@ -1,13 +1,17 @@
 #include "analyzer/cli/digest_command.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +57,50 @@ constexpr size_t kDefaultTextLimit = 20;
 // A file smaller than this is parsed by one thread: splitting costs more than it saves.
 constexpr uint64_t kMinBytesPerThread = uint64_t{8} << 20;
 
+// Exit status 3: an input is something else than a MySQL slow log.
+constexpr int kExitNotASlowLog = 3;
+
+// An input that is not a slow log (compressed, another program's log, binary data); the
+// message says which input and what to do.
+class NotASlowLog : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws NotASlowLog when the regular file at `path` starts like a compressed file,
+// naming the tool that reads it to a pipe. Pipes and devices are not peeked at: what is
+// read from them would be lost to the parse.
+void reject_compressed(const std::string& path) {
+  struct Format {
+    std::string_view magic;
+    const char* name;
+    const char* cat;
+  };
+  static constexpr std::array<Format, 4> kFormats = {{
+      {std::string_view("\x1f\x8b", 2), "gzip", "zcat"},
+      {std::string_view("BZh", 3), "bzip2", "bzcat"},
+      {std::string_view("\xfd\x37\x7a\x58\x5a\x00", 6), "xz", "xzcat"},
+      {std::string_view("\x28\xb5\x2f\xfd", 4), "zstd", "zstdcat"},
+  }};
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // reading it reports the problem
+  char head[8] = {};
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  const std::string_view start(head, n > 0 ? static_cast<size_t>(n) : 0);
+  for (const Format& f : kFormats) {
+    // bzip2: "BZh" and a block size digit, so that a text starting "BZh" is not taken.
+    const bool bzip2_digit =
+        f.magic != "BZh" || (start.size() > 3 && start[3] >= '1' && start[3] <= '9');
+    if (start.starts_with(f.magic) && bzip2_digit) {
+      throw NotASlowLog(path + " is " + f.name + "-compressed: pipe it through " + f.cat + " (" +
+                        f.cat + " '" + path + "' | slowscope digest -)");
+    }
+  }
+}
+
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -90,6 +138,9 @@ DigestPlan plan(const DigestOptions& o) {
       throw std::invalid_argument("cannot read " + input + ": no such file");
     if (S_ISDIR(st.st_mode))
       throw std::invalid_argument(input + " is a directory; give the slow log file inside it");
+  }
+  for (const auto& input : o.inputs) {
+    if (input != "-") reject_compressed(input);
   }
   return p;
 }
@@ -165,6 +216,21 @@ InputTotals digest_input(const std::string& name, uint32_t input_index, const Di
   totals.first_skipped_lines = result.total.first_skipped_lines;
   totals.truncated_last_entry = result.total.truncated_last_entry;
   totals.truncated_statements = result.total.truncated_statements;
+  totals.bad_query_time = result.total.bad_query_time;
+  totals.first_bad_query_time_line = result.total.first_bad_query_time_line;
+  totals.headerless = result.total.headerless;
+  totals.first_headerless_line = result.total.first_headerless_line;
+  // Not a slow log: text, but not one header line. An empty input, blank lines or the
+  // server's start-up banner alone are a slow log without entries (a rotated log).
+  if (!result.total.saw_header && result.total.saw_text) {
+    throw NotASlowLog(
+        (name == "-" ? std::string("standard input") : name) +
+        " is not a MySQL slow log: no \"# Time:\", \"# User@Host:\" or \"# Query_time:\" "
+        "header line in it" +
+        (name == "-" ? " (if it is compressed, decompress it into the pipe: zcat FILE | "
+                       "slowscope digest -)"
+                     : ""));
+  }
   return totals;
 }
 
@@ -209,6 +275,14 @@ void warn_about_input(const InputTotals& input) {
   if (input.truncated_statements)
     spdlog::warn("{}: statements longer than --max-statement-bytes, cut to it and counted: {}",
                  input.name, input.truncated_statements);
+  if (input.bad_query_time)
+    spdlog::warn("{}: entries skipped because their Query_time is not a number >= 0: {}, first "
+                 "at line {}",
+                 input.name, input.bad_query_time, input.first_bad_query_time_line);
+  if (input.headerless)
+    spdlog::warn("{}: statements without a slow-log header (bare SQL) skipped: {}, first at "
+                 "line {}",
+                 input.name, input.headerless, input.first_headerless_line);
 }
 
 // digest --store: checks the arguments that apply, then ingests.
@@ -257,11 +331,14 @@ void add_digest_command(CLI::App& app, int* exit_code) {
       "Literal statement text can hold personal data: reports show each shape's fingerprint\n"
       "unless --examples is given.\n"
       "A statement longer than --max-statement-bytes is cut to it; its entry still counts, in\n"
-      "the class of the cut text's fingerprint.\n"
+      "the class of the cut text's fingerprint. Entries whose Query_time is not a number >= 0\n"
+      "and statements without any slow-log header line are skipped and counted.\n"
       "--output never replaces an input: naming one of them (the same file under any path)\n"
       "is refused before anything is read.\n"
-      "Exit status: 0 done, 2 bad arguments (also an --output that is an input) or unreadable\n"
-      "input.");
+      "Exit status: 0 done (also for an empty log or one with only the server's start-up\n"
+      "banner), 2 bad arguments (also an --output that is an input) or unreadable input,\n"
+      "3 an input is not a MySQL slow log (compressed: pipe it through zcat; another\n"
+      "program's log; binary data).");
   cmd->add_option("inputs", options->inputs, "Slow log files; - reads standard input")
       ->required()
       ->type_name("FILE...");
@@ -322,6 +399,10 @@ void add_digest_command(CLI::App& app, int* exit_code) {
     DigestPlan p;
     try {
       p = plan(*options);
+    } catch (const NotASlowLog& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = kExitNotASlowLog;
+      return;
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       *exit_code = 2;
@@ -336,6 +417,9 @@ void add_digest_command(CLI::App& app, int* exit_code) {
       write_output(options->output, render(report, options->format));
       if (options->output != "-") spdlog::info("wrote {}", options->output);
       *exit_code = 0;
+    } catch (const NotASlowLog& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = kExitNotASlowLog;
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       *exit_code = 2;

@@ -1,7 +1,9 @@
 #include "connectors/mysql/slow_log_parser.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -40,6 +42,11 @@ double number_or_zero(const AttributeValue& v) {
   return d != nullptr ? *d : 0;
 }
 
+double number_or_nan(const AttributeValue& v) {
+  const double* d = std::get_if<double>(&v);
+  return d != nullptr ? *d : std::numeric_limits<double>::quiet_NaN();
+}
+
 bool is_space_byte(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -76,6 +83,7 @@ struct SlowLogParser::Record {
   uint64_t start_abs = 0;
   uint64_t start_line = 0;
   bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false;
+  bool has_header = false;      // a Time, User@Host, admin command or "Name: value" line
   bool found_arg = false;       // a statement or an administrator command was seen
   bool arg_line_seen = false;   // the statement started; later lines are its text
   bool arg_needs_copy = false;  // its text holds CRLF or deleted lines
@@ -91,6 +99,7 @@ struct SlowLogParser::Record {
   // those move (see rebase()).
   std::vector<Attribute> attrs;
   // Taken from attrs as they are added (the last of a repeated name wins, as in pt).
+  // query_time is NaN when the entry's Query_time is not a number.
   double query_time = 0, lock_time = 0, sample_rate = 1;
   bool has_schema = false;
   std::string_view schema;      // a view like the attributes'
@@ -108,6 +117,7 @@ struct SlowLogParser::Record {
     start_abs = abs;
     start_line = line;
     got_ts = got_uh = got_ac = got_db = got_set = false;
+    has_header = false;
     found_arg = arg_line_seen = arg_needs_copy = arg_from_blank_after_semicolon = false;
     truncated = text_ends_in_semicolon = false;
     arg_start = 0;
@@ -163,6 +173,12 @@ void ParseStats::append(const ParseStats& later) {
   dropped_entries += later.dropped_entries;
   truncated_last_entry = later.truncated_last_entry;
   truncated_statements += later.truncated_statements;
+  bad_query_time += later.bad_query_time;
+  if (first_bad_query_time_line == 0) first_bad_query_time_line = later.first_bad_query_time_line;
+  headerless += later.headerless;
+  if (first_headerless_line == 0) first_headerless_line = later.first_headerless_line;
+  saw_header = saw_header || later.saw_header;
+  saw_text = saw_text || later.saw_text;
 }
 
 SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
@@ -391,6 +407,7 @@ bool SlowLogParser::on_line(const Line& line) {
       return true;
     }
   }
+  if (!stats_.saw_text && last_text_byte(text) != 0) stats_.saw_text = true;
   switch (state_) {
     case State::kIdle:
       start_record(line, StartMode::kFresh, false);
@@ -433,6 +450,7 @@ bool SlowLogParser::on_line(const Line& line) {
 }
 
 void SlowLogParser::on_junk(const Line& line) {
+  stats_.saw_text = true;
   switch (state_) {
     case State::kRecord:
       close_at_junk();
@@ -607,6 +625,7 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
   };
   auto set_user_host = [&](const sx::UserHost& m) {
     rec.got_uh = true;
+    rec.has_header = true;
     rec.user = span(m.user);
     // pt: $host ||= $ip (skip-name-resolve logs have no host name).
     rec.host = (m.host.empty() || m.host == "0") ? span(m.ip) : span(m.host);
@@ -619,6 +638,8 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
   if (!rec.got_ts) {
     if (sx::match_time(text)) {
       rec.got_ts = true;
+      rec.has_header = true;
+      stats_.saw_header = true;
       rec.ts_us = sx::parse_time(text.substr(8));
       if (!rec.got_uh) {
         if (auto m = sx::match_user_host(text)) set_user_host(*m);
@@ -629,6 +650,7 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
   if (!rec.got_uh) {
     if (auto m = sx::match_user_host(text)) {
       set_user_host(*m);
+      stats_.saw_header = true;
       return;
     }
   }
@@ -638,6 +660,8 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
     rec.admin_arg = span(text.substr(i));
     rec.got_ac = true;
     rec.found_arg = true;
+    rec.has_header = true;
+    stats_.saw_header = true;
     return;
   }
   sx::PropertyPairs pairs;
@@ -646,9 +670,13 @@ void SlowLogParser::process_header_line(Record& rec, std::string_view text, uint
       for (size_t i = 0; i < pairs.count; ++i) {
         add_attribute(rec, pairs.name(text, i), pairs.value(text, i));
       }
+      rec.has_header = true;
+      stats_.saw_header = true;
       return;
     case sx::PropertyLine::kOther:
       process_property_line(rec, text);
+      rec.has_header = true;
+      stats_.saw_header = true;
       return;
     case sx::PropertyLine::kNotProperty:
       break;
@@ -699,7 +727,7 @@ void SlowLogParser::add_attribute(Record& rec, std::string_view name, std::strin
       if (name == "Lock_time") rec.lock_time = number_or_zero(v);
       break;
     case 10:
-      if (name == "Query_time") rec.query_time = number_or_zero(v);
+      if (name == "Query_time") rec.query_time = number_or_nan(v);  // see emit()
       break;
     case 19:
       if (name == "Log_slow_rate_limit") {
@@ -892,6 +920,15 @@ void SlowLogParser::emit(Record& rec, std::string_view query, bool admin, bool c
     drop(rec);
     return;
   }
+  if (!rec.has_header) {
+    // Bare SQL, or text of another kind: not a slow-log entry, and nothing to pass on.
+    // (Blank lines alone are not worth a mention.)
+    if (last_text_byte(query) != 0) {
+      ++stats_.headerless;
+      if (stats_.first_headerless_line == 0) stats_.first_headerless_line = rec.start_line;
+    }
+    return;
+  }
   QueryEvent ev;
   ev.query = query;
   ev.admin_command = admin;
@@ -932,6 +969,14 @@ void SlowLogParser::emit(Record& rec, std::string_view query, bool admin, bool c
   ev.attributes = rec.attrs;
   ev.line = rec.start_line;
   ev.offset = rec.start_abs;
+  if (!(rec.query_time >= 0 && rec.query_time <= DBL_MAX)) {
+    // Query_time text ("abc", "-1", "nan"), negative or infinite: pt would count the
+    // entry without a time, which is no better. Its header is genuine, so what it passes
+    // on (db, ts) stands; it is just not counted.
+    ++stats_.bad_query_time;
+    if (stats_.first_bad_query_time_line == 0) stats_.first_bad_query_time_line = rec.start_line;
+    return;
+  }
   if (cut) ++stats_.truncated_statements;
   ++stats_.events;
   sink_(ev);

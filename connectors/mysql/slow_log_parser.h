@@ -52,6 +52,10 @@
 //    ends, as above. Of a statement line longer than the limit only the first
 //    max_statement_bytes are checked for junk. An entry whose header lines alone exceed
 //    the limit is skipped (and counted) rather than buffered.
+//  - An entry without any header line (no Time, User@Host, administrator command or
+//    "# Name: value" line: bare SQL, or text of another kind) is not delivered; pt would
+//    count it. Nor is one whose Query_time is not a non-negative number ("nan", "-1",
+//    "abc"), which pt would count without a time. Both are counted in ParseStats.
 //  - Banners of "mariadbd", "mysqld.exe" or not starting with '/' or a capital are
 //    deleted too (pt keeps them and glues the entries around them together). pt also
 //    re-splits a record it deleted a banner from in a way that reorders or regroups
@@ -95,6 +99,18 @@ struct ParseStats {
   bool truncated_last_entry = false;
   // Entries delivered with their statement cut to max_statement_bytes.
   uint64_t truncated_statements = 0;
+  // Entries not delivered because their Query_time is not a non-negative number, and the
+  // line the first of them starts on (0: none).
+  uint64_t bad_query_time = 0;
+  uint64_t first_bad_query_time_line = 0;
+  // Statements without any header line, not delivered, and where the first starts.
+  uint64_t headerless = 0;
+  uint64_t first_headerless_line = 0;
+  // A Time, User@Host, administrator command or "# Name: value" header line was read;
+  // a line was read that is neither blank nor a server start-up banner. Together they
+  // tell a slow log without entries (empty, or only banners) from input of another kind.
+  bool saw_header = false;
+  bool saw_text = false;
 
   // Adds `later`, which covers the input right after this one.
   void append(const ParseStats& later);

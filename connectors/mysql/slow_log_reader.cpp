@@ -612,6 +612,8 @@ class RangeRunner {
       result.range_first_lines.push_back(line);
       if (options_.range_relative_lines) {
         for (uint64_t& skipped : s.first_skipped_lines) skipped += line - 1;
+        if (s.first_bad_query_time_line != 0) s.first_bad_query_time_line += line - 1;
+        if (s.first_headerless_line != 0) s.first_headerless_line += line - 1;
       }
       line += s.lines;
     }

@@ -86,7 +86,8 @@ struct SlowLogReadOptions {
   // Parallel parsing: number the lines of every range from 1 instead of first counting
   // the lines of the ranges before it (a read of all of them). Events then carry line
   // numbers relative to their range; ParallelParseResult::range_first_lines says what
-  // to add. The stats' skipped lines are whole-input line numbers either way.
+  // to add. The stats' line numbers (skipped lines, first bad Query_time, first text
+  // without header) are whole-input line numbers either way.
   bool range_relative_lines = false;
 };
 

@@ -99,6 +99,8 @@ Json digest_to_json(const DigestReport& report) {
   summary["truncated_inputs"] = std::move(truncated);
   summary["truncated_statements"] = report.total_truncated_statements();
   summary["max_statement_bytes"] = report.max_statement_bytes;
+  summary["bad_query_time"] = report.total_bad_query_time();
+  summary["headerless"] = report.total_headerless();
   summary["saturated_values"] = report.summary.saturated_values;
   summary["filtered"] = report.filtered;
   summary["first_seen"] = timestamp(report.summary.first_seen_us);

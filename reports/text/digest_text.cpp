@@ -83,6 +83,15 @@ void write_header(std::ostream& out, const DigestReport& r) {
           << format_bytes(double(r.max_statement_bytes))
           << ", cut to that and counted: " << input.truncated_statements
           << " (--max-statement-bytes)\n";
+    if (input.bad_query_time)
+      out << "# " << terminal_safe(input.name, 200)
+          << ": entries skipped because their Query_time is not a number >= 0: "
+          << input.bad_query_time << ", first at line " << input.first_bad_query_time_line
+          << "\n";
+    if (input.headerless)
+      out << "# " << terminal_safe(input.name, 200)
+          << ": statements without a slow-log header (bare SQL) skipped: " << input.headerless
+          << ", first at line " << input.first_headerless_line << "\n";
   }
   if (s.saturated_values)
     out << "# attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: "

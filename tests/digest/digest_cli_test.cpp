@@ -141,7 +141,7 @@ TEST_F(DigestCli, HelpTeaches) {
   const RunResult r = run_slowscope("digest --help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* text : {"--since", "--order-by", "--examples", "--threads", "Examples:", "zcat",
-                           "--max-statement-bytes", "16MiB"}) {
+                           "--max-statement-bytes", "16MiB", "3 an input is not a MySQL slow log"}) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text;
   }
 }
@@ -322,6 +322,98 @@ TEST_F(DigestCli, CutStatementsKeepTheirLiteralsOutOfReports) {
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   EXPECT_EQ(json_run.out.find("hunter2"), std::string::npos);
   EXPECT_EQ(json::parse(json_run.out)["summary"]["truncated_statements"], 1);
+}
+
+// tests/data/malformed/bad-values.log: Query_time nan, -1, abc, -0.5, 1.0e999; Rows_examined
+// 99999999999999999999999 and 18446744073709551615; statements without any header.
+TEST_F(DigestCli, BadValuesAreSkippedOrSaturatedAndCounted) {
+  const std::string path = data_path("malformed/bad-values.log");
+  const json doc = digest_json("'" + path + "'");
+  EXPECT_EQ(doc["summary"]["events"], 3);
+  EXPECT_EQ(doc["summary"]["bad_query_time"], 5);
+  EXPECT_EQ(doc["summary"]["headerless"], 2);
+  EXPECT_EQ(doc["summary"]["saturated_values"], 2);
+  ASSERT_EQ(doc["classes"].size(), 1u);  // no class from the bare statements
+  const json& c = doc["classes"][0];
+  EXPECT_EQ(c["fingerprint"], "select * from orders where id = ?");
+  // Every counted call has its time: nothing half-counted.
+  EXPECT_EQ(c["calls"], 3);
+  EXPECT_EQ(c["query_time"]["count"], 3);
+  EXPECT_DOUBLE_EQ(c["query_time"]["sum"].get<double>(), 0.103);
+  // Saturated, not wrapped: sum, max and percentiles agree.
+  EXPECT_EQ(c["rows_examined"]["max"], 9.2e12);
+  EXPECT_DOUBLE_EQ(c["rows_examined"]["sum"].get<double>(), 2 * 9.2e12 + 1);
+  EXPECT_EQ(c["rows_examined"]["p99"], 9.2e12);
+  EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));
+
+  const RunResult text = run_slowscope("digest '" + path + "'");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* said :
+       {"entries skipped because their Query_time is not a number >= 0: 5, first at line 13",
+        "statements without a slow-log header (bare SQL) skipped: 2, first at line 4",
+        "attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: 2"}) {
+    EXPECT_NE(text.out.find(said), std::string::npos) << said << "\n" << text.out.substr(0, 800);
+  }
+}
+
+TEST_F(DigestCli, InputThatIsNotASlowLogExitsThree) {
+  const std::string pg = dir_.file("postgresql.log");
+  std::ofstream(pg) << "2024-03-01 12:00:00.123 UTC [123] LOG:  duration: 12.3 ms  statement: "
+                       "SELECT 1\n2024-03-01 12:00:01.123 UTC [123] LOG:  duration: 1.3 ms  "
+                       "statement: SELECT * FROM t WHERE a = 1;\n";
+  const std::string junk = dir_.file("junk.bin");
+  {
+    std::mt19937 rng(3);
+    std::ofstream out(junk, std::ios::binary);
+    for (int i = 0; i < 20000; ++i) out << static_cast<char>(rng() % 256);
+  }
+  const std::string gz = dir_.file("slow.log.gz");
+  ASSERT_EQ(std::system(("gzip -c " + log_ + " > " + gz).c_str()), 0);
+  for (const std::string& input : {pg, junk}) {
+    const RunResult r = run_slowscope("digest " + input);
+    EXPECT_EQ(r.exit_code, 3) << input;
+    EXPECT_NE(r.err.find("not a MySQL slow log"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  RunResult r = run_slowscope("digest " + gz);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("gzip-compressed: pipe it through zcat"), std::string::npos) << r.err;
+  // Next to good logs too: no report from a mix that holds something else.
+  r = run_slowscope("digest " + log_ + " " + pg);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "");
+  r = run_slowscope("digest -", gz);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("standard input is not a MySQL slow log"), std::string::npos) << r.err;
+  // zcat as told: fine. A pipe given by name is read whole, not peeked at.
+  EXPECT_EQ(std::system(("zcat " + gz + " | '" + SLOWSCOPE_BINARY + "' digest - >/dev/null").c_str()),
+            0);
+  const std::string fifo = dir_.file("slow.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto writer = std::async(std::launch::async, [&] {
+    return std::system(("zcat " + gz + " > " + fifo).c_str());
+  });
+  const RunResult piped = run_slowscope("digest " + fifo + " --format json");
+  EXPECT_EQ(writer.get(), 0);
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(json::parse(piped.out)["summary"]["events"], 3);
+}
+
+TEST_F(DigestCli, EmptyAndBannerOnlyLogsAreSlowLogsWithoutEntries) {
+  const std::string empty = dir_.file("empty.log");
+  std::ofstream(empty) << "";
+  const std::string banner = dir_.file("rotated.log");
+  std::ofstream(banner)
+      << "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
+         "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\n"
+         "Time                 Id Command    Argument\n";
+  for (const std::string& path : {empty, banner}) {
+    const RunResult r = run_slowscope("digest " + path);
+    EXPECT_EQ(r.exit_code, 0) << path << r.err;
+    EXPECT_NE(r.out.find("No statements to report."), std::string::npos) << r.out;
+    EXPECT_EQ(r.err, "") << path;
+    EXPECT_EQ(digest_json(path)["summary"]["events"], 0);
+  }
 }
 
 TEST_F(DigestCli, TerminalEscapesInStatementsAreNeutralised) {

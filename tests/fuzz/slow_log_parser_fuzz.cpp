@@ -51,7 +51,10 @@ bool SameStats(const ParseStats& a, const ParseStats& b) {
   return a.events == b.events && a.bytes == b.bytes && a.lines == b.lines &&
          a.skipped == b.skipped && a.first_skipped_lines == b.first_skipped_lines &&
          a.dropped_entries == b.dropped_entries && a.truncated_last_entry == b.truncated_last_entry &&
-         a.truncated_statements == b.truncated_statements;
+         a.truncated_statements == b.truncated_statements && a.bad_query_time == b.bad_query_time &&
+         a.first_bad_query_time_line == b.first_bad_query_time_line &&
+         a.headerless == b.headerless && a.first_headerless_line == b.first_headerless_line &&
+         a.saw_header == b.saw_header && a.saw_text == b.saw_text;
 }
 
 Run Parse(std::string_view log, const SlowLogParserOptions& options, uint32_t seed) {

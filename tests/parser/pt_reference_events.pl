@@ -7,7 +7,9 @@
 # It runs pt-query-digest's own SlowLogParser and then the pipeline stages that decide
 # which events are counted and what they carry: sanitize_event, the fingerprint stage
 # (events whose arg is false are dropped), --attribute-aliases db|Schema and
-# --inherit-attributes db,ts. Output: one line per event, fields separated by TAB as
+# --inherit-attributes db,ts; then it leaves out what slowscope deliberately does not count
+# (text without header lines, entries with a bad Query_time; see connectors/mysql/
+# slow_log_parser.h). Output: one line per event, fields separated by TAB as
 # key=value, sorted by key, values escaped (\\ \t \n \r and \xHH for other control bytes).
 use strict;
 use warnings;
@@ -41,6 +43,11 @@ while ($more) {
    last unless $event;
    pt_query_digest::sanitize_event($event);
    next unless $event->{arg};    # the fingerprint stage drops these
+   # slowscope's deliberate difference: text without any header line (no Time,
+   # User@Host, administrator command or "# Name: value" line) is not an entry, and
+   # passes nothing on. Header attributes are the capitalised names, ts, user and host.
+   next unless grep { m/^[A-Z]/ || m/^(?:ts|user|host)$/ } keys %$event
+      or ($event->{cmd} || '') eq 'Admin';
    if (exists $event->{db}) {
       delete $event->{Schema};
    }
@@ -54,6 +61,11 @@ while ($more) {
       elsif (defined $last{$attrib}) {
          $event->{$attrib} = $last{$attrib};
       }
+   }
+   # ... and an entry whose Query_time is not a non-negative number is not counted,
+   # though what it passes on stands.
+   if (defined(my $qt = $event->{Query_time})) {
+      next unless $qt =~ m/^(?:\d+|[+-]?\d+\.\d*(?:E[+-]?\d+)?)$/i && $qt >= 0 && $qt < 9**9**9;
    }
    delete @{$event}{qw(pos_in_log bytes ip)};
    delete $event->{db} if defined $event->{db} && $event->{db} eq '';

@@ -259,6 +259,69 @@ TEST(SlowLogParserSamples, GarbageIsSkippedAndCounted) {
   EXPECT_EQ(log.stats.dropped_entries, 1u);
 }
 
+// tests/data/malformed: logs pt-query-digest itself mishandles (it errors, sums NaN and
+// wraps Rows_examined on this one), so they have no pt reference in tests/data/expected.
+TEST(SlowLogParserSamples, BadQueryTimesAndTextWithoutHeadersAreSkippedAndCounted) {
+  const std::string bytes =
+      testing::ReadFileBytes(std::string(SLOWSCOPE_TEST_DATA) + "/malformed/bad-values.log");
+  ASSERT_FALSE(bytes.empty());
+  const ParsedLog log = ParseLog(bytes);
+  // Query_time nan, -1, abc, -0.5 and 1.0e999: skipped, not counted without a time.
+  ASSERT_EQ(log.events.size(), 3u);
+  const auto& ev = log.events;
+  EXPECT_EQ(ev[0].query, "SELECT * FROM orders WHERE id = 1");
+  EXPECT_EQ(ev[1].query, "SELECT * FROM orders WHERE id = 7");
+  EXPECT_EQ(ev[2].query, "SELECT * FROM orders WHERE id = 8");
+  EXPECT_EQ(log.stats.bad_query_time, 5u);
+  EXPECT_EQ(log.stats.first_bad_query_time_line, 13u);
+  // What they pass on stands: the skipped entries' Time lines are genuine.
+  EXPECT_EQ(ev[1].db, "shop");
+  // The bare statements before the first entry and after a comment line: not entries.
+  EXPECT_EQ(log.stats.headerless, 2u);
+  EXPECT_EQ(log.stats.first_headerless_line, 4u);
+  // Values past what a counter holds are numbers; the aggregator saturates them.
+  EXPECT_EQ(ev[1].Number("Rows_examined"), 1e23);
+  EXPECT_EQ(ev[2].Number("Rows_examined"), 18446744073709551615.0);
+  EXPECT_TRUE(log.stats.saw_header);
+  EXPECT_EQ(log.stats.skipped, 0u);
+  // Pieces do not matter.
+  for (size_t piece : {1, 7, 100}) {
+    const ParsedLog pieces = ParseLog(bytes, {}, piece);
+    EXPECT_TRUE(pieces.events == log.events) << piece;
+    EXPECT_EQ(pieces.stats.bad_query_time, 5u) << piece;
+    EXPECT_EQ(pieces.stats.headerless, 2u) << piece;
+  }
+}
+
+TEST(SlowLogParserSamples, WhatTellsASlowLogFromOtherText) {
+  // header: a slow-log header line was read; text: a line neither blank nor a banner.
+  struct Case {
+    std::string text;
+    bool header, other;
+  };
+  const Case cases[] = {
+      {"", false, false},
+      {"\n\n  \n", false, false},
+      {"/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
+       "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\n"
+       "Time                 Id Command    Argument\n",
+       false, false},
+      {"2024-03-01 12:00:00.123 UTC [123] LOG:  duration: 12.3 ms  statement: SELECT 1\n"
+       "2024-03-01 12:00:01.123 UTC [123] LOG:  duration: 1.3 ms  statement: SELECT 2;\n",
+       false, true},
+      {std::string("\x1f\x8b\x08\0\0\0\0\0\0\x03\xad\x92", 12), false, true},
+      {"SELECT 1;\nSELECT 2;\n", false, true},
+      {"# Time: 071015 21:43:52\n", true, true},
+      {"# Query_time: 1\nSELECT 1;\n", true, true},
+  };
+  for (const Case& c : cases) {
+    const ParsedLog log = ParseLog(c.text);
+    EXPECT_EQ(log.stats.saw_header, c.header) << c.text;
+    EXPECT_EQ(log.stats.saw_text, c.other) << c.text;
+    EXPECT_EQ(log.events.size(), c.text.starts_with("# Query_time") ? 1u : 0u) << c.text;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // pt-query-digest behaviours, one at a time.
 
@@ -313,20 +376,34 @@ TEST(SlowLogParserPt, BackquotedDbLosesItsQuotes) {
 TEST(SlowLogParserPt, NoQueryEntryThenAdminStatementLookahead) {
   // An entry ending in header lines takes the text up to the next ";\n" as its admin
   // statement when what follows does not look like "Name: value"...
-  auto ev = Events(
+  const ParsedLog log = ParseLog(
       "# User@Host: a[a] @ h []\n# Query_time: 1\nSET timestamp=1;\n"
       "# User@Host: b[b] @ h []\n# Query_time: 2\nSET timestamp=2;\nSELECT 2;\n"
       "# Time: 071015 21:43:52\n# User@Host: c[c] @ h []\n# Query_time: 3\nSET timestamp=3;\n"
       "SELECT 3;\n");
-  ASSERT_EQ(ev.size(), 3u);
+  const auto& ev = log.events;
+  ASSERT_EQ(ev.size(), 2u);
   EXPECT_TRUE(ev[0].admin_command);
   EXPECT_EQ(ev[0].query, "User@Host: b[b] @ h []\n# Query_time: 2\nSET timestamp=2");
   EXPECT_EQ(ev[0].user, "a");
   // ...and the rest of the next entry becomes an entry of its own that has no statement,
-  // which in turn reads ahead; a Time line makes it "/* No query */".
-  EXPECT_EQ(ev[1].query, "/* No query */");
-  EXPECT_EQ(ev[2].query, "SELECT 3");
-  EXPECT_EQ(ev[2].user, "c");
+  // which in turn reads ahead; a Time line would make it pt's "/* No query */", but with
+  // no header line of its own ("SELECT 2;" alone) it is not an entry here.
+  EXPECT_EQ(log.stats.headerless, 1u);
+  EXPECT_EQ(log.stats.first_headerless_line, 7u);
+  EXPECT_EQ(ev[1].query, "SELECT 3");
+  EXPECT_EQ(ev[1].user, "c");
+}
+
+TEST(SlowLogParserPt, NoQueryEntryWithAHeader) {
+  auto ev = Events(
+      "# User@Host: a[a] @ h []\n# Query_time: 1\nSET timestamp=1;\n"
+      "# Time: 071015 21:43:52\n# User@Host: c[c] @ h []\n# Query_time: 3\nSET timestamp=3;\n"
+      "SELECT 3;\n");
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].query, "/* No query */");
+  EXPECT_EQ(ev[0].user, "a");
+  EXPECT_EQ(ev[1].query, "SELECT 3");
 }
 
 TEST(SlowLogParserPt, AdministratorCommands) {
@@ -344,10 +421,14 @@ TEST(SlowLogParserPt, AdministratorCommands) {
 
 TEST(SlowLogParserPt, FirstRecordGetsAHashPrefix) {
   // pt puts '#' in front of the first record, so a leading "use" line is not read.
-  auto ev = Events("use lost;\nSELECT 1;\n# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT 2;\n");
-  ASSERT_EQ(ev.size(), 2u);
-  EXPECT_EQ(ev[0].query, "SELECT 1");
-  EXPECT_EQ(ev[0].db, "");
+  // That record has no header line either, so it is not an entry (see HeaderlessText).
+  const ParsedLog log =
+      ParseLog("use lost;\nSELECT 1;\n# User@Host: a[a] @ h []\nSET timestamp=1;\nSELECT 2;\n");
+  ASSERT_EQ(log.events.size(), 1u);
+  EXPECT_EQ(log.events[0].query, "SELECT 2");
+  EXPECT_EQ(log.events[0].db, "");
+  EXPECT_EQ(log.stats.headerless, 1u);
+  EXPECT_EQ(log.stats.first_headerless_line, 1u);
 }
 
 TEST(SlowLogParserPt, AStatementRunsUntilSemicolonNewlineHash) {
@@ -434,6 +515,12 @@ void ExpectSame(const ParsedLog& want, const ParsedLog& got, const std::string& 
   EXPECT_EQ(want.stats.dropped_entries, got.stats.dropped_entries) << what;
   EXPECT_EQ(want.stats.truncated_last_entry, got.stats.truncated_last_entry) << what;
   EXPECT_EQ(want.stats.truncated_statements, got.stats.truncated_statements) << what;
+  EXPECT_EQ(want.stats.bad_query_time, got.stats.bad_query_time) << what;
+  EXPECT_EQ(want.stats.first_bad_query_time_line, got.stats.first_bad_query_time_line) << what;
+  EXPECT_EQ(want.stats.headerless, got.stats.headerless) << what;
+  EXPECT_EQ(want.stats.first_headerless_line, got.stats.first_headerless_line) << what;
+  EXPECT_EQ(want.stats.saw_header, got.stats.saw_header) << what;
+  EXPECT_EQ(want.stats.saw_text, got.stats.saw_text) << what;
 }
 
 TEST(SlowLogParserStreaming, AnyPieceSizeGivesTheSameEvents) {

@@ -275,25 +275,41 @@ TEST(SlowLogParallel, GeneratedLogGivesTheSameEventsWithAnyThreadCount) {
   }
 }
 
-// Cut statements in several places: any thread count gives the events and counters of a
-// sequential parse.
-TEST(SlowLogParallel, CutStatementsDoNotDependOnThreads) {
+// Cut statements, entries with a bad Query_time and text without headers in several
+// places: any thread count gives the events and counters of a sequential parse.
+TEST(SlowLogParallel, CutStatementsAndSkippedEntriesDoNotDependOnThreads) {
   std::string bytes = testing::GenerateSlowLog(3 << 20, testing::GeneratedLog::kMixed, 11);
   const std::string header =
       "# Time: 231114 22:00:00\n# User@Host: a[a] @ h []\n"
       "# Query_time: 2.000000  Lock_time: 0.000000 Rows_sent: 1  Rows_examined: 1\n";
+  // In the second half only, so that the first of each is in a later range (line numbers).
   size_t at = bytes.size() / 2;
   for (int i = 0; i < 12; ++i) {
     at = bytes.find("\n# Time: ", at + bytes.size() / 30);
     ASSERT_NE(at, std::string::npos);
-    bytes.insert(at + 1,
-                 header + "INSERT INTO big VALUES ('" + std::string(10000 + i, 'v') + "');\n");
+    std::string extra;
+    switch (i % 3) {
+      case 0:
+        extra = header + "INSERT INTO big VALUES ('" + std::string(10000 + i, 'v') + "');\n";
+        break;
+      case 1:
+        extra = "# Time: 231114 22:00:01\n# User@Host: b[b] @ h []\n# Query_time: nan\n"
+                "SELECT 'bad time';\n";
+        break;
+      default:
+        extra = "# a note, not a header\nSELECT 'bare';\n";
+    }
+    bytes.insert(at + 1, extra);
   }
   TempFile file(bytes);
   SlowLogReadOptions options;
   options.parser.max_statement_bytes = 4096;
   const ParsedLog want = testing::ParseLog(bytes, options.parser);
-  EXPECT_EQ(want.stats.truncated_statements, 12u);
+  // (The generated log has headerless fragments of its own: pt's admin-statement
+  // lookahead leaves the rest of an entry without its header lines.)
+  EXPECT_EQ(want.stats.truncated_statements, 4u);
+  EXPECT_EQ(want.stats.bad_query_time, 4u);
+  EXPECT_GE(want.stats.headerless, 4u);
   for (unsigned threads : {1u, 2u, 3u, 7u}) {
     const std::string what = "threads " + std::to_string(threads);
     ParallelRun run = ParseFileParallel(file.path(), threads, options);
@@ -301,8 +317,20 @@ TEST(SlowLogParallel, CutStatementsDoNotDependOnThreads) {
     ExpectSameEvents(want.events, run.events, what);
     const ParseStats& got = run.result.total;
     EXPECT_EQ(got.truncated_statements, want.stats.truncated_statements) << what;
+    EXPECT_EQ(got.bad_query_time, want.stats.bad_query_time) << what;
+    EXPECT_EQ(got.first_bad_query_time_line, want.stats.first_bad_query_time_line) << what;
+    EXPECT_EQ(got.headerless, want.stats.headerless) << what;
+    EXPECT_EQ(got.first_headerless_line, want.stats.first_headerless_line) << what;
+    EXPECT_EQ(got.saw_header, want.stats.saw_header) << what;
+    EXPECT_EQ(got.saw_text, want.stats.saw_text) << what;
     EXPECT_EQ(got.skipped, want.stats.skipped) << what;
     EXPECT_EQ(got.lines, want.stats.lines) << what;
+    // Line numbers in the stats are whole-input ones with range-relative lines too.
+    SlowLogReadOptions relative = options;
+    relative.range_relative_lines = true;
+    const ParseStats rel = ParseFileParallel(file.path(), threads, relative).result.total;
+    EXPECT_EQ(rel.first_bad_query_time_line, want.stats.first_bad_query_time_line) << what;
+    EXPECT_EQ(rel.first_headerless_line, want.stats.first_headerless_line) << what;
   }
 }
 
