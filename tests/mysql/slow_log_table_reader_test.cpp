@@ -182,11 +182,14 @@ TEST_F(MariadbSlowLogTableTest, UncommittedReadsAreReadAgain) {
 TEST_F(MariadbSlowLogTableTest, ContinuesFromTheCheckpointTextAfterARestart) {
   MysqlSession workload(socket_target());
   std::string checkpoint;
-  const int64_t fixed = (now_us() / 1000000 + 2) * 1000000;
+  int64_t fixed = 0;
   {
     MysqlSession session(socket_target());
     SlowLogTableReader reader(session);
     catch_up(reader);
+    // A second still to come once caught up (a long table takes a while): rows logged at a
+    // time older than the watermark would be, by design, left behind.
+    fixed = (now_us() / 1000000 + 2) * 1000000;
     run_workload(workload, {6, 2}, fixed);
     EXPECT_EQ(read(reader), (Counts{6, 2}));
     reader.commit(last_.next_state);
