@@ -20,13 +20,6 @@
 namespace slowscope {
 namespace {
 
-int64_t seconds(StoreTime t) {
-  return t.time_since_epoch().count();
-}
-StoreTime at(int64_t s) {
-  return StoreTime(std::chrono::seconds(s));
-}
-
 int64_t wall_clock_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -114,7 +107,7 @@ void require_schema_ledger(SqlConnection& db) {
 }  // namespace
 
 int64_t hour_of(const Sample& sample) {
-  return floor_to(seconds(sample.bucket_start), kSecondsPerHour);
+  return floor_to(epoch_seconds(sample.bucket_start), kSecondsPerHour);
 }
 
 Engine engine_from_text(std::string_view text) {
@@ -262,10 +255,10 @@ std::vector<TargetInfo> Store::targets() {
       t.id = list.get_int(0);
       t.name = list.get_text(1);
       t.engine = engine_from_text(list.get_text(2));
-      t.created_at = at(list.get_int(3));
-      t.samples_through = at(list.get_int(4));
-      t.daily_through = at(list.get_int(5));
-      if (!list.is_null(6)) t.last_cycle_at = at(list.get_int(6));
+      t.created_at = store_time(list.get_int(3));
+      t.samples_through = store_time(list.get_int(4));
+      t.daily_through = store_time(list.get_int(5));
+      if (!list.is_null(6)) t.last_cycle_at = store_time(list.get_int(6));
       result.push_back(std::move(t));
     }
     list.reset();
@@ -315,7 +308,7 @@ void Store::put_checkpoint(std::string_view target, const Checkpoint& checkpoint
     put.bind_int(1, s.target_id(target));
     put.bind_text(2, checkpoint.name);
     put.bind_blob(3, checkpoint.value);
-    put.bind_int(4, seconds(at));
+    put.bind_int(4, epoch_seconds(at));
     put.run();
   });
 }
@@ -366,12 +359,12 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     int64_t earliest = std::numeric_limits<int64_t>::max();
     int64_t latest_end = 0;
     for (const Sample& sample : cycle.samples) {
-      earliest = std::min(earliest, seconds(sample.bucket_start));
-      latest_end = std::max(latest_end, seconds(sample.bucket_start) + sample.interval.count());
+      earliest = std::min(earliest, epoch_seconds(sample.bucket_start));
+      latest_end = std::max(latest_end, epoch_seconds(sample.bucket_start) + sample.interval.count());
     }
     auto& touch = s.sql("target_state_touch");
     touch.bind_int(1, target);
-    touch.bind_int(2, seconds(cycle.collected_at));
+    touch.bind_int(2, epoch_seconds(cycle.collected_at));
     touch.bind_int(3, cycle.samples.empty() ? earliest : floor_to(earliest, kSecondsPerDay));
     touch.bind_int(4, latest_end);
     touch.run();
@@ -388,7 +381,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
       insert.bind_int(1, target);
       insert.bind_text(2, cycle.server.system_id);
       insert.bind_text(3, cycle.server.version);
-      insert.bind_int(4, seconds(cycle.collected_at));
+      insert.bind_int(4, epoch_seconds(cycle.collected_at));
       insert.run();
       auto& find = s.sql("server_find");
       find.bind_int(1, target);
@@ -417,7 +410,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
         auto& insert = s.sql("shape_insert");
         insert.bind_text(1, n->shape.hash);
         insert.bind_text(2, n->shape.fingerprint);
-        insert.bind_int(3, seconds(cycle.collected_at));
+        insert.bind_int(3, epoch_seconds(cycle.collected_at));
         insert.run();
         auto& find = s.sql("shape_find");
         find.bind_text(1, n->shape.hash);
@@ -441,7 +434,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
       insert.bind_int(6, n->key.toplevel ? 1 : 0);
       insert.bind_int(7, shape_id);
       insert.bind_text(8, cycle.keep_examples ? std::string_view(n->query_text) : "");
-      insert.bind_int(9, seconds(cycle.collected_at));
+      insert.bind_int(9, epoch_seconds(cycle.collected_at));
       insert.run();
     }
 
@@ -493,7 +486,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
         [&](SqlStatement& insert, int p, const Row& row) {
           const Sample& sample = *row.sample;
           insert.bind_int(p + 0, target);
-          insert.bind_int(p + 1, seconds(sample.bucket_start));
+          insert.bind_int(p + 1, epoch_seconds(sample.bucket_start));
           insert.bind_int(p + 2, row.statement_id);
           insert.bind_int(p + 3, row.shape_id);
           insert.bind_int(p + 4, sample.interval.count());
@@ -532,13 +525,13 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
       put.bind_int(1, target);
       put.bind_text(2, checkpoint.name);
       put.bind_blob(3, checkpoint.value);
-      put.bind_int(4, seconds(cycle.collected_at));
+      put.bind_int(4, epoch_seconds(cycle.collected_at));
       put.run();
     }
     for (const CollectorEvent& event : cycle.events) {
       auto& insert = s.sql("event_insert");
       insert.bind_int(1, target);
-      insert.bind_int(2, seconds(event.at));
+      insert.bind_int(2, epoch_seconds(event.at));
       insert.bind_text(3, event.kind);
       insert.bind_text(4, event.message);
       insert.run();
@@ -564,7 +557,7 @@ void Store::checkpoint_log() {
 RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retention) {
   Impl& s = *impl_;
   RollupReport report;
-  const int64_t now = seconds(now_time);
+  const int64_t now = epoch_seconds(now_time);
   const int64_t day_end = floor_to(now, kSecondsPerDay);
   // Hourly rows older than their retention may already be partly pruned: never rebuild a
   // day from such incomplete data.

@@ -7,15 +7,6 @@
 
 namespace slowscope {
 namespace {
-
-StoreTime at_seconds(int64_t s) {
-  return StoreTime(std::chrono::seconds(s));
-}
-
-int64_t seconds_of(StoreTime t) {
-  return t.time_since_epoch().count();
-}
-
 // Filters of findings_list.sql; empty text means "any".
 struct ListFilter {
   std::string target;
@@ -29,7 +20,7 @@ std::vector<FindingRecord> list_findings(Store::Impl& s, const ListFilter& filte
   auto& list = s.sql("findings_list");
   list.bind_text(1, filter.target);
   list.bind_text(2, filter.status);
-  list.bind_int(3, seconds_of(filter.active_since));
+  list.bind_int(3, epoch_seconds(filter.active_since));
   list.bind_text(4, filter.shape_hash);
   list.bind_text(5, filter.kind);
   std::vector<FindingRecord> out;
@@ -41,10 +32,10 @@ std::vector<FindingRecord> list_findings(Store::Impl& s, const ListFilter& filte
     f.kind = list.get_text(3);
     f.status = list.get_text(4) == "resolved" ? FindingStatus::kResolved : FindingStatus::kOpen;
     f.severity = list.get_text(5);
-    f.opened_at = at_seconds(list.get_int(6));
-    f.first_interval = at_seconds(list.get_int(7));
-    f.last_seen_at = at_seconds(list.get_int(8));
-    if (!list.is_null(9)) f.resolved_at = at_seconds(list.get_int(9));
+    f.opened_at = store_time(list.get_int(6));
+    f.first_interval = store_time(list.get_int(7));
+    f.last_seen_at = store_time(list.get_int(8));
+    if (!list.is_null(9)) f.resolved_at = store_time(list.get_int(9));
     f.release = list.get_text(10);
     f.evidence = list.get_text(11);
     f.clean_passes = static_cast<int>(list.get_int(12));
@@ -62,11 +53,11 @@ void upsert_finding(Store::Impl& s, int64_t target_id, const FindingRecord& f) {
   upsert.bind_text(3, f.kind);
   upsert.bind_text(4, to_string(f.status));
   upsert.bind_text(5, f.severity);
-  upsert.bind_int(6, seconds_of(f.opened_at));
-  upsert.bind_int(7, seconds_of(f.first_interval));
-  upsert.bind_int(8, seconds_of(f.last_seen_at));
+  upsert.bind_int(6, epoch_seconds(f.opened_at));
+  upsert.bind_int(7, epoch_seconds(f.first_interval));
+  upsert.bind_int(8, epoch_seconds(f.last_seen_at));
   if (f.resolved_at) {
-    upsert.bind_int(9, seconds_of(*f.resolved_at));
+    upsert.bind_int(9, epoch_seconds(*f.resolved_at));
   } else {
     upsert.bind_null(9);
   }

@@ -15,6 +15,14 @@
 
 namespace slowscope {
 
+// A store time as the UTC epoch seconds the tables hold, and back.
+inline int64_t epoch_seconds(StoreTime t) {
+  return t.time_since_epoch().count();
+}
+inline StoreTime store_time(int64_t seconds) {
+  return StoreTime(std::chrono::seconds(seconds));
+}
+
 struct Store::Impl {
   std::unique_ptr<SqlConnection> db;
   int version = 0;

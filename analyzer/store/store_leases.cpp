@@ -16,13 +16,6 @@
 namespace slowscope {
 namespace {
 
-int64_t seconds(StoreTime t) {
-  return t.time_since_epoch().count();
-}
-StoreTime at(int64_t s) {
-  return StoreTime(std::chrono::seconds(s));
-}
-
 std::string hex64(uint64_t v) {
   char text[17];
   std::snprintf(text, sizeof text, "%016" PRIx64, v);
@@ -63,9 +56,9 @@ Lease read_lease(SqlStatement& get) {
   lease.holder.host = get.get_text(1);
   lease.holder.pid = get.get_int(2);
   lease.holder.scope = get.get_text(3);
-  lease.acquired_at = at(get.get_int(4));
-  lease.heartbeat_at = at(get.get_int(5));
-  lease.expires_at = at(get.get_int(6));
+  lease.acquired_at = store_time(get.get_int(4));
+  lease.heartbeat_at = store_time(get.get_int(5));
+  lease.expires_at = store_time(get.get_int(6));
   return lease;
 }
 
@@ -79,8 +72,8 @@ std::optional<Lease> stored_lease(Store::Impl& s, int64_t target) {
 }
 
 std::string held_message(std::string_view target, const Lease& lease, StoreTime now) {
-  const int64_t ago = seconds(now) - seconds(lease.heartbeat_at);
-  const int64_t left = seconds(lease.expires_at) - seconds(now);
+  const int64_t ago = epoch_seconds(now) - epoch_seconds(lease.heartbeat_at);
+  const int64_t left = epoch_seconds(lease.expires_at) - epoch_seconds(now);
   return "target '" + std::string(target) + "' is collected by " + lease.holder.describe() +
          " (last cycle " + std::to_string(std::max<int64_t>(ago, 0)) + " s ago; its lease expires in " +
          std::to_string(std::max<int64_t>(left, 0)) + " s unless renewed)";
@@ -97,7 +90,7 @@ void bind_file(SqlStatement& statement, int64_t target, const LogFileRecord& f) 
   statement.bind_int(8, static_cast<int64_t>(f.read_to));
   statement.bind_text(9, f.resume);
   statement.bind_text(10, f.reader);
-  statement.bind_int(11, seconds(f.updated_at));
+  statement.bind_int(11, epoch_seconds(f.updated_at));
 }
 
 }  // namespace
@@ -143,9 +136,9 @@ Lease Store::take_lease(std::string_view target, const LeaseHolder& holder, Stor
         put.bind_text(3, holder.host);
         put.bind_int(4, holder.pid);
         put.bind_text(5, holder.scope);
-        put.bind_int(6, seconds(taken.acquired_at));
-        put.bind_int(7, seconds(taken.heartbeat_at));
-        put.bind_int(8, seconds(taken.expires_at));
+        put.bind_int(6, epoch_seconds(taken.acquired_at));
+        put.bind_int(7, epoch_seconds(taken.heartbeat_at));
+        put.bind_int(8, epoch_seconds(taken.expires_at));
         put.run();
         return taken;
       });
@@ -183,8 +176,8 @@ void Store::Impl::renew_held_lease(int64_t target, const std::string& name, Stor
   auto& renew = sql("lease_renew");
   renew.bind_int(1, target);
   renew.bind_text(2, holder.owner);
-  renew.bind_int(3, seconds(now));
-  renew.bind_int(4, seconds(now + ttl));
+  renew.bind_int(3, epoch_seconds(now));
+  renew.bind_int(4, epoch_seconds(now + ttl));
   renew.run();
   if (renew.changes() == 1) return;
   const auto stored = stored_lease(*this, target);
@@ -218,7 +211,7 @@ std::vector<LogFileRecord> Store::log_files(std::string_view target, std::string
       f.read_to = static_cast<uint64_t>(list.get_int(5));
       f.resume = list.get_text(6);
       f.reader = list.get_text(7);
-      f.updated_at = at(list.get_int(8));
+      f.updated_at = store_time(list.get_int(8));
       result.push_back(std::move(f));
     }
     list.reset();

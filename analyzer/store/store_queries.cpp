@@ -10,16 +10,6 @@
 #include "analyzer/store/tiers.h"
 
 namespace slowscope {
-namespace {
-
-int64_t seconds(StoreTime t) {
-  return t.time_since_epoch().count();
-}
-StoreTime at(int64_t s) {
-  return StoreTime(std::chrono::seconds(s));
-}
-
-}  // namespace
 
 std::string_view to_string(TopOrder order) {
   switch (order) {
@@ -57,7 +47,7 @@ double order_key(const Measures& m, TopOrder order) {
 }
 
 TierPlan plan_for(StoreTime since, StoreTime until, const TargetInfo& target) {
-  return plan_tiers(seconds(since), seconds(until), seconds(target.daily_through),
+  return plan_tiers(epoch_seconds(since), epoch_seconds(until), epoch_seconds(target.daily_through),
                     until >= target.samples_through);
 }
 
@@ -76,11 +66,11 @@ void bind_plan(SqlStatement& stmt, int first, const TierPlan& plan) {
 // of 168, which keeps a baseline read cheap), whole hours, raw samples at the edges.
 TierPlan plan_of(const BucketQuery& query, const TargetInfo& target) {
   if (!query.raw_only) {
-    return plan_tiers(seconds(query.since), seconds(query.until), seconds(target.daily_through),
+    return plan_tiers(epoch_seconds(query.since), epoch_seconds(query.until), epoch_seconds(target.daily_through),
                       false);
   }
   TierPlan plan;
-  plan.raw[0] = {seconds(query.since), seconds(query.until)};
+  plan.raw[0] = {epoch_seconds(query.since), epoch_seconds(query.until)};
   return plan;
 }
 
@@ -104,8 +94,8 @@ void for_each_raw_count_row(Store::Impl& s, int64_t target_id, const BucketQuery
                             OnRow&& on_row) {
   auto& rows = s.sql("raw_bucket_counts");
   rows.bind_int(1, target_id);
-  rows.bind_int(2, seconds(query.since));
-  rows.bind_int(3, seconds(query.until));
+  rows.bind_int(2, epoch_seconds(query.since));
+  rows.bind_int(3, epoch_seconds(query.until));
   while (rows.step()) {
     Measures m;
     m.calls = rows.get_int(3);
@@ -214,7 +204,7 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
     bind_plan(timeline, 3, plan);
     while (timeline.step()) {
       TimelinePoint point;
-      point.bucket_start = at(timeline.get_int(0));
+      point.bucket_start = store_time(timeline.get_int(0));
       point.bucket = std::chrono::seconds(timeline.get_int(1));
       point.measures = read_measures(timeline, 2);
       points.push_back(std::move(point));
@@ -234,7 +224,7 @@ ShapeBuckets Store::shape_buckets(const BucketQuery& query) {
     std::unordered_map<int64_t, Measures> sums;
     const auto on_row = [&](int64_t shape_id, int64_t start, int64_t length, const Measures& m) {
       sums[shape_id] += m;
-      out.buckets.push_back({shape_id, at(start), std::chrono::seconds(length), m.calls,
+      out.buckets.push_back({shape_id, store_time(start), std::chrono::seconds(length), m.calls,
                              m.rows_examined, m.shared_blks_hit + m.shared_blks_read,
                              m.total_time});
     };
@@ -299,7 +289,7 @@ std::optional<ShapeRecord> Store::Impl::read_shape(SqlStatement& get) {
   record.id = get.get_int(0);
   record.info.hash = get.get_text(1);
   record.info.fingerprint = get.get_text(2);
-  record.first_seen = at(get.get_int(3));
+  record.first_seen = store_time(get.get_int(3));
   get.reset();
   auto& tables = s.sql("shape_tables_get");
   tables.bind_int(1, record.id);
@@ -346,7 +336,7 @@ std::vector<ShapeRecord> Store::shapes_matching(const ShapeHashMatch& match) {
       record.id = find.get_int(0);
       record.info.hash = find.get_text(1);
       record.info.fingerprint = find.get_text(2);
-      record.first_seen = at(find.get_int(3));
+      record.first_seen = store_time(find.get_int(3));
       result.push_back(std::move(record));
     }
     find.reset();
@@ -376,7 +366,7 @@ std::vector<StatementRecord> Store::statements_of_shape(std::string_view target,
       r.key =
           StatementKey{list.get_text(3), list.get_text(4), list.get_text(5), list.get_int(6) != 0};
       r.query_text = list.get_text(7);
-      r.first_seen = at(list.get_int(8));
+      r.first_seen = store_time(list.get_int(8));
       result.push_back(std::move(r));
     }
     list.reset();
@@ -393,10 +383,10 @@ std::vector<CollectorEvent> Store::events(std::string_view target, StoreTime sin
   try {
     auto& list = s.sql("events_list");
     list.bind_int(1, s.target_id(target));
-    list.bind_int(2, seconds(since));
-    list.bind_int(3, seconds(until));
+    list.bind_int(2, epoch_seconds(since));
+    list.bind_int(3, epoch_seconds(until));
     while (list.step()) {
-      result.push_back(CollectorEvent{at(list.get_int(0)), list.get_text(1), list.get_text(2)});
+      result.push_back(CollectorEvent{store_time(list.get_int(0)), list.get_text(1), list.get_text(2)});
     }
     list.reset();
   } catch (const SqlError& e) {

@@ -7,11 +7,6 @@
 
 namespace slowscope {
 namespace {
-
-StoreTime at_seconds(int64_t s) {
-  return StoreTime(std::chrono::seconds(s));
-}
-
 // Folds rows (name, target, at, meta), ordered so that a release's rows are adjacent, into
 // releases.
 class ReleaseRows {
@@ -22,7 +17,7 @@ class ReleaseRows {
     if (releases_.empty() || releases_.back().name != name) {
       Release r;
       r.name = name;
-      r.at = at_seconds(row.get_int(2));
+      r.at = store_time(row.get_int(2));
       const nlohmann::json meta =
           nlohmann::json::parse(row.get_text(3), nullptr, /*allow_exceptions=*/false);
       if (meta.is_object()) {
