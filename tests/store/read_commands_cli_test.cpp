@@ -6,7 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <regex>
+#include <map>
+#include <sstream>
 
 #include "analyzer/store/postgres_connection.h"
 #include "analyzer/store/store.h"
@@ -96,10 +97,11 @@ TEST(ReadCommandsCli, CheckNeverWritesItsReportOverTheStore) {
 // "host=/tmp/x port=5432 user=u dbname=u" as a postgresql:// URI naming `database`.
 std::string uri_of(const std::string& conninfo, const std::string& database) {
   std::map<std::string, std::string> fields;
-  const std::regex field(R"((\w+)=(\S+))");
-  for (auto it = std::sregex_iterator(conninfo.begin(), conninfo.end(), field);
-       it != std::sregex_iterator(); ++it) {
-    fields[(*it)[1]] = (*it)[2];
+  std::istringstream words(conninfo);
+  for (std::string word; words >> word;) {
+    if (const size_t eq = word.find('='); eq != std::string::npos) {
+      fields[word.substr(0, eq)] = word.substr(eq + 1);
+    }
   }
   return "postgresql:///" + database + "?host=" + fields["host"] + "&port=" + fields["port"] +
          "&user=" + fields["user"];
