@@ -60,16 +60,37 @@ std::vector<CollectorEvent> interval_events(const IntervalDeltas& deltas, int64_
                           ": samples of this interval are marked as an epoch break"});
   }
   if (deltas.entries_restarted > 0) {
+    std::string evidence;
+    const int64_t since =
+        deltas.entries_restarted - deltas.restarted_backwards - deltas.restarted_impossible;
+    for (const auto& [count, what] :
+         {std::pair{deltas.restarted_backwards, "counters went backwards"},
+          std::pair{deltas.restarted_impossible,
+                    "counters that cannot have grown from the last poll's"},
+          std::pair{since, "stats_since changed"}}) {
+      if (count > 0) {
+        evidence += (evidence.empty() ? "" : ", ") + std::to_string(count) + " " + what;
+      }
+    }
     events.push_back({at, std::string(event_kind::kEpochBreak),
                       std::to_string(deltas.entries_restarted) +
-                          " entries restarted their counters (counters went backwards or "
-                          "stats_since changed): their samples are marked as an epoch break"});
+                          " entries restarted their counters (" + evidence +
+                          "; pg_stat_statements_reset of single entries, or evictions): their "
+                          "samples hold what ran since the restart and are marked as an epoch "
+                          "break; what ran between the last poll and the restart is lost"});
+  }
+  if (deltas.entries_vanished > 0) {
+    events.push_back({at, std::string(event_kind::kEpochBreak),
+                      std::to_string(deltas.entries_vanished) +
+                          " entries were removed without an eviction (pg_stat_statements_reset "
+                          "of single entries): what they ran since the last poll is lost; they "
+                          "count anew when they run again"});
   }
   if (deltas.deallocated > 0) {
     events.push_back({at, std::string(event_kind::kCoverageGap),
-                      "coverage incomplete: raise pg_stat_statements.max (" +
-                          std::to_string(deltas.deallocated) +
-                          " entries were evicted in this interval)"});
+                      "coverage incomplete: raise pg_stat_statements.max (entries were "
+                      "evicted " +
+                          std::to_string(deltas.deallocated) + " times in this interval)"});
   }
   if (hidden_now > 0 && hidden_before <= 0) {
     events.push_back(

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <vector>
 
 #include "connectors/postgres/pgss_collector.h"
@@ -125,6 +126,85 @@ TEST(PgssDelta, AnyCounterBackwardsCounts) {
   b = a;
   b.blk_write_time_ms = -1;
   EXPECT_TRUE(counters_went_backwards(a, b));
+}
+
+// A single entry reset (pg_stat_statements_reset(userid, dbid, queryid), PostgreSQL 12-16:
+// no stats_since) that ran again more often than before: no counter went down, but the new
+// counters cannot have grown from the old ones.
+TEST(PgssDelta, SingleEntryResetThatRanMoreOftenIsTold) {
+  struct Case {
+    const char* what;
+    std::vector<double> before, after;  // calls before the previous poll; since the reset
+  };
+  for (const Case& c : {
+           Case{"min went up", {5, 5, 5}, {8, 9, 10, 11}},
+           Case{"max went down", {10, 20}, {9, 9, 9, 9, 9, 9, 9}},
+           Case{"more time than calls at max", {10, 10}, {5, 30, 30}},
+           Case{"less time than calls at min", {30, 30, 30}, {29, 29, 29, 29, 31}},
+       }) {
+    const auto prev = snapshot({entry(1, c.before), entry(2, {1})});
+    const auto now = snapshot({entry(1, c.after), entry(2, {1, 1})});
+    const auto d = compute_interval(&prev, now);
+    EXPECT_EQ(entry_restart(prev.entries[0], now.entries[0]), EntryRestart::kImpossible) << c.what;
+    EXPECT_EQ(d.entries_restarted, 1) << c.what;
+    EXPECT_EQ(d.restarted_impossible, 1) << c.what;
+    ASSERT_EQ(d.deltas.size(), 2u) << c.what;
+    EXPECT_EQ(d.deltas[0].flags, uint32_t{kSampleEpochBreak}) << c.what;
+    // What ran since the reset, as best known: all of the entry's new counters.
+    EXPECT_EQ(d.deltas[0].measures.calls, static_cast<int64_t>(c.after.size())) << c.what;
+    EXPECT_EQ(d.deltas[1].flags, 0u) << c.what;
+    EXPECT_EQ(d.deltas[1].measures.calls, 1) << c.what;
+  }
+}
+
+// The limit of what PostgreSQL 12-16 tell (docs/COLLECT.md): new calls that span the old
+// extremes and add up as a continuation would leave a delta that undercounts, unflagged.
+TEST(PgssDelta, SingleEntryResetThatLooksLikeGrowthIsNotTold) {
+  const auto prev = snapshot({entry(1, {10, 20})});
+  const auto now = snapshot({entry(1, {5, 25, 15, 15})});
+  EXPECT_EQ(entry_restart(prev.entries[0], now.entries[0]), EntryRestart::kNone);
+  const auto d = compute_interval(&prev, now);
+  ASSERT_EQ(d.deltas.size(), 1u);
+  EXPECT_EQ(d.deltas[0].measures.calls, 2);  // 4 ran
+  EXPECT_EQ(d.deltas[0].flags, 0u);
+}
+
+// The rules never take an entry that only grew for a restarted one, whatever its times.
+TEST(PgssDelta, GrowingEntriesAreNeverTakenForRestarts) {
+  std::mt19937_64 random(20240301);
+  std::lognormal_distribution<double> skewed(0.0, 2.0);
+  std::uniform_real_distribution<double> flat(0.001, 0.002);
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<double> times;
+    const int before = 1 + static_cast<int>(random() % 50);
+    const int after = before + static_cast<int>(random() % 50);
+    for (int i = 0; i < after; ++i) {
+      times.push_back(round % 2 == 0 ? skewed(random) : flat(random));
+    }
+    const PgssEntry a = entry(1, std::vector<double>(times.begin(), times.begin() + before));
+    const PgssEntry b = entry(1, times);
+    ASSERT_EQ(entry_restart(a, b), EntryRestart::kNone) << "round " << round;
+  }
+}
+
+TEST(PgssDelta, EntriesRemovedWithoutAnEvictionWereReset) {
+  auto prev = snapshot({entry(1, {1}), entry(2, {1}), entry(3, {1})});
+  auto now = snapshot({entry(2, {1, 1})});
+  auto d = compute_interval(&prev, now);
+  EXPECT_EQ(d.entries_vanished, 2);
+  const auto events = interval_events(d, 0, 0, "c", StoreTime{});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, event_kind::kEpochBreak);
+  EXPECT_NE(events[0].message.find("2 entries were removed without an eviction"), std::string::npos)
+      << events[0].message;
+  // An eviction round removes several entries at once: then a reset cannot be told apart.
+  now.dealloc = 1;
+  d = compute_interval(&prev, now);
+  EXPECT_EQ(d.entries_vanished, 0);
+  // Nor when entries became hidden (the collector's role lost pg_read_all_stats).
+  now.dealloc = 0;
+  now.hidden_entries = 2;
+  EXPECT_EQ(compute_interval(&prev, now).entries_vanished, 0);
 }
 
 TEST(PgssDelta, StatsSinceChangeIsAnEpochBreakEvenIfCountersGrew) {

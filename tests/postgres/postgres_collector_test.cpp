@@ -103,6 +103,68 @@ class PostgresCollector : public ::testing::Test {
     return rows;
   }
 
+  // (flags, calls) of each stored sample of the shapes whose fingerprint contains `needle`,
+  // oldest first.
+  std::vector<std::pair<int64_t, int64_t>> stored_samples(const std::string& needle) {
+    SqliteConnection db((dir_ / "store.db").string());
+    auto stmt = db.prepare("samples_of",
+                           "SELECT s.flags, s.calls FROM samples s JOIN shapes h ON h.id = "
+                           "s.shape_id WHERE instr(h.fingerprint, $1) > 0 ORDER BY s.bucket_start");
+    stmt->bind_text(1, needle);
+    std::vector<std::pair<int64_t, int64_t>> rows;
+    while (stmt->step()) rows.emplace_back(stmt->get_int(0), stmt->get_int(1));
+    return rows;
+  }
+
+  // pg_stat_statements_reset(userid, dbid, queryid) of the one entry whose text contains
+  // `needle`: what a user runs to forget one statement (PostgreSQL 12+).
+  void reset_entry(const std::string& needle) {
+    pqxx::nontransaction tx(*client_);
+    const auto r = tx.exec_params(
+        "SELECT pg_stat_statements_reset(userid, dbid, queryid) FROM pg_stat_statements "
+        "WHERE query LIKE $1 AND query NOT LIKE '%pg_stat_statements%'",
+        "%" + needle + "%");
+    ASSERT_EQ(r.size(), 1u) << needle;
+  }
+
+  // Runs `statement` (with a $1 of `argument`) `times` times.
+  void run(const std::string& statement, double argument, int times) {
+    pqxx::nontransaction tx(*client_);
+    for (int i = 0; i < times; ++i) tx.exec_params(statement, argument);
+  }
+
+  // N calls, a cycle, a reset of that entry alone, M calls, a cycle: the second cycle must
+  // store the M calls that ran after the reset, flagged as an epoch break, with an event; a
+  // statement that was not reset keeps its exact delta, unflagged.
+  void expect_single_entry_reset_told(const std::string& statement, const std::string& needle,
+                                      double before_argument, int n, double after_argument, int m) {
+    auto collector = make_collector(conninfo_);
+    run(statement, before_argument, n);
+    run("SELECT v FROM items WHERE id = $1", 1, 3);
+    collector.run_cycle(*store_, cycle_time(0), kInterval);
+    run(statement, before_argument, n);  // ran before the reset: lost with it
+    reset_entry(needle);
+    run(statement, after_argument, m);
+    run("SELECT v FROM items WHERE id = $1", 1, 4);
+    const CycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
+    EXPECT_EQ(report.server_break, EpochBreak::kNone);
+
+    const auto reset = stored_samples(needle);
+    ASSERT_EQ(reset.size(), 1u) << statement;
+    EXPECT_EQ(reset[0].second, m) << statement;
+    EXPECT_EQ(reset[0].first, kSampleEpochBreak) << statement;
+    const auto other = stored_samples("SELECT v FROM items");
+    ASSERT_EQ(other.size(), 1u);
+    EXPECT_EQ(other[0], std::make_pair(int64_t{0}, int64_t{4}));
+    bool told = false;
+    for (const auto& e :
+         store_->events("pg", StoreTime(seconds(0)), StoreTime(seconds(2'000'000'000)))) {
+      told = told || (e.kind == event_kind::kEpochBreak &&
+                      e.message.find("1 entries restarted their counters") != std::string::npos);
+    }
+    EXPECT_TRUE(told) << statement;
+  }
+
   std::string conninfo_;
   std::unique_ptr<pqxx::connection> client_;
   std::filesystem::path dir_;
@@ -208,6 +270,44 @@ TEST_F(PostgresCollector, ResetBetweenCyclesIsAnEpochBreakWithoutNegativeSamples
       store_->events("pg", StoreTime(seconds(0)), StoreTime(seconds(2'000'000'000)));
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().kind, event_kind::kEpochBreak);
+}
+
+// pg_stat_statements_reset(userid, dbid, queryid) on PostgreSQL 15, which keeps no per-entry
+// start time: the entry's counters restart without stats_reset moving.
+TEST_F(PostgresCollector, SingleEntryResetWithFewerCallsAfterIt) {
+  expect_single_entry_reset_told("SELECT count(*) FROM items WHERE id > $1",
+                                 "FROM items WHERE id >", 5, 20, 5, 6);
+}
+
+TEST_F(PostgresCollector, SingleEntryResetWithMoreAndSlowerCallsAfterIt) {
+  // Its calls grew, but its min went up: it cannot be the same entry grown.
+  expect_single_entry_reset_told("SELECT pg_sleep($1)", "pg_sleep", 0.01, 2, 0.03, 5);
+}
+
+TEST_F(PostgresCollector, SingleEntryResetWithMoreAndFasterCallsAfterIt) {
+  // Its calls, total time and sum of squares grew, but its max went down.
+  expect_single_entry_reset_told("SELECT pg_sleep($1)", "pg_sleep", 0.03, 2, 0.015, 12);
+}
+
+TEST_F(PostgresCollector, EntryResetAndNotRunAgainIsToldAndCountsAnewLater) {
+  auto collector = make_collector(conninfo_);
+  run("SELECT pg_sleep($1)", 0.001, 3);
+  collector.run_cycle(*store_, cycle_time(0), kInterval);
+  run("SELECT pg_sleep($1)", 0.001, 2);
+  reset_entry("pg_sleep");
+  collector.run_cycle(*store_, cycle_time(1), kInterval);
+  bool told = false;
+  for (const auto& e :
+       store_->events("pg", StoreTime(seconds(0)), StoreTime(seconds(2'000'000'000)))) {
+    told =
+        told || e.message.find("1 entries were removed without an eviction") != std::string::npos;
+  }
+  EXPECT_TRUE(told);
+  run("SELECT pg_sleep($1)", 0.001, 4);
+  collector.run_cycle(*store_, cycle_time(2), kInterval);
+  const auto samples = stored_samples("pg_sleep");
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0], std::make_pair(int64_t{0}, int64_t{4}));
 }
 
 TEST_F(PostgresCollector, StateSurvivesACollectorRestart) {
