@@ -3,7 +3,10 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <map>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 
 namespace slowscope {
 namespace {
@@ -116,6 +119,36 @@ bool is_valid_dsn(std::string_view dsn) {
   if (options == nullptr) return false;
   PQconninfoFree(options);
   return true;
+}
+
+std::string quote_dsn_value(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string dsn_with_default(std::string_view dsn, std::string_view keyword,
+                             std::string_view value) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> parsed(
+      PQconninfoParse(std::string(dsn).c_str(), &error), PQconninfoFree);
+  // libpq's message may quote the string, password included: it is dropped, not shown.
+  PQfreemem(error);
+  if (!parsed) throw std::invalid_argument("not a valid connection string");
+  // Ordered, so that the result does not depend on libpq's option order.
+  std::map<std::string, std::string, std::less<>> params;
+  for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) params[o->keyword] = o->val;
+  }
+  params.try_emplace(std::string(keyword), value);
+  std::string out;
+  for (const auto& [key, text] : params) {
+    out += (out.empty() ? "" : " ") + key + "=" + quote_dsn_value(text);
+  }
+  return out;
 }
 
 }  // namespace slowscope

@@ -1,5 +1,6 @@
-// Connection strings as users write them for libpq: descriptions safe to log, and a check
-// that one is well formed. Pure functions, thread-safe.
+// Connection strings as users write them for libpq: descriptions safe to log, a check that
+// one is well formed, and the string with parameters slowscope adds. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <string>
@@ -14,5 +15,14 @@ std::string redact_dsn(std::string_view dsn);
 
 // True when libpq accepts `dsn` as a connection string (key=value form or URI).
 bool is_valid_dsn(std::string_view dsn);
+
+// `value` as a key=value connection string value: single-quoted, ' and \ escaped.
+std::string quote_dsn_value(std::string_view value);
+
+// `dsn` (either form) rewritten in key=value form, with `keyword`=`value` added unless `dsn`
+// sets it. Keeps any password: pass the result to libpq only. Throws std::invalid_argument
+// (without the dsn's text) when libpq cannot read `dsn`.
+std::string dsn_with_default(std::string_view dsn, std::string_view keyword,
+                             std::string_view value);
 
 }  // namespace slowscope

@@ -1,14 +1,46 @@
 #include "analyzer/store/postgres_connection.h"
 
+#include <pg_query.h>
+
 #include <charconv>
 #include <optional>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <vector>
 
 #include "analyzer/config/dsn.h"
+#include "analyzer/event/own_statement.h"
 
 namespace slowscope {
 namespace {
+
+// `sql` with the marker comment at its start (see own_statement.h), unless it has it.
+std::string marked(std::string_view sql) {
+  const size_t start = sql.find_first_not_of(" \t\r\n");
+  if (start != std::string_view::npos && sql.substr(start).starts_with(kOwnStatementMarker)) {
+    return std::string(sql);
+  }
+  return std::string(kOwnStatementMarker) + "\n" + std::string(sql);
+}
+
+// A script of several statements with the marker before each one: pg_stat_statements keeps
+// each statement of a script as an entry of its own, from just after the `;` before it. A
+// script libpg_query cannot split is marked at its start only.
+std::string marked_script(std::string_view script) {
+  const std::string text(script);
+  PgQuerySplitResult split = pg_query_split_with_parser(text.c_str());
+  std::string out;
+  if (split.error == nullptr) {
+    for (int i = 0; i < split.n_stmts; ++i) {
+      const PgQuerySplitStmt& s = *split.stmts[i];
+      out += marked(std::string_view(text).substr(static_cast<size_t>(s.stmt_location),
+                                                  static_cast<size_t>(s.stmt_len)));
+      out += ";\n";
+    }
+  }
+  pg_query_free_split_result(split);
+  return split.error == nullptr ? out : marked(script);
+}
 
 class PostgresStatement : public SqlStatement {
  public:
@@ -48,6 +80,7 @@ class PostgresStatement : public SqlStatement {
             server_name_, pqxx::prepare::make_dynamic_params(values));
         changes_ = result_->affected_rows();
       } catch (const pqxx::failure& e) {
+        connection_.statement_failed();
         fail(e.what());
       }
       row_ = -1;
@@ -109,14 +142,25 @@ class PostgresStatement : public SqlStatement {
 struct PostgresConnection::Session {
   explicit Session(const std::string& conninfo) : connection(conninfo) {}
   pqxx::connection connection;
+  // Every statement runs through it: transactions are begun and ended by statements of our
+  // own (marked, unlike the BEGIN and COMMIT libpqxx's transaction classes send).
   // Declared after the connection so that it is destroyed first.
-  std::unique_ptr<pqxx::transaction_base> transaction;
+  std::unique_ptr<pqxx::nontransaction> statements;
 };
 
 PostgresConnection::PostgresConnection(const std::string& conninfo)
     : description_(redact_dsn(conninfo)) {
+  std::string named;
   try {
-    session_ = std::make_unique<Session>(conninfo);
+    // pg_stat_activity and the server's log show the store's sessions as slowscope's,
+    // unless the user named them (application_name in the string, or PGAPPNAME).
+    named = dsn_with_default(conninfo, "fallback_application_name", "slowscope");
+  } catch (const std::invalid_argument&) {
+    throw SqlError("cannot connect to PostgreSQL store " + description_ +
+                   ": not a valid connection string");
+  }
+  try {
+    session_ = std::make_unique<Session>(named);
   } catch (const pqxx::failure& e) {
     throw SqlError("cannot connect to PostgreSQL store " + description_ + ": " + e.what());
   }
@@ -125,15 +169,21 @@ PostgresConnection::PostgresConnection(const std::string& conninfo)
 PostgresConnection::~PostgresConnection() = default;
 
 pqxx::transaction_base& PostgresConnection::current_transaction() {
-  if (!session_->transaction)
-    session_->transaction = std::make_unique<pqxx::nontransaction>(session_->connection);
-  return *session_->transaction;
+  if (!session_->statements) {
+    session_->statements = std::make_unique<pqxx::nontransaction>(session_->connection);
+  }
+  return *session_->statements;
+}
+
+pqxx::result PostgresConnection::run(std::string_view sql, std::string_view what) {
+  return current_transaction().exec(std::string(sql), std::string(what));
 }
 
 void PostgresConnection::exec_script(std::string_view name, std::string_view sql) {
   try {
-    current_transaction().exec(std::string(sql), std::string(name));
+    run(marked_script(sql), name);
   } catch (const pqxx::failure& e) {
+    statement_failed();
     throw SqlError("postgres script " + std::string(name) + " on " + description_ + ": " +
                    e.what());
   }
@@ -145,7 +195,7 @@ std::unique_ptr<SqlStatement> PostgresConnection::prepare(std::string_view name,
   if (it == prepared_.end()) {
     std::string server_name = "slowscope_" + std::to_string(prepared_.size() + 1);
     try {
-      session_->connection.prepare(server_name, std::string(sql));
+      session_->connection.prepare(server_name, marked(sql));
     } catch (const pqxx::failure& e) {
       throw SqlError("postgres statement " + std::string(name) + ": " + e.what());
     }
@@ -159,9 +209,9 @@ std::unique_ptr<SqlStatement> PostgresConnection::prepare(std::string_view name,
 
 void PostgresConnection::begin() {
   if (in_transaction_) throw SqlError("postgres: begin() inside a transaction on " + description_);
-  session_->transaction.reset();
+  transaction_failed_ = false;
   try {
-    session_->transaction = std::make_unique<pqxx::work>(session_->connection);
+    run(marked("BEGIN"), "begin");
   } catch (const pqxx::failure& e) {
     throw SqlError("postgres: cannot begin a transaction on " + description_ + ": " + e.what());
   }
@@ -171,13 +221,18 @@ void PostgresConnection::begin() {
 void PostgresConnection::commit() {
   if (!in_transaction_)
     throw SqlError("postgres: commit() outside a transaction on " + description_);
+  // COMMIT of a transaction a failed statement aborted rolls it back without an error.
+  if (transaction_failed_) {
+    rollback();
+    throw SqlError("postgres: commit failed on " + description_ +
+                   ": a statement of the transaction failed; it was rolled back");
+  }
   try {
-    session_->transaction->commit();
+    run(marked("COMMIT"), "commit");
   } catch (const pqxx::failure& e) {
     rollback();
     throw SqlError("postgres: commit failed on " + description_ + ": " + e.what());
   }
-  session_->transaction.reset();
   in_transaction_ = false;
 }
 
@@ -185,11 +240,10 @@ void PostgresConnection::rollback() noexcept {
   if (!in_transaction_) return;
   in_transaction_ = false;
   try {
-    session_->transaction->abort();
+    run(marked("ROLLBACK"), "rollback");
   } catch (...) {
     // The server has rolled back already when the connection or transaction broke.
   }
-  session_->transaction.reset();
 }
 
 }  // namespace slowscope

@@ -1,4 +1,11 @@
 // PostgresConnection: SqlConnection over libpqxx 6.4, for a store shared by collectors.
+//
+// The store may live on a cluster slowscope monitors, so its sessions keep out of what
+// pg_stat_statements shows as the workload: every statement they send starts with the
+// marker comment kOwnStatementMarker (each statement of a script, and BEGIN, COMMIT and
+// ROLLBACK, which this class sends itself), and they run with
+// fallback_application_name=slowscope. See docs/COLLECT.md, "slowscope's own statements".
+//
 // One thread at a time; open one connection per thread or process.
 #pragma once
 
@@ -9,6 +16,7 @@
 #include "analyzer/store/sql_connection.h"
 
 namespace pqxx {
+class result;
 class transaction_base;
 }  // namespace pqxx
 
@@ -33,14 +41,20 @@ class PostgresConnection : public SqlConnection {
   void checkpoint_log() override {}
   std::string describe() const override { return description_; }
 
-  // The transaction statements run in: the open one, or an autocommit one outside begin().
+  // What statements run through; between begin() and commit() the server holds them in
+  // one transaction.
   pqxx::transaction_base& current_transaction();
+  // Called when a statement fails: inside a transaction, the server has aborted it.
+  void statement_failed() { transaction_failed_ = in_transaction_; }
 
  private:
+  pqxx::result run(std::string_view sql, std::string_view what);
+
   std::string description_;
   struct Session;  // the libpqxx connection and its current transaction
   std::unique_ptr<Session> session_;
   bool in_transaction_ = false;
+  bool transaction_failed_ = false;  // a statement failed since begin()
   // Statement name -> (server-side name, text). Server-side names are short and unique:
   // PostgreSQL truncates identifiers to 63 bytes.
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> prepared_;

@@ -221,6 +221,32 @@ std::string Store::describe() const {
   return impl_->db->describe();
 }
 
+const std::vector<std::string_view>& store_table_names() {
+  // Keep in step with the migrations (tests/store/store_open_test.cpp checks it).
+  static const std::vector<std::string_view> names = {
+      "checkpoints",   "collector_events", "findings",       "log_files", "releases",     "samples",
+      "samples_daily", "samples_hourly",   "schema_version", "servers",   "shape_tables", "shapes",
+      "statements",    "target_leases",    "target_state",   "targets"};
+  return names;
+}
+
+std::optional<StoreTablesLocation> Store::postgres_location() {
+  Impl& s = *impl_;
+  if (s.db->backend() != SqlBackend::kPostgres) return std::nullopt;
+  if (!s.postgres_location) {
+    try {
+      auto& where = s.sql("postgres/location");
+      if (!where.step()) s.fail("reading where its tables are", "no row");
+      s.postgres_location =
+          StoreTablesLocation{where.get_text(0), where.get_text(1), where.get_text(2)};
+      where.reset();
+    } catch (const SqlError& e) {
+      s.fail("reading where its tables are", e.what());
+    }
+  }
+  return s.postgres_location;
+}
+
 int64_t Store::ensure_target(std::string_view name, Engine engine) {
   Impl& s = *impl_;
   const int64_t id = s.in_transaction("registering target '" + std::string(name) + "'", [&] {

@@ -396,6 +396,19 @@ enum class StoreOpen {
   kMustExist,
 };
 
+// Where a PostgreSQL store's tables are. A collector of the same cluster needs it to tell
+// what PostgreSQL runs inside the store's writes — the referential-integrity checks of its
+// foreign keys, nested statements with a text of PostgreSQL's own — from the workload.
+struct StoreTablesLocation {
+  std::string system_id;     // pg_control_system().system_identifier
+  std::string database_oid;  // the database, as pg_stat_statements' dbid
+  std::string schema;        // the schema the store's tables are in
+};
+
+// The names of the store's tables (what every migration creates, the schema ledger
+// included).
+const std::vector<std::string_view>& store_table_names();
+
 class Store {
  public:
   // Opens the store at `location` and brings its schema up to date; `mode` says whether a
@@ -416,6 +429,10 @@ class Store {
 
   // Where the store is, passwords masked.
   std::string describe() const;
+
+  // For a PostgreSQL store, where its tables are (read once per Store); nullopt for SQLite.
+  // Throws StoreError.
+  std::optional<StoreTablesLocation> postgres_location();
 
   // Registers a target (idempotent) and returns its id. Throws StoreError when the name is
   // registered with another engine.

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -26,6 +27,7 @@ inline StoreTime store_time(int64_t seconds) {
 struct Store::Impl {
   std::unique_ptr<SqlConnection> db;
   int version = 0;
+  std::optional<StoreTablesLocation> postgres_location;  // read once, PostgreSQL only
 
   // Prepared statements of sql/store/<name>.sql, prepared once per connection.
   std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> statements;

@@ -9,19 +9,6 @@
 #include "analyzer/config/password_file.h"
 
 namespace slowscope {
-namespace {
-
-// A key=value value, single-quoted with ' and \ escaped, as libpq reads it.
-std::string quote_value(std::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-}  // namespace
 
 std::string collector_conninfo(const TargetConfig& target, const SessionLimits& limits) {
   char* error = nullptr;
@@ -39,7 +26,9 @@ std::string collector_conninfo(const TargetConfig& target, const SessionLimits& 
   for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {
     if (o->val != nullptr) params[o->keyword] = o->val;
   }
-  params["application_name"] = "slowscope";
+  // pg_stat_activity and the server's log show slowscope's sessions as such, unless the
+  // user named them (application_name in the dsn, or PGAPPNAME).
+  params.try_emplace("fallback_application_name", "slowscope");
   params.try_emplace("connect_timeout", std::to_string(limits.connect_timeout.count()));
   params.try_emplace("keepalives", "1");
   params.try_emplace("keepalives_idle", std::to_string(limits.keepalives_idle.count()));
@@ -53,7 +42,7 @@ std::string collector_conninfo(const TargetConfig& target, const SessionLimits& 
 
   std::string conninfo;
   for (const auto& [key, value] : params) {
-    conninfo += (conninfo.empty() ? "" : " ") + key + "=" + quote_value(value);
+    conninfo += (conninfo.empty() ? "" : " ") + key + "=" + quote_dsn_value(value);
   }
   return conninfo;
 }

@@ -18,8 +18,9 @@ struct SessionLimits {
   std::chrono::seconds keepalives_idle{30};
 };
 
-// The connection string for `target`, in key=value form: application_name=slowscope,
-// connect_timeout and keepalives unless the dsn sets them, statement_timeout and
+// The connection string for `target`, in key=value form: fallback_application_name=slowscope
+// (the session is named slowscope unless the dsn or PGAPPNAME name it), connect_timeout and
+// keepalives unless the dsn sets them, statement_timeout and
 // lock_timeout appended to the dsn's `options`, and the password from password_file. The
 // result holds the password: pass it to libpq only, never log it. Throws ConfigError
 // (without the password) when the dsn is malformed or the password file unusable.

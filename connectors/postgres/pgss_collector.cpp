@@ -39,7 +39,33 @@ ShapeInfo unavailable_text_shape(const StatementKey& key) {
   return shape;
 }
 
+// `name` quoted as PostgreSQL's referential-integrity queries quote it: always.
+std::string always_quoted(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+bool runs_inside_store_writes(const StatementKey& key, std::string_view text,
+                              const ServerIdentity& server,
+                              const std::optional<StoreTablesLocation>& store) {
+  if (key.toplevel || !store || server.system_id != store->system_id ||
+      key.database != store->database_oid) {
+    return false;
+  }
+  const std::string schema = always_quoted(store->schema);
+  for (const std::string_view table : store_table_names()) {
+    if (text.find("ONLY " + schema + "." + always_quoted(table) + " ") != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string hidden_entries_message(int64_t hidden, std::string_view role) {
   return std::to_string(hidden) +
@@ -166,9 +192,14 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   cycle.collected_at = to_store_time(now_us / 1'000'000);
   std::set<StatementKey> deferred;
   std::vector<StatementKey> new_own;
+  // The store's own statements are marked; what PostgreSQL runs inside them is not.
+  const std::optional<StoreTablesLocation> store_tables =
+      unknown.empty() ? std::nullopt : store.postgres_location();
   for (const StatementKey& key : unknown) {
     auto it = texts.find(key);
-    if (it != texts.end() && is_own_statement(it->second)) {
+    if (it != texts.end() &&
+        (is_own_statement(it->second) ||
+         runs_inside_store_writes(key, it->second, snapshot.server, store_tables))) {
       new_own.push_back(key);
       continue;
     }

@@ -79,6 +79,15 @@ std::vector<CollectorEvent> interval_events(const IntervalDeltas& deltas, int64_
                                             int64_t hidden_now, std::string_view role,
                                             StoreTime at);
 
+// True when the pg_stat_statements entry `key` of `server`, with `text`, is a statement
+// PostgreSQL ran inside one of the store's writes: a nested entry (track = all) in the
+// store's database whose text is a referential-integrity query on one of the store's tables
+// (`... ONLY "schema"."table" ...`, as PostgreSQL generates them). `store` is where the
+// store's tables are (nullopt: not a PostgreSQL store).
+bool runs_inside_store_writes(const StatementKey& key, std::string_view text,
+                              const ServerIdentity& server,
+                              const std::optional<StoreTablesLocation>& store);
+
 // The sentence that tells a user how to see other roles' statements.
 std::string hidden_entries_message(int64_t hidden, std::string_view role);
 

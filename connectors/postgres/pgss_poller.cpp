@@ -210,16 +210,26 @@ std::map<StatementKey, std::string> PgssPoller::fetch_texts(const std::vector<St
   ++text_queries_;
   texts_requested_ += static_cast<int64_t>(wanted.size());
   try {
-    pqxx::work tx(session().connection);
-    tx.exec_params(std::string(sql::text("postgres/text_timeout")),
-                   std::to_string(text_timeout_.count()));
-    const pqxx::result rows = tx.exec_params(texts_sql_, array);
-    for (const auto& row : rows) {
+    pqxx::nontransaction tx(session().connection);
+    const std::string previous = tx.exec_params1(std::string(sql::text("postgres/text_timeout")),
+                                                 std::to_string(text_timeout_.count()))[0]
+                                     .c_str();
+    std::optional<pqxx::result> rows;
+    try {
+      rows = tx.exec_params(texts_sql_, array);
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::failure&) {
+      // The session lives on: give the next poll its usual timeout back.
+      tx.exec_params(std::string(sql::text("postgres/text_timeout_restore")), previous);
+      throw;
+    }
+    tx.exec_params(std::string(sql::text("postgres/text_timeout_restore")), previous);
+    for (const auto& row : *rows) {
       if (row[2].is_null() || row[4].is_null()) continue;
       StatementKey key{row[1].c_str(), row[0].c_str(), row[2].c_str(), row[3].as<bool>()};
       if (wanted.count(key) != 0) texts.emplace(std::move(key), row[4].c_str());
     }
-    tx.commit();
   } catch (const PollError&) {
     throw;
   } catch (const std::exception& e) {

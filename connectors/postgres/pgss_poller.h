@@ -2,9 +2,10 @@
 // snapshots (counters only, no text) and, separately, the text of given entries.
 //
 // Every statement it runs starts with the marker comment kOwnStatementMarker so that its own
-// entries can be told apart and left out of results. The session runs with
-// application_name=slowscope, statement_timeout and lock_timeout (see conninfo.h). The
-// connection is opened lazily and reopened after it breaks.
+// entries can be told apart and left out of results; it runs no transaction, so sends no
+// unmarked BEGIN or COMMIT. The session runs with fallback_application_name=slowscope,
+// statement_timeout and lock_timeout (see conninfo.h). The connection is opened lazily and
+// reopened after it breaks.
 //
 // One thread at a time: use one poller per target and thread.
 #pragma once

@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "analyzer/store/store.h"
 #include "tests/support/postgres_server.h"
@@ -174,6 +176,66 @@ TEST_F(PostgresCli, HungTargetDoesNotStallTheOtherAndReportsReadTheStore) {
   EXPECT_NE(unknown.err.find("no query id 0000000000000000 in the store"), std::string::npos)
       << unknown.err;
   EXPECT_EQ(run("top --store sqlite:store.db --by nonsense").status, 2);
+}
+
+// The store in the very database collect monitors, with the same role: what the store's
+// sessions and the poller send (their statements, BEGIN and COMMIT) never becomes a stored
+// shape; only the workload does.
+TEST_F(PostgresCli, StoreOnTheMonitoredClusterStoresNoneOfSlowscopesStatements) {
+  exec(
+      "DROP SCHEMA IF EXISTS own_store CASCADE; CREATE SCHEMA own_store;"
+      "DROP TABLE IF EXISTS own_items; CREATE TABLE own_items (id int PRIMARY KEY, v int);"
+      "INSERT INTO own_items SELECT g, g FROM generate_series(1, 100) g;"
+      "SELECT pg_stat_statements_reset()");
+  // The harness's conninfo as a URI, with the store's tables in their own schema.
+  std::map<std::string, std::string> params;
+  std::istringstream words(conninfo_);
+  for (std::string word; words >> word;) {
+    const size_t eq = word.find('=');
+    params[word.substr(0, eq)] = word.substr(eq + 1);
+  }
+  const std::string store = "postgresql:///" + params["dbname"] + "?host=" + params["host"] +
+                            "&port=" + params["port"] + "&user=" + params["user"] +
+                            "&options=-c%20search_path%3Down_store";
+  std::ofstream(dir_ / "own.yaml")
+      << "store: " << store << "\ninterval: 1s\ntargets:\n"
+      << "  - name: pg\n    engine: postgres\n    dsn: \"" << conninfo_ << "\"\n";
+  const std::string collect = "collect --once --no-detect --config own.yaml";
+  RunResult r = run(collect);  // creates the store, takes the baseline
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (int i = 0; i < 7; ++i) exec("SELECT v FROM own_items WHERE id = " + std::to_string(i));
+  for (int i = 0; i < 3; ++i) exec("UPDATE own_items SET v = v + 1 WHERE id = 1");
+  // What each run's store writes is polled by the next run.
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the next 1 s bucket
+    r = run(collect);
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  Store opened = Store::open(StoreLocation::parse(store), StoreOpen::kMustExist);
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  int64_t selects = 0, updates = 0;
+  const auto shapes = opened.top(
+      {"pg", now - std::chrono::hours(1), now + std::chrono::hours(1), TopOrder::kCalls, 1000});
+  for (const auto& shape : shapes) {
+    EXPECT_NE(shape.fingerprint.find("own_items"), std::string::npos)
+        << "not the workload's: " << shape.fingerprint;
+    if (shape.fingerprint.starts_with("SELECT")) selects += shape.measures.calls;
+    if (shape.fingerprint.starts_with("UPDATE")) updates += shape.measures.calls;
+  }
+  EXPECT_EQ(selects, 7);
+  EXPECT_EQ(updates, 3);
+  // And the server agrees that the store wrote there, and how it named its sessions.
+  pqxx::connection c(conninfo_);
+  pqxx::nontransaction tx(c);
+  EXPECT_GT(tx.exec1("SELECT count(*) FROM pg_stat_statements WHERE query LIKE "
+                     "'/* slowscope */%INSERT INTO samples%'")[0]
+                .as<int64_t>(),
+            0);
+  EXPECT_GT(tx.exec1("SELECT count(*) FROM pg_stat_statements WHERE query = "
+                     "'/* slowscope */\nCOMMIT'")[0]
+                .as<int64_t>(),
+            0);
 }
 
 TEST_F(PostgresCli, ConfigCheckRejectsABrokenFile) {

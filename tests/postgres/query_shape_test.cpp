@@ -59,7 +59,7 @@ TEST(Conninfo, AddsSessionParametersAndKeepsTheUsersChoices) {
   t.name = "orders";
   t.dsn = "postgresql://app@db.internal:6432/orders?connect_timeout=3&options=-c%20work_mem%3D4MB";
   const std::string c = collector_conninfo(t, SessionLimits{});
-  EXPECT_NE(c.find("application_name='slowscope'"), std::string::npos) << c;
+  EXPECT_NE(c.find("fallback_application_name='slowscope'"), std::string::npos) << c;
   EXPECT_NE(c.find("connect_timeout='3'"), std::string::npos) << c;
   EXPECT_NE(c.find("keepalives='1'"), std::string::npos) << c;
   EXPECT_NE(c.find("host='db.internal'"), std::string::npos) << c;
@@ -67,6 +67,16 @@ TEST(Conninfo, AddsSessionParametersAndKeepsTheUsersChoices) {
   EXPECT_NE(c.find("options='-c work_mem=4MB -c statement_timeout=10000 -c lock_timeout=2000'"),
             std::string::npos)
       << c;
+}
+
+TEST(Conninfo, KeepsTheApplicationNameTheDsnGives) {
+  TargetConfig t;
+  t.name = "orders";
+  t.dsn = "host=db application_name=monitor-orders";
+  const std::string c = collector_conninfo(t, SessionLimits{});
+  EXPECT_NE(c.find("application_name='monitor-orders'"), std::string::npos) << c;
+  // libpq uses the fallback only when neither the dsn nor PGAPPNAME names the session.
+  EXPECT_NE(c.find("fallback_application_name='slowscope'"), std::string::npos) << c;
 }
 
 TEST(Conninfo, BadDsnIsAConfigErrorWithoutThePassword) {

@@ -4,6 +4,7 @@
 // the store, after which kMustExist opens it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "analyzer/store/migrations.h"
@@ -68,6 +69,56 @@ TEST_P(StoreOpenTest, MustExistRefusesAnEmptyDatabaseAndCreatesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOpenTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+
+TEST_P(StoreOpenTest, TableNamesAreTheTablesTheMigrationsCreate) {
+  { Store created = Store::open(db_->location(), StoreOpen::kCreate); }
+  const std::unique_ptr<SqlConnection> connection = db_->connect();
+  auto tables = connection->prepare(
+      "tables", GetParam() == Backend::kSqlite
+                    ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                      "'sqlite_%' ORDER BY name"
+                    : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER "
+                      "BY tablename");
+  std::vector<std::string> created;
+  while (tables->step()) created.push_back(tables->get_text(0));
+  std::vector<std::string> named(store_table_names().begin(), store_table_names().end());
+  std::sort(named.begin(), named.end());
+  EXPECT_EQ(created, named);
+}
+
+// The store's PostgreSQL sessions are named slowscope and know where their tables are; a
+// transaction whose statement failed is not reported committed.
+TEST(StoreOpenPostgresTest, SessionsAreNamedAndKnowWhereTheirTablesAre) {
+  TestDatabase db(Backend::kPostgres);
+  ASSERT_EQ(db.error(), "");
+  Store store = Store::open(db.location(), StoreOpen::kCreate);
+  const auto location = store.postgres_location();
+  ASSERT_TRUE(location.has_value());
+  const std::unique_ptr<SqlConnection> connection = db.connect();
+  EXPECT_EQ(query_int(*connection,
+                      "SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid() AND "
+                      "application_name = 'slowscope'"),
+            1);
+  EXPECT_EQ(
+      query_int(*connection, "SELECT count(*) FROM pg_database WHERE oid::text = '" +
+                                 location->database_oid + "' AND datname = current_database()"),
+      1);
+  EXPECT_EQ(
+      query_int(*connection, "SELECT count(*) WHERE current_schema() = '" + location->schema + "'"),
+      1);
+  EXPECT_FALSE(location->system_id.empty());
+  TempDir dir;
+  Store sqlite = Store::open({StoreLocation::Kind::kSqlite, dir.file("s.db")});
+  EXPECT_FALSE(sqlite.postgres_location().has_value());
+
+  connection->begin();
+  connection->exec_script("one row",
+                          "INSERT INTO targets (name, engine, created_at) "
+                          "VALUES ('lost', 'postgres', 0)");
+  EXPECT_THROW(connection->exec_script("fails", "SELECT 1 / 0"), SqlError);
+  EXPECT_THROW(connection->commit(), SqlError);
+  EXPECT_EQ(query_int(*connection, "SELECT count(*) FROM targets WHERE name = 'lost'"), 0);
+}
 
 TEST(StoreOpenSqliteTest, MustExistRefusesWhatIsNotAStoreFileAndLeavesItAlone) {
   TempDir dir;
