@@ -1,5 +1,6 @@
 #include "connectors/mysql/digest_summary_poller.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "connectors/mysql/slow_log_table_row.h"
@@ -30,8 +31,23 @@ std::optional<uint64_t> optional_ps(const MysqlRow& row, int column) {
 
 }  // namespace
 
-bool is_own_digest(std::string_view digest_text) {
-  return digest_text.find(kOwnDigestIdentifier) != std::string_view::npos;
+bool is_own_digest(std::string_view schema, std::string_view digest_text) {
+  if (digest_text.find(kOwnDigestIdentifier) != std::string_view::npos) return true;
+  if (schema != kOwnSessionSchema) return false;
+  // What Connector/C++ 1.1 sends when it connects, as MySQL and MariaDB digest it.
+  std::string words;
+  for (const char c : digest_text) {
+    if (c == '`') continue;
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (!words.empty() && words.back() != ' ') words += ' ';
+    } else {
+      words += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  if (!words.empty() && words.back() == ' ') words.pop_back();
+  return words == "SET AUTOCOMMIT = ?" ||
+         words == "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ" ||
+         words == "SHOW SESSION VARIABLES LIKE ?";
 }
 
 DigestSummaryPoller::DigestSummaryPoller(MysqlSession& session) : session_(session) {}
@@ -97,12 +113,13 @@ DigestSnapshot DigestSummaryPoller::poll() {
       return;
     }
     std::string text = row.text(2);
-    if (is_own_digest(text)) {
+    std::string schema = row.text(0);
+    if (is_own_digest(schema, text)) {
       ++snapshot.own_entries;
       return;
     }
     DigestEntry& e = snapshot.entries.emplace_back();
-    e.schema = row.text(0);
+    e.schema = std::move(schema);
     e.digest = row.text(1);
     e.digest_text = std::move(text);
     e.counters = c;

@@ -7,7 +7,12 @@
 // carries an alias `slowscope_...` near its start (identifiers survive digesting, and the
 // start survives the truncation of long digest texts), and an entry whose DIGEST_TEXT
 // contains kOwnDigestIdentifier is slowscope's. An application using such an identifier
-// would be left out too.
+// would be left out too. The statements Connector/C++ sends on its own when a session
+// connects (SET autocommit, SET SESSION TRANSACTION ISOLATION LEVEL, SHOW SESSION
+// VARIABLES LIKE) cannot carry an alias; slowscope's sessions run them with
+// kOwnSessionSchema as their default database (mysql_session.h), and those three digests
+// in that schema are left out — with any application's, should one run exactly these
+// statements in information_schema.
 //
 // Which columns are read depends on the table's actual columns (probed once per
 // connection): QUANTILE_95/99 on MySQL 8.0+.
@@ -26,8 +31,9 @@ namespace slowscope {
 
 inline constexpr std::string_view kOwnDigestIdentifier = "`slowscope_";
 
-// True when `digest_text` is one of slowscope's own statements.
-bool is_own_digest(std::string_view digest_text);
+// True when the digest `digest_text` in `schema` (SCHEMA_NAME; "" for NULL) is one of
+// slowscope's own statements.
+bool is_own_digest(std::string_view schema, std::string_view digest_text);
 
 class DigestSummaryPoller {
  public:

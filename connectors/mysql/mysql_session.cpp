@@ -196,6 +196,10 @@ void MysqlSession::open() {
   properties["OPT_READ_TIMEOUT"] = static_cast<int>(options_.read_timeout.count());
   properties["OPT_WRITE_TIMEOUT"] = static_cast<int>(options_.write_timeout.count());
   properties["OPT_RECONNECT"] = false;
+  // The client library runs the init command right after the login, before Connector/C++
+  // sends its own statements: all of them then stay out of the slow log.
+  properties["preInit"] = ::sql::SQLString(std::string(sql::text("mysql/session_quiet")));
+  properties["schema"] = ::sql::SQLString(std::string(kOwnSessionSchema));
   properties["OPT_CHARSET_NAME"] = ::sql::SQLString("utf8mb4");
   properties["characterSetResults"] = ::sql::SQLString("utf8mb4");
   try {

@@ -10,7 +10,12 @@
 // what to check. The connection is opened lazily and dropped after it breaks, so the next
 // call reconnects.
 //
-// Every statement slowscope sends starts with kOwnStatementMarker (see pgss_poller.h).
+// Every statement slowscope sends starts with kOwnStatementMarker (see pgss_poller.h). What
+// the session sends, Connector/C++'s own statements on connecting included, stays out of the
+// server's slow log: an init command (sql/mysql/session_quiet.sql) raises the session's
+// min_examined_row_limit beyond reach before anything else runs. And the session's default
+// database is kOwnSessionSchema, so that performance_schema digests of what Connector/C++
+// sends are keyed apart from the applications' (digest_summary_poller.h).
 //
 // One thread at a time: use one session per target and thread.
 #pragma once
@@ -33,6 +38,11 @@ class ResultSet;
 }  // namespace sql
 
 namespace slowscope {
+
+// The default database of slowscope's MySQL sessions: readable by every user, and not where
+// applications run their statements. Every statement slowscope sends names its tables with
+// their schema.
+inline constexpr std::string_view kOwnSessionSchema = "information_schema";
 
 // The target cannot be reached or read. what() starts with the target's name, says what
 // to check and never contains a password.

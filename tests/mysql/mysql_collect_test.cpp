@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "analyzer/store/store.h"
 #include "tests/digest/digest_cli.h"
@@ -81,6 +83,65 @@ TEST(MariadbCollectTest, EverySourceStoresTheWorkloadExactly) {
   EXPECT_EQ(calls_by_text(store, "digests", "allsources"),
             std::make_pair(int64_t{41}, int64_t{13}));
   EXPECT_EQ(calls_by_text(store, "broken", "allsources"), std::make_pair(int64_t{0}, int64_t{0}));
+}
+
+// slowscope's own sessions on the server it reads — the table and performance_schema
+// sources, beside a slow-log file target of the same server, which logs every statement —
+// never become stored shapes of any source: neither their marked statements nor those
+// Connector/C++ sends on connecting (SET autocommit, SET SESSION TRANSACTION ISOLATION
+// LEVEL, SHOW SESSION VARIABLES LIKE).
+TEST(MariadbCollectTest, SlowscopesOwnStatementsAreNeverStored) {
+  auto* server = testing::MariadbEnvironment::server();
+  ASSERT_NE(server, nullptr);
+  ASSERT_TRUE(server->ok()) << server->error();
+  server->sql("TRUNCATE TABLE mysql.slow_log;");  // history of other tests
+  testing::TempDir dir;
+  const std::string password = dir.file("good.pw");
+  std::ofstream(password) << testing::MariadbServer::kPassword << "\n";
+  chmod(password.c_str(), 0600);
+  const std::string connection = "    socket: " + server->socket() +
+                                 "\n    user: " + testing::MariadbServer::kUser +
+                                 "\n    password_file: " + password + "\n";
+  std::ofstream(dir.file("slowscope.yaml"))
+      << "store: sqlite:" << dir.file("store.db") << "\ninterval: 1s\ntargets:\n"
+      << "  - name: file\n    engine: mysql\n    source: slow_log_file\n    slow_log: "
+      << server->slow_log().string() << "\n"
+      << "  - name: table\n    engine: mysql\n    source: slow_log_table\n"
+      << connection << "  - name: digests\n    engine: mysql\n    source: performance_schema\n"
+      << connection;
+  const std::string collect = "collect --once --config '" + dir.file("slowscope.yaml") + "'";
+
+  auto r = run_slowscope(collect + " --from-end");  // baselines
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  testing::MysqlWorkload workload(*server, "ownstmts");
+  workload.run(6, 2);
+  // Each run connects anew; the next run reads what the previous one's sessions did.
+  for (int run = 0; run < 2; ++run) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the next 1 s bucket
+    r = run_slowscope(collect);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  Store store = Store::open(StoreLocation::parse("sqlite:" + dir.file("store.db")));
+  EXPECT_EQ(testing::stored_calls(store, "file", workload.expected()), workload.expected());
+  EXPECT_EQ(testing::stored_calls(store, "table", workload.expected()), workload.expected());
+  EXPECT_EQ(calls_by_text(store, "digests", "ownstmts"), std::make_pair(int64_t{6}, int64_t{2}));
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  for (const std::string target : {"file", "table", "digests"}) {
+    for (const auto& t : store.top({target, now - std::chrono::hours(1),
+                                    now + std::chrono::hours(1), TopOrder::kCalls, 1000})) {
+      std::string text = t.fingerprint;
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const char* own :
+           {"slowscope", "autocommit", "isolation level", "show session variables",
+            "min_examined_row_limit", "time_zone", "performance_schema", "slow_log ",
+            "information_schema", "connection_id"}) {
+        EXPECT_EQ(text.find(own), std::string::npos)
+            << target << " stored slowscope's own statement: " << t.fingerprint;
+      }
+    }
+  }
 }
 
 // The server goes down: the connection sources say so (once per cycle, naming the target

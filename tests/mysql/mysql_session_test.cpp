@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "sql/embedded.h"
@@ -65,6 +66,33 @@ TEST_F(MariadbSessionTest, SessionRunsInUtcWithAStatementTimeout) {
   } catch (const MysqlError& e) {
     EXPECT_EQ(e.kind(), MysqlError::Kind::kTimeout) << e.what();
   }
+}
+
+// The server logs every statement (long_query_time=0, FILE and TABLE): nothing of a
+// session of slowscope's reaches its slow log, not even what Connector/C++ sends on
+// connecting, and the session runs in information_schema (see digest_summary_poller.h).
+TEST_F(MariadbSessionTest, SessionStaysOutOfTheSlowLog) {
+  // Connection ids start again after a server restart: only what is logged from now on
+  // counts.
+  server_->sql("TRUNCATE TABLE mysql.slow_log;");
+  const auto log_start = std::filesystem::file_size(server_->slow_log());
+  MysqlSession session(socket_target());
+  EXPECT_EQ(one_value(session, "/* slowscope */ SELECT DATABASE()"), "information_schema");
+  one_value(session, "/* slowscope */ SELECT COUNT(*) FROM mysql.user");
+  const std::string id = std::to_string(session.server().connection_id);
+  EXPECT_EQ(server_->sql("SELECT COUNT(*) FROM mysql.slow_log WHERE thread_id = " + id + ";"),
+            "0\n");
+  std::ifstream log(server_->slow_log());
+  log.seekg(static_cast<std::streamoff>(log_start));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("# Thread_id: " + id + " "), std::string::npos);
+  // Another session's statements are logged as before.
+  MysqlSession other(socket_target());
+  other.execute("testing", "SET SESSION min_examined_row_limit = 0");
+  other.execute("testing", "SET @logged = 1");
+  const std::string other_id = std::to_string(other.server().connection_id);
+  EXPECT_NE(server_->sql("SELECT COUNT(*) FROM mysql.slow_log WHERE thread_id = " + other_id + ";"),
+            "0\n");
 }
 
 TEST_F(MariadbSessionTest, PreparedStatementsBindParameters) {
