@@ -121,6 +121,28 @@ bool is_valid_dsn(std::string_view dsn) {
   return true;
 }
 
+bool libpq_login_refused(std::string_view message) {
+  for (const std::string_view refusal : {
+           "authentication failed",           // password, md5, scram, peer, ident, ...
+           "no pg_hba.conf entry",            // 28000
+           "pg_hba.conf rejects connection",  // 28000
+           "no password supplied",            // libpq: a password is required
+           "is not permitted to log in",      // a role without LOGIN
+           "permission denied for database",  // no CONNECT privilege
+       }) {
+    if (message.find(refusal) != std::string_view::npos) return true;
+  }
+  // 'role "x" does not exist', 'database "x" does not exist'
+  for (const std::string_view object : {"role \"", "database \""}) {
+    const size_t at = message.find(object);
+    if (at != std::string_view::npos &&
+        message.find("\" does not exist", at + object.size()) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string quote_dsn_value(std::string_view value) {
   std::string out = "'";
   for (char c : value) {

@@ -16,6 +16,12 @@ std::string redact_dsn(std::string_view dsn);
 // True when libpq accepts `dsn` as a connection string (key=value form or URI).
 bool is_valid_dsn(std::string_view dsn);
 
+// True when `message`, libpq's text for a connection that failed, says the server refused
+// the login — wrong password, unknown role or database, a pg_hba.conf rule, no CONNECT
+// privilege — which retrying cannot mend, unlike a server that is down or busy. Knows
+// the English texts (servers with another lc_messages are not recognised).
+bool libpq_login_refused(std::string_view message);
+
 // `value` as a key=value connection string value: single-quoted, ' and \ escaped.
 std::string quote_dsn_value(std::string_view value);
 

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "analyzer/config/dsn.h"
 #include "connectors/postgres/pg_text_value.h"
 #include "sql/embedded.h"
 
@@ -122,11 +123,26 @@ void PgssPoller::disconnect() {
 
 void PgssPoller::fail(std::string_view doing, const std::exception& e) {
   // A broken or unknown connection state is not worth keeping: reconnect next time.
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     disconnect();
+    throw PollError(target_ + ": connection lost while " + std::string(doing) +
+                        "; it is reopened on the next cycle (" + trim_message(e.what()) + ")",
+                    PollError::Kind::kConnectionLost);
   }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) disconnect();
   throw PollError(target_ + ": " + std::string(doing) + ": " + trim_message(e.what()));
+}
+
+void PgssPoller::fail_to_connect(const std::exception& e) {
+  const std::string detail = trim_message(e.what());
+  if (libpq_login_refused(detail)) {
+    throw PollError(target_ +
+                        ": login refused: check the dsn's user, dbname and password (or "
+                        "password_file, ~/.pgpass) and the server's pg_hba.conf (" +
+                        detail + ")",
+                    PollError::Kind::kLoginRefused);
+  }
+  throw PollError(target_ + ": cannot connect: " + detail, PollError::Kind::kCannotConnect);
 }
 
 PgssPoller::Session& PgssPoller::session() {
@@ -134,7 +150,7 @@ PgssPoller::Session& PgssPoller::session() {
     try {
       session_ = std::make_unique<Session>(conninfo_);
     } catch (const std::exception& e) {
-      fail("cannot connect", e);
+      fail_to_connect(e);
     }
   }
   if (!extension_) probe();

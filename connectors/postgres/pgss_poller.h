@@ -30,7 +30,19 @@ bool is_own_statement(std::string_view query_text);
 // The target cannot be polled. what() starts with the target's name.
 class PollError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  enum class Kind {
+    kFailed,          // anything else: a statement failed, a timeout, a missing extension
+    kCannotConnect,   // no connection (down, unreachable, too many connections, ...)
+    kLoginRefused,    // the server refused the login: credentials, pg_hba.conf, no database
+    kConnectionLost,  // the connection broke during a call; reopened on the next one
+  };
+
+  explicit PollError(const std::string& message, Kind kind = Kind::kFailed)
+      : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
 };
 
 // What the poller learnt about the extension when it connected.
@@ -75,6 +87,7 @@ class PgssPoller {
   Session& session();
   void probe();
   [[noreturn]] void fail(std::string_view doing, const std::exception& e);
+  [[noreturn]] void fail_to_connect(const std::exception& e);
 
   std::string target_;
   std::string conninfo_;

@@ -352,6 +352,49 @@ TEST_F(PostgresCollector, RoleWithoutReadAllStatsIsToldWhatToGrant) {
   EXPECT_EQ(granted.hidden_entries, 0);
 }
 
+TEST_F(PostgresCollector, LostConnectionSaysSoWithTheTargetAndIsReopened) {
+  auto collector = make_collector(conninfo_);
+  collector.run_cycle(*store_, cycle_time(0), kInterval);
+  {
+    // The collector's session, found by the name it gives itself.
+    pqxx::nontransaction tx(*client_);
+    const auto killed = tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+        "'slowscope'");
+    ASSERT_EQ(killed.size(), 1u);
+  }
+  try {
+    collector.run_cycle(*store_, cycle_time(1), kInterval);
+    FAIL() << "expected PollError";
+  } catch (const PollError& e) {
+    EXPECT_EQ(e.kind(), PollError::Kind::kConnectionLost);
+    EXPECT_EQ(
+        std::string(e.what()).rfind("pg: connection lost while reading pg_stat_statements", 0), 0u)
+        << e.what();
+  }
+  exec("SELECT v FROM items WHERE id = 4");
+  EXPECT_TRUE(collector.run_cycle(*store_, cycle_time(2), kInterval).written);
+  EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 1);
+}
+
+TEST_F(PostgresCollector, RefusedLoginIsToldApartFromAServerThatIsDown) {
+  auto collector = make_collector(conninfo_ + " user=nobody_here");
+  try {
+    collector.run_cycle(*store_, cycle_time(0), kInterval);
+    FAIL() << "expected PollError";
+  } catch (const PollError& e) {
+    EXPECT_EQ(e.kind(), PollError::Kind::kLoginRefused) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("pg: login refused", 0), 0u) << e.what();
+  }
+  auto down = make_collector("host=127.0.0.1 port=1 dbname=x connect_timeout=2");
+  try {
+    down.run_cycle(*store_, cycle_time(0), kInterval);
+    FAIL() << "expected PollError";
+  } catch (const PollError& e) {
+    EXPECT_EQ(e.kind(), PollError::Kind::kCannotConnect) << e.what();
+  }
+}
+
 TEST_F(PostgresCollector, UnreachableServerFailsWithTheTargetName) {
   auto collector = make_collector("host=127.0.0.1 port=1 dbname=x connect_timeout=2");
   try {
