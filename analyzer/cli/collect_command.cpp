@@ -355,18 +355,39 @@ std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
   return std::max<std::chrono::seconds>(3 * interval, std::chrono::seconds(30));
 }
 
-// One target's loop. Returns false when its last cycle failed (or, with --once, when
-// another process collects the target). Runs a cycle only while this process holds the
-// target's lease: otherwise it stands by, trying each interval, and takes over once the
-// holder's lease ends.
-bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
+// How a target's loop ended.
+enum class TargetOutcome {
+  kOk,
+  kFailed,         // its last cycle failed, or (--once) another process collects it
+  kLoginRefused,   // (--once) its server refused the login: a person must act
+  kStoreUnusable,  // the store cannot be used (schema too new, login refused): all stop
+};
+
+// True when `e` says a target's server refused slowscope's login (credentials, access
+// rules, privileges): retrying sooner than once an interval cannot help.
+bool login_refused(const std::exception& e) {
+  if (const auto* poll = dynamic_cast<const PollError*>(&e)) {
+    return poll->kind() == PollError::Kind::kLoginRefused;
+  }
+  if (const auto* mysql = dynamic_cast<const MysqlError*>(&e)) {
+    return mysql->kind() == MysqlError::Kind::kAccessDenied ||
+           mysql->kind() == MysqlError::Kind::kConfig;
+  }
+  return false;
+}
+
+// One target's loop. Runs a cycle only while this process holds the target's lease:
+// otherwise it stands by, trying each interval, and takes over once the holder's lease
+// ends. A store that cannot be used stops every target (through `stop`); a target whose
+// login is refused is retried once an interval (with --once: reported as such).
+TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
   const std::string& name = run.target->name;
   const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
   int failures = 0;
   int cycles = 0;
   DetectionSchedule detection;
-  bool last_ok = false;
+  TargetOutcome outcome = TargetOutcome::kFailed;
   bool holding = false;     // this process held the lease at its last cycle
   bool cycle_used = false;  // the cycle holds state read from the store
   std::string standing_by;  // the owner of the lease this process waits for
@@ -374,6 +395,7 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
     const Clock::time_point now = Clock::now();
     bool more = false;
     bool stand_by = false;
+    bool refused = false;
     try {
       if (!store) {
         store.emplace(Store::open(run.config->store, StoreOpen::kCreate));
@@ -403,7 +425,7 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
         cycle_used = true;
         more = cycle(*store, now);
         failures = 0;
-        last_ok = true;
+        outcome = TargetOutcome::kOk;
         // A backlog is judged once it is read, not part way.
         if (more) detection.kept.forget();
         if (run.detection.settings.enabled && !more) {
@@ -415,18 +437,29 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
             std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
         spdlog::debug("rollup: {} day buckets over {} targets", rolled.days_rolled, rolled.targets);
       }
+    } catch (const StoreUnusableError& e) {
+      // Every target shares the store: the whole process stops, whatever the mode.
+      spdlog::error("{}; stopping: retrying cannot help", e.what());
+      stop.request();
+      return TargetOutcome::kStoreUnusable;
     } catch (const std::exception& e) {
       ++failures;
-      last_ok = false;
+      outcome = TargetOutcome::kFailed;
+      refused = login_refused(e);
       // PollError and MysqlError name the target themselves.
-      if (dynamic_cast<const PollError*>(&e) != nullptr ||
-          dynamic_cast<const MysqlError*>(&e) != nullptr) {
-        spdlog::error("{}", e.what());
-      } else if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
+      const bool named = dynamic_cast<const PollError*>(&e) != nullptr ||
+                         dynamic_cast<const MysqlError*>(&e) != nullptr;
+      if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
         spdlog::error("{}: {}; not collected by this run", name, e.what());
+      } else if (refused && !run.once) {
+        spdlog::error("{}{}{}; retried every {}s, the other targets go on", named ? "" : name,
+                      named ? "" : ": ", e.what(), run.interval.count());
+      } else if (named) {
+        spdlog::error("{}", e.what());
       } else {
         spdlog::error("{}: {}", name, e.what());
       }
+      if (refused && run.once) outcome = TargetOutcome::kLoginRefused;
       if (dynamic_cast<const StoreError*>(&e) != nullptr) {
         store.reset();  // reconnect
         holding = false;
@@ -438,8 +471,11 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
     if (run.once) break;
     Clock::time_point next;
     if (failures > 0) {
-      const auto backoff = std::min<std::chrono::seconds>(
-          run.interval, kFirstRetry * (1 << std::min(failures - 1, 10)));
+      // A refused login waits for a person: try once an interval, not ever faster.
+      const auto backoff = refused
+                               ? run.interval
+                               : std::min<std::chrono::seconds>(
+                                     run.interval, kFirstRetry * (1 << std::min(failures - 1, 10)));
       next = now + backoff;
       spdlog::info("{}: retrying in {}s", name, backoff.count());
     } else {
@@ -459,7 +495,7 @@ bool run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
       spdlog::debug("{}: giving up its lease: {}", name, e.what());
     }
   }
-  return last_ok;
+  return outcome;
 }
 
 // A --detect-* duration, or `configured` when not given.
@@ -557,17 +593,22 @@ int run_collect(const CollectOptions& options) {
                  run.detection.settings.to_string());
   }
   StopSignal stop;
-  std::vector<char> ok(runs.size(), 0);
+  std::vector<TargetOutcome> outcomes(runs.size(), TargetOutcome::kFailed);
   {
     SignalWatcher watcher(stop);
     std::vector<std::thread> threads;
     for (size_t i = 0; i < runs.size(); ++i) {
-      threads.emplace_back([&, i] { ok[i] = run_target(runs[i], cycles[i], stop) ? 1 : 0; });
+      threads.emplace_back([&, i] { outcomes[i] = run_target(runs[i], cycles[i], stop); });
     }
     for (auto& t : threads) t.join();
   }
+  const auto any = [&](TargetOutcome o) {
+    return std::find(outcomes.begin(), outcomes.end(), o) != outcomes.end();
+  };
+  if (any(TargetOutcome::kStoreUnusable)) return 2;
   if (options.once) {
-    return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; }) ? 0 : 1;
+    if (any(TargetOutcome::kLoginRefused)) return 2;
+    return any(TargetOutcome::kFailed) ? 1 : 0;
   }
   spdlog::info("stopped");
   return 0;
@@ -625,8 +666,12 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "cycle): a second `collect` of the same target stands by and takes over when the\n"
       "first stops or dies; with --once it leaves the target alone and exits 1.\n"
       "SIGINT/SIGTERM finish the current cycle and exit.\n"
-      "Exit status: 0 done, 1 a target failed or was collected by another process (--once),\n"
-      "2 bad configuration or arguments.");
+      "A target whose server refuses the login is retried once an interval while the\n"
+      "others go on; a store that cannot be used (schema newer than this slowscope, login\n"
+      "refused) stops collection.\n"
+      "Exit status: 0 done (or stopped by a signal), 1 a target failed or was collected by\n"
+      "another process (--once), 2 bad configuration or arguments, a store that cannot be\n"
+      "used, or (--once) a target that refused the login.");
   cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });
 }
 

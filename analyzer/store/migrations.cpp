@@ -65,9 +65,9 @@ int migrate(SqlConnection& db, int64_t now) {
   const int latest = latest_schema_version();
   int version = current_schema_version(db);
   if (version > latest) {
-    throw StoreError("store " + db.describe() + " has schema version " + std::to_string(version) +
-                     ", newer than this slowscope understands (" + std::to_string(latest) +
-                     "); upgrade slowscope");
+    throw StoreUnusableError("store " + db.describe() + " has schema version " +
+                             std::to_string(version) + ", newer than this slowscope understands (" +
+                             std::to_string(latest) + "); upgrade slowscope");
   }
   for (const Migration& m : migrations_for(db.backend())) {
     if (m.version <= version) continue;

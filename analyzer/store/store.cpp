@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/config/dsn.h"
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/migrations.h"
 #include "analyzer/store/postgres_connection.h"
@@ -191,6 +192,10 @@ Store Store::open(const StoreLocation& location, StoreOpen mode) {
       connection = std::make_unique<PostgresConnection>(location.address);
     }
   } catch (const SqlError& e) {
+    if (location.kind == StoreLocation::Kind::kPostgres && libpq_login_refused(e.what())) {
+      throw StoreUnusableError(std::string(e.what()) +
+                               " (login refused: check the store's user, password and dbname)");
+    }
     throw StoreError(e.what());
   }
   return Store(std::move(connection), mode);

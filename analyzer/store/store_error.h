@@ -1,6 +1,7 @@
 // StoreError: the history store cannot do what was asked — unreachable, a schema newer than
 // this binary, an unknown target, a failed cycle; NoStoreError: there is no store where one
-// must be. what() says which store (password masked) and which operation, then the cause.
+// must be; StoreUnusableError: retrying cannot help until someone acts. what() says which
+// store (password masked) and which operation, then the cause.
 #pragma once
 
 #include <stdexcept>
@@ -16,6 +17,14 @@ class StoreError : public std::runtime_error {
 // not an SQLite database or holds no slowscope schema, a PostgreSQL database without the
 // schema ledger. Nothing was created. what() names the location and what was there.
 class NoStoreError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// The store cannot be used by this slowscope however often it tries: its schema is newer
+// than this binary understands, or its server refused the login (credentials, pg_hba.conf,
+// no such database). A server that is down or busy is a plain StoreError.
+class StoreUnusableError : public StoreError {
  public:
   using StoreError::StoreError;
 };

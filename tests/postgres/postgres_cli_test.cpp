@@ -12,6 +12,8 @@
 #include <pqxx/pqxx>
 #include <sstream>
 
+#include "analyzer/store/migrations.h"
+#include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store.h"
 #include "tests/support/postgres_server.h"
 
@@ -93,6 +95,26 @@ class PostgresCli : public ::testing::Test {
     pqxx::connection c(conninfo_);
     pqxx::nontransaction tx(c);
     tx.exec(sql);
+  }
+
+  // Writes `name` with the good target and `extra` targets after it.
+  void write_config(const std::string& name, const std::string& extra = "",
+                    const std::string& store = "sqlite:./store.db") {
+    std::ofstream(dir_ / name) << "store: " << store << "\ninterval: 1s\ntargets:\n"
+                               << "  - name: good\n    engine: postgres\n    dsn: \"" << conninfo_
+                               << "\"\n"
+                               << extra;
+  }
+
+  // `slowscope ARGS` in the background, its stderr in dir_/stderr; pid by pid().
+  FILE* start(const std::string& args, pid_t* pid) {
+    const std::string command = "cd '" + dir_.string() + "' && exec '" SLOWSCOPE_BINARY "' " +
+                                args + " 2>'" + (dir_ / "stderr").string() + "'";
+    FILE* child = popen(("echo $$; " + command).c_str(), "r");
+    char pid_text[32] = {};
+    if (child == nullptr || fgets(pid_text, sizeof pid_text, child) == nullptr) return nullptr;
+    *pid = static_cast<pid_t>(std::stol(pid_text));
+    return child;
   }
 
   SilentListener listener_;
@@ -236,6 +258,51 @@ TEST_F(PostgresCli, StoreOnTheMonitoredClusterStoresNoneOfSlowscopesStatements) 
                      "'/* slowscope */\nCOMMIT'")[0]
                 .as<int64_t>(),
             0);
+}
+
+// Errors that retrying cannot mend: a store newer than this slowscope stops collection
+// with exit 2 (--once or not); a target whose login is refused makes --once exit 2 and is
+// retried once an interval by a running collector, while the other targets go on.
+TEST_F(PostgresCli, ErrorsThatRetryingCannotMendExitTwo) {
+  write_config("refused.yaml", "  - name: refused\n    engine: postgres\n    dsn: \"" + conninfo_ +
+                                   " user=nobody_here\"\n");
+  RunResult r = run("collect --once --no-detect --config refused.yaml");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("refused: login refused"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("good: baseline taken"), std::string::npos) << r.err;
+
+  pid_t pid = 0;
+  FILE* child = start("collect --no-detect --config refused.yaml", &pid);
+  ASSERT_NE(child, nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  ::kill(pid, SIGTERM);
+  const int raw = pclose(child);
+  const std::string err = testing::read_trimmed(dir_ / "stderr");
+  EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << err;
+  EXPECT_NE(err.find("retried every 1s, the other targets go on"), std::string::npos) << err;
+  EXPECT_NE(err.find(" samples for "), std::string::npos) << err;  // the good target's cycles
+
+  // The store, from a future version.
+  { Store store = Store::open(StoreLocation::parse("sqlite:" + (dir_ / "store.db").string())); }
+  {
+    SqliteConnection db((dir_ / "store.db").string());
+    db.exec_script("from the future", "INSERT INTO schema_version VALUES (" +
+                                          std::to_string(latest_schema_version() + 1) +
+                                          ", 'future', 0)");
+  }
+  write_config("future.yaml");
+  r = run("collect --once --no-detect --config future.yaml");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("upgrade slowscope"), std::string::npos) << r.err;
+  // Not --once: it stops too, rather than retrying forever.
+  child = start("collect --no-detect --config future.yaml", &pid);
+  ASSERT_NE(child, nullptr);
+  const auto began = std::chrono::steady_clock::now();
+  const int stopped = pclose(child);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(20));
+  EXPECT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 2)
+      << testing::read_trimmed(dir_ / "stderr");
+  EXPECT_NE(testing::read_trimmed(dir_ / "stderr").find("retrying cannot help"), std::string::npos);
 }
 
 TEST_F(PostgresCli, ConfigCheckRejectsABrokenFile) {

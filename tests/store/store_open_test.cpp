@@ -86,6 +86,23 @@ TEST_P(StoreOpenTest, TableNamesAreTheTablesTheMigrationsCreate) {
   EXPECT_EQ(created, named);
 }
 
+// A store newer than this binary cannot be used however often a collector retries.
+TEST_P(StoreOpenTest, NewerSchemaIsUnusable) {
+  { Store created = Store::open(db_->location(), StoreOpen::kCreate); }
+  {
+    const std::unique_ptr<SqlConnection> connection = db_->connect();
+    connection->exec_script("from the future", "INSERT INTO schema_version VALUES (" +
+                                                   std::to_string(latest_schema_version() + 1) +
+                                                   ", 'future', 0)");
+  }
+  try {
+    Store::open(db_->location(), StoreOpen::kCreate);
+    FAIL() << "opened a newer store";
+  } catch (const StoreUnusableError& e) {
+    EXPECT_NE(std::string(e.what()).find("upgrade slowscope"), std::string::npos) << e.what();
+  }
+}
+
 // The store's PostgreSQL sessions are named slowscope and know where their tables are; a
 // transaction whose statement failed is not reported committed.
 TEST(StoreOpenPostgresTest, SessionsAreNamedAndKnowWhereTheirTablesAre) {
@@ -118,6 +135,23 @@ TEST(StoreOpenPostgresTest, SessionsAreNamedAndKnowWhereTheirTablesAre) {
   EXPECT_THROW(connection->exec_script("fails", "SELECT 1 / 0"), SqlError);
   EXPECT_THROW(connection->commit(), SqlError);
   EXPECT_EQ(query_int(*connection, "SELECT count(*) FROM targets WHERE name = 'lost'"), 0);
+}
+
+TEST(StoreOpenPostgresTest, RefusedLoginIsUnusableAServerThatIsDownIsNot) {
+  TestDatabase db(Backend::kPostgres);
+  ASSERT_EQ(db.error(), "");
+  const StoreLocation refused{StoreLocation::Kind::kPostgres,
+                              db.location().address + " user=nobody_here"};
+  EXPECT_THROW(Store::open(refused), StoreUnusableError);
+  const StoreLocation down{StoreLocation::Kind::kPostgres,
+                           "host=127.0.0.1 port=1 dbname=x connect_timeout=2"};
+  try {
+    Store::open(down);
+    FAIL() << "opened a store on a closed port";
+  } catch (const StoreUnusableError& e) {
+    FAIL() << "a server that is down is not unusable: " << e.what();
+  } catch (const StoreError&) {
+  }
 }
 
 TEST(StoreOpenSqliteTest, MustExistRefusesWhatIsNotAStoreFileAndLeavesItAlone) {
