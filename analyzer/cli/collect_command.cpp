@@ -270,6 +270,11 @@ TargetCycle postgres_cycle(const TargetRun& run) {
       const double log_ms = checkpoint_log(store);
       spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
                    timings(report), log_ms);
+    } else {
+      spdlog::info(
+          "{}: nothing stored: the bucket of {} is written already; what ran since goes into "
+          "the next one",
+          name, format_utc(report.bucket_start.time_since_epoch().count() * 1'000'000));
     }
     return false;
   };
@@ -308,6 +313,8 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
           "read {:.1f} ms, store {:.1f} ms",
           name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
           r.samples, r.new_statements, r.caught_up ? "" : "; more to read", r.read_ms, r.store_ms);
+    } else if (!missing_now && r.caught_up) {
+      spdlog::info("{}: nothing new in {} (up to byte {})", name, collector->path(), r.position);
     }
     return !r.caught_up && r.bytes > 0;
   };
@@ -330,6 +337,8 @@ TargetCycle mysql_connection_cycle(const TargetRun& run) {
         spdlog::info("{}: {} entries -> {} samples, {} new statements", name, r.entries, r.samples,
                      r.new_statements);
       }
+    } else {
+      spdlog::info("{}: nothing new", name);
     }
     return false;
   };

@@ -260,6 +260,33 @@ TEST_F(PostgresCli, StoreOnTheMonitoredClusterStoresNoneOfSlowscopesStatements) 
             0);
 }
 
+// A second --once within one interval stores nothing, and says so in one line.
+TEST_F(PostgresCli, ACycleThatStoresNothingSaysSo) {
+  write_config("hourly.yaml");
+  // Three runs within one hour-long interval: not across the turn of an hour.
+  const auto seconds_into_hour = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count() %
+           3600;
+  };
+  while (seconds_into_hour() > 3540) std::this_thread::sleep_for(std::chrono::seconds(1));
+  const std::string collect = "collect --once --no-detect --interval 1h --config hourly.yaml";
+  ASSERT_EQ(run(collect).status, 0);  // baseline
+  exec("CREATE TABLE IF NOT EXISTS quiet_items (id int)");
+  exec("SELECT count(*) FROM quiet_items");
+  RunResult r = run(collect);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find(" samples for "), std::string::npos) << r.err;
+  exec("SELECT count(*) FROM quiet_items");
+  r = run(collect);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("good: nothing stored: the bucket of "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is written already; what ran since goes into the next one"),
+            std::string::npos)
+      << r.err;
+}
+
 // Errors that retrying cannot mend: a store newer than this slowscope stops collection
 // with exit 2 (--once or not); a target whose login is refused makes --once exit 2 and is
 // retried once an interval by a running collector, while the other targets go on.
