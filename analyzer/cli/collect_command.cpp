@@ -289,12 +289,15 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
                                     .keep_examples = run.target->examples});
   // A missing file is logged when that changes, not every cycle.
   auto missing = std::make_shared<bool>(false);
-  return [collector, missing, name, interval = run.interval](Store& store, Clock::time_point now) {
+  return [collector, missing, name, interval = run.interval, once = run.once](
+             Store& store, Clock::time_point now) {
     const SlowLogCycleReport r = collector->run_cycle(store, now, interval);
     bool missing_now = false;
     for (const auto& e : r.events) {
       if (e.kind == "log_missing") {
         missing_now = true;
+        // One cycle cannot wait for it: this run collected nothing of the target.
+        if (once) throw std::runtime_error(e.message + "; nothing collected");
         if (!*missing) spdlog::warn("{}: {}; waiting for it", name, e.message);
       } else {
         spdlog::warn("{}: {}", name, e.message);
@@ -678,9 +681,9 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "A target whose server refuses the login is retried once an interval while the\n"
       "others go on; a store that cannot be used (schema newer than this slowscope, login\n"
       "refused) stops collection.\n"
-      "Exit status: 0 done (or stopped by a signal), 1 a target failed or was collected by\n"
-      "another process (--once), 2 bad configuration or arguments, a store that cannot be\n"
-      "used, or (--once) a target that refused the login.");
+      "Exit status: 0 done (or stopped by a signal), 1 a target failed, its slow log is\n"
+      "missing, or it was collected by another process (--once), 2 bad configuration or\n"
+      "arguments, a store that cannot be used, or (--once) a target that refused the login.");
   cmd->callback([options, exit_code] { *exit_code = run_collect(*options); });
 }
 

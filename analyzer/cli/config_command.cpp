@@ -1,14 +1,38 @@
 #include "analyzer/cli/config_command.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "analyzer/cli/history_options.h"
 #include "analyzer/config/config.h"
 
 namespace slowscope {
+namespace {
+
+// What is wrong with a slow_log_file target's log, as collect would find it now; nothing
+// when it can be read. A log that does not exist yet is valid configuration (collect
+// waits for it) but worth knowing before `collect --once` fails on it.
+std::optional<std::string> slow_log_problem(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    return path + " does not exist (collect waits for it; collect --once fails)";
+  }
+  if (!std::filesystem::is_regular_file(status)) return path + " is not a regular file";
+  if (::access(path.c_str(), R_OK) != 0) {
+    return path + " cannot be read: " + std::strerror(errno);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 void add_config_command(CLI::App& app, int* exit_code) {
   CLI::App* config = app.add_subcommand("config", "Work with the configuration file");
@@ -19,7 +43,10 @@ void add_config_command(CLI::App& app, int* exit_code) {
       "Validate the configuration and list its store, targets and their regression detection "
       "settings (passwords hidden)");
   check->add_option("--config", *path, "Configuration file")->capture_default_str();
-  check->footer("Exit status: 0 valid, 2 invalid or unreadable.");
+  check->footer(
+      "A slow_log_file target's log is checked too: missing, not a file, or unreadable.\n"
+      "Exit status: 0 valid, 1 valid but a target's slow log cannot be read now, 2 invalid\n"
+      "or unreadable.");
   check->callback([path, exit_code] {
     try {
       const Config config = load_config(*path);
@@ -27,14 +54,21 @@ void add_config_command(CLI::App& app, int* exit_code) {
                 << "store: " << config.store.redacted() << "\n"
                 << "interval: " << config.interval.count() << "s\n"
                 << "targets (" << config.targets.size() << "):\n";
+      int unreadable_logs = 0;
       for (const auto& target : config.targets) {
         std::cout << "  " << target.to_string() << "\n"
                   << "    detection: " << target.detection.to_string() << "\n";
         if (target.examples) {
           std::cout << "    examples: one literal statement per shape kept in the store\n";
         }
+        if (target.engine == Engine::kMysql && target.mysql.source == MysqlSource::kSlowLogFile) {
+          if (const auto problem = slow_log_problem(target.mysql.slow_log)) {
+            spdlog::error("target {}: slow_log {}", target.name, *problem);
+            ++unreadable_logs;
+          }
+        }
       }
-      *exit_code = 0;
+      *exit_code = unreadable_logs > 0 ? 1 : 0;
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       *exit_code = 2;

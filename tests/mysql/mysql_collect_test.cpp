@@ -196,5 +196,40 @@ TEST(MariadbCollectTest, AServerDownAndUpAgain) {
   EXPECT_EQ(testing::stored_calls(store, "table", workload.expected()), workload.expected());
 }
 
+// A slow-log file that is not there: `collect --once` cannot wait for it and fails (exit 1,
+// the other targets collected), and `config check` says so beforehand.
+TEST(SlowLogFileCli, MissingLogFailsOnceAndConfigCheckTellsIt) {
+  testing::TempDir dir;
+  const std::string present = dir.file("present.log");
+  std::ofstream(present) << "# Time: 2024-03-01T10:00:00.000000Z\n# Query_time: 0.5  Lock_time: 0\n"
+                            "SET timestamp=1709287200;\nSELECT 1;\n";
+  const std::string missing = dir.file("missing.log");
+  std::ofstream(dir.file("slowscope.yaml"))
+      << "store: sqlite:" << dir.file("store.db") << "\ninterval: 1s\ntargets:\n"
+      << "  - name: present\n    engine: mysql\n    source: slow_log_file\n    slow_log: "
+      << present << "\n"
+      << "  - name: absent\n    engine: mysql\n    source: slow_log_file\n    slow_log: " << missing
+      << "\n";
+  const std::string config = " --config '" + dir.file("slowscope.yaml") + "'";
+
+  auto r = run_slowscope("config check" + config);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("target absent: slow_log " + missing + " does not exist"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("target present"), std::string::npos) << r.err;
+
+  r = run_slowscope("collect --once --no-detect" + config);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("absent: " + missing + " does not exist; nothing collected"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("present: 1 entries"), std::string::npos) << r.err;
+
+  std::ofstream(missing) << "";
+  EXPECT_EQ(run_slowscope("config check" + config).exit_code, 0);
+  r = run_slowscope("collect --once --no-detect" + config);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 }  // namespace
 }  // namespace slowscope
