@@ -118,8 +118,15 @@ std::string describe(const CycleReport& r) {
            " statements)";
   }
   std::string text = std::to_string(r.samples) + " samples for " +
-                     format_utc(r.bucket_start.time_since_epoch().count() * 1'000'000) + ", " +
-                     std::to_string(r.new_statements) + " new statements";
+                     format_utc(r.covered_from.time_since_epoch().count() * 1'000'000);
+  if (r.covered_from != r.bucket_start) {
+    // After downtime: one sample per statement for the whole span since the last poll.
+    text +=
+        " to " +
+        format_utc((r.bucket_start.time_since_epoch().count() + r.interval.count()) * 1'000'000) +
+        " (the collector was away)";
+  }
+  text += ", " + std::to_string(r.new_statements) + " new statements";
   if (r.server_break != EpochBreak::kNone) {
     text += ", epoch break: " + std::string(to_string(r.server_break));
   }
@@ -337,9 +344,17 @@ TargetCycle mysql_connection_cycle(const TargetRun& run) {
       if (r.baseline) {
         spdlog::info("{}: baseline taken; deltas start with the next cycle", name);
       } else {
-        spdlog::info("{}: {} entries -> {} samples, {} new statements", name, r.entries, r.samples,
-                     r.new_statements);
+        spdlog::info("{}: {} entries -> {} samples, {} new statements{}", name, r.entries,
+                     r.samples, r.new_statements,
+                     r.covered > interval
+                         ? fmt::format(" covering {}s (the collector was away)", r.covered.count())
+                         : "");
       }
+    } else if (r.bucket_taken) {
+      spdlog::info(
+          "{}: nothing stored: this interval's bucket is written already; what ran since goes "
+          "into the next one",
+          name);
     } else {
       spdlog::info("{}: nothing new", name);
     }

@@ -1,5 +1,8 @@
 #include "connectors/mysql/mysql_collectors.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "analyzer/fingerprint/fingerprint.h"
 #include "analyzer/fingerprint/query_id.h"
 #include "analyzer/fingerprint/tables.h"
@@ -13,6 +16,10 @@ namespace {
 StoreTime seconds_of(std::chrono::system_clock::time_point t) {
   return std::chrono::time_point_cast<std::chrono::seconds>(t);
 }
+
+// The bucket of the last performance_schema cycle written and of the last one with samples
+// ("SECONDS SECONDS"), stored with its samples and snapshot.
+constexpr std::string_view kDigestBucketCheckpoint = "performance_schema.buckets";
 
 }  // namespace
 
@@ -84,14 +91,29 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
         previous_.reset();  // a new baseline is the safe answer to an unreadable checkpoint
       }
     }
+    if (auto text = store.checkpoint(target_, kDigestBucketCheckpoint)) {
+      char* rest = nullptr;
+      last_bucket_ = std::strtoll(text->c_str(), &rest, 10);
+      last_sampled_bucket_ = std::strtoll(rest, nullptr, 10);
+    }
     loaded_ = true;
   }
   const DigestSnapshot snapshot = poller_.poll();
-  const DigestInterval delta = compute_digest_interval(previous_ ? &*previous_ : nullptr, snapshot);
   const StoreTime at = seconds_of(now);
   const int64_t step = interval.count();
-  const StoreTime bucket(
-      std::chrono::seconds(floor_to(at.time_since_epoch().count(), step) - step));
+  const int64_t bucket_s = floor_to(at.time_since_epoch().count(), step) - step;
+  const bool continues = previous_ && previous_->server == snapshot.server;
+  if (continues && bucket_s <= last_sampled_bucket_) {
+    // This bucket is already written; what ran since belongs to the next one.
+    report.bucket_taken = true;
+    return report;
+  }
+  const DigestInterval delta = compute_digest_interval(previous_ ? &*previous_ : nullptr, snapshot);
+  // The deltas cover what ran since the last cycle: one interval, or more after downtime.
+  const int64_t from =
+      continues && last_bucket_ > 0 ? std::min(bucket_s, last_bucket_ + step) : bucket_s;
+  const StoreTime bucket{std::chrono::seconds(from)};
+  report.covered = std::chrono::seconds(bucket_s + step - from);
 
   CycleWrite cycle{target_, snapshot.server, at, {}, {}, {}, {}};
   cycle.keep_examples = keep_examples_;
@@ -114,7 +136,7 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
       Sample sample;
       sample.key = StatementKey{d.schema, "", d.digest, true};
       sample.bucket_start = bucket;
-      sample.interval = interval;
+      sample.interval = report.covered;
       sample.flags = d.flags;
       sample.measures.calls = d.calls;
       sample.measures.total_time = d.total_time;
@@ -136,9 +158,14 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
   }
   report.entries = static_cast<int64_t>(delta.deltas.size());
   cycle.checkpoints.push_back({std::string(kDigestCheckpoint), encode_digest_snapshot(snapshot)});
+  const int64_t sampled = cycle.samples.empty() ? last_sampled_bucket_ : bucket_s;
+  cycle.checkpoints.push_back({std::string(kDigestBucketCheckpoint),
+                               std::to_string(bucket_s) + " " + std::to_string(sampled)});
   store.write_cycle(cycle);
   known_.committed(cycle);
   previous_ = snapshot;
+  last_bucket_ = bucket_s;
+  last_sampled_bucket_ = sampled;
   report.written = true;
   report.samples = cycle.samples.size();
   report.new_statements = cycle.new_statements.size();

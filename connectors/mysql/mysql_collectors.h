@@ -29,8 +29,13 @@ namespace slowscope {
 
 // What one cycle of a connection-based MySQL source did, for logs and tests.
 struct MysqlCycleReport {
-  bool written = false;
+  bool written = false;   // false: nothing new, or (performance_schema) the bucket is written
   bool baseline = false;  // performance_schema: the first snapshot, no deltas yet
+  // performance_schema: nothing stored because the cycle's bucket is written already.
+  bool bucket_taken = false;
+  // performance_schema: how long the samples cover, one interval or, after downtime, the
+  // whole span since the last cycle.
+  std::chrono::seconds covered{0};
   int64_t entries = 0;    // rows delivered (table) or digests that moved
   size_t samples = 0;
   size_t new_statements = 0;
@@ -59,8 +64,10 @@ class DigestCollector {
  public:
   explicit DigestCollector(const TargetConfig& target);
 
-  // Samples go into the bucket floor(now, interval) − interval, like PostgreSQL targets.
-  // Throws MysqlError or StoreError; the committed state is then unchanged.
+  // Samples go into the bucket floor(now, interval) − interval, like PostgreSQL targets, or
+  // cover the whole span since the last bucket written after downtime; a cycle whose bucket
+  // is written already stores nothing and keeps its snapshot (what ran since goes into the
+  // next bucket). Throws MysqlError or StoreError; the committed state is then unchanged.
   MysqlCycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                              std::chrono::seconds interval);
 
@@ -71,6 +78,10 @@ class DigestCollector {
   DigestSummaryPoller poller_;
   bool loaded_ = false;
   std::optional<DigestSnapshot> previous_;
+  // Epoch seconds of the bucket of the last cycle written, and of the last one that stored
+  // samples (the bucket a later cycle must not write again); 0: none.
+  int64_t last_bucket_ = 0;
+  int64_t last_sampled_bucket_ = 0;
   KnownStatements known_;
 };
 

@@ -164,11 +164,20 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
   const int64_t step = interval.count();
   const int64_t bucket = floor_to(now_us / 1'000'000, step) - step;
   report.bucket_start = to_store_time(bucket);
+  report.interval = interval;
+  report.covered_from = report.bucket_start;
   if (previous != nullptr && previous->server == snapshot.server &&
       bucket <= state_->last_bucket_start) {
     // This bucket is already written; what ran since belongs to the next one.
     return report;
   }
+  // The deltas cover what ran since the previous poll, which ran just after the boundary
+  // that starts the span: one interval back, or more after downtime.
+  int64_t covered_from = bucket;
+  if (previous != nullptr && previous->server == snapshot.server) {
+    covered_from = std::min(bucket, floor_to(previous->collected_at_us / 1'000'000, step));
+  }
+  report.covered_from = to_store_time(covered_from);
 
   // Texts of statements seen for the first time, in one query.
   std::vector<StatementKey> unknown;
@@ -231,8 +240,8 @@ CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::ti
     if (next.is_own(d.key) || deferred.count(d.key) != 0) continue;
     Sample sample;
     sample.key = std::move(d.key);
-    sample.bucket_start = report.bucket_start;
-    sample.interval = interval;
+    sample.bucket_start = report.covered_from;
+    sample.interval = std::chrono::seconds(bucket + step - covered_from);
     sample.flags = d.flags;
     sample.measures = d.measures;
     cycle.samples.push_back(std::move(sample));

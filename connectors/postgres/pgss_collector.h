@@ -28,7 +28,11 @@ namespace slowscope {
 struct CycleReport {
   bool written = false;  // false: the cycle came too early for a new bucket, nothing stored
   EpochBreak server_break = EpochBreak::kNone;
-  StoreTime bucket_start;
+  StoreTime bucket_start;  // the cycle's bucket: floor(now, interval) − interval
+  std::chrono::seconds interval{0};
+  // Where the samples start: bucket_start, or earlier when the previous poll was more than
+  // an interval before (the collector was away): the samples then cover the whole span.
+  StoreTime covered_from;
   size_t samples = 0;
   size_t new_statements = 0;
   size_t own_statements = 0;  // found this cycle and excluded from now on
@@ -54,7 +58,9 @@ class PgssCollector {
                 bool keep_examples = false);
 
   // Runs one cycle at wall-clock time `now` for an `interval`-long cadence: samples go into
-  // the bucket floor(now, interval) − interval. Throws PollError or StoreError; the state is
+  // the bucket floor(now, interval) − interval, or, when the previous poll lies further
+  // back (downtime), cover the whole span from the interval boundary before that poll, with
+  // the span's real length as their interval. Throws PollError or StoreError; the state is
   // then unchanged.
   CycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                         std::chrono::seconds interval);

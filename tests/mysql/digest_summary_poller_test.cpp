@@ -11,8 +11,12 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
+#include "analyzer/store/sqlite_connection.h"
 #include "connectors/mysql/digest_delta.h"
+#include "connectors/mysql/mysql_collectors.h"
 #include "tests/mysql/mysql_test_util.h"
 
 namespace slowscope {
@@ -143,6 +147,45 @@ TEST_F(MariadbDigestTest, DeltasBetweenPollsEqualTheWorkloadPerDigest) {
   expect_sane(next);
   EXPECT_EQ(calls(next, "dgtest_shop", kSelect), 5);
   EXPECT_EQ(calls(next, "dgtest_billing", kUpdate), 2);
+}
+
+// The collector over real digests: a second cycle within one interval stores nothing and
+// loses nothing, and after downtime the samples span the whole gap with its real length.
+TEST_F(MariadbDigestTest, CollectorKeepsBucketsAndStoresGapsWithTheirLength) {
+  Store store(std::make_unique<SqliteConnection>((dir_ / "store.db").string()));
+  store.ensure_target("testdb", Engine::kMysql);
+  DigestCollector collector(
+      socket_target(testing::MariadbServer::kPassword, MysqlSource::kPerformanceSchema));
+  using std::chrono::seconds;
+  const auto at = [](int64_t s) { return std::chrono::system_clock::time_point(seconds(s)); };
+  const seconds interval{60};
+  const int64_t t0 = 1'700'000'040;  // an interval boundary
+  EXPECT_TRUE(collector.run_cycle(store, at(t0), interval).baseline);
+  run_workload(3, 0);
+  MysqlCycleReport r = collector.run_cycle(store, at(t0 + 60), interval);
+  EXPECT_TRUE(r.written);
+  EXPECT_EQ(r.covered, interval);
+  run_workload(2, 0);
+  r = collector.run_cycle(store, at(t0 + 90), interval);  // the same bucket again
+  EXPECT_FALSE(r.written);
+  EXPECT_TRUE(r.bucket_taken);
+  run_workload(4, 0);
+  r = collector.run_cycle(store, at(t0 + 5 * 60), interval);  // three intervals missed
+  EXPECT_TRUE(r.written);
+  EXPECT_EQ(r.covered, 4 * interval);
+
+  SqliteConnection db((dir_ / "store.db").string());
+  auto samples = db.prepare(
+      "samples",
+      "SELECT s.bucket_start, s.interval_seconds, s.calls FROM samples s JOIN shapes h ON h.id "
+      "= s.shape_id WHERE instr(h.fingerprint, 'from `items`') > 0 ORDER BY s.bucket_start");
+  std::vector<std::tuple<int64_t, int64_t, int64_t>> rows;
+  while (samples->step()) {
+    rows.emplace_back(samples->get_int(0), samples->get_int(1), samples->get_int(2));
+  }
+  const std::vector<std::tuple<int64_t, int64_t, int64_t>> expected = {{t0, 60, 3},
+                                                                       {t0 + 60, 240, 6}};
+  EXPECT_EQ(rows, expected);
 }
 
 TEST_F(MariadbDigestTest, TruncatingTheDigestTableIsABreakWithoutNegativeSamples) {

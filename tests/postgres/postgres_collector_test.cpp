@@ -334,6 +334,35 @@ TEST_F(PostgresCollector, TooEarlyCycleWaitsForTheNextBucket) {
   EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 3);
 }
 
+// After downtime the deltas span several intervals: stored as one sample per statement
+// over the whole span, with its real length, not as one interval's.
+TEST_F(PostgresCollector, DowntimeIsStoredWithItsRealLength) {
+  auto collector = make_collector(conninfo_);
+  collector.run_cycle(*store_, cycle_time(0), kInterval);
+  exec("SELECT v FROM items WHERE id = 11");
+  exec("SELECT v FROM items WHERE id = 12");
+  const CycleReport report = collector.run_cycle(*store_, cycle_time(5), kInterval);
+  ASSERT_TRUE(report.written);
+  EXPECT_EQ(report.covered_from, std::chrono::time_point_cast<seconds>(cycle_time(0)));
+  EXPECT_EQ(report.bucket_start, std::chrono::time_point_cast<seconds>(cycle_time(4)));
+  SqliteConnection db((dir_ / "store.db").string());
+  auto stmt = db.prepare("span",
+                         "SELECT s.bucket_start, s.interval_seconds, s.calls FROM samples s JOIN "
+                         "shapes h ON h.id = s.shape_id WHERE instr(h.fingerprint, 'FROM items "
+                         "WHERE id =') > 0");
+  ASSERT_TRUE(stmt->step());
+  EXPECT_EQ(stmt->get_int(0),
+            std::chrono::duration_cast<seconds>(cycle_time(0).time_since_epoch()).count());
+  EXPECT_EQ(stmt->get_int(1), 5 * kInterval.count());
+  EXPECT_EQ(stmt->get_int(2), 2);
+  EXPECT_FALSE(stmt->step());
+  // The next cycle is back to one interval.
+  exec("SELECT v FROM items WHERE id = 13");
+  const CycleReport next = collector.run_cycle(*store_, cycle_time(6), kInterval);
+  EXPECT_EQ(next.covered_from, next.bucket_start);
+  EXPECT_EQ(next.bucket_start, std::chrono::time_point_cast<seconds>(cycle_time(5)));
+}
+
 TEST_F(PostgresCollector, RoleWithoutReadAllStatsIsToldWhatToGrant) {
   exec("DROP ROLE IF EXISTS watcher; CREATE ROLE watcher LOGIN");
   exec("SELECT count(*) FROM items");  // another role's statement
