@@ -77,12 +77,16 @@ class StopSignal {
 };
 
 // Waits for SIGINT/SIGTERM (blocked in every thread) and turns them into a stop request.
+// SIGHUP, which service managers and log rotation tools send to reopen log files, is
+// taken too, so that it never ends the process: slowscope writes no file of its own to
+// reopen (it logs to stderr), and follows a rotated slow log by itself.
 class SignalWatcher {
  public:
   explicit SignalWatcher(StopSignal& stop) : stop_(stop) {
     sigemptyset(&signals_);
     sigaddset(&signals_, SIGINT);
     sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
     thread_ = std::thread([this] { watch(); });
   }
@@ -101,6 +105,10 @@ class SignalWatcher {
         spdlog::info("{} received: finishing the current cycle",
                      sig == SIGINT ? "SIGINT" : "SIGTERM");
         stop_.request();
+      } else if (sig == SIGHUP) {
+        spdlog::info(
+            "SIGHUP received: nothing to reopen (slowscope logs to stderr and follows rotated "
+            "slow logs by itself); collection goes on");
       }
     }
   }
@@ -692,7 +700,7 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "One process collects a target at a time (a lease in the store, renewed every\n"
       "cycle): a second `collect` of the same target stands by and takes over when the\n"
       "first stops or dies; with --once it leaves the target alone and exits 1.\n"
-      "SIGINT/SIGTERM finish the current cycle and exit.\n"
+      "SIGINT/SIGTERM finish the current cycle and exit; SIGHUP is logged and ignored.\n"
       "A target whose server refuses the login is retried once an interval while the\n"
       "others go on; a store that cannot be used (schema newer than this slowscope, login\n"
       "refused) stops collection.\n"

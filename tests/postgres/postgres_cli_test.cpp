@@ -332,6 +332,24 @@ TEST_F(PostgresCli, ErrorsThatRetryingCannotMendExitTwo) {
   EXPECT_NE(testing::read_trimmed(dir_ / "stderr").find("retrying cannot help"), std::string::npos);
 }
 
+// SIGHUP, which log rotation sends, neither stops nor kills the collector.
+TEST_F(PostgresCli, SighupIsLoggedAndIgnored) {
+  write_config("hup.yaml");
+  pid_t pid = 0;
+  FILE* child = start("collect --no-detect --config hup.yaml", &pid);
+  ASSERT_NE(child, nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ::kill(pid, SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(::kill(pid, 0), 0) << "SIGHUP ended the collector";
+  ::kill(pid, SIGTERM);
+  const int raw = pclose(child);
+  const std::string err = testing::read_trimmed(dir_ / "stderr");
+  EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << err;
+  EXPECT_NE(err.find("SIGHUP received"), std::string::npos) << err;
+  EXPECT_NE(err.find("stopped"), std::string::npos) << err;
+}
+
 TEST_F(PostgresCli, ConfigCheckRejectsABrokenFile) {
   std::ofstream(dir_ / "bad.yaml") << "targets:\n  - name: a\n    engine: postgress\n    dsn: x\n";
   const RunResult r = run("config check --config bad.yaml");
