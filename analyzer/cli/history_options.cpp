@@ -26,10 +26,28 @@ TimeWindow resolve_window(const std::string& since, const std::string& from,
   }
   const int64_t now_us =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  // The start as the user gave it (or the command's default), for messages.
+  const std::string start_option =
+      !from.empty() ? "--from " + from : (!since.empty() ? "--since " + since : "");
   const std::string& start = !from.empty() ? from : (!since.empty() ? since : default_since);
   const int64_t from_us = parse_time_argument(start, now_us);
   const int64_t until_us = until.empty() ? now_us : parse_time_argument(until, now_us);
-  if (until_us <= from_us) throw std::invalid_argument("the range ends before it starts");
+  if (until_us <= from_us) {
+    // Name the bound that is wrong: most often a single one, in the future or too early.
+    if (until.empty()) {
+      throw std::invalid_argument(start_option + " (" + format_utc(from_us) +
+                                  ") is not in the past, and the range ends now; give an "
+                                  "earlier start, or --until too");
+    }
+    if (start_option.empty()) {
+      throw std::invalid_argument("--until " + until + " (" + format_utc(until_us) +
+                                  ") is not after the range's default start, " + default_since +
+                                  " ago; give --since or --from too");
+    }
+    throw std::invalid_argument("--until " + until + " (" + format_utc(until_us) +
+                                ") is not after " + start_option + " (" + format_utc(from_us) +
+                                ")");
+  }
   // Buckets are whole seconds; a range covers the second holding its end.
   const auto seconds = [](int64_t us) { return StoreTime(std::chrono::seconds(us / 1'000'000)); };
   return {seconds(from_us), seconds(until_us + 999'999)};

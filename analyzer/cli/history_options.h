@@ -24,7 +24,9 @@ struct TimeWindow {
 };
 
 // --since (a duration ago or a time) or --from/--until, relative to `now`; `default_since`
-// applies when neither is given, and --until defaults to now. Throws std::invalid_argument.
+// applies when neither is given, and --until defaults to now. Throws std::invalid_argument,
+// naming the bound at fault when the range is empty (a start not in the past, an --until
+// not after the start).
 TimeWindow resolve_window(const std::string& since, const std::string& from,
                           const std::string& until, const std::string& default_since,
                           std::chrono::system_clock::time_point now);

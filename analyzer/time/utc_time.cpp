@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
@@ -28,6 +29,44 @@ bool read_digits(std::string_view s, size_t& pos, size_t width, int& out) {
   out = value;
   pos += width;
   return true;
+}
+
+// `seconds` in microseconds, or nullopt when it is not a number or falls outside the times
+// slowscope reads (kEarliestUtcMicros..kLatestUtcMicros, far inside what int64 holds): a
+// cast of a larger double to int64 is undefined.
+std::optional<int64_t> micros_of(double seconds) {
+  const double micros = seconds * kMicrosPerSecond;
+  if (!std::isfinite(micros) || micros < static_cast<double>(kEarliestUtcMicros) ||
+      micros > static_cast<double>(kLatestUtcMicros)) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(micros);
+}
+
+// Parses "<number><unit>" into seconds; nullopt when malformed, negative or not finite.
+std::optional<double> duration_seconds(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || !std::isfinite(value) || value < 0) return std::nullopt;
+  std::string_view unit(end, s.data() + s.size() - end);
+  double seconds_per_unit;
+  if (unit.empty() || unit == "s") {
+    seconds_per_unit = 1;
+  } else if (unit == "ms") {
+    seconds_per_unit = 0.001;
+  } else if (unit == "m" || unit == "min") {
+    seconds_per_unit = 60;
+  } else if (unit == "h") {
+    seconds_per_unit = 3600;
+  } else if (unit == "d") {
+    seconds_per_unit = 86400;
+  } else if (unit == "w") {
+    seconds_per_unit = 7 * 86400;
+  } else {
+    return std::nullopt;
+  }
+  return value * seconds_per_unit;
 }
 
 bool consume(std::string_view s, size_t& pos, char c) {
@@ -63,7 +102,7 @@ std::optional<int64_t> parse_utc(std::string_view s) {
     double value = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return static_cast<int64_t>(value * kMicrosPerSecond);
+    return micros_of(value);
   }
   size_t pos = 0;
   int y, mo, d, h = 0, mi = 0, sec = 0;
@@ -104,32 +143,16 @@ std::optional<int64_t> parse_utc(std::string_view s) {
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   const int64_t days = sys_days{ymd}.time_since_epoch().count();
   const int64_t seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset_seconds;
-  return seconds * kMicrosPerSecond + micros;
+  const int64_t us = seconds * kMicrosPerSecond + micros;
+  // An offset can move 0000-01-01 or 9999-12-31 past the range.
+  if (us < kEarliestUtcMicros || us > kLatestUtcMicros) return std::nullopt;
+  return us;
 }
 
 std::optional<int64_t> parse_duration(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || value < 0) return std::nullopt;
-  std::string_view unit(end, s.data() + s.size() - end);
-  double seconds_per_unit;
-  if (unit.empty() || unit == "s") {
-    seconds_per_unit = 1;
-  } else if (unit == "ms") {
-    seconds_per_unit = 0.001;
-  } else if (unit == "m" || unit == "min") {
-    seconds_per_unit = 60;
-  } else if (unit == "h") {
-    seconds_per_unit = 3600;
-  } else if (unit == "d") {
-    seconds_per_unit = 86400;
-  } else if (unit == "w") {
-    seconds_per_unit = 7 * 86400;
-  } else {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(value * seconds_per_unit * kMicrosPerSecond);
+  const std::optional<double> seconds = duration_seconds(s);
+  if (!seconds) return std::nullopt;
+  return micros_of(*seconds);
 }
 
 std::string format_duration(int64_t micros) {
@@ -148,11 +171,28 @@ std::string format_duration(int64_t micros) {
 }
 
 int64_t parse_time_argument(std::string_view text, int64_t now_us) {
+  const auto out_of_range = [&] {
+    return std::invalid_argument(
+        "time '" + std::string(text) + "' is out of range: slowscope reads times from " +
+        format_utc(kEarliestUtcMicros) + " to " + format_utc(kLatestUtcMicros));
+  };
   // A bare number is ambiguous (epoch or seconds ago); the epoch reading wins, and a
   // duration needs a unit.
   if (auto absolute = parse_utc(text)) return *absolute;
   if (!text.empty() && !(text.back() >= '0' && text.back() <= '9')) {
-    if (auto ago = parse_duration(text)) return now_us - *ago;
+    if (duration_seconds(text)) {
+      // Both within the range of times, so the difference cannot overflow.
+      const std::optional<int64_t> ago = parse_duration(text);
+      if (!ago || now_us - *ago < kEarliestUtcMicros) throw out_of_range();
+      return now_us - *ago;
+    }
+  }
+  double epoch_seconds = 0;
+  if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), epoch_seconds);
+      !text.empty() && end == text.data() + text.size() &&
+      (ec == std::errc::result_out_of_range ||
+       (ec == std::errc() && std::isfinite(epoch_seconds)))) {
+    throw out_of_range();  // a number parse_utc refused: beyond the range of times
   }
   throw std::invalid_argument(
       "cannot read time '" + std::string(text) +

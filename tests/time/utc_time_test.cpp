@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace slowscope {
 namespace {
@@ -75,6 +76,43 @@ TEST(UtcTime, TimeArgumentIsAbsoluteOrAgo) {
   EXPECT_EQ(parse_time_argument("1h", now), now - 3600'000000);
   EXPECT_EQ(parse_time_argument("2024-03-01", now), 1709251200'000000);
   EXPECT_THROW(parse_time_argument("soon", now), std::invalid_argument);
+}
+
+// What error a time argument gets, or "" when it is read.
+std::string time_argument_error(const std::string& text, int64_t now) {
+  try {
+    parse_time_argument(text, now);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
+// A duration or an epoch number too large for microseconds once made them wrap around (a
+// --since of 99999999999999999d read as the year -28107): now refused, saying why.
+TEST(UtcTime, TimesOutsideTheYears0To9999AreRefusedNotWrapped) {
+  const int64_t now = 1709294400'000000;
+  const std::string range =
+      "out of range: slowscope reads times from 0000-01-01T00:00:00Z to "
+      "9999-12-31T23:59:59.999999Z";
+  for (const std::string text : {"99999999999999999d", "1e300d", "3000000d", "1e300",
+                                 "99999999999999999999", "-99999999999", "1e400"}) {
+    const std::string error = time_argument_error(text, now);
+    EXPECT_NE(error.find("time '" + text + "' is " + range), std::string::npos)
+        << text << ": " << error;
+  }
+  EXPECT_EQ(parse_duration("99999999999999999d"), std::nullopt);
+  EXPECT_EQ(parse_duration("inf"), std::nullopt);
+  EXPECT_EQ(parse_duration("nan"), std::nullopt);
+  EXPECT_EQ(parse_utc("1e300"), std::nullopt);
+  EXPECT_EQ(parse_utc("nan"), std::nullopt);
+  EXPECT_EQ(parse_utc("0000-01-01T00:00:00+01:00"), std::nullopt);
+  // The edges themselves are read, and a long but representable duration too.
+  EXPECT_EQ(parse_utc("0000-01-01"), kEarliestUtcMicros);
+  EXPECT_EQ(parse_utc("9999-12-31T23:59:59.999999Z"), kLatestUtcMicros);
+  EXPECT_EQ(format_utc(kEarliestUtcMicros), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(parse_time_argument("700000d", now), now - int64_t{700000} * 86400'000000);
+  EXPECT_NE(time_argument_error("nan", now).find("cannot read time 'nan'"), std::string::npos);
 }
 
 }  // namespace
