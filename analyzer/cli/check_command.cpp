@@ -7,6 +7,8 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
+#include "analyzer/cli/rule_option.h"
+#include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/json/finding_json.h"
@@ -19,8 +21,8 @@ struct CheckCommandOptions {
   std::string config = kDefaultConfigPath;
   std::string store;
   std::string release;
-  std::string window = "30m";
-  std::string baseline = "7d";
+  std::chrono::seconds window{30 * 60};
+  std::chrono::seconds baseline{7 * 24 * 3600};
   std::string format = "text";
   std::string output = "-";
   std::string fail_on = "warning";
@@ -30,14 +32,6 @@ struct CheckCommandOptions {
 
 std::string utc(StoreTime t) {
   return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
-std::chrono::seconds duration_option(const std::string& text, const std::string& option) {
-  const auto us = parse_duration(text);
-  if (!us || *us < 1'000'000) {
-    throw std::invalid_argument(option + " takes a duration of at least 1s (e.g. 30m, 7d)");
-  }
-  return std::chrono::seconds(*us / 1'000'000);
 }
 
 std::string verdict(int code) {
@@ -109,8 +103,8 @@ int run_check(const CheckCommandOptions& o) {
     const StoreLocation location = resolve_store(o.store, o.config);
     const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
     CheckOptions options;
-    options.window = duration_option(o.window, "--window");
-    options.baseline = duration_option(o.baseline, "--baseline");
+    options.window = o.window;
+    options.baseline = o.baseline;
     options.baseline_mode = parse_baseline_mode(o.baseline_mode).value();  // CLI checked it
     if (options.baseline_mode == BaselineMode::kSameHours &&
         options.window > std::chrono::hours(24)) {
@@ -147,11 +141,11 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--release", c->release, "The release to check (see `slowscope release add`)")
       ->required()
       ->type_name("NAME");
-  cmd->add_option("--window", c->window, "How long after the release to look")
-      ->capture_default_str()
+  add_rule_option(cmd, "--window", &c->window, read_span, "How long after the release to look",
+                  "30m")
       ->type_name("DURATION");
-  cmd->add_option("--baseline", c->baseline, "How long before the release to compare with")
-      ->capture_default_str()
+  add_rule_option(cmd, "--baseline", &c->baseline, read_span,
+                  "How long before the release to compare with", "7d")
       ->type_name("DURATION");
   cmd->add_option("--fail-on", c->fail_on, "Exit 1 for findings of this severity or worse")
       ->check(CLI::IsMember({"warning", "critical"}))
@@ -161,48 +155,59 @@ void add_check_command(CLI::App& app, int* exit_code) {
                   "on each day of --baseline, to respect daily cycles")
       ->check(CLI::IsMember({"previous", "same-hours"}))
       ->capture_default_str();
+  // The thresholds `collect`'s detection also takes from slowscope.yaml are read by the
+  // file's rules (analyzer/config/setting_rules.h); the others by the same kinds of rule.
   DetectionOptions& d = c->detection;
-  cmd->add_option("--min-ratio", d.latency.min_ratio,
+  const auto positive_number = [](std::string_view text) {
+    return read_number(text, 0, false, 1e6);
+  };
+  const auto at_least_zero = [](std::string_view text) { return read_number(text, 0, true, 1e9); };
+  add_rule_option(cmd, "--min-ratio", &d.latency.min_ratio, read_min_ratio,
                   "Report only shapes this much slower: within the 95% upper confidence bound "
-                  "of their ratio, and measured at least halfway there")
-      ->capture_default_str();
-  cmd->add_option("--min-delta", d.latency.min_delta,
-                  "...and this many seconds slower per call, judged the same way")
-      ->capture_default_str();
-  cmd->add_option("--min-calls", d.latency.min_calls,
-                  "Calls needed in each window (latency, surges; in the baseline for vanished)")
-      ->capture_default_str();
-  cmd->add_option("--fdr", d.latency.fdr, "False discovery rate across shapes, for every kind")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  cmd->add_option("--surge-ratio", d.call_surge.min_ratio,
-                  "Call surge: calls per call of the other shapes at least this many times more")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--rows-ratio", d.rows_per_call.min_ratio,
-                  "Rows examined / blocks per call at least this many times more")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--rows-delta", d.rows_per_call.min_delta,
-                  "...and at least this many more rows or blocks per call")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--new-share", d.new_shape.min_share,
-                  "New shape: at least this share of the database time after the release")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  cmd->add_option("--new-min-calls", d.new_shape.min_calls,
-                  "New shape: at least this many calls after the release")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--vanished-expected", d.vanished.min_expected,
-                  "Vanished: at least this many calls expected after the release")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--vanished-presence", d.vanished.min_presence,
-                  "Vanished: ran in at least this share of the baseline's intervals")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+                  "of their ratio, and measured at least halfway there (from 1)",
+                  number_text(d.latency.min_ratio))
+      ->type_name("RATIO");
+  add_rule_option(cmd, "--min-delta", &d.latency.min_delta, read_min_delta_seconds,
+                  "...and this much slower per call (1ms, 0.5ms; a bare number is seconds), "
+                  "judged the same way",
+                  format_duration(std::llround(d.latency.min_delta * 1e6)))
+      ->type_name("DURATION");
+  add_rule_option(cmd, "--min-calls", &d.latency.min_calls, read_positive_int,
+                  "Calls needed in each window (latency, surges; in the baseline for vanished)",
+                  std::to_string(d.latency.min_calls))
+      ->type_name("N");
+  add_rule_option(cmd, "--fdr", &d.latency.fdr, read_fdr,
+                  "False discovery rate across shapes, for every kind (above 0, below 1)",
+                  number_text(d.latency.fdr))
+      ->type_name("RATE");
+  add_rule_option(cmd, "--surge-ratio", &d.call_surge.min_ratio, positive_number,
+                  "Call surge: calls per call of the other shapes at least this many times more",
+                  number_text(d.call_surge.min_ratio))
+      ->type_name("RATIO");
+  add_rule_option(cmd, "--rows-ratio", &d.rows_per_call.min_ratio, positive_number,
+                  "Rows examined / blocks per call at least this many times more",
+                  number_text(d.rows_per_call.min_ratio))
+      ->type_name("RATIO");
+  add_rule_option(cmd, "--rows-delta", &d.rows_per_call.min_delta, at_least_zero,
+                  "...and at least this many more rows or blocks per call",
+                  number_text(d.rows_per_call.min_delta))
+      ->type_name("N");
+  add_rule_option(cmd, "--new-share", &d.new_shape.min_share, read_share,
+                  "New shape: at least this share of the database time after the release",
+                  number_text(d.new_shape.min_share))
+      ->type_name("SHARE");
+  add_rule_option(cmd, "--new-min-calls", &d.new_shape.min_calls, read_positive_int,
+                  "New shape: at least this many calls after the release",
+                  std::to_string(d.new_shape.min_calls))
+      ->type_name("N");
+  add_rule_option(cmd, "--vanished-expected", &d.vanished.min_expected, at_least_zero,
+                  "Vanished: at least this many calls expected after the release",
+                  number_text(d.vanished.min_expected))
+      ->type_name("N");
+  add_rule_option(cmd, "--vanished-presence", &d.vanished.min_presence, read_share,
+                  "Vanished: ran in at least this share of the baseline's intervals",
+                  number_text(d.vanished.min_presence))
+      ->type_name("SHARE");
   cmd->add_option("--format", c->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

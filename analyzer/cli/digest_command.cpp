@@ -22,6 +22,8 @@
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
 #include "analyzer/cli/progress_bar.h"
+#include "analyzer/cli/rule_option.h"
+#include "analyzer/config/setting_rules.h"
 #include "analyzer/event/event_filter.h"
 #include "analyzer/time/utc_time.h"
 #include "connectors/mysql/slow_log_reader.h"
@@ -352,9 +354,8 @@ void add_digest_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--order-by", options->order_by, "Rank shapes by this measure")
       ->check(CLI::IsMember({"total", "mean", "calls", "p95", "rows_examined"}))
       ->capture_default_str();
-  cmd->add_option("--limit", options->limit,
+  add_rule_option(cmd, "--limit", &options->limit, read_positive_int,
                   "Show the top N shapes (text default: 20; JSON default: all)")
-      ->check(CLI::PositiveNumber)
       ->type_name("N");
   cmd->add_option("--format", options->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -385,16 +386,28 @@ void add_digest_command(CLI::App& app, int* exit_code) {
                   "Instead of a report, add the entries to this history store (sqlite:PATH or "
                   "postgresql://...) as samples of --target; a file's position is remembered")
       ->type_name("STORE");
-  cmd->add_option("--target", options->target, "With --store: the MySQL target the logs belong to")
-      ->type_name("NAME");
-  cmd->add_option("--interval", options->interval, "With --store: the sample interval")
-      ->capture_default_str()
-      ->type_name("DURATION");
+  CLI::Option* target = add_rule_option(cmd, "--target", &options->target, read_target_name,
+                                        "With --store: the MySQL target the logs belong to")
+                            ->type_name("NAME");
+  CLI::Option* interval =
+      cmd->add_option("--interval", options->interval, "With --store: the sample interval")
+          ->capture_default_str()
+          ->type_name("DURATION");
 
-  cmd->callback([options, exit_code] {
+  cmd->callback([options, exit_code, target, interval] {
     if (!options->store.empty()) {
       *exit_code = run_store(*options);
       return;
+    }
+    // Without --store they would be ignored: a forgotten --store must not pass for a report
+    // of what was meant to be stored.
+    for (const CLI::Option* only_with_store : {target, interval}) {
+      if (only_with_store->count() > 0) {
+        spdlog::error("{} applies only with --store (the history store to add the logs to)",
+                      only_with_store->get_name());
+        *exit_code = 2;
+        return;
+      }
     }
     DigestPlan p;
     try {

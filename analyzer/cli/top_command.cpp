@@ -9,6 +9,8 @@
 #include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
+#include "analyzer/cli/rule_option.h"
+#include "analyzer/config/setting_rules.h"
 #include "reports/json/top_json.h"
 #include "reports/text/top_text.h"
 
@@ -81,9 +83,9 @@ void add_top_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--by", o->by, "Rank by total time, mean time, calls, rows or I/O blocks")
       ->check(CLI::IsMember({"total", "mean", "calls", "rows", "io"}))
       ->capture_default_str();
-  cmd->add_option("--limit", o->limit, "At most N shapes")
-      ->check(CLI::Range(1, 1'000'000))
-      ->capture_default_str();
+  add_rule_option(cmd, "--limit", &o->limit, read_positive_int, "At most N shapes",
+                  std::to_string(o->limit))
+      ->type_name("N");
   cmd->add_option("--format", o->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

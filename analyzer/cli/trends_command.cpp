@@ -6,6 +6,8 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/output_file.h"
+#include "analyzer/cli/rule_option.h"
+#include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/daily_series.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/json/finding_json.h"
@@ -111,22 +113,29 @@ void add_trends_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--days", o->days, "How many whole days before today to look at")
       ->check(CLI::Range(3, 3650))
       ->capture_default_str();
-  cmd->add_option("--min-daily-rise", o->thresholds.min_daily_rise,
-                  "Report only shapes getting at least this much slower per day (0.02 = 2%)")
-      ->capture_default_str();
-  cmd->add_option("--min-ratio", o->thresholds.min_total_ratio,
-                  "...and at least this much slower over the days looked at")
-      ->capture_default_str();
-  cmd->add_option("--min-calls-per-day", o->thresholds.min_calls_per_day,
-                  "Days with fewer calls are left out of a shape's series")
-      ->capture_default_str();
+  // Read by the rules of slowscope.yaml's detection settings (setting_rules.h).
+  TrendThresholds& t = o->thresholds;
+  add_rule_option(
+      cmd, "--min-daily-rise", &t.min_daily_rise,
+      [](std::string_view text) { return read_number(text, 0, true, 1e6); },
+      "Report only shapes getting at least this much slower per day (0.02 = 2%)",
+      number_text(t.min_daily_rise))
+      ->type_name("SHARE");
+  add_rule_option(cmd, "--min-ratio", &t.min_total_ratio, read_min_ratio,
+                  "...and at least this much slower over the days looked at (from 1)",
+                  number_text(t.min_total_ratio))
+      ->type_name("RATIO");
+  add_rule_option(cmd, "--min-calls-per-day", &t.min_calls_per_day, read_positive_int,
+                  "Days with fewer calls are left out of a shape's series",
+                  std::to_string(t.min_calls_per_day))
+      ->type_name("N");
   cmd->add_option("--min-days", o->thresholds.min_days,
                   "Days with enough calls a shape needs to be tested")
       ->check(CLI::Range(3, 3650))
       ->capture_default_str();
-  cmd->add_option("--fdr", o->thresholds.fdr, "False discovery rate across shapes")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  add_rule_option(cmd, "--fdr", &t.fdr, read_fdr,
+                  "False discovery rate across shapes (above 0, below 1)", number_text(t.fdr))
+      ->type_name("RATE");
   cmd->add_option("--fail-on", o->fail_on, "Exit 1 for trends of this severity or worse")
       ->check(CLI::IsMember({"warning", "critical"}))
       ->capture_default_str();

@@ -15,6 +15,7 @@
 #include "analyzer/config/config.h"
 #include "analyzer/config/dsn.h"
 #include "analyzer/config/password_file.h"
+#include "analyzer/config/setting_rules.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -114,6 +115,17 @@ class Reader {
     return node.Scalar();
   }
 
+  // `read(text)` for a scalar node; what it throws becomes a message at the node's place.
+  template <typename Rule>
+  auto ruled(const YAML::Node& node, const std::string& path, Rule read) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    try {
+      return read(text);
+    } catch (const std::invalid_argument& e) {
+      fail(node.Mark(), path, e.what());
+    }
+  }
+
   std::chrono::seconds duration(const YAML::Node& node, const std::string& path) const {
     return std::chrono::duration_cast<std::chrono::seconds>(fine_duration(node, path));
   }
@@ -121,11 +133,7 @@ class Reader {
   // A duration kept to the microsecond; `examples` go into the message for a bad one.
   std::chrono::microseconds fine_duration(const YAML::Node& node, const std::string& path,
                                           std::string_view examples = "60s, 5m, 12h or 7d") const {
-    const std::string expected = "expected a duration such as " + std::string(examples);
-    if (!node.IsScalar()) fail(node.Mark(), path, expected);
-    const std::optional<int64_t> us = parse_duration(node.Scalar());
-    if (!us) fail(node.Mark(), path, expected + ", got '" + node.Scalar() + "'");
-    return std::chrono::microseconds(*us);
+    return ruled(node, path, [&](std::string_view text) { return read_duration(text, examples); });
   }
 
   bool boolean(const YAML::Node& node, const std::string& path) const {
@@ -136,30 +144,14 @@ class Reader {
   }
 
   int positive_int(const YAML::Node& node, const std::string& path) const {
-    const std::string text = node.IsScalar() ? node.Scalar() : "";
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1) {
-      fail(node.Mark(), path, "expected a whole number of at least 1, got '" + text + "'");
-    }
-    return value;
+    return ruled(node, path, read_positive_int);
   }
 
   // A decimal number in (low, high), or [low, high) with `low_included`.
   double number(const YAML::Node& node, const std::string& path, double low, bool low_included,
                 double high) const {
-    const std::string text = node.IsScalar() ? node.Scalar() : "";
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    const bool above = low_included ? value >= low : value > low;
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !above ||
-        !(value < high)) {
-      std::ostringstream range;
-      range << "expected a number " << (low_included ? "from " : "above ") << low << " and below "
-            << high << ", got '" << text << "'";
-      fail(node.Mark(), path, range.str());
-    }
-    return value;
+    return ruled(node, path,
+                 [&](std::string_view text) { return read_number(text, low, low_included, high); });
   }
 
   uint16_t port(const YAML::Node& node, const std::string& path) const {
@@ -250,9 +242,9 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const st
                "expected same-hours or previous, got '" + detection.baseline_mode + "'");
       }
     } else if (e.key == "min_ratio") {
-      detection.min_ratio = r.number(e.value, path, 1, true, 1e6);
+      detection.min_ratio = r.ruled(e.value, path, read_min_ratio);
     } else if (e.key == "fdr") {
-      detection.fdr = r.number(e.value, path, 0, false, 1);
+      detection.fdr = r.ruled(e.value, path, read_fdr);
     } else if (e.key == "min_delta") {
       detection.min_delta = r.fine_duration(e.value, path, "1ms or 0.5ms");
     } else if (e.key == "trend_days") {
@@ -265,19 +257,11 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const st
       }
       detection.trend_days = static_cast<int>(days);
     } else {
-      const std::chrono::seconds value = r.duration(e.value, path);
-      if (value < std::chrono::seconds(1)) r.fail(e.value.Mark(), path, "must be at least 1s");
-      (e.key == "window" ? detection.window : detection.baseline) = value;
+      (e.key == "window" ? detection.window : detection.baseline) =
+          r.ruled(e.value, path, read_span);
     }
   }
   return detection;
-}
-
-bool valid_target_name(std::string_view name) {
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (name.empty() || name.size() > 63 || !lower_or_digit(name[0])) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [&](char c) { return lower_or_digit(c) || c == '_' || c == '.' || c == '-'; });
 }
 
 const std::vector<std::string_view> kTargetKeys = {
@@ -306,11 +290,8 @@ TargetConfig read_target(const Reader& r, const YAML::Node& node, const std::str
   };
 
   const auto& name = require("name", "[a-z0-9][a-z0-9_.-]*");
-  target.name = r.string(name.value, path + ".name");
-  if (!valid_target_name(target.name)) {
-    r.fail(name.value.Mark(), path + ".name",
-           "'" + target.name + "' must match [a-z0-9][a-z0-9_.-]* (at most 63 characters)");
-  }
+  r.string(name.value, path + ".name");  // "expected a text value" for a list or nothing
+  target.name = r.ruled(name.value, path + ".name", read_target_name);
 
   const auto& engine = require("engine", "postgres or mysql");
   const std::string engine_text = r.string(engine.value, path + ".engine");
@@ -456,10 +437,7 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
     if (e.key == "store") {
       config.store = read_store(r, e.value);
     } else if (e.key == "interval") {
-      config.interval = r.duration(e.value, "interval");
-      if (config.interval < std::chrono::seconds(1)) {
-        r.fail(e.value.Mark(), "interval", "must be at least 1s, got '" + e.value.Scalar() + "'");
-      }
+      config.interval = r.ruled(e.value, "interval", read_span);
     } else if (e.key == "retention") {
       config.retention = read_retention(r, e.value);
     } else if (e.key == "targets") {
