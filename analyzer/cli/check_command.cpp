@@ -12,6 +12,7 @@
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/json/finding_json.h"
+#include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
 
 namespace slowscope {
@@ -83,9 +84,9 @@ std::string baseline_text(const CheckResult& r) {
 
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
-  out << "release " << r.release.name << " at " << utc(r.release.at) << ": " << verdict(code)
-      << "\n  baseline " << baseline_text(r) << ", after " << utc(r.post_from) << " .. "
-      << utc(r.post_until) << "\n";
+  out << "release " << terminal_safe(r.release.name, kMaxReleaseNameCharacters) << " at "
+      << utc(r.release.at) << ": " << verdict(code) << "\n  baseline " << baseline_text(r)
+      << ", after " << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";
     if (!t.evaluated) {
@@ -119,8 +120,8 @@ int run_check(const CheckCommandOptions& o) {
     Store store = Store::open(location, StoreOpen::kMustExist);
     const auto release = store.release(o.release);
     if (!release) {
-      throw UsageError("no release named '" + o.release + "' in " + store.describe() +
-                       "; record it with `slowscope release add`");
+      throw UsageError("no release named '" + terminal_safe(o.release, 200) + "' in " +
+                       store.describe() + "; record it with `slowscope release add`");
     }
     const CheckResult result = check_release(
         store, *release, options,

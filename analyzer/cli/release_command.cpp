@@ -11,6 +11,7 @@
 #include "analyzer/cli/json_output.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/json/release_json.h"
+#include "reports/text/digest_text.h"
 #include "reports/text/release_text.h"
 
 namespace slowscope {
@@ -42,6 +43,9 @@ std::string format_seconds(StoreTime t) {
 
 int run_add(const ReleaseOptions& o) {
   return run_command(1, [&] {
+    if (const auto problem = release_name_problem(o.name)) {
+      throw UsageError(*problem + (o.name.empty() ? "" : ": '" + terminal_safe(o.name, 60) + "'"));
+    }
     const StoreLocation location = resolve_store(o.store, o.config);
     Release release;
     release.name = o.name;
@@ -59,7 +63,7 @@ int run_add(const ReleaseOptions& o) {
     Store store = Store::open(location, StoreOpen::kMustExist);
     for (const std::string& t : release.targets) require_target(store, t);
     if (store.release(release.name)) {
-      throw UsageError("release '" + release.name +
+      throw UsageError("release '" + terminal_safe(release.name, kMaxReleaseNameCharacters) +
                        "' is recorded already; `slowscope release list` shows it");
     }
     store.add_release(release);
@@ -68,8 +72,8 @@ int run_add(const ReleaseOptions& o) {
       scope.clear();
       for (const auto& t : release.targets) scope += (scope.empty() ? "" : ", ") + t;
     }
-    std::cout << "recorded release " << release.name << " at " << format_seconds(release.at)
-              << " for " << scope << "\n";
+    std::cout << "recorded release " << terminal_safe(release.name, kMaxReleaseNameCharacters)
+              << " at " << format_seconds(release.at) << " for " << scope << "\n";
     return 0;
   });
 }
@@ -119,7 +123,9 @@ void add_release_command(CLI::App& app, int* exit_code) {
   cmd->require_subcommand(1);
 
   CLI::App* add = cmd->add_subcommand("add", "Record a release (CI calls this at deploy time)");
-  add->add_option("name", o->name, "Release name, unique (e.g. a version or build id)")
+  add->add_option("name", o->name,
+                  "Release name, unique (e.g. a version or build id): at most 200 characters, "
+                  "no control characters")
       ->required()
       ->type_name("NAME");
   add->add_option("--at", o->at, "When it went out (default: now); a time or a duration ago")

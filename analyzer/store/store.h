@@ -330,6 +330,15 @@ struct Release {
   bool operator==(const Release&) const = default;
 };
 
+// The longest release name, in characters.
+inline constexpr size_t kMaxReleaseNameCharacters = 200;
+
+// Why `name` cannot name a release — empty, longer than kMaxReleaseNameCharacters
+// characters (UTF-8), or holding a control character: names are printed on terminals and
+// in CI logs, where one could rewrite what is shown — or nullopt when it can. The message
+// does not repeat the name.
+std::optional<std::string> release_name_problem(std::string_view name);
+
 struct ReleaseQuery {
   std::optional<std::string> target;  // releases of this target or of every target; all when empty
   StoreTime since;
@@ -526,7 +535,7 @@ class Store {
   std::vector<StatementRecord> statements_of_shape(std::string_view target, int64_t shape_id);
 
   // Records `release`. Throws StoreError when a release with its name is recorded already,
-  // or when its name is empty.
+  // or when release_name_problem() refuses its name.
   void add_release(const Release& release);
 
   // Releases with `at` in [since, until), oldest first.

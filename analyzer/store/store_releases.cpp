@@ -37,10 +37,34 @@ class ReleaseRows {
 
 }  // namespace
 
+std::optional<std::string> release_name_problem(std::string_view name) {
+  if (name.empty()) return "a release needs a name";
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    // C0 controls and DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F).
+    const bool c1 = byte == 0xC2 && i + 1 < name.size() &&
+                    static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9F;
+    if (byte < 0x20 || byte == 0x7F || c1) {
+      return "a release name cannot hold control characters (they would reach terminals and "
+             "CI logs)";
+    }
+    if ((byte & 0xC0) != 0x80) ++characters;  // not a UTF-8 continuation byte
+  }
+  if (characters > kMaxReleaseNameCharacters) {
+    return "a release name has at most " + std::to_string(kMaxReleaseNameCharacters) +
+           " characters, not " + std::to_string(characters);
+  }
+  return std::nullopt;
+}
+
 void Store::add_release(const Release& release) {
   Impl& s = *impl_;
+  if (const auto problem = release_name_problem(release.name)) {
+    s.fail("recording a release", *problem);
+  }
   const std::string operation = "recording release '" + release.name + "'";
-  if (release.name.empty()) s.fail(operation, "a release needs a name");
   s.in_transaction(operation, [&] {
     auto& get = s.sql("release_get");
     get.bind_text(1, release.name);

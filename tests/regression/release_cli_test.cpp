@@ -55,6 +55,56 @@ TEST(ReleaseCliTest, RecordsOnceAndLists) {
   EXPECT_NE(r.out.find("2026-11-21T10:00:00Z  v2.4.2  (all targets)"), std::string::npos) << r.out;
 }
 
+// A shell word holding what printf makes of `format` (octal escapes such as \033).
+std::string printf_word(const std::string& format) {
+  return "\"$(printf '" + format + "')\"";
+}
+
+// Release names reach terminals and CI logs: refused when empty, longer than 200
+// characters or holding control characters (exit 2, before the store is touched), and
+// escaped wherever a command echoes one it was given.
+TEST(ReleaseCliTest, NamesAreCheckedAndEchoedSafely) {
+  TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  {
+    Store s = Store::open(StoreLocation::parse("sqlite:" + dir.file("s.db")));
+    s.ensure_target("orders", Engine::kPostgres);
+  }
+  auto r = run_slowscope("release add ''" + store);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("a release needs a name"), std::string::npos) << r.err;
+
+  r = run_slowscope("release add " + printf_word(R"(v1\033[2J)") + store);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot hold control characters"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": 'v1\\x1b[2J'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\033'), std::string::npos) << "the escape reached the terminal";
+  r = run_slowscope("release add " + printf_word(R"(v1\302\233)") + store);  // C1: CSI
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+
+  // 200 characters (400 bytes of UTF-8) are a name; 201 are not.
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += R"(\303\251)";  // é
+  r = run_slowscope("release add " + printf_word(longest) + store);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run_slowscope("release add " + printf_word(longest + "x") + store);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("at most 200 characters, not 201"), std::string::npos) << r.err;
+
+  // The store keeps the rule too, for every other writer.
+  Store s = Store::open(StoreLocation::parse("sqlite:" + dir.file("s.db")), StoreOpen::kMustExist);
+  EXPECT_THROW(s.add_release({"bad\nname", StoreTime{}, {}, {}}), StoreError);
+  EXPECT_THROW(s.add_release({"", StoreTime{}, {}, {}}), StoreError);
+  EXPECT_EQ(
+      s.releases({std::nullopt, StoreTime{}, StoreTime(std::chrono::hours(1'000'000))}).size(), 1u);
+
+  // A name given to `check` is echoed escaped when unknown.
+  r = run_slowscope("check --release " + printf_word(R"(x\033]0;pwned\007)") + store);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("no release named 'x\\x1b]0;pwned\\x07'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\033'), std::string::npos);
+}
+
 TEST(ReleaseCliTest, ReportsOverARangeNameItsReleases) {
   TempDir dir;
   const std::string store = " --store sqlite:" + dir.file("s.db");
