@@ -579,6 +579,7 @@ int run_collect(const CollectOptions& options) {
   std::vector<CollectDetection> detections;  // per target
   try {
     config = load_config(options.config);
+    check_collectable(config);  // as `config check` does
     interval = config.interval;
     if (!options.interval.empty()) {
       const auto us = parse_duration(options.interval);
@@ -589,8 +590,11 @@ int run_collect(const CollectOptions& options) {
       interval = std::chrono::seconds(*us / 1'000'000);
     }
     for (const TargetConfig& target : config.targets) {
-      CollectDetection& d =
-          detections.emplace_back(collect_detection(with_overrides(target.detection, options)));
+      const DetectionConfig settings = with_overrides(target.detection, options);
+      if (const auto problem = detection_problem(settings)) {
+        throw std::invalid_argument(target.name + ": detection " + *problem);
+      }
+      CollectDetection& d = detections.emplace_back(collect_detection(settings));
       // Short windows of a few cycles catch a fresh step within two of them, and each
       // shape's drift is measured on the 180 cycles before each window (recent_detection.h).
       d.options.recent.short_windows = {2 * interval, 5 * interval};

@@ -44,12 +44,15 @@ void add_config_command(CLI::App& app, int* exit_code) {
       "settings (passwords hidden)");
   check->add_option("--config", *path, "Configuration file")->capture_default_str();
   check->footer(
-      "A slow_log_file target's log is checked too: missing, not a file, or unreadable.\n"
+      "Valid means `slowscope collect` starts with it: the file reads, it has targets, their\n"
+      "password files can be read, and their detection settings can run. A slow_log_file\n"
+      "target's log is checked too: missing, not a file, or unreadable.\n"
       "Exit status: 0 valid, 1 valid but a target's slow log cannot be read now, 2 invalid\n"
       "or unreadable.");
   check->callback([path, exit_code] {
     try {
       const Config config = load_config(*path);
+      check_collectable(config);  // what `collect` would refuse, refused here too
       std::cout << *path << ": valid\n"
                 << "store: " << config.store.redacted() << "\n"
                 << "interval: " << config.interval.count() << "s\n"

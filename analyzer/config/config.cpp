@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "analyzer/config/dsn.h"
+#include "analyzer/config/password_file.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -79,6 +80,30 @@ std::string DetectionConfig::to_string() const {
   if (fdr) out << "; fdr " << *fdr;
   if (min_calls) out << "; min_calls " << *min_calls;
   return out.str();
+}
+
+std::optional<std::string> detection_problem(const DetectionConfig& settings) {
+  constexpr std::chrono::hours kSameHoursMaxWindow{23};
+  if (settings.baseline_mode == "same-hours" && settings.window > kSameHoursMaxWindow) {
+    return "window " + format_duration(settings.window.count() * 1'000'000) +
+           " is longer than baseline_mode same-hours allows (23h: its clock hours on each day "
+           "before must not overlap); shorten it or use baseline_mode previous";
+  }
+  return std::nullopt;
+}
+
+void check_collectable(const Config& config) {
+  if (config.targets.empty()) {
+    throw ConfigError("no targets: `collect` has nothing to collect (add a `targets:` list)");
+  }
+  for (const TargetConfig& target : config.targets) {
+    if (target.password_file.empty()) continue;
+    try {
+      read_password_file(target.password_file);
+    } catch (const ConfigError& e) {
+      throw ConfigError("target " + target.name + ": " + e.what());
+    }
+  }
 }
 
 const TargetConfig* Config::find_target(std::string_view name) const {

@@ -87,6 +87,12 @@ struct DetectionConfig {
   bool operator==(const DetectionConfig&) const = default;
 };
 
+// Why detection with `settings` could never run, or nullopt: a same-hours baseline needs a
+// window of at most 23h, so that the clock hours it covers (at most a day, once rounded out
+// to whole hours) do not overlap from one day to the next. load_config applies it to every
+// `detection:` section, `collect` to the settings its command line overrides.
+std::optional<std::string> detection_problem(const DetectionConfig& settings);
+
 // Connection settings of a MySQL target; only parsed and validated so far, so that the
 // file format is fixed before the MySQL collector exists.
 struct MysqlTargetOptions {
@@ -137,6 +143,12 @@ struct Config {
 // files, slow logs, defaults files) are taken relative to the file's folder. Throws
 // ConfigError, also for a missing file or a directory.
 Config load_config(const std::filesystem::path& path);
+
+// Throws ConfigError for what `collect` refuses in a configuration load_config read: no
+// targets, or a target's password_file it cannot read. `config check` runs it too, so that
+// a file it calls valid is one `collect` starts with (the read commands, which only need
+// the store, do not).
+void check_collectable(const Config& config);
 
 // As load_config, for text already in memory: `source_name` names it in messages and
 // `base_dir` anchors relative paths.

@@ -261,6 +261,7 @@ DetectionConfig read_detection(const Reader& r, const YAML::Node& node, const st
           r.ruled(e.value, path, read_span);
     }
   }
+  if (const auto problem = detection_problem(detection)) r.fail(node.Mark(), prefix, *problem);
   return detection;
 }
 
