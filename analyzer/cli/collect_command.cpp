@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "analyzer/cli/history_options.h"
+#include "analyzer/cli/rule_option.h"
+#include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
@@ -533,23 +535,17 @@ TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& st
   return outcome;
 }
 
-// A --detect-* duration, or `configured` when not given.
-std::chrono::seconds detection_duration(const std::string& text, const std::string& option,
-                                        std::chrono::seconds configured) {
-  if (text.empty()) return configured;
-  const auto us = parse_duration(text);
-  if (!us || *us < 1'000'000) {
-    throw std::invalid_argument(option + " takes a duration of at least 1s (e.g. 15m, 7d)");
-  }
-  return std::chrono::seconds(*us / 1'000'000);
+// A --detect-* duration (checked while parsing), or `configured` when not given.
+std::chrono::seconds detection_duration(const std::string& text, std::chrono::seconds configured) {
+  return text.empty() ? configured : read_span(text);
 }
 
 // The configuration's detection settings with the command line's overrides.
 DetectionConfig with_overrides(DetectionConfig config, const CollectOptions& o) {
   config.enabled = o.no_detect ? false : (o.detect || config.enabled);
   if (o.detect_every > 0) config.every_cycles = o.detect_every;
-  config.window = detection_duration(o.detect_window, "--detect-window", config.window);
-  config.baseline = detection_duration(o.detect_baseline, "--detect-baseline", config.baseline);
+  config.window = detection_duration(o.detect_window, config.window);
+  config.baseline = detection_duration(o.detect_baseline, config.baseline);
   if (o.resolve_after > 0) config.resolve_after = o.resolve_after;
   if (!o.detect_baseline_mode.empty()) config.baseline_mode = o.detect_baseline_mode;
   return config;
@@ -672,14 +668,18 @@ void add_collect_command(CLI::App& app, int* exit_code) {
                                "Detect regressions after the cycles (the default, unless the "
                                "configuration's detection.enabled is false)");
   cmd->add_flag("--no-detect", options->no_detect, "Do not detect regressions")->excludes(detect);
-  cmd->add_option("--detect-every", options->detect_every,
+  // Read by the rules of the `detection:` keys they override (setting_rules.h).
+  const auto span_text = [](std::string_view text) {
+    read_span(text);  // throws for a bad one
+    return std::string(text);
+  };
+  add_rule_option(cmd, "--detect-every", &options->detect_every, read_positive_int,
                   "Detect after every N cycles of a target (default: detection.every, 1)")
-      ->check(CLI::PositiveNumber)
       ->type_name("N");
-  cmd->add_option("--detect-window", options->detect_window,
+  add_rule_option(cmd, "--detect-window", &options->detect_window, span_text,
                   "The recent span judged (default: detection.window, 15m)")
       ->type_name("DURATION");
-  cmd->add_option("--detect-baseline", options->detect_baseline,
+  add_rule_option(cmd, "--detect-baseline", &options->detect_baseline, span_text,
                   "The span before it, compared with (default: detection.baseline, 7d)")
       ->type_name("DURATION");
   cmd->add_option("--detect-baseline-mode", options->detect_baseline_mode,
@@ -688,10 +688,9 @@ void add_collect_command(CLI::App& app, int* exit_code) {
                   "(default: detection.baseline_mode, same-hours)")
       ->check(CLI::IsMember({"same-hours", "previous"}))
       ->type_name("MODE");
-  cmd->add_option("--resolve-after", options->resolve_after,
+  add_rule_option(cmd, "--resolve-after", &options->resolve_after, read_positive_int,
                   "Clean detections in a row that resolve a finding (default: "
                   "detection.resolve_after, 5)")
-      ->check(CLI::PositiveNumber)
       ->type_name("M");
   cmd->footer(
       "PostgreSQL: the first cycle of a target takes a baseline; deltas are stored from the\n"

@@ -56,12 +56,10 @@ TEST_F(OptionRulesCli, CheckThresholdsAreReadByTheConfigurationsRules) {
   for (const Case& c : refused) {
     const std::string expected = yaml_message(c.key, c.value);
     ASSERT_NE(expected, "accepted") << c.key << ": " << c.value;
-    const RunResult r =
-        run_slowscope("check --release v1 " + c.option + " " + c.value + store_);
+    const RunResult r = run_slowscope("check --release v1 " + c.option + " " + c.value + store_);
     EXPECT_EQ(r.exit_code, 2) << c.option << " " << c.value << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.option + ": " + expected), npos)
-        << c.option << " " << c.value << "\n"
-        << r.err << "\nexpected: " << expected;
+    EXPECT_NE(r.err.find(c.option + ": " + expected), npos) << c.option << " " << c.value << "\n"
+                                                            << r.err << "\nexpected: " << expected;
   }
   // What the file takes, the command line takes: min_delta as a duration, or seconds.
   for (const std::string delta : {"1ms", "0.5ms", "0.002"}) {
@@ -77,6 +75,24 @@ TEST_F(OptionRulesCli, CheckThresholdsAreReadByTheConfigurationsRules) {
   EXPECT_EQ(trends.exit_code, 2);
   EXPECT_NE(trends.err.find("--min-ratio: " + yaml_message("min_ratio", "0.9")), npos)
       << trends.err;
+}
+
+TEST_F(OptionRulesCli, CollectDetectionOverridesAreReadByTheConfigurationsRules) {
+  struct Case {
+    std::string option, key, value;
+  };
+  for (const Case& c : std::vector<Case>{{"--detect-every", "every", "0"},
+                                         {"--resolve-after", "resolve_after", "-1"},
+                                         {"--detect-window", "window", "0s"},
+                                         {"--detect-baseline", "baseline", "7x"}}) {
+    const std::string expected = yaml_message(c.key, c.value);
+    ASSERT_NE(expected, "accepted") << c.key;
+    // Refused while parsing: no configuration file is read.
+    const RunResult r = run_slowscope("collect --once --config " + dir_.file("none.yaml") + " " +
+                                      c.option + " " + c.value);
+    EXPECT_EQ(r.exit_code, 2) << c.option;
+    EXPECT_NE(r.err.find(c.option + ": " + expected), npos) << r.err << "\nexpected: " << expected;
+  }
 }
 
 TEST_F(OptionRulesCli, CountsOfZeroSayAtLeastOne) {
@@ -120,8 +136,7 @@ TEST_F(OptionRulesCli, ARangeWithABoundInTheWrongPlaceNamesIt) {
       << from.err;
   const RunResult findings = run_slowscope("findings --since 2099-01-01" + store_);
   EXPECT_EQ(findings.exit_code, 2);
-  EXPECT_NE(findings.err.find("--since 2099-01-01 (2099-01-01T00:00:00Z) is not in the past"),
-            npos)
+  EXPECT_NE(findings.err.find("--since 2099-01-01 (2099-01-01T00:00:00Z) is not in the past"), npos)
       << findings.err;
   const RunResult until = run_slowscope("show 0123456789abcdef --until 2001-01-01" + store_);
   EXPECT_EQ(until.exit_code, 2);
@@ -148,8 +163,7 @@ TEST(DigestOptionsCli, StoreOnlyOptionsNeedStore) {
   const RunResult named =
       run_slowscope("digest " + log + " --store sqlite:" + dir.file("s.db") + " --target Shop");
   EXPECT_EQ(named.exit_code, 2);
-  EXPECT_NE(named.err.find("--target: 'Shop' must match [a-z0-9][a-z0-9_.-]*"), npos)
-      << named.err;
+  EXPECT_NE(named.err.find("--target: 'Shop' must match [a-z0-9][a-z0-9_.-]*"), npos) << named.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("s.db")));
 }
 
