@@ -177,6 +177,24 @@ void use_write_ahead_log(sqlite3* db, const std::string& path) {
   }
 }
 
+// What keeps SQLite from working in the folder of the store at `path`, or "": the folder
+// is missing, or this process may not write there — SQLite creates the store's -wal and
+// -shm files next to it, even to read.
+std::string folder_problem(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return "";
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return "its folder " + dir.string() + " does not exist";
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return "its folder " + dir.string() + " is not writable (" + std::strerror(errno) +
+           "), and SQLite keeps the store's -wal and -shm files there";
+  }
+  return "";
+}
+
 // Creates the store's file readable by its owner only, if it does not exist: it holds what
 // ran on the monitored servers. SQLite gives its -wal and -shm files the same mode.
 void create_private_file(const std::string& path) {
@@ -188,13 +206,8 @@ void create_private_file(const std::string& path) {
   }
   if (errno == EEXIST) return;
   const std::string cause = std::strerror(errno);
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (errno == ENOENT && !dir.empty() && !std::filesystem::is_directory(dir, ec)) {
-    throw SqlError("cannot create SQLite store " + path + ": its folder " + dir.string() +
-                   " does not exist");
-  }
-  throw SqlError("cannot create SQLite store " + path + ": " + cause);
+  const std::string folder = folder_problem(path);
+  throw SqlError("cannot create SQLite store " + path + ": " + (folder.empty() ? cause : folder));
 }
 
 }  // namespace
@@ -208,12 +221,21 @@ SqliteConnection::SqliteConnection(const std::string& path, SqliteFile file) : p
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw SqlError("cannot open SQLite store " + path + ": " + message);
+    const std::string folder = folder_problem(path);
+    throw SqlError("cannot open SQLite store " + path + ": " + (folder.empty() ? message : folder));
   }
   sqlite3_extended_result_codes(db_, 1);
   try {
     exec_script("store/sqlite/session", sql::text("store/sqlite/session"));
     if (file == SqliteFile::kCreate) use_write_ahead_log(db_, path_);
+  } catch (const SqlError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    // SQLite's "attempt to write a readonly database" or "unable to open database file" do
+    // not say that the folder is the cause.
+    const std::string folder = folder_problem(path);
+    if (!folder.empty()) throw SqlError("cannot open SQLite store " + path + ": " + folder);
+    throw;
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;

@@ -58,6 +58,11 @@ void require_store_file(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) {
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+      throw NoStoreError("no store at sqlite:" + path + ": its folder " + dir.string() +
+                         " does not exist");
+    }
     throw NoStoreError("no store at sqlite:" + path + " (no such file)");
   }
   if (std::filesystem::is_directory(status)) {

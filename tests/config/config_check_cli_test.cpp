@@ -4,10 +4,8 @@
 // exit 2; and what `collect`'s command line overrides is held to the same rule.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -18,21 +16,6 @@ namespace {
 
 constexpr size_t npos = std::string::npos;
 
-// Runs `slowscope <args>`, started through `launcher` (e.g. setpriv, to run as another user)
-// when given.
-RunResult run_as(const std::string& launcher, const std::string& args) {
-  if (launcher.empty()) return run_slowscope(args);
-  TempDir dir;
-  const std::string command = launcher + " '" + SLOWSCOPE_BINARY + "' " + args + " >" +
-                              dir.file("out") + " 2>" + dir.file("err") + " </dev/null";
-  const int status = std::system(command.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(dir.file("out"));
-  r.err = read_file(dir.file("err"));
-  return r;
-}
-
 // A configuration in its own folder; the store's folder does not exist, so that a `collect`
 // that got past its checks would fail to open it instead of collecting.
 class ConfigCheckCli : public ::testing::Test {
@@ -42,15 +25,18 @@ class ConfigCheckCli : public ::testing::Test {
     return dir_.file("slowscope.yaml");
   }
 
-  // Runs `config check` and `collect --once` on `config` (through `launcher`) and expects
-  // both to refuse it with `message`.
+  // Runs `config check` and `collect --once` on `config` (as an unprivileged user with
+  // `unprivileged`) and expects both to refuse it with `message`.
   void expect_both_refuse(const std::string& config, const std::string& message,
-                          const std::string& launcher = "") {
-    const RunResult check = run_as(launcher, "config check --config " + config);
+                          bool unprivileged = false) {
+    const auto run = [&](const std::string& args) {
+      return unprivileged ? run_slowscope_unprivileged(args) : run_slowscope(args);
+    };
+    const RunResult check = run("config check --config " + config);
     EXPECT_EQ(check.exit_code, 2) << check.out << check.err;
     EXPECT_NE(check.err.find(message), npos) << check.err;
     EXPECT_EQ(check.out.find("valid"), npos) << check.out;
-    const RunResult collect = run_as(launcher, "collect --once --config " + config);
+    const RunResult collect = run("collect --once --config " + config);
     EXPECT_EQ(collect.exit_code, 2) << collect.err;
     EXPECT_NE(collect.err.find(message), npos) << collect.err;
     EXPECT_FALSE(std::filesystem::exists(dir_.file("missing")));
@@ -112,18 +98,14 @@ TEST_F(ConfigCheckCli, APasswordFileCollectCannotReadIsNotValid) {
       "    dsn: \"host=/nowhere dbname=orders\"\n"
       "    password_file: pw\n");
   ASSERT_EQ(run_slowscope("config check --config " + config).exit_code, 0);
-  // Unreadable by whoever runs slowscope: root reads every file, so run as nobody then.
-  std::string launcher;
-  if (::geteuid() == 0) {
-    if (!std::filesystem::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv as root";
-    launcher = "setpriv --reuid=65534 --regid=65534 --clear-groups";
-    ::chmod(dir_.path().c_str(), 0755);
-    ::chmod(config.c_str(), 0644);
-  } else {
-    ::chmod(password.c_str(), 0);
-  }
-  expect_both_refuse(config, "target orders: password file " + password + ": cannot open",
-                     launcher);
+  // Unreadable by whoever runs slowscope (nobody, when the test runs as root).
+  ::chmod(dir_.path().c_str(), 0755);
+  ::chmod(config.c_str(), 0644);
+  if (::geteuid() != 0) ::chmod(password.c_str(), 0);
+  bool available = true;
+  run_slowscope_unprivileged("--version", &available);
+  if (!available) GTEST_SKIP() << "needs setpriv as root";
+  expect_both_refuse(config, "target orders: password file " + password + ": cannot open", true);
 }
 
 }  // namespace

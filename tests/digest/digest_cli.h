@@ -60,6 +60,28 @@ inline RunResult run_slowscope(const std::string& args, const std::string& stdin
   return r;
 }
 
+// Runs `slowscope <args>` as user nobody when this process is root (through setpriv), else
+// as this user: for tests of files and folders slowscope may not read or write, which root
+// always may. `available` is false, and nothing runs, as root without setpriv.
+inline RunResult run_slowscope_unprivileged(const std::string& args, bool* available = nullptr) {
+  if (available != nullptr) *available = true;
+  if (::geteuid() != 0) return run_slowscope(args);
+  if (!std::filesystem::exists("/usr/bin/setpriv")) {
+    if (available != nullptr) *available = false;
+    return {};
+  }
+  TempDir dir;
+  const std::string command = std::string("setpriv --reuid=65534 --regid=65534 --clear-groups '") +
+                              SLOWSCOPE_BINARY + "' " + args + " >" + dir.file("out") + " 2>" +
+                              dir.file("err") + " </dev/null";
+  const int status = std::system(command.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(dir.file("out"));
+  r.err = read_file(dir.file("err"));
+  return r;
+}
+
 // Runs digest with `args` in JSON to a file and returns the parsed document.
 inline nlohmann::json digest_json(const std::string& args) {
   TempDir dir;

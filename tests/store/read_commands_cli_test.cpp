@@ -5,6 +5,8 @@
 // replaces the store it reads.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -53,6 +55,57 @@ TEST(ReadCommandsCli, RefuseAStoreThatDoesNotExistAndCreateNone) {
   EXPECT_NE(top.out.find("No samples in this range."), npos) << top.out;
   const RunResult add = run_slowscope("release add v1 --store sqlite:" + missing);
   EXPECT_EQ(add.exit_code, 0) << add.err;
+}
+
+// A store whose folder is missing or not writable (SQLite keeps its -wal and -shm files
+// there, even to read) is named as such, by the commands that create a store and by those
+// that read one, instead of SQLite's "unable to open database file" or "attempt to write a
+// readonly database".
+TEST(ReadCommandsCli, AMissingOrUnwritableStoreFolderIsNamed) {
+  TempDir dir;
+  const std::string missing = dir.file("nowhere") + "/s.db";
+  for (const std::string& command : kReaders) {
+    const RunResult r = run_slowscope(command + " --store sqlite:" + missing);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("no store at sqlite:" + missing + ": its folder " + dir.file("nowhere") +
+                         " does not exist"),
+              npos)
+        << command << "\n"
+        << r.err;
+  }
+  const std::string log = data_path("slowlogs/hand-mysql57.log");
+  RunResult create = run_slowscope("digest " + log + " --target shop --store sqlite:" + missing);
+  EXPECT_EQ(create.exit_code, 2);
+  EXPECT_NE(create.err.find("cannot create SQLite store " + missing + ": its folder " +
+                            dir.file("nowhere") + " does not exist"),
+            npos)
+      << create.err;
+
+  // A folder this user may not write: the store in it, and a new one.
+  const std::string locked = dir.file("locked");
+  std::filesystem::create_directory(locked);
+  Store::open(StoreLocation::parse("sqlite:" + locked + "/s.db"), StoreOpen::kCreate)
+      .ensure_target("orders", Engine::kPostgres);
+  std::filesystem::remove(locked + "/s.db-wal");
+  std::filesystem::remove(locked + "/s.db-shm");
+  ::chmod(dir.path().c_str(), 0755);
+  ::chmod((locked + "/s.db").c_str(), 0666);
+  ::chmod(locked.c_str(), 0555);
+  const std::string unwritable = ": its folder " + locked + " is not writable";
+  bool available = true;
+  const RunResult top =
+      run_slowscope_unprivileged("top --store sqlite:" + locked + "/s.db", &available);
+  if (!available) GTEST_SKIP() << "needs setpriv as root";
+  EXPECT_EQ(top.exit_code, 1) << top.err;
+  EXPECT_NE(top.err.find("cannot open SQLite store " + locked + "/s.db" + unwritable), npos)
+      << top.err;
+  EXPECT_NE(top.err.find("-wal and -shm files there"), npos) << top.err;
+  create = run_slowscope_unprivileged("digest " + log + " --target shop --store sqlite:" + locked +
+                                      "/new.db");
+  EXPECT_EQ(create.exit_code, 2);
+  EXPECT_NE(create.err.find("cannot create SQLite store " + locked + "/new.db" + unwritable), npos)
+      << create.err;
+  ::chmod(locked.c_str(), 0755);
 }
 
 TEST(ReadCommandsCli, RefuseADirectoryOrAMissingFileAsConfiguration) {
