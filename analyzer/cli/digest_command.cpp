@@ -423,10 +423,16 @@ void add_digest_command(CLI::App& app, int* exit_code) {
     }
     try {
       DigestReport report = run_digest(*options, p);
-      for (const auto& input : report.inputs) warn_about_input(input);
-      if (report.summary.saturated_values)
-        spdlog::warn("attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: {}",
-                     report.summary.saturated_values);
+      // The text report's header says the same: on a terminal the log would repeat it
+      // right above it. Elsewhere (a file, a pipe, JSON) the log is what a person sees.
+      const bool header_on_terminal = options->format == "text" && options->output == "-" &&
+                                      ::isatty(STDOUT_FILENO) != 0 && ::isatty(STDERR_FILENO) != 0;
+      if (!header_on_terminal) {
+        for (const auto& input : report.inputs) warn_about_input(input);
+        if (report.summary.saturated_values)
+          spdlog::warn("attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: {}",
+                       report.summary.saturated_values);
+      }
       write_output(options->output, render(report, options->format));
       if (options->output != "-") spdlog::info("wrote {}", options->output);
       *exit_code = 0;

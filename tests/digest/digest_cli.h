@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +81,30 @@ inline RunResult run_slowscope_unprivileged(const std::string& args, bool* avail
   r.out = read_file(dir.file("out"));
   r.err = read_file(dir.file("err"));
   return r;
+}
+
+// Runs `slowscope <args>` with a terminal as its standard output and error (as a user at a
+// terminal sees them, interleaved) and returns what it wrote; expects exit status 0.
+inline std::string run_on_terminal(const std::string& args) {
+  int terminal = -1;
+  const pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    const std::string command = std::string("exec '") + SLOWSCOPE_BINARY + "' " + args;
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(terminal, buffer, sizeof buffer);
+    if (n <= 0) break;  // EIO once the child has closed its side
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(terminal);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  return out;
 }
 
 // Runs digest with `args` in JSON to a file and returns the parsed document.

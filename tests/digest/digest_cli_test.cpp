@@ -356,6 +356,23 @@ TEST_F(DigestCli, BadValuesAreSkippedOrSaturatedAndCounted) {
   }
 }
 
+// On a terminal the text report's header names what was skipped; the log does not say it
+// again right above. Anywhere else (stdout to a file here) the log still says it.
+TEST_F(DigestCli, ATerminalGetsEachWarningOnce) {
+  const std::string path = data_path("slowlogs/hand-garbage.log");
+  const std::string screen = run_on_terminal("digest '" + path + "'");
+  size_t said = 0;
+  for (size_t at = screen.find("unreadable stretch"); at != std::string::npos;
+       at = screen.find("unreadable stretch", at + 1)) {
+    ++said;
+  }
+  EXPECT_EQ(said, 1u) << screen.substr(0, 800);
+  EXPECT_NE(screen.find("# " + path + ": skipped 4 unreadable stretches"), std::string::npos)
+      << screen.substr(0, 800);
+  const RunResult piped = run_slowscope("digest '" + path + "'");
+  EXPECT_NE(piped.err.find("skipped 4 unreadable stretch"), std::string::npos) << piped.err;
+}
+
 TEST_F(DigestCli, InputThatIsNotASlowLogExitsThree) {
   const std::string pg = dir_.file("postgresql.log");
   std::ofstream(pg) << "2024-03-01 12:00:00.123 UTC [123] LOG:  duration: 12.3 ms  statement: "

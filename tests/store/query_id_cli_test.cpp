@@ -4,9 +4,6 @@
 // forms, and tells an unknown id, an ambiguous one and a range without samples apart. The
 // statements' stored texts are shown only with --examples.
 #include <gtest/gtest.h>
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,29 +20,6 @@ const std::string kTwinId = "E81D0B3D11111111AAAAAAAAAAAAAAAA";  // the same fir
 const std::string kPostgresId = "0123456789abcdef";
 const std::string kIdleId = "FEDCBA9876543210FEDCBA9876543210";  // stored, no samples
 const std::string kSecretText = "select * from users where email = 'alice@example.com'";
-
-// Runs `slowscope <args>` with a terminal as its standard output and returns what it wrote.
-std::string run_on_terminal(const std::string& args) {
-  int terminal = -1;
-  const pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
-  if (pid == 0) {
-    const std::string command = std::string("exec '") + SLOWSCOPE_BINARY + "' " + args;
-    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  std::string out;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(terminal, buffer, sizeof buffer);
-    if (n <= 0) break;  // EIO once the child has closed its side
-    out.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(terminal);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
-  return out;
-}
 
 class QueryIdCli : public ::testing::Test {
  protected:
