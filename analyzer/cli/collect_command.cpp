@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -279,11 +280,22 @@ TargetCycle postgres_cycle(const TargetRun& run) {
   auto collector = std::make_shared<PgssCollector>(
       name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})),
       run.target->examples);
-  return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
+  // A warning is logged when it appears: not next to the event saying the same, nor again
+  // every cycle while it lasts (the collector repeats it in each cycle's report).
+  auto last_warnings = std::make_shared<std::set<std::string>>();
+  return [collector, name, last_warnings, interval = run.interval](Store& store,
+                                                                   Clock::time_point now) {
     const CycleReport report = collector->run_cycle(store, now, interval);
-    for (const auto& w : report.warnings) spdlog::warn("{}: {}", name, w);
-    for (const auto& e : report.events) spdlog::warn("{}: {}", name, e.message);
+    std::set<std::string> said;
+    for (const auto& e : report.events) {
+      spdlog::warn("{}: {}", name, e.message);
+      said.insert(e.message);
+    }
+    for (const auto& w : report.warnings) {
+      if (!said.contains(w) && !last_warnings->contains(w)) spdlog::warn("{}: {}", name, w);
+    }
     if (report.written) {
+      *last_warnings = std::set<std::string>(report.warnings.begin(), report.warnings.end());
       const double log_ms = checkpoint_log(store);
       spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
                    timings(report), log_ms);

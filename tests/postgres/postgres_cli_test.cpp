@@ -16,6 +16,7 @@
 #include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/slowscope_process.h"
 
 namespace slowscope {
 namespace {
@@ -355,6 +356,52 @@ TEST_F(PostgresCli, ConfigCheckRejectsABrokenFile) {
   const RunResult r = run("config check --config bad.yaml");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("did you mean 'postgres'"), std::string::npos) << r.err;
+}
+
+// A role without pg_read_all_stats: the collector says which role to grant, once — not
+// once as the cycle's event and again as its warning, nor again every cycle after.
+TEST_F(PostgresCli, AWarningIsLoggedOnceWhileItLasts) {
+  exec("DROP ROLE IF EXISTS cli_watcher; CREATE ROLE cli_watcher LOGIN");
+  exec("SELECT count(*) FROM pg_class");  // an entry of another role, hidden to cli_watcher
+  std::ofstream(dir_ / "watched.yaml") << "store: sqlite:./watched.db\n"
+                                       << "targets:\n"
+                                       << "  - name: watched\n    engine: postgres\n"
+                                       << "    dsn: \"" << conninfo_ << " user=cli_watcher\"\n";
+  const std::string grant = "GRANT pg_read_all_stats TO cli_watcher";
+  const auto count = [&](const std::string& log) {
+    size_t n = 0;
+    for (size_t at = log.find(grant); at != std::string::npos; at = log.find(grant, at + 1)) ++n;
+    return n;
+  };
+  const RunResult once = run("collect --once --interval 1s --config watched.yaml");
+  EXPECT_EQ(once.status, 0) << once.err;
+  EXPECT_EQ(count(once.err), 1u) << once.err;
+
+  // Running on: a few cycles of 1 s with the entries still hidden, then stopped. The event
+  // was stored by the run before; this process warns when it first meets the gap.
+  const fs::path log = dir_ / "watched.log";
+  {
+    testing::SlowscopeProcess collect(
+        "collect --interval 1s --config '" + (dir_ / "watched.yaml").string() + "'", log);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    const auto cycles = [&] {
+      const std::string text = testing::read_trimmed(log);
+      size_t n = 0;
+      for (size_t at = text.find("samples for"); at != std::string::npos;
+           at = text.find("samples for", at + 1)) {
+        ++n;
+      }
+      return n;
+    };
+    while (cycles() < 3 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    collect.stop(SIGTERM);
+  }
+  const std::string logged = testing::read_trimmed(log);
+  ASSERT_NE(logged.find("samples for"), std::string::npos) << logged;
+  EXPECT_EQ(count(logged), 1u) << logged;  // when this process first met it
+  exec("DROP ROLE IF EXISTS cli_watcher");
 }
 
 TEST_F(PostgresCli, SigtermFinishesTheCycleAndExitsCleanly) {
