@@ -37,6 +37,9 @@ std::optional<std::string> slow_log_problem(const std::string& path) {
 void add_config_command(CLI::App& app, int* exit_code) {
   CLI::App* config = app.add_subcommand("config", "Work with the configuration file");
   config->require_subcommand(1);
+  config->footer(
+      "Exit status: that of the subcommand (see `slowscope config check --help`): 0 valid,\n"
+      "2 invalid or unreadable, or no subcommand.");
   auto path = std::make_shared<std::string>(kDefaultConfigPath);
   CLI::App* check = config->add_subcommand(
       "check",

@@ -121,6 +121,10 @@ void add_release_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "release", "Record and list release markers: what `check` compares before and after");
   cmd->require_subcommand(1);
+  cmd->footer(
+      "Exit status: that of the subcommand (see `slowscope release add --help`, `slowscope\n"
+      "release list --help`): 0 done, 1 store error, 2 bad arguments or configuration, no\n"
+      "store there, or no subcommand.");
 
   CLI::App* add = cmd->add_subcommand("add", "Record a release (CI calls this at deploy time)");
   add->add_option("name", o->name,

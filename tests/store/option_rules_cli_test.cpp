@@ -167,5 +167,20 @@ TEST(DigestOptionsCli, StoreOnlyOptionsNeedStore) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("s.db")));
 }
 
+// Every command's --help, the groups `release` and `config` too, ends with its exit
+// statuses, as scripts and CI need them.
+TEST(HelpCli, EveryCommandListsItsExitStatus) {
+  for (const std::string command :
+       {"digest", "collect", "top", "show", "release", "release add", "release list", "check",
+        "trends", "findings", "config", "config check"}) {
+    const RunResult r = run_slowscope(command + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+    const size_t statuses = r.out.find("Exit status");
+    ASSERT_NE(statuses, npos) << command << "\n" << r.out;
+    EXPECT_NE(r.out.find("2 ", statuses), npos) << command << ": the usage error's status\n"
+                                                << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace slowscope::testing
