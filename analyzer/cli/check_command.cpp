@@ -87,6 +87,7 @@ std::string to_text(const CheckResult& r, int code) {
   out << "release " << terminal_safe(r.release.name, kMaxReleaseNameCharacters) << " at "
       << utc(r.release.at) << ": " << verdict(code) << "\n  baseline " << baseline_text(r)
       << ", after " << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
+  AddedTimeOnce added_time;
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";
     if (!t.evaluated) {
@@ -94,7 +95,7 @@ std::string to_text(const CheckResult& r, int code) {
       continue;
     }
     out << t.shapes_compared << " shapes compared, " << t.findings.size() << " regressed\n";
-    for (const Finding& f : t.findings) write_finding_text(out, f);
+    for (const Finding& f : t.findings) write_finding_text(out, f, &added_time);
   }
   return out.str();
 }

@@ -170,11 +170,12 @@ struct TargetRun {
 
 // The line a newly opened, reopened or resolved finding gets: its identity, numbers and
 // fingerprint (normalized text: no literal values), made safe for a terminal.
-std::string finding_line(const FindingChange& change) {
+// `added_time`: the pass's findings so far, so that a shape's added time is shown once.
+std::string finding_line(const FindingChange& change, AddedTimeOnce& added_time) {
   const FindingRecord& r = change.record;
   std::string text = fmt::format("finding {}: {} ({}", to_string(change.event), r.id(), r.severity);
   if (const std::optional<Finding> finding = finding_of_record(r)) {
-    text += ", " + finding_evidence_text(*finding);
+    text += ", " + added_time.evidence(*finding);
   }
   if (!r.release.empty()) text += ", after release " + terminal_safe(r.release, 80);
   return text + "): " + terminal_safe(r.fingerprint, 200);
@@ -190,11 +191,12 @@ void judge(const std::string& name, const char* what,
     const DetectionPassReport report = run_pass();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    AddedTimeOnce found, resolved;
     for (const FindingChange& c : report.changes) {
       if (c.event == FindingEvent::kOpened || c.event == FindingEvent::kReopened) {
-        spdlog::warn("{}: {}", name, finding_line(c));
+        spdlog::warn("{}: {}", name, finding_line(c, found));
       } else if (c.event == FindingEvent::kResolved) {
-        spdlog::info("{}: {}", name, finding_line(c));
+        spdlog::info("{}: {}", name, finding_line(c, resolved));
       }
     }
     if (report.check.evaluated) {

@@ -67,6 +67,9 @@ nlohmann::ordered_json to_json(const std::vector<FindingRecord>& findings, const
 std::string to_text(const std::vector<FindingRecord>& findings) {
   if (findings.empty()) return "no findings\n";
   std::ostringstream out;
+  // Open findings are of the same moment: a shape's added time is shown once among them.
+  // Resolved ones each keep theirs, from their own time.
+  AddedTimeOnce open_added_time;
   for (const FindingRecord& f : findings) {
     out << to_string(f.status) << "  " << f.severity << "  " << f.id() << "\n    opened "
         << utc(f.opened_at) << ", last seen " << utc(f.last_seen_at);
@@ -74,7 +77,9 @@ std::string to_text(const std::vector<FindingRecord>& findings) {
     if (f.reopen_count > 0) out << ", reopened " << f.reopen_count << "x";
     if (!f.release.empty()) out << ", after release " << terminal_safe(f.release, 80);
     if (const std::optional<Finding> finding = finding_of_record(f)) {
-      out << "\n    " << finding_evidence_text(*finding);
+      out << "\n    "
+          << (f.status == FindingStatus::kOpen ? open_added_time.evidence(*finding)
+                                               : finding_evidence_text(*finding));
     }
     out << "\n    " << terminal_safe(f.fingerprint, 200) << "\n";
   }

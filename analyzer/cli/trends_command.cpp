@@ -49,11 +49,12 @@ int exit_code(const std::vector<TargetTrends>& report, Severity fail_on) {
 std::string to_text(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until) {
   std::ostringstream out;
   out << "daily trends " << utc(from) << " .. " << utc(until) << "\n";
+  AddedTimeOnce added_time;
   for (const TargetTrends& t : report) {
     out << "\n"
         << t.target << ": " << t.shapes_tested << " shapes with daily history, "
         << t.findings.size() << " trending slower\n";
-    for (const Finding& f : t.findings) write_finding_text(out, f);
+    for (const Finding& f : t.findings) write_finding_text(out, f, &added_time);
   }
   return out.str();
 }

@@ -53,18 +53,27 @@ std::string evidence(const Finding& f) {
 
 }  // namespace
 
-std::string finding_evidence_text(const Finding& f) {
+std::string finding_evidence_text(const Finding& f, std::optional<FindingKind> added_time_with) {
   std::string text = evidence(f);
   // A vanished shape adds no time: its cost is a feature that stopped, not a slower one.
-  if (f.key.kind != FindingKind::kVanished) {
-    text += ", +" + format_seconds(f.added_seconds_per_hour) + "/h of database time";
+  if (f.key.kind == FindingKind::kVanished) return text;
+  if (added_time_with) {
+    return text + ", added database time: see its " + std::string(to_string(*added_time_with)) +
+           " finding";
   }
-  return text;
+  return text + ", " + format_added_time(f.added_seconds_per_hour) + " of database time";
 }
 
-void write_finding_text(std::ostream& out, const Finding& f) {
+std::string AddedTimeOnce::evidence(const Finding& f) {
+  if (f.key.kind == FindingKind::kVanished) return finding_evidence_text(f);
+  const auto [it, first] = shown_.try_emplace({f.key.target, f.key.shape_hash}, f.key.kind);
+  return finding_evidence_text(f, first ? std::nullopt : std::optional<FindingKind>(it->second));
+}
+
+void write_finding_text(std::ostream& out, const Finding& f, AddedTimeOnce* once) {
   out << "  " << to_string(f.severity) << "  " << to_string(f.key.kind) << "  "
-      << terminal_safe(f.key.shape_hash, 40) << "  " << finding_evidence_text(f)
+      << terminal_safe(f.key.shape_hash, 40) << "  "
+      << (once != nullptr ? once->evidence(f) : finding_evidence_text(f))
       << ", q=" << fixed(f.q_value, "%.2e") << "\n    " << terminal_safe(f.fingerprint, 1000)
       << "\n";
 }

@@ -28,6 +28,18 @@ std::string format_seconds(double s) {
   return three_digits(s / 86400, "d");
 }
 
+std::string format_added_time(double s) {
+  if (!std::isfinite(s)) return "-";
+  const double a = std::fabs(s);
+  const std::string sign = s < 0 ? "-" : "+";
+  if (a == 0) return "+0 s/h";
+  if (a < 1e-3) return sign + three_digits(a * 1e6, " us/h");
+  if (a < 1) return sign + three_digits(a * 1e3, " ms/h");
+  if (a < 60) return sign + three_digits(a, " s/h");
+  if (a < 3600) return sign + three_digits(a / 60, " min/h");
+  return sign + three_digits(a / 3600, " h/h");
+}
+
 std::string format_count(double n) {
   if (!std::isfinite(n)) return "-";
   const double a = std::fabs(n);

@@ -17,6 +17,20 @@ TEST(Units, Seconds) {
   for (const auto& c : cases) EXPECT_EQ(format_seconds(c.in), c.out) << c.in;
 }
 
+TEST(Units, AddedTimeIsSignedWithItsUnitSpelledOut) {
+  struct {
+    double in;
+    const char* out;
+  } cases[] = {{948, "+15.8 min/h"},
+               {0.6, "+600 ms/h"},
+               {-3.1, "-3.10 s/h"},
+               {5400, "+1.50 h/h"},
+               {0.00025, "+250 us/h"},
+               {0, "+0 s/h"},
+               {std::numeric_limits<double>::infinity(), "-"}};
+  for (const auto& c : cases) EXPECT_EQ(format_added_time(c.in), c.out) << c.in;
+}
+
 TEST(Units, Counts) {
   EXPECT_EQ(format_count(0), "0");
   EXPECT_EQ(format_count(9999), "9999");
