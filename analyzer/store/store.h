@@ -254,6 +254,10 @@ struct TimelineQuery {
   int64_t shape_id = 0;
   StoreTime since;
   StoreTime until;
+  // Per collection interval wherever the target's raw samples are still kept (hours and
+  // days only before them), instead of as few rows as the tiers allow: what a timeline of
+  // one shape shows, where minutes matter (`show`).
+  bool raw_where_kept = false;
 };
 
 // One bucket of a shape's timeline: a raw interval, an hour or a day, depending on which

@@ -197,7 +197,22 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
   std::vector<TimelinePoint> points;
   const std::optional<TargetInfo> target = known_target(*this, s, query.target, "timeline");
   try {
-    const TierPlan plan = plan_for(query.since, query.until, *target);
+    TierPlan plan = plan_for(query.since, query.until, *target);
+    if (query.raw_where_kept) {
+      auto& oldest = s.sql("raw_samples_from");
+      oldest.bind_int(1, target->id);
+      if (oldest.step() && !oldest.is_null(0)) {
+        int64_t raw_from = oldest.get_int(0);
+        // Rollup hours before the first raw sample's hour: samples were pruned, maybe part
+        // way into that hour, which only the hourly rollup then has whole.
+        if (!oldest.is_null(1) && oldest.get_int(1) < floor_to(raw_from, kSecondsPerHour)) {
+          raw_from = ceil_to(raw_from, kSecondsPerHour);
+        }
+        plan = plan_tiers_raw_from(seconds(query.since), seconds(query.until),
+                                   seconds(target->daily_through), raw_from);
+      }
+      oldest.reset();
+    }
     auto& timeline = s.sql("timeline");
     timeline.bind_int(1, target->id);
     timeline.bind_int(2, query.shape_id);

@@ -30,4 +30,16 @@ TierPlan plan_tiers(int64_t since, int64_t until, int64_t daily_through, bool op
   return plan;
 }
 
+TierPlan plan_tiers_raw_from(int64_t since, int64_t until, int64_t daily_through,
+                             int64_t raw_from) {
+  const int64_t cut = std::clamp(raw_from, since, std::max(since, until));
+  if (cut >= until) return plan_tiers(since, until, daily_through, false);
+  TierPlan plan;
+  if (cut > since) plan = plan_tiers(since, cut, daily_through, false);
+  // The plan of [since, cut) ends with raw samples after its last whole hour, if any: they
+  // go on to `until`.
+  plan.raw[1] = {plan.raw[1].empty() ? cut : plan.raw[1].begin, until};
+  return plan;
+}
+
 }  // namespace slowscope

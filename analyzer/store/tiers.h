@@ -47,4 +47,11 @@ struct TierPlan {
 // at its start (see docs/STORE.md).
 TierPlan plan_tiers(int64_t since, int64_t until, int64_t daily_through, bool open_end);
 
+// As plan_tiers, but raw samples from `raw_from` on — from where the raw samples are
+// complete — so that the range is read at the collection interval wherever that still
+// exists, and from the rollups only before. The caller rounds the oldest raw sample up to
+// the hour when older samples were pruned: an hour pruned part way is whole only in the
+// hourly rollup.
+TierPlan plan_tiers_raw_from(int64_t since, int64_t until, int64_t daily_through, int64_t raw_from);
+
 }  // namespace slowscope

@@ -850,6 +850,33 @@ TEST_P(StoreRollupTest, TimelineUsesTheCoarsestCompleteTier) {
   EXPECT_EQ(mixed[3].measures, expected(kEnd - kHour, kEnd));
 }
 
+// `show`'s timeline: per collection interval wherever raw samples are kept, days and hours
+// only before them — the hour the pruning cut into whole from the hourly rollup.
+TEST_P(StoreRollupTest, TimelineReadsRawSamplesWhereverKept) {
+  TimelineQuery query{"orders", shape1_, T(kDay0), T(kEnd)};
+  query.raw_where_kept = true;
+  const auto points = store_->timeline(query);
+  // Raw samples are kept from kEnd - 1d + 10 min: the two days before, then the hour the
+  // pruning cut into, then 23 hours of 10-minute samples.
+  ASSERT_EQ(points.size(), 2u + 1u + 23u * 6u);
+  EXPECT_EQ(points[0].bucket, std::chrono::seconds(kDay));
+  EXPECT_EQ(points[2].bucket_start, T(kEnd - kDay));
+  EXPECT_EQ(points[2].bucket, std::chrono::seconds(kHour));
+  EXPECT_EQ(points[3].bucket_start, T(kEnd - kDay + kHour));
+  EXPECT_EQ(points[3].bucket, std::chrono::seconds(600));
+  Measures sum;
+  for (const auto& p : points) sum += p.measures;
+  EXPECT_EQ(sum, expected(kDay0, kEnd));
+
+  // Within the raw retention: all of it per interval, also up to now (no open hour read
+  // from the rollup).
+  query.since = T(kEnd - 3 * kHour + 1200);
+  query.until = T(kEnd + 3600);
+  const auto recent = store_->timeline(query);
+  ASSERT_EQ(recent.size(), 3u * 6u - 2u);
+  for (const auto& p : recent) EXPECT_EQ(p.bucket, std::chrono::seconds(600));
+}
+
 TEST_P(StoreRollupTest, RollingUpAgainChangesNothing) {
   const auto before = store_->top({"orders", T(kDay0), T(kEnd), TopOrder::kTotal, 10});
   const RollupReport report = store_->rollup_and_prune(T(kEnd + 300), kRetention);
