@@ -41,7 +41,10 @@ int run_show(const ShowOptions& o) {
       if (!o.target.empty() && t.name != o.target) continue;
       ShapeOnTarget on;
       on.target = t.name;
-      on.timeline = store.timeline({t.name, report.shape.id, window.from, window.until});
+      // Per collection interval wherever kept: fresh data shows as its minutes, not as
+      // the one hour holding them.
+      on.timeline = store.timeline({t.name, report.shape.id, window.from, window.until,
+                                    /*raw_where_kept=*/true});
       if (on.timeline.empty()) continue;
       for (const TimelinePoint& point : on.timeline) on.totals += point.measures;
       on.statements = store.statements_of_shape(t.name, report.shape.id);

@@ -1,8 +1,10 @@
 #include "reports/text/top_text.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/time/utc_time.h"
@@ -36,6 +38,55 @@ void write_measures(std::ostream& out, const Measures& m) {
       << "; I/O time read " << format_seconds(m.blk_read_time) << ", write "
       << format_seconds(m.blk_write_time) << "; WAL "
       << format_bytes(static_cast<double>(m.wal_bytes)) << "\n";
+}
+
+// What a sparkline of `timeline` draws for `value`: one number per bucket when the buckets
+// are all as long, else `width` columns over the timeline's time, each bucket's value spread
+// over the columns its time covers — so that a day read from the rollup does not stand as
+// tall as a day's worth of minutes squeezed into one column.
+std::vector<double> sparkline_values(const std::vector<TimelinePoint>& timeline,
+                                     double (*value)(const Measures&), size_t width) {
+  std::vector<double> values;
+  const bool even = std::all_of(timeline.begin(), timeline.end(), [&](const TimelinePoint& p) {
+    return p.bucket == timeline.front().bucket;
+  });
+  if (even || width == 0) {
+    for (const TimelinePoint& p : timeline) values.push_back(value(p.measures));
+    return values;
+  }
+  const double from = static_cast<double>(timeline.front().bucket_start.time_since_epoch().count());
+  const double until = static_cast<double>(
+      (timeline.back().bucket_start + timeline.back().bucket).time_since_epoch().count());
+  const double column = (until - from) / static_cast<double>(width);
+  values.assign(width, 0.0);
+  for (const TimelinePoint& p : timeline) {
+    const double start = static_cast<double>(p.bucket_start.time_since_epoch().count());
+    const double length = std::max(1.0, static_cast<double>(p.bucket.count()));
+    const double amount = value(p.measures);
+    for (size_t c = 0; c < width; ++c) {
+      const double lo = from + column * static_cast<double>(c);
+      const double overlap = std::min(start + length, lo + column) - std::max(start, lo);
+      if (overlap > 0) values[c] += amount * overlap / length;
+    }
+  }
+  return values;
+}
+
+// "1440 buckets of 1m", or for a timeline read from several tiers "7 buckets of 1d, 23 of
+// 1h, 300 of 1m".
+std::string bucket_text(const std::vector<TimelinePoint>& timeline) {
+  std::vector<std::pair<std::chrono::seconds, size_t>> runs;
+  for (const TimelinePoint& p : timeline) {
+    if (runs.empty() || runs.back().first != p.bucket) runs.push_back({p.bucket, 0});
+    ++runs.back().second;
+  }
+  std::string text;
+  for (const auto& [length, n] : runs) {
+    text += (text.empty() ? std::to_string(n) + (n == 1 ? " bucket of " : " buckets of ")
+                          : ", " + std::to_string(n) + " of ") +
+            format_duration(length.count() * 1'000'000);
+  }
+  return text;
 }
 
 // Releases are where a change in a timeline most often comes from: name them up front.
@@ -115,15 +166,16 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
     out << "\nTarget " << terminal_safe(t.target, 64) << "\n";
     write_measures(out, t.totals);
     if (!t.timeline.empty()) {
-      std::vector<double> totals, calls;
-      for (const auto& p : t.timeline) {
-        totals.push_back(p.measures.total_time);
-        calls.push_back(static_cast<double>(p.measures.calls));
-      }
-      out << "  time  " << sparkline(totals, kSparklineWidth) << "\n";
-      out << "  calls " << sparkline(calls, kSparklineWidth) << "\n";
+      const auto time = [](const Measures& m) { return m.total_time; };
+      const auto calls = [](const Measures& m) { return static_cast<double>(m.calls); };
+      out << "  time  "
+          << sparkline(sparkline_values(t.timeline, time, kSparklineWidth), kSparklineWidth)
+          << "\n";
+      out << "  calls "
+          << sparkline(sparkline_values(t.timeline, calls, kSparklineWidth), kSparklineWidth)
+          << "\n";
       out << "        " << utc(t.timeline.front().bucket_start) << " .. "
-          << utc(t.timeline.back().bucket_start) << " (" << t.timeline.size() << " buckets)\n";
+          << utc(t.timeline.back().bucket_start) << " (" << bucket_text(t.timeline) << ")\n";
     }
     for (const StatementRecord& s : t.statements) {
       out << "  statement: database " << terminal_safe(s.key.database, 20) << ", user "
