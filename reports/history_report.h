@@ -3,6 +3,7 @@
 // Plain value types.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,11 +20,15 @@ struct TopReport {
   TopOrder order = TopOrder::kTotal;
   std::vector<ShapeTotals> shapes;  // ranked
   std::vector<Release> releases;    // in the range, of the target or of every target
+  // Each target's engine: which measures its shapes have (rows examined for MySQL, blocks
+  // for PostgreSQL). A target not listed counts as PostgreSQL.
+  std::map<std::string, Engine> engines;
 };
 
 // One shape on one target: its totals, timeline and statements.
 struct ShapeOnTarget {
   std::string target;
+  Engine engine = Engine::kPostgres;  // which measures the shape has
   Measures totals;
   std::vector<TimelinePoint> timeline;  // oldest first
   std::vector<StatementRecord> statements;

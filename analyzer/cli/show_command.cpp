@@ -41,6 +41,7 @@ int run_show(const ShowOptions& o) {
       if (!o.target.empty() && t.name != o.target) continue;
       ShapeOnTarget on;
       on.target = t.name;
+      on.engine = t.engine;
       // Per collection interval wherever kept: fresh data shows as its minutes, not as
       // the one hour holding them.
       on.timeline = store.timeline({t.name, report.shape.id, window.from, window.until,

@@ -32,6 +32,7 @@ const std::map<std::string, TopOrder> kOrders = {{"total", TopOrder::kTotal},
                                                  {"mean", TopOrder::kMean},
                                                  {"calls", TopOrder::kCalls},
                                                  {"rows", TopOrder::kRows},
+                                                 {"rows_examined", TopOrder::kRowsExamined},
                                                  {"io", TopOrder::kIo}};
 
 int run_top(const TopOptions& o) {
@@ -55,6 +56,7 @@ int run_top(const TopOptions& o) {
     report.order = query.order;
     report.shapes = store.top(query);
     report.releases = store.releases({query.target, query.since, query.until});
+    for (const TargetInfo& t : store.targets()) report.engines[t.name] = t.engine;
     std::ostringstream out;
     if (o.format == "json") {
       out << json_report_text(top_to_json(report));
@@ -80,8 +82,10 @@ void add_top_command(CLI::App& app, int* exit_code) {
       ->type_name("URL");
   cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
   add_window_options(cmd, &o->since, &o->from, &o->until);
-  cmd->add_option("--by", o->by, "Rank by total time, mean time, calls, rows or I/O blocks")
-      ->check(CLI::IsMember({"total", "mean", "calls", "rows", "io"}))
+  cmd->add_option("--by", o->by,
+                  "Rank by total time, mean time, calls, rows (returned or affected; MySQL: "
+                  "sent or affected), rows_examined (MySQL) or io (PostgreSQL blocks)")
+      ->check(CLI::IsMember({"total", "mean", "calls", "rows", "rows_examined", "io"}))
       ->capture_default_str();
   add_rule_option(cmd, "--limit", &o->limit, read_positive_int, "At most N shapes",
                   std::to_string(o->limit))
@@ -97,6 +101,8 @@ void add_top_command(CLI::App& app, int* exit_code) {
       "cut to " +
       std::to_string(kShortQueryId) +
       " characters and marked \"...\": `slowscope show` takes such a start of an id.\n"
+      "Columns follow the targets' engines: rows and I/O blocks for PostgreSQL, rows sent\n"
+      "(or affected, by writes) and rows examined for MySQL.\n"
       "JSON follows reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\");\n"
       "times in seconds.\n"
       "Exit status: 0 done, 1 store error, 2 bad arguments or configuration, or no store\n"

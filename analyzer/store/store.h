@@ -225,11 +225,12 @@ enum class TopOrder {
   kTotal,  // total execution time
   kMean,   // mean execution time
   kCalls,
-  kRows,  // rows returned or affected
-  kIo,    // Measures::io_blocks()
+  kRows,          // rows returned or affected (MySQL: rows sent or affected)
+  kIo,            // Measures::io_blocks()
+  kRowsExamined,  // MySQL sources; 0 for PostgreSQL
 };
 
-// "total", "mean", "calls", "rows" or "io".
+// "total", "mean", "calls", "rows", "rows_examined" or "io".
 std::string_view to_string(TopOrder order);
 
 struct TopQuery {

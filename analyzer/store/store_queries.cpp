@@ -23,6 +23,8 @@ std::string_view to_string(TopOrder order) {
       return "rows";
     case TopOrder::kIo:
       return "io";
+    case TopOrder::kRowsExamined:
+      return "rows_examined";
   }
   return "total";
 }
@@ -42,6 +44,8 @@ double order_key(const Measures& m, TopOrder order) {
       return static_cast<double>(m.row_count);
     case TopOrder::kIo:
       return static_cast<double>(m.io_blocks());
+    case TopOrder::kRowsExamined:
+      return static_cast<double>(m.rows_examined);
   }
   return m.total_time;
 }

@@ -25,6 +25,7 @@ void add_measures(Json& j, const Measures& m) {
   j["min_time"] = optional_seconds(m.min_time);
   j["max_time"] = optional_seconds(m.max_time);
   j["rows"] = m.row_count;
+  j["rows_examined"] = m.rows_examined;
   j["shared_blks_hit"] = m.shared_blks_hit;
   j["shared_blks_read"] = m.shared_blks_read;
   j["shared_blks_dirtied"] = m.shared_blks_dirtied;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,14 +28,20 @@ std::string pad(std::string text, size_t width) {
   return text;
 }
 
-void write_measures(std::ostream& out, const Measures& m) {
-  out << "  calls " << format_count(static_cast<double>(m.calls)) << ", total "
-      << format_seconds(m.total_time) << ", mean " << format_seconds(m.mean_time()) << ", stddev "
-      << format_seconds(stddev_time(m)) << ", rows "
-      << format_count(static_cast<double>(m.row_count)) << "\n";
-  out << "  blocks: shared hit " << format_count(static_cast<double>(m.shared_blks_hit))
-      << ", read " << format_count(static_cast<double>(m.shared_blks_read)) << ", temp "
-      << format_count(static_cast<double>(m.temp_blks_read + m.temp_blks_written))
+// A shape's totals in the measures its engine has: PostgreSQL's rows, blocks, I/O time and
+// WAL; MySQL's rows sent (or affected) and rows examined.
+void write_measures(std::ostream& out, const Measures& m, Engine engine) {
+  const auto count = [](int64_t n) { return format_count(static_cast<double>(n)); };
+  out << "  calls " << count(m.calls) << ", total " << format_seconds(m.total_time) << ", mean "
+      << format_seconds(m.mean_time()) << ", stddev " << format_seconds(stddev_time(m));
+  if (engine == Engine::kMysql) {
+    out << ", rows sent " << count(m.row_count) << ", rows examined " << count(m.rows_examined)
+        << "\n";
+    return;
+  }
+  out << ", rows " << count(m.row_count) << "\n";
+  out << "  blocks: shared hit " << count(m.shared_blks_hit) << ", read "
+      << count(m.shared_blks_read) << ", temp " << count(m.temp_blks_read + m.temp_blks_written)
       << "; I/O time read " << format_seconds(m.blk_read_time) << ", write "
       << format_seconds(m.blk_write_time) << "; WAL "
       << format_bytes(static_cast<double>(m.wal_bytes)) << "\n";
@@ -123,29 +130,60 @@ void write_top_text(std::ostream& out, const TopReport& report, const TopTextLay
     out << "No samples in this range.\n";
     return;
   }
-  // Ids are plain ASCII, so their length is their width; the column fits the longest.
+  // Ids and target names are plain ASCII, so their length is their width; the columns fit
+  // the longest.
   const std::string id_header = "query id";
-  std::vector<std::string> ids;
+  std::vector<std::string> ids, targets;
   size_t id_width = id_header.size();
+  size_t target_width = std::string("target").size();
+  bool any_mysql = false, any_postgres = false;
+  const auto engine_of = [&](const ShapeTotals& s) {
+    const auto it = report.engines.find(s.target);
+    return it == report.engines.end() ? Engine::kPostgres : it->second;
+  };
   for (const ShapeTotals& s : report.shapes) {
     ids.push_back(terminal_safe(s.shape_hash, layout.full_ids ? 1000 : kShortQueryId));
     id_width = std::max(id_width, ids.back().size());
+    targets.push_back(terminal_safe(s.target, 64));
+    target_width = std::max(target_width, targets.back().size());
+    (engine_of(s) == Engine::kMysql ? any_mysql : any_postgres) = true;
   }
   const auto left = [](std::string text, size_t width) {
     text.resize(std::max(text.size(), width), ' ');
     return text;
   };
-  out << "rank  " << pad("total", 8) << pad("calls", 8) << pad("mean", 8) << pad("rows", 8)
-      << pad("io blks", 8) << "  target        " << left(id_header, id_width) << "  fingerprint\n";
+  // The measures the engines shown have: "-" where a shape's engine has not that one.
+  struct Column {
+    std::string header;
+    size_t width;
+    std::function<std::string(const Measures&, Engine)> value;
+  };
+  const auto count = [](int64_t n) { return format_count(static_cast<double>(n)); };
+  std::vector<Column> columns = {
+      {"total", 8, [](const Measures& m, Engine) { return format_seconds(m.total_time); }},
+      {"calls", 8, [&](const Measures& m, Engine) { return count(m.calls); }},
+      {"mean", 8, [](const Measures& m, Engine) { return format_seconds(m.mean_time()); }},
+      {any_postgres ? "rows" : "rows sent", any_postgres ? 8u : 11u,
+       [&](const Measures& m, Engine) { return count(m.row_count); }}};
+  if (any_mysql) {
+    columns.push_back({"rows exam", 11, [&](const Measures& m, Engine e) {
+                         return e == Engine::kMysql ? count(m.rows_examined) : "-";
+                       }});
+  }
+  if (any_postgres) {
+    columns.push_back({"io blks", 8, [&](const Measures& m, Engine e) {
+                         return e == Engine::kPostgres ? count(m.io_blocks()) : "-";
+                       }});
+  }
+  out << "rank  ";
+  for (const Column& c : columns) out << pad(c.header, c.width);
+  out << "  " << left("target", target_width) << "  " << left(id_header, id_width)
+      << "  fingerprint\n";
   for (size_t i = 0; i < report.shapes.size(); ++i) {
     const ShapeTotals& s = report.shapes[i];
-    const Measures& m = s.measures;
-    out << pad(std::to_string(i + 1), 4) << "  " << pad(format_seconds(m.total_time), 8)
-        << pad(format_count(static_cast<double>(m.calls)), 8)
-        << pad(format_seconds(m.mean_time()), 8)
-        << pad(format_count(static_cast<double>(m.row_count)), 8)
-        << pad(format_count(static_cast<double>(m.io_blocks())), 8) << "  "
-        << left(terminal_safe(s.target, 24), 12) << "  " << left(ids[i], id_width) << "  "
+    out << pad(std::to_string(i + 1), 4) << "  ";
+    for (const Column& c : columns) out << pad(c.value(s.measures, engine_of(s)), c.width);
+    out << "  " << left(targets[i], target_width) << "  " << left(ids[i], id_width) << "  "
         << terminal_safe(s.fingerprint, kFingerprintWidth) << "\n";
   }
 }
@@ -164,7 +202,7 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
   if (report.targets.empty()) out << "\nNo samples of this shape in this range.\n";
   for (const ShapeOnTarget& t : report.targets) {
     out << "\nTarget " << terminal_safe(t.target, 64) << "\n";
-    write_measures(out, t.totals);
+    write_measures(out, t.totals, t.engine);
     if (!t.timeline.empty()) {
       const auto time = [](const Measures& m) { return m.total_time; };
       const auto calls = [](const Measures& m) { return static_cast<double>(m.calls); };

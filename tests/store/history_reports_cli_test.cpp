@@ -77,5 +77,69 @@ TEST_F(HistoryReportsCli, ShowDrawsTheMinutesOfFreshData) {
   EXPECT_EQ(doc["targets"][0]["timeline"][0]["bucket_seconds"], 60);
 }
 
+TEST_F(HistoryReportsCli, ShowPrintsTheMeasuresOfTheShapesEngine) {
+  const RunResult mysql = run_slowscope("show " + kScanId + store_);
+  ASSERT_EQ(mysql.exit_code, 0) << mysql.err;
+  EXPECT_NE(mysql.out.find(", rows sent 40, rows examined 400k\n"), npos) << mysql.out;
+  for (const char* postgres_only : {"blocks", "WAL", "I/O time"}) {
+    EXPECT_EQ(mysql.out.find(postgres_only), npos) << postgres_only << "\n" << mysql.out;
+  }
+  const RunResult postgres = run_slowscope("show " + kPostgresId + store_);
+  ASSERT_EQ(postgres.exit_code, 0) << postgres.err;
+  EXPECT_NE(postgres.out.find("  blocks: shared hit 300, read 300"), npos) << postgres.out;
+  EXPECT_EQ(postgres.out.find("rows examined"), npos) << postgres.out;
+}
+
+TEST_F(HistoryReportsCli, TopShowsRowsExaminedForMysqlAndRanksByThem) {
+  const RunResult total = run_slowscope("top --target " + kLongTarget + store_);
+  ASSERT_EQ(total.exit_code, 0) << total.err;
+  EXPECT_NE(total.out.find("  rows sent  rows exam  target"), npos) << total.out;
+  EXPECT_EQ(total.out.find("io blks"), npos) << total.out;
+  // By total time the busy point lookup comes first; by rows examined the scan does.
+  EXPECT_LT(total.out.find(kPointId), total.out.find(kScanId)) << total.out;
+  const RunResult examined =
+      run_slowscope("top --by rows_examined --target " + kLongTarget + store_);
+  ASSERT_EQ(examined.exit_code, 0) << examined.err;
+  EXPECT_NE(examined.out.find("Top query shapes by rows_examined"), npos) << examined.out;
+  EXPECT_LT(examined.out.find(kScanId), examined.out.find(kPointId)) << examined.out;
+  EXPECT_NE(examined.out.find("         40       400k  " + kLongTarget), npos) << examined.out;
+
+  const RunResult json = run_slowscope("top --by rows_examined --format json" + store_);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["by"], "rows_examined");
+  EXPECT_EQ(doc["shapes"][0]["query_id"], kScanId);
+  EXPECT_EQ(doc["shapes"][0]["rows_examined"], 400'000);
+  EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/top-1.schema.json"));
+}
+
+TEST_F(HistoryReportsCli, TopColumnsStayAlignedWithLongTargetNames) {
+  const RunResult r = run_slowscope("top" + store_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line, header;
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("rank")) header = line;
+    if (!header.empty() && line != header && !line.empty()) rows.push_back(line);
+  }
+  ASSERT_EQ(rows.size(), 3u) << r.out;
+  // Both engines: rows, then rows examined (MySQL) and blocks (PostgreSQL), "-" where a
+  // shape's engine has no such measure.
+  EXPECT_NE(header.find("    rows  rows exam io blks  target"), npos) << r.out;
+  const size_t target_at = header.find("target");
+  const size_t id_at = header.find("query id");
+  const size_t fingerprint_at = header.find("fingerprint");
+  for (const std::string& row : rows) {
+    const bool mysql = row.find(kLongTarget) != npos;
+    EXPECT_EQ(row.find(mysql ? kLongTarget : "orders"), target_at) << r.out;
+    const size_t id =
+        row.find(mysql ? (row.find(kScanId) != npos ? kScanId : kPointId) : kPostgresId);
+    EXPECT_EQ(id, id_at) << r.out;
+    EXPECT_EQ(row.find("select * from"), fingerprint_at) << r.out;
+    EXPECT_EQ(row.substr(header.find("io blks") + 6, 1), mysql ? "-" : "0") << row;
+  }
+}
+
 }  // namespace
 }  // namespace slowscope::testing
