@@ -1,6 +1,7 @@
 #include "analyzer/regression/release_check.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace slowscope {
 
@@ -34,6 +35,8 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
   if (targets.empty()) {
     for (const TargetInfo& t : store.targets()) targets.push_back(t.name);
   }
+  std::optional<std::vector<TimeSpan>> common_baseline;  // while every target's agrees
+  bool baselines_differ = false;
   for (const std::string& target : targets) {
     TargetCheck check;
     check.target = target;
@@ -42,12 +45,26 @@ CheckResult check_release(Store& store, const Release& release, const CheckOptio
       result.targets.push_back(std::move(check));
       continue;
     }
-    check =
-        compare_windows(store, target, {windows.baseline, {result.post_from, result.post_until}},
-                        options.detection);
+    // The post window takes the buckets starting at the release or later; the bucket
+    // holding the release (12:00 for a release at 12:00:30 with 60 s buckets) mixes calls
+    // from before and after it, so the baseline ends before it too.
+    std::vector<TimeSpan> baseline = windows.baseline;
+    if (const auto holding = store.raw_bucket_holding(target, release.at);
+        holding && baseline.back().until > *holding && baseline.back().from < *holding) {
+      baseline.back().until = *holding;
+    }
+    if (!common_baseline) {
+      common_baseline = baseline;
+    } else if (*common_baseline != baseline) {
+      baselines_differ = true;
+    }
+    check = compare_windows(store, target, {baseline, {result.post_from, result.post_until}},
+                            options.detection);
     for (Finding& f : check.findings) f.release = release.name;
     result.targets.push_back(std::move(check));
   }
+  // The report names the baseline its targets were compared with, when it is one.
+  if (common_baseline && !baselines_differ) result.baseline = *common_baseline;
   return result;
 }
 

@@ -25,7 +25,10 @@ struct CheckOptions {
 struct CheckResult {
   Release release;
   BaselineMode baseline_mode = BaselineMode::kPrevious;
-  std::vector<TimeSpan> baseline;  // what the post window was compared with, oldest first
+  // What the post window was compared with, oldest first: the span asked for, ending
+  // before the raw bucket that holds the release (which is in neither window) when every
+  // target's does (targets' own spans: TargetCheck::windows).
+  std::vector<TimeSpan> baseline;
   StoreTime post_from;             // the release time
   StoreTime post_until;            // release + window, or now if earlier
   std::vector<TargetCheck> targets;

@@ -525,6 +525,12 @@ class Store {
   // StoreError for an unknown target or an unreadable sketch.
   std::map<int64_t, QuantileSketch> merged_sketches(const BucketQuery& query);
 
+  // The start of the raw bucket of `target` that holds `at` strictly inside — it starts
+  // before `at` and ends after it, so it mixes what ran before `at` with what ran after —
+  // if the raw samples have one: the last bucket starting before `at`, at the longest
+  // interval stored in it. Throws StoreError for an unknown target.
+  std::optional<StoreTime> raw_bucket_holding(const std::string& target, StoreTime at);
+
   // The shape with id `shape_id`, if any.
   std::optional<ShapeRecord> shape(int64_t shape_id);
 

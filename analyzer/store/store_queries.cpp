@@ -301,6 +301,24 @@ std::map<int64_t, QuantileSketch> Store::merged_sketches(const BucketQuery& quer
   return sketches;
 }
 
+std::optional<StoreTime> Store::raw_bucket_holding(const std::string& target_name, StoreTime at) {
+  Impl& s = *impl_;
+  const TargetInfo target = known_target(*this, s, target_name, "raw_bucket_holding");
+  try {
+    auto& before = s.sql("raw_bucket_before");
+    before.bind_int(1, target.id);
+    before.bind_int(2, seconds(at));
+    std::optional<StoreTime> holding;
+    if (before.step() && before.get_int(0) + before.get_int(1) > seconds(at)) {
+      holding = StoreTime(std::chrono::seconds(before.get_int(0)));
+    }
+    before.reset();
+    return holding;
+  } catch (const SqlError& e) {
+    s.fail("raw_bucket_holding", e.what());
+  }
+}
+
 std::optional<ShapeRecord> Store::Impl::read_shape(SqlStatement& get) {
   Impl& s = *this;
   if (!get.step()) return std::nullopt;

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "analyzer/time/utc_time.h"
+
 #include "tests/digest/digest_cli.h"
 #include "tests/regression/history_writer.h"
 
@@ -60,6 +64,47 @@ TEST_F(ReleaseCheckTest, FindsTheShapeThatGotSlower) {
   EXPECT_EQ(r.exit_code(Severity::kCritical), 0);  // 2x is a warning
 }
 
+// A release at 12:00:30 with 60 s buckets: the 12:00 bucket holds calls from before and
+// after it, so it is in neither window — the post window starts with 12:01, the baseline
+// ends at 12:00. Here that bucket is absurdly slow: counted on either side, it would move
+// the means (and the ratio off 2.0) and the calls.
+TEST_F(ReleaseCheckTest, TheBucketHoldingTheReleaseIsInNeitherWindow) {
+  write_history(*store_, release_ - 7200, release_ + 1800, [&](const std::string& name, int64_t t) {
+    if (t == release_) return 10.0;  // the mixed bucket
+    return name == "slow" && t > release_ ? 0.020 : 0.010;
+  });
+  const int64_t at = release_ + 30;
+  store_->add_release({"v2", StoreTime(std::chrono::seconds(at)), {}, {}});
+  const CheckResult r = check_release(*store_, *store_->release("v2"), options_,
+                                      StoreTime(std::chrono::seconds(now_)));
+  ASSERT_EQ(r.targets.size(), 1u);
+  const TargetCheck& t = r.targets[0];
+  ASSERT_TRUE(t.evaluated) << t.reason;
+  EXPECT_EQ(t.windows.baseline.back().until, StoreTime(std::chrono::seconds(release_)));
+  EXPECT_EQ(r.baseline.back().until, StoreTime(std::chrono::seconds(release_)));
+  EXPECT_EQ(r.post_from, StoreTime(std::chrono::seconds(at)));
+  ASSERT_EQ(t.findings.size(), 1u);
+  const Finding& f = t.findings[0];
+  EXPECT_EQ(f.key.id(), "orders/shape-slow/latency");
+  EXPECT_NEAR(f.ratio, 2.0, 1e-9);
+  EXPECT_NEAR(f.before_mean, 0.010, 1e-12);
+  EXPECT_NEAR(f.after_mean, 0.020, 1e-12);
+  // 12:00:30 - 2 h to 12:00: 119.5 minutes of buckets, the first starting at 10:01.
+  EXPECT_EQ(f.before_calls, 119 * 20);
+  EXPECT_EQ(f.after_calls, 29 * 20);  // 12:01 to 12:29 (the history ends at 12:30)
+
+  // The same through the command: the JSON names the baseline it used.
+  const RunResult cli = run_slowscope(
+      "check --release v2 --window 30m --baseline 2h --format json"
+      " --store sqlite:" +
+      dir_.file("s.db"));
+  ASSERT_EQ(cli.exit_code, 1) << cli.err;
+  const nlohmann::json doc = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(doc["baseline"]["until"], format_utc(release_ * 1'000'000));
+  EXPECT_EQ(doc["post"]["from"], format_utc(at * 1'000'000));
+  EXPECT_EQ(doc["targets"][0]["findings"][0]["before_calls"], 119 * 20)
+      << doc["targets"][0]["findings"][0].dump();
+}
 TEST_F(ReleaseCheckTest, AnUnchangedHistoryPasses) {
   write_history(*store_, release_ - 7200, release_ + 1800,
                 [](const std::string&, int64_t) { return 0.010; });
