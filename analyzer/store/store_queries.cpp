@@ -212,8 +212,8 @@ std::vector<TimelinePoint> Store::timeline(const TimelineQuery& query) {
         if (!oldest.is_null(1) && oldest.get_int(1) < floor_to(raw_from, kSecondsPerHour)) {
           raw_from = ceil_to(raw_from, kSecondsPerHour);
         }
-        plan = plan_tiers_raw_from(seconds(query.since), seconds(query.until),
-                                   seconds(target->daily_through), raw_from);
+        plan = plan_tiers_raw_from(epoch_seconds(query.since), epoch_seconds(query.until),
+                                   epoch_seconds(target->daily_through), raw_from);
       }
       oldest.reset();
     }
@@ -307,9 +307,9 @@ std::optional<StoreTime> Store::raw_bucket_holding(const std::string& target_nam
   try {
     auto& before = s.sql("raw_bucket_before");
     before.bind_int(1, target.id);
-    before.bind_int(2, seconds(at));
+    before.bind_int(2, epoch_seconds(at));
     std::optional<StoreTime> holding;
-    if (before.step() && before.get_int(0) + before.get_int(1) > seconds(at)) {
+    if (before.step() && before.get_int(0) + before.get_int(1) > epoch_seconds(at)) {
       holding = StoreTime(std::chrono::seconds(before.get_int(0)));
     }
     before.reset();

@@ -94,7 +94,7 @@ TEST_F(ReleaseCheckTest, TheBucketHoldingTheReleaseIsInNeitherWindow) {
   EXPECT_EQ(f.after_calls, 29 * 20);  // 12:01 to 12:29 (the history ends at 12:30)
 
   // The same through the command: the JSON names the baseline it used.
-  const RunResult cli = run_slowscope(
+  const auto cli = run_slowscope(
       "check --release v2 --window 30m --baseline 2h --format json"
       " --store sqlite:" +
       dir_.file("s.db"));
