@@ -2,33 +2,9 @@
 
 namespace slowscope {
 
-uint64_t DigestReport::total_bytes() const {
+uint64_t DigestReport::total(uint64_t InputTotals::*count) const {
   uint64_t n = 0;
-  for (const auto& input : inputs) n += input.bytes;
-  return n;
-}
-
-uint64_t DigestReport::total_skipped() const {
-  uint64_t n = 0;
-  for (const auto& input : inputs) n += input.skipped;
-  return n;
-}
-
-uint64_t DigestReport::total_truncated_statements() const {
-  uint64_t n = 0;
-  for (const auto& input : inputs) n += input.truncated_statements;
-  return n;
-}
-
-uint64_t DigestReport::total_bad_query_time() const {
-  uint64_t n = 0;
-  for (const auto& input : inputs) n += input.bad_query_time;
-  return n;
-}
-
-uint64_t DigestReport::total_headerless() const {
-  uint64_t n = 0;
-  for (const auto& input : inputs) n += input.headerless;
+  for (const auto& input : inputs) n += input.*count;
   return n;
 }
 

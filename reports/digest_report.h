@@ -38,11 +38,13 @@ struct DigestReport {
   bool literal_examples = false;    // --examples: show example statements with literals
   uint64_t max_statement_bytes = 0; // --max-statement-bytes: longer statements were cut
 
-  uint64_t total_bytes() const;
-  uint64_t total_skipped() const;
-  uint64_t total_truncated_statements() const;
-  uint64_t total_bad_query_time() const;
-  uint64_t total_headerless() const;
+  // A count summed over the inputs, e.g. total(&InputTotals::skipped).
+  uint64_t total(uint64_t InputTotals::*count) const;
+  uint64_t total_bytes() const { return total(&InputTotals::bytes); }
+  uint64_t total_skipped() const { return total(&InputTotals::skipped); }
+  uint64_t total_truncated_statements() const { return total(&InputTotals::truncated_statements); }
+  uint64_t total_bad_query_time() const { return total(&InputTotals::bad_query_time); }
+  uint64_t total_headerless() const { return total(&InputTotals::headerless); }
 };
 
 // The example text a report may show for `c`: the literal statement only when asked for,
