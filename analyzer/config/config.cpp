@@ -59,7 +59,7 @@ std::string TargetConfig::to_string() const {
     if (!mysql.slow_log.empty()) out += ", slow_log " + mysql.slow_log;
     if (!mysql.socket.empty()) out += ", socket " + mysql.socket;
     if (!mysql.host.empty()) out += ", host " + mysql.host;
-    if (mysql.port) out += ":" + std::to_string(*mysql.port);
+    if (mysql.port) out.append(":").append(std::to_string(*mysql.port));
     if (!mysql.user.empty()) out += ", user " + mysql.user;
   }
   return out + ")";

@@ -147,7 +147,12 @@ std::string postgres_literal_free_text(std::string_view text) {
   for (const Token& t : *tokens) {
     if (!is_constant(t.kind) && !is_comment(t.kind)) continue;
     out.append(normalized, at, t.start - at);
-    out += is_comment(t.kind) ? " " : "$" + std::to_string(parameter++);
+    if (is_comment(t.kind)) {
+      out += ' ';
+    } else {
+      out += '$';
+      out += std::to_string(parameter++);
+    }
     at = t.end;
   }
   out.append(normalized, at, std::string::npos);

@@ -51,7 +51,7 @@ void SlowLogTableReader::probe() {
                  [&](const MysqlRow& row) {
                    settings.log_output = row.text(0);
                    settings.slow_query_log = row.text(1) == "1";
-                   settings.long_query_time = std::stod("0" + row.text(2));
+                   settings.long_query_time = std::stod(std::string("0").append(row.text(2)));
                  });
   rows_sql_ = fill_template(sql::text("mysql/slow_log_rows"),
                             {{"rows_affected", has_rows_affected ? "rows_affected" : "''"}});
