@@ -47,10 +47,12 @@ struct RunResult {
   std::string err;
 };
 
-// Runs `slowscope <args>` through the shell (args are quoted by the caller).
-inline RunResult run_slowscope(const std::string& args, const std::string& stdin_path = "") {
+// Runs `<launcher>slowscope <args>` through the shell (args are quoted by the caller), its
+// standard input `stdin_path` or /dev/null.
+inline RunResult run_slowscope_as(const std::string& launcher, const std::string& args,
+                                  const std::string& stdin_path = "") {
   TempDir dir;
-  const std::string command = std::string("'") + SLOWSCOPE_BINARY + "' " + args + " >" +
+  const std::string command = launcher + "'" + SLOWSCOPE_BINARY + "' " + args + " >" +
                               dir.file("out") + " 2>" + dir.file("err") +
                               (stdin_path.empty() ? " </dev/null" : " <'" + stdin_path + "'");
   const int status = std::system(command.c_str());
@@ -59,6 +61,11 @@ inline RunResult run_slowscope(const std::string& args, const std::string& stdin
   r.out = read_file(dir.file("out"));
   r.err = read_file(dir.file("err"));
   return r;
+}
+
+// Runs `slowscope <args>` through the shell (args are quoted by the caller).
+inline RunResult run_slowscope(const std::string& args, const std::string& stdin_path = "") {
+  return run_slowscope_as("", args, stdin_path);
 }
 
 // Runs `slowscope <args>` as user nobody when this process is root (through setpriv), else
@@ -71,16 +78,7 @@ inline RunResult run_slowscope_unprivileged(const std::string& args, bool* avail
     if (available != nullptr) *available = false;
     return {};
   }
-  TempDir dir;
-  const std::string command = std::string("setpriv --reuid=65534 --regid=65534 --clear-groups '") +
-                              SLOWSCOPE_BINARY + "' " + args + " >" + dir.file("out") + " 2>" +
-                              dir.file("err") + " </dev/null";
-  const int status = std::system(command.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(dir.file("out"));
-  r.err = read_file(dir.file("err"));
-  return r;
+  return run_slowscope_as("setpriv --reuid=65534 --regid=65534 --clear-groups ", args);
 }
 
 // Runs `slowscope <args>` with a terminal as its standard output and error (as a user at a
