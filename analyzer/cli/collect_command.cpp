@@ -268,11 +268,12 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
 // right away (a slow-log backlog). Throws on failure.
 using TargetCycle = std::function<bool(Store& store, Clock::time_point now)>;
 
-// Checkpoints the store's write-ahead log after a written cycle, not in its commit: the
-// cycle is committed already, and this thread has the rest of the interval. Returns ms.
-double checkpoint_log(Store& store) {
+// Flushes the store's write-ahead log into its database file after a written cycle, not in
+// its commit: the cycle is committed already, and this thread has the rest of the interval.
+// Returns ms.
+double flush_wal(Store& store) {
   const auto start = std::chrono::steady_clock::now();
-  store.checkpoint_log();
+  store.flush_wal();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
 }
@@ -298,7 +299,7 @@ TargetCycle postgres_cycle(const TargetRun& run) {
     }
     if (report.written) {
       *last_warnings = std::set<std::string>(report.warnings.begin(), report.warnings.end());
-      const double log_ms = checkpoint_log(store);
+      const double log_ms = flush_wal(store);
       spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
                    timings(report), log_ms);
     } else {
@@ -340,7 +341,7 @@ TargetCycle slow_log_file_cycle(const TargetRun& run) {
                    r.already_stored, collector->path(), r.stored_by);
     }
     *missing = missing_now;
-    if (r.written) checkpoint_log(store);
+    if (r.written) flush_wal(store);
     if (r.written && r.bytes > 0) {
       spdlog::info(
           "{}: {} entries ({:.1f} MB, up to byte {}) -> {} samples, {} new statements{}; "
@@ -364,7 +365,7 @@ TargetCycle mysql_connection_cycle(const TargetRun& run) {
     for (const auto& w : r.warnings) spdlog::warn("{}: {}", name, w);
     for (const auto& e : r.events) spdlog::warn("{}: {}", name, e.message);
     if (r.written) {
-      checkpoint_log(store);
+      flush_wal(store);
       if (r.baseline) {
         spdlog::info("{}: baseline taken; deltas start with the next cycle", name);
       } else {

@@ -38,7 +38,7 @@ class PostgresConnection : public SqlConnection {
   void commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override { return in_transaction_; }
-  void checkpoint_log() override {}
+  void flush_wal() override {}
   std::string describe() const override { return description_; }
 
   // What statements run through; between begin() and commit() the server holds them in

@@ -86,7 +86,7 @@ class SqlConnection {
   // Moves committed transactions from a write-ahead log into the database file without
   // waiting for anyone (SQLite: a passive WAL checkpoint; PostgreSQL checkpoints by itself,
   // a no-op). Outside a transaction only.
-  virtual void checkpoint_log() = 0;
+  virtual void flush_wal() = 0;
 
   // Where this connection goes, fit for messages (passwords masked).
   virtual std::string describe() const = 0;

@@ -287,8 +287,8 @@ void SqliteConnection::commit() {
   in_transaction_ = false;
 }
 
-void SqliteConnection::checkpoint_log() {
-  if (in_transaction_) throw SqlError("sqlite: checkpoint_log() inside a transaction on " + path_);
+void SqliteConnection::flush_wal() {
+  if (in_transaction_) throw SqlError("sqlite: flush_wal() inside a transaction on " + path_);
   // PASSIVE: copies what no reader still needs and returns; a busy log is left for the next
   // call rather than waited for.
   exec_script("wal_checkpoint", "PRAGMA wal_checkpoint(PASSIVE)");

@@ -39,7 +39,7 @@ class SqliteConnection : public SqlConnection {
   void commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override { return in_transaction_; }
-  void checkpoint_log() override;
+  void flush_wal() override;
   std::string describe() const override { return "sqlite:" + path_; }
 
   // The database file.

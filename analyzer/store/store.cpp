@@ -510,11 +510,12 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     if (cycle.on_conflict == SampleConflict::kAdd) add_to_stored_samples(s, target, rows);
     // In key order, a cycle's samples are appended to the end of the primary key (and their
     // hours visited in order) instead of split into its middle. The sort is stable, so a
-    // statement's samples keep their order: an earlier duplicate still wins.
+    // statement's samples keep their order: an earlier duplicate still wins (kKeepStored;
+    // kAdd refused duplicates above).
     std::stable_sort(rows.begin(), rows.end(),
                      [](const Row& a, const Row& b) { return a.statement_id < b.statement_id; });
     // The samples inserted: a sample stored before (or earlier in this cycle) wins and is
-    // already in its hour.
+    // already in its hour. With kAdd, the rows left are all new.
     std::vector<const Row*> inserted;
     inserted.reserve(rows.size());
     const int64_t changed = s.write_batches(
@@ -581,10 +582,10 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     s.statement_ids.emplace(std::pair{server_id, key}, ids);
 }
 
-void Store::checkpoint_log() {
+void Store::flush_wal() {
   Impl& s = *impl_;
   try {
-    s.db->checkpoint_log();
+    s.db->flush_wal();
   } catch (const SqlError& e) {
     s.fail("checkpointing the write-ahead log", e.what());
   }

@@ -180,12 +180,15 @@ class LogFileMoved : public StoreError {
 
 // What write_cycle does with a sample whose (target, bucket, statement) is already stored.
 enum class SampleConflict {
-  // The stored sample wins, so a cycle retried after an uncertain commit changes nothing.
+  // The stored sample wins and the new one is dropped (and of two samples of one key in
+  // the cycle, the first), so a cycle retried after an uncertain commit changes nothing.
   // For counter sources (pg_stat_statements), whose deltas cover whole intervals.
   kKeepStored,
-  // The new sample is added to the stored one (sums, min/max, merged sketch). For log
-  // sources, whose entries of one interval may arrive over several cycles; a retried cycle
-  // must not repeat them, which their checkpoint, written in the same transaction, ensures.
+  // The new sample is added to the stored one (sums, min/max, merged sketch; the hour gets
+  // the increment), nothing is dropped. For log sources, whose entries of one interval may
+  // arrive over several cycles; a retried cycle must not repeat them, which their
+  // checkpoint, written in the same transaction, ensures. Two samples of one key in one
+  // cycle are refused with StoreError: the collector sums them first.
   kAdd,
 };
 
@@ -498,7 +501,7 @@ class Store {
   // waiting for readers (a no-op on PostgreSQL). SQLite does this by itself only once the
   // log holds about 40 MB, so that it does not land inside a cycle's commit: a collector
   // calls this after each cycle, outside the cycle's time. Throws StoreError.
-  void checkpoint_log();
+  void flush_wal();
 
   // Rolls complete days up for every target and drops what is older than `retention`
   // (never hours that are not in a daily row yet). Run it every few cycles; safe to run

@@ -100,7 +100,8 @@ struct Store::Impl {
   void write_log_files(int64_t target, const CycleWrite& cycle);
 
   // write_cycle's transaction; `row_by_row` inserts one sample per statement, so that
-  // samples already stored are skipped one by one (see store.cpp).
+  // samples already stored are skipped one by one (see store.cpp). With SampleConflict::kAdd
+  // those were added to the stored ones and taken out first, so none is skipped.
   void write_cycle_attempt(const CycleWrite& cycle, const std::string& operation, int64_t target,
                            bool row_by_row);
 };

@@ -244,7 +244,7 @@ std::span<char> SlowLogParser::write_area(size_t min_bytes) {
 }
 
 void SlowLogParser::commit(size_t n) {
-  if (n > cap_ - end_) throw std::logic_error("SlowLogParser::Commit beyond the write area");
+  if (n > cap_ - end_) throw std::logic_error("SlowLogParser::commit beyond the write area");
   stats_.bytes += n;
   if (discarding_) {
     const char* fresh = buf_.get() + end_;

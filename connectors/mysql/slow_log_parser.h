@@ -4,11 +4,11 @@
 // pipeline stages that matter: sanitize_event, dropping events whose statement is false in
 // Perl, --attribute-aliases db|Schema and --inherit-attributes db,ts).
 //
-// Feed it bytes in pieces of any size; it calls the sink once per complete entry, from
-// inside feed()/commit()/finish(). The QueryEvent passed to the sink is a view into the
-// parser's buffers, valid only during the call. Memory stays at about twice
-// max_statement_bytes plus one fed block whatever the input; no allocation per event once
-// buffers have grown.
+// Give it bytes in pieces of any size, through feed() or write_area()/commit(); it calls
+// the sink once per complete entry, from inside feed()/commit()/finish(). The QueryEvent
+// passed to the sink is a view into the parser's buffers, valid only during the call.
+// Memory stays at about twice max_statement_bytes plus one fed block whatever the input;
+// no allocation per event once buffers have grown.
 //
 // What is replicated from pt-query-digest (see slow_log_parser.cpp for the mechanics):
 //  - Entries split where a line starting with '#' follows a line ending in ';'. A blank
@@ -146,8 +146,9 @@ class SlowLogParser {
   SlowLogParser(const SlowLogParser&) = delete;
   SlowLogParser& operator=(const SlowLogParser&) = delete;
 
-  // Before the first Feed: the input starts at byte `offset`, line `line` of a larger
-  // log, at a split point (see slow_log_reader.h), with `carry` inherited from before.
+  // Before the first feed() or commit(): the input starts at byte `offset`, line `line` of
+  // a larger log, at a split point (see slow_log_reader.h), with `carry` inherited from
+  // before.
   // `after_no_query`: the entry before was a "/* No query */" one, whose successor pt
   // reads specially (used when probing for split points).
   void start_at(uint64_t offset, uint64_t line, SlowLogCarry carry, bool after_no_query = false);

@@ -6,7 +6,9 @@
 -- earlier row of the same batch: the row is skipped, and the caller must not add it to the
 -- hourly rollup again. So a cycle retried after an uncertain commit changes nothing. The
 -- caller counts the rows inserted; when a batch inserted fewer than it carried, it writes
--- the cycle again one row per statement to learn which ones.
+-- the cycle again one row per statement to learn which ones. (A cycle that adds to stored
+-- samples, SampleConflict::kAdd, has added those and taken them out before this statement:
+-- see analyzer/store/sample_addition.cpp.)
 INSERT INTO samples (
   target_id, bucket_start, statement_id, shape_id, interval_seconds, flags, calls,
   total_time, sum_sq, min_time, max_time, row_count, rows_examined, shared_blks_hit,

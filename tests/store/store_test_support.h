@@ -119,7 +119,7 @@ class FaultyConnection : public SqlConnection {
   void commit() override { inner_->commit(); }
   void rollback() noexcept override { inner_->rollback(); }
   bool in_transaction() const override { return inner_->in_transaction(); }
-  void checkpoint_log() override { inner_->checkpoint_log(); }
+  void flush_wal() override { inner_->flush_wal(); }
   std::string describe() const override { return inner_->describe(); }
 
  private:
