@@ -32,6 +32,10 @@ struct Tested {
   double ratio_bound = 0;
   double delta_bound = 0;
   double ratio_low = 0;  // the ratio's lower bound (LatencyThresholds::low_confidence_z)
+  // Ruled out whatever its size and q-value (within its own drift, not surely slower, no
+  // quantile large enough): still one of the shapes tested, in the Benjamini–Hochberg
+  // family, but never a finding.
+  bool no_finding = false;
 };
 
 double ratio_of(double before, double after) {
@@ -121,14 +125,14 @@ std::optional<Tested> welch_test(const ShapeWindows& s, const LatencyThresholds&
       t.p_value = std::max(t.p_value, stats::normal_cdf(-std::log(t.ratio) / log_se));
     }
     if (!beyond_drift(t.ratio, s, thresholds)) {
-      t.ratio = 0;  // within the shape's own drift: no finding
+      t.no_finding = true;  // within the shape's own drift
     } else if (thresholds.min_z > 0 &&
                std::log(t.ratio) < log_se * skew_aware_z(thresholds.min_z, *before, after->n,
                                                          (var_a / (a * a)) / (log_se * log_se))) {
-      t.ratio = 0;  // not surely slower: no finding
+      t.no_finding = true;  // not surely slower
     }
   } else if (thresholds.min_z > 0) {
-    t.ratio = 0;
+    t.no_finding = true;  // no log ratio to judge min_z on
   }
   return t;
 }
@@ -172,10 +176,12 @@ Tested quantile_test(const ShapeWindows& s, const LatencyThresholds& thresholds)
       largest = size;
     }
   }
-  // None large enough, or min_z asked (defined for Welch only): ratio 0, not a finding.
-  Tested t = thresholds.min_z > 0 ? Tested{&s} : largest.value_or(Tested{&s});
-  t.p_value = p_value;
-  return t;
+  // None large enough, or min_z asked (defined for Welch only): no finding.
+  if (!largest || thresholds.min_z > 0) {
+    return Tested{.shape = &s, .p_value = p_value, .no_finding = true};
+  }
+  largest->p_value = p_value;
+  return *largest;
 }
 
 bool slower_in_every_interval(const ShapeWindows& s, const LatencyThresholds& thresholds) {
@@ -213,7 +219,7 @@ std::vector<Finding> detect_latency_regressions(std::span<const ShapeWindows> sh
   for (size_t i = 0; i < tested.size(); ++i) {
     const Tested& t = tested[i];
     const ShapeWindows& s = *t.shape;
-    if (q_values[i] > thresholds.fdr || !practically_large(t, thresholds) ||
+    if (t.no_finding || q_values[i] > thresholds.fdr || !practically_large(t, thresholds) ||
         !slower_in_every_interval(s, thresholds)) {
       continue;
     }
