@@ -7,6 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "analyzer/codec/varint.h"
+
 namespace slowscope {
 namespace {
 
@@ -73,36 +75,22 @@ Split approx_exp2(double log) {
   return {1.0 + s, static_cast<int>(exponent)};
 }
 
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
+// One varint of a serialized sketch. Only the shortest encoding of a value within 64 bits
+// is read, so that a sketch that deserializes serializes to the same bytes.
 uint64_t get_varint(std::string_view& in) {
   uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (in.empty()) throw std::invalid_argument("QuantileSketch: truncated bytes");
-    const auto byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    if (shift == 63 && byte > 1) throw std::invalid_argument("QuantileSketch: varint overflow");
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      // A redundant trailing zero byte would give the same value two encodings.
-      if (byte == 0 && shift > 0) throw std::invalid_argument("QuantileSketch: bad varint");
+  switch (read_varint(in, v)) {
+    case VarintRead::kOk:
       return v;
-    }
+    case VarintRead::kTruncated:
+      throw std::invalid_argument("QuantileSketch: truncated bytes");
+    case VarintRead::kRedundantByte:
+      throw std::invalid_argument("QuantileSketch: bad varint");
+    case VarintRead::kTooLong:
+    case VarintRead::kOverflow:
+      break;
   }
   throw std::invalid_argument("QuantileSketch: varint overflow");
-}
-
-uint64_t zigzag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-int64_t unzigzag(uint64_t v) {
-  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
 }
 
 }  // namespace
@@ -322,21 +310,21 @@ std::string QuantileSketch::serialize() const {
   std::string out;
   out.push_back(static_cast<char>(kMagic));
   out.push_back(static_cast<char>(kFormatVersion));
-  put_varint(out, zero_count_);
+  append_varint(out, zero_count_);
   uint64_t n = 0;
   for_each_bucket([&](int32_t, uint64_t) { ++n; });
-  put_varint(out, n);
+  append_varint(out, n);
   bool first = true;
   int32_t previous = 0;
   for_each_bucket([&](int32_t index, uint64_t count) {
     if (first) {
-      put_varint(out, zigzag(index));
+      append_varint(out, zigzag(index));
       first = false;
     } else {
-      put_varint(out, static_cast<uint64_t>(index - previous - 1));
+      append_varint(out, static_cast<uint64_t>(index - previous - 1));
     }
     previous = index;
-    put_varint(out, count);
+    append_varint(out, count);
   });
   return out;
 }

@@ -1,6 +1,7 @@
 // CheckpointWriter and CheckpointReader: the compact binary form collectors give the state
 // they keep in store checkpoints (previous cumulative counters): LEB128 varints (zigzag for
-// signed values), little-endian doubles, length-prefixed strings and flagged optionals.
+// signed values; analyzer/codec/varint.h), little-endian doubles, length-prefixed strings
+// and flagged optionals.
 //
 // The reader throws std::runtime_error "<what> checkpoint is corrupt: <why>" on anything
 // malformed, so that a collector starts a new baseline rather than subtract garbage.
@@ -14,19 +15,15 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/codec/varint.h"
+
 namespace slowscope {
 
 class CheckpointWriter {
  public:
-  void u64(uint64_t v) {
-    while (v >= 0x80) {
-      out_ += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    out_ += static_cast<char>(v);
-  }
+  void u64(uint64_t v) { append_varint(out_, v); }
   // Zigzag, so that small negative numbers stay small.
-  void i64(int64_t v) { u64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void i64(int64_t v) { u64(zigzag(v)); }
   void f64(double v) {
     const uint64_t bits = std::bit_cast<uint64_t>(v);
     for (int i = 0; i < 8; ++i) out_ += static_cast<char>((bits >> (8 * i)) & 0xff);
@@ -55,19 +52,23 @@ class CheckpointReader {
   // `what` names the checkpoint in errors ("collector", "digest").
   CheckpointReader(std::string_view in, std::string what) : in_(in), what_(std::move(what)) {}
 
+  // Checkpoints have always read a varint that is not the shortest encoding, or that holds
+  // bits beyond 64 (kept: the low 64), as it comes; the writer makes neither.
   uint64_t u64() {
     uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const auto byte = static_cast<uint8_t>(take(1)[0]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
+    switch (read_varint(in_, v)) {
+      case VarintRead::kTruncated:
+        fail("truncated");
+      case VarintRead::kTooLong:
+        fail("varint too long");
+      case VarintRead::kOk:
+      case VarintRead::kOverflow:
+      case VarintRead::kRedundantByte:
+        break;
     }
-    fail("varint too long");
+    return v;
   }
-  int64_t i64() {
-    const uint64_t z = u64();
-    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
-  }
+  int64_t i64() { return unzigzag(u64()); }
   double f64() {
     const std::string_view b = take(8);
     uint64_t bits = 0;

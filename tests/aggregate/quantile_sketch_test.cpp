@@ -234,6 +234,40 @@ TEST(QuantileSketchTest, SerializeRoundTrips) {
   EXPECT_EQ(QuantileSketch::deserialize(big.serialize()), big);
 }
 
+// Sketches are stored in users' stores: bytes serialized before the varint codec was
+// shared with collector checkpoints still read as the same sketch, and the same sketch
+// still serializes to them.
+TEST(QuantileSketchTest, ReadsASketchStoredBefore) {
+  const std::string stored(
+      "\x51\x01\x03\x06\x89\x13\x01\xb2\x03\x07\xd6\x02\x02\xe3\x03\x87"
+      "\x94\xeb\xdc\x03\x1c\x01\xf3\x05\x05",
+      25);
+  QuantileSketch s;
+  s.add(0.0, 3);
+  s.add(1e-6);
+  s.add(0.00042, 7);
+  s.add(0.0125, 2);
+  s.add(1.5, 1000000007);
+  s.add(2.0);
+  s.add(3600.0, 5);
+  EXPECT_EQ(s.serialize(), stored);
+
+  const QuantileSketch back = QuantileSketch::deserialize(stored);
+  EXPECT_EQ(back, s);
+  EXPECT_EQ(back.count(), 1000000026u);
+  EXPECT_EQ(back.zero_count(), 3u);
+  const std::vector<QuantileSketch::Bucket> buckets = back.buckets();
+  ASSERT_EQ(buckets.size(), 6u);
+  const std::vector<uint64_t> counts = {1, 7, 2, 1000000007, 1, 5};
+  const std::vector<double> lowers = {5.6093838168248853e-06, 0.00041696863440203317,
+                                      0.012441201527574256,   1.5,
+                                      2,                      3568.3807463101966};
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    EXPECT_EQ(buckets[i].count, counts[i]) << i;
+    EXPECT_EQ(buckets[i].lower, lowers[i]) << i;
+  }
+}
+
 TEST(QuantileSketchTest, DeserializeRejectsBadBytes) {
   QuantileSketch s;
   for (double v : {0.0, 0.001, 0.002, 0.5, 3.0}) s.add(v);

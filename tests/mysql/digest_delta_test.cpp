@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 #include "connectors/mysql/digest_snapshot.h"
@@ -222,6 +223,54 @@ TEST(DigestSnapshotCodec, RoundTripsEverythingButTheTexts) {
   for (auto& e : expected.entries) e.digest_text.clear();
   EXPECT_EQ(decode_digest_snapshot(blob), expected);
   EXPECT_EQ(decode_digest_snapshot(encode_digest_snapshot(DigestSnapshot{})), DigestSnapshot{});
+}
+
+// Snapshots are stored as checkpoints in users' stores: a blob encoded before the varint
+// codec was shared with quantile sketches (wide counters, an empty schema, quantiles and
+// the undigested row) decodes to the same snapshot, which encodes to the same bytes.
+TEST(DigestSnapshotCodec, DecodesABlobStoredBefore) {
+  const std::string stored(
+      "\x53\x53\x4d\x44\x01\x24\x33\x66\x31\x61\x30\x63\x32\x65\x2d\x31"
+      "\x31\x31\x31\x2d\x31\x31\x65\x65\x2d\x38\x30\x30\x30\x2d\x30\x32"
+      "\x34\x32\x61\x63\x31\x32\x30\x30\x30\x32\x0f\x31\x30\x2e\x31\x31"
+      "\x2e\x36\x2d\x4d\x61\x72\x69\x61\x44\x42\x80\x89\xda\xbb\xe1\xa0"
+      "\x8d\x06\x80\xc6\x0a\x01\x90\x4e\x04\x01\x08\x94\xb4\xe4\xf4\xcb"
+      "\x03\xe8\x07\xff\xc1\xd7\x2f\x00\x14\xa0\x06\x00\x00\x00\x02\x00"
+      "\x20\x30\x66\x32\x65\x34\x64\x36\x63\x38\x62\x30\x61\x31\x39\x32"
+      "\x38\x33\x37\x34\x36\x35\x35\x36\x34\x37\x33\x38\x32\x39\x31\x30"
+      "\x61\x80\xf0\xeb\xfa\x96\xa0\x8d\x06\x80\xf7\xd0\xba\xe1\xa0\x8d"
+      "\x06\x8e\xda\x96\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01"
+      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\xab\x04\x8e\xda\x96\x01"
+      "\xf0\xa9\x98\x5e\x00\x00\x00\x04\x73\x68\x6f\x70\x20\x61\x31\x62"
+      "\x32\x63\x33\x64\x34\x65\x35\x66\x36\x30\x37\x31\x38\x32\x39\x33"
+      "\x61\x34\x62\x35\x63\x36\x64\x37\x65\x38\x66\x39\x30\x80\xc0\xa2"
+      "\xf1\xc6\xe6\x8c\x06\x80\x80\xcb\xbb\xe1\xa0\x8d\x06\x54\x80\xd4"
+      "\xdb\xd2\x0f\x80\xe1\xeb\x17\x80\xce\xe4\xcd\x02\xe0\x5d\x54\xa8"
+      "\x01\x06\x01\x80\xed\xf8\xb5\x02\x01\x80\xa1\x82\xc9\x02",
+      270);
+  DigestSnapshot s;
+  s.server = {"3f1a0c2e-1111-11ee-8000-0242ac120002", "10.11.6-MariaDB"};
+  s.collected_at_us = 1718000000123456;
+  s.uptime_s = 86400;
+  s.digests_enabled = true;
+  s.digests_size = 5000;
+  s.own_entries = 2;
+  s.undigested = DigestCounters{4, 123456789012, 1000, 99999999, 0, 10, 400, 0, {}, {}};
+  DigestEntry a;
+  a.digest = "0f2e4d6c8b0a1928374655647382910a";
+  a.first_seen_us = 1717990000000000;
+  a.last_seen_us = 1717999999000000;
+  a.counters = {1234567, UINT64_MAX, 1, UINT64_MAX, 555, 1234567, 98765432, 0, {}, {}};
+  DigestEntry b;
+  b.schema = "shop";
+  b.digest = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+  b.first_seen_us = 1717000000000000;
+  b.last_seen_us = 1718000000000000;
+  b.counters = {42, 4200000000, 50000000, 700000000, 12000, 42, 84, 3, 650000000, 690000000};
+  s.entries = {a, b};
+
+  EXPECT_EQ(decode_digest_snapshot(stored), s);
+  EXPECT_EQ(encode_digest_snapshot(s), stored);
 }
 
 TEST(DigestSnapshotCodec, RejectsCorruptBlobs) {
