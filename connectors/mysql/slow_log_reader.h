@@ -11,19 +11,12 @@
 // what ParallelParseResult::range_first_lines says), and the same inherited ts/db, worked
 // out before a range's first event is delivered.
 //
-// A split point is the start of a "# Time: " or "# User@Host: " line where a sequential
-// parse surely starts a fresh entry with nothing pending. Whether it does can depend on
-// entries far back (pt reads an entry without statement together with what follows it,
-// and the effect can run on), so split points are proven by simulation: from an anchor
-// (a "# Time: " line whose possible parser states are few and known) the parser is run
-// in each of those states, and the first entry head where all runs agree on a fresh
-// start is a split point. The start of input is an anchor too. Where no anchor is within
-// a few MiB (a log without Time lines), no split point is found and the file is read in
-// fewer ranges, down to one. What a range inherits (db, ts) is what the simulation that
-// found its split point carries there, where its runs agree; else it is found by
-// searching backwards for the last "use" / "Schema:" / "Time: " line and re-parsing the
-// entries around it. The range's first line number comes from counting the newlines of
-// the range before, unless lines are numbered per range.
+// Ranges start at split points (slow_log_split_points.h): entry heads where a sequential
+// parse surely starts a fresh entry with nothing pending, proven by simulating the parse
+// from a nearby anchor, which also tells what the range inherits (db, ts). Where no
+// anchor is within a few MiB (a log without Time lines), no split point is found and the
+// file is read in fewer ranges, down to one. The range's first line number comes from
+// counting the newlines of the range before, unless lines are numbered per range.
 //
 // The functions are safe to call from several threads at once on different inputs.
 #pragma once
