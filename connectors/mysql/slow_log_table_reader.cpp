@@ -68,6 +68,15 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
   result.whole_second_precision = whole_seconds_;
   SlowLogTableCursor cursor(state_);
   const std::string own_thread = std::to_string(session_.server().connection_id);
+  // Resuming at the watermark itself (to the microsecond, or the whole second on a
+  // whole-second table) takes every row logged since the last read at or after it: a row
+  // logged later with the very start_time of the watermark is told apart from those taken
+  // by its hash, counted with repeats. What it cannot take is a row logged after the read
+  // with a start_time before the watermark: despite its name, start_time is when the row
+  // was logged (MariaDB: the statement's start plus its query time; MySQL: the time at
+  // logging), taken just before the row is written. So that happens only when two
+  // statements log at once and the later time is written first, the read falling in
+  // between: a window of microseconds, not the slow statement's duration.
   const std::string since =
       state_.watermark_us ? format_datetime_us(*state_.watermark_us) : std::string(kBeginning);
   SlowLogTableRow row;
