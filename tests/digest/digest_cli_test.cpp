@@ -356,6 +356,28 @@ TEST_F(DigestCli, BadValuesAreSkippedOrSaturatedAndCounted) {
   }
 }
 
+// tests/data/malformed/no-entries.log: two statements without any slow-log header, and one
+// entry whose Query_time is not a number (18446744073708.796870.000036). pt-query-digest
+// reports no class for it; neither does the digest.
+TEST_F(DigestCli, AFileOfNoCountableEntryMakesNoClass) {
+  const json doc = digest_json("'" + data_path("malformed/no-entries.log") + "'");
+  EXPECT_EQ(doc["summary"]["events"], 0);
+  EXPECT_EQ(doc["summary"]["bad_query_time"], 1);
+  EXPECT_EQ(doc["summary"]["headerless"], 1);
+  EXPECT_TRUE(doc["classes"].empty()) << doc["classes"].dump();
+
+  // Bare statements alone: not a slow log at all, refused with no report.
+  const std::string bare = dir_.file("bare.log");
+  {
+    std::ofstream out(bare, std::ios::binary);
+    out << "SELECT 1;\nUPDATE t SET x = 1;\n";
+  }
+  const RunResult r = run_slowscope("digest " + bare);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("not a MySQL slow log"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 // On a terminal the text report's header names what was skipped; the log does not say it
 // again right above. Anywhere else (stdout to a file here) the log still says it.
 TEST_F(DigestCli, ATerminalGetsEachWarningOnce) {

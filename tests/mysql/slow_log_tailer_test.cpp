@@ -222,6 +222,24 @@ TEST_F(TailerTest, AMissingFileIsWaitedFor) {
   EXPECT_EQ(seen_.size(), 2u);
 }
 
+// What collect's slow_log_file source reads: statements without any slow-log header, and
+// an entry whose Query_time is not a number, are no events (pt-query-digest makes no class
+// of them either); they are counted, and the entries around them still come.
+TEST_F(TailerTest, BareStatementsAndANonNumericQueryTimeAreNoEvents) {
+  append(
+      "SELECT 'a bare statement';\nUPDATE bare SET x = 1;\n"
+      "# Time: 2026-11-25T10:00:01.000000Z\n# User@Host: app[app] @ localhost []  Id:     7\n"
+      "# Query_time: 18446744073708.796870.000036  Lock_time: 0.000000 Rows_sent: 1  "
+      "Rows_examined: 1\nSET timestamp=1764064800;\nSELECT odd;\n" +
+      entry(2, "SELECT b") + entry(3, "SELECT c"));
+  SlowLogTailer tailer(path_.string());
+  const TailBatch batch = read(tailer, /*take_last=*/true);
+  EXPECT_EQ(seen_, (std::map<std::string, int>{{"SELECT b", 1}, {"SELECT c", 1}}));
+  EXPECT_EQ(batch.stats.events, 2u);
+  EXPECT_EQ(batch.stats.bad_query_time, 1u);
+  EXPECT_EQ(batch.stats.headerless, 1u);  // one record of two bare statements
+}
+
 TEST_F(TailerTest, ABacklogIsReadInParts) {
   std::string log;
   for (int i = 0; i < 2000; ++i) log += entry(i % 3600, "SELECT " + std::to_string(i));
