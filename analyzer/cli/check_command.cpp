@@ -11,7 +11,7 @@
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
-#include "reports/json/finding_json.h"
+#include "reports/json/check_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
 
@@ -35,45 +35,6 @@ std::string utc(StoreTime t) {
   return format_utc(t.time_since_epoch().count() * 1'000'000);
 }
 
-std::string verdict(int code) {
-  switch (code) {
-    case 0:
-      return "no regression";
-    case 1:
-      return "regression";
-    default:
-      return "could not evaluate";
-  }
-}
-
-nlohmann::ordered_json to_json(const CheckResult& r, int code) {
-  nlohmann::ordered_json doc;
-  doc["schema"] = "slowscope.check/1";
-  doc["verdict"] = verdict(code);
-  doc["exit_code"] = code;
-  doc["release"] = {{"name", r.release.name}, {"at", utc(r.release.at)}};
-  doc["baseline"] = {{"from", utc(r.baseline.front().from)},
-                     {"until", utc(r.baseline.back().until)},
-                     {"mode", to_string(r.baseline_mode)},
-                     {"spans", nlohmann::ordered_json::array()}};
-  for (const TimeSpan& span : r.baseline) {
-    doc["baseline"]["spans"].push_back({{"from", utc(span.from)}, {"until", utc(span.until)}});
-  }
-  doc["post"] = {{"from", utc(r.post_from)}, {"until", utc(r.post_until)}};
-  doc["targets"] = nlohmann::ordered_json::array();
-  for (const TargetCheck& t : r.targets) {
-    nlohmann::ordered_json target{
-        {"target", t.target}, {"evaluated", t.evaluated}, {"shapes_compared", t.shapes_compared}};
-    if (!t.evaluated) target["reason"] = t.reason;
-    target["findings"] = nlohmann::ordered_json::array();
-    for (const Finding& f : t.findings) {
-      target["findings"].push_back(finding_to_json(f));
-    }
-    doc["targets"].push_back(std::move(target));
-  }
-  return doc;
-}
-
 std::string baseline_text(const CheckResult& r) {
   if (r.baseline_mode == BaselineMode::kPrevious) {
     return utc(r.baseline.front().from) + " .. " + utc(r.baseline.back().until);
@@ -85,7 +46,7 @@ std::string baseline_text(const CheckResult& r) {
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
   out << "release " << terminal_safe(r.release.name, kMaxReleaseNameCharacters) << " at "
-      << utc(r.release.at) << ": " << verdict(code) << "\n  baseline " << baseline_text(r)
+      << utc(r.release.at) << ": " << check_verdict(code) << "\n  baseline " << baseline_text(r)
       << ", after " << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
   AddedTimeOnce added_time;
   for (const TargetCheck& t : r.targets) {
@@ -128,7 +89,7 @@ int run_check(const CheckCommandOptions& o) {
         store, *release, options,
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     const int code = result.exit_code(fail_on);
-    write_output(o.output, o.format == "json" ? json_report_text(to_json(result, code))
+    write_output(o.output, o.format == "json" ? json_report_text(check_to_json(result, code))
                                               : to_text(result, code));
     return code;
   });
