@@ -1,6 +1,6 @@
-// TopReport and ShowReport: what `slowscope top` and `slowscope show` display from the
-// history store, assembled by those commands and rendered by reports/text and reports/json.
-// Plain value types.
+// TopReport, ShowReport and TargetTrends: what `slowscope top`, `slowscope show` and
+// `slowscope trends` display from the history store, assembled by those commands and rendered
+// by reports/text and reports/json. Plain value types.
 #pragma once
 
 #include <map>
@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/regression/finding.h"
 #include "analyzer/store/store.h"
 
 namespace slowscope {
@@ -43,6 +44,13 @@ struct ShowReport {
   // Whether the statements' stored texts are shown: they can hold literal values, so only
   // when the user asked (--examples); the shape's fingerprint is always shown.
   bool examples = false;
+};
+
+// One target's part of the trends report.
+struct TargetTrends {
+  std::string target;
+  int shapes_tested = 0;  // shapes with a series at all (days with enough calls not checked)
+  std::vector<Finding> findings;
 };
 
 // Population standard deviation of the execution time, from the sums; 0 without calls.

@@ -10,7 +10,7 @@
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/daily_series.h"
 #include "analyzer/time/utc_time.h"
-#include "reports/json/finding_json.h"
+#include "reports/json/trends_json.h"
 #include "reports/text/finding_text.h"
 
 namespace slowscope {
@@ -25,12 +25,6 @@ struct TrendsOptions {
   std::string output = "-";
   std::string fail_on = "warning";
   TrendThresholds thresholds;
-};
-
-struct TargetTrends {
-  std::string target;
-  int shapes_tested = 0;  // shapes with a series at all (days with enough calls not checked)
-  std::vector<Finding> findings;
 };
 
 std::string utc(StoreTime t) {
@@ -59,22 +53,6 @@ std::string to_text(const std::vector<TargetTrends>& report, StoreTime from, Sto
   return out.str();
 }
 
-nlohmann::ordered_json to_json(const std::vector<TargetTrends>& report, StoreTime from,
-                               StoreTime until, int code) {
-  nlohmann::ordered_json doc;
-  doc["schema"] = "slowscope.trends/1";
-  doc["exit_code"] = code;
-  doc["days"] = {{"from", utc(from)}, {"until", utc(until)}};
-  doc["targets"] = nlohmann::ordered_json::array();
-  for (const TargetTrends& t : report) {
-    nlohmann::ordered_json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
-    target["findings"] = nlohmann::ordered_json::array();
-    for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
-    doc["targets"].push_back(std::move(target));
-  }
-  return doc;
-}
-
 int run_trends(const TrendsOptions& o) {
   return run_command(3, [&] {
     const StoreLocation location = resolve_store(o.store, o.config);
@@ -98,8 +76,9 @@ int run_trends(const TrendsOptions& o) {
     const auto [from, until] = daily_series_span(now, o.days);
     const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
     const int code = exit_code(report, fail_on);
-    write_output(o.output, o.format == "json" ? json_report_text(to_json(report, from, until, code))
-                                              : to_text(report, from, until));
+    write_output(o.output, o.format == "json"
+                               ? json_report_text(trends_to_json(report, from, until, code))
+                               : to_text(report, from, until));
     return code;
   });
 }

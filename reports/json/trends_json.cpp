@@ -1,0 +1,33 @@
+#include "reports/json/trends_json.h"
+
+#include "analyzer/time/utc_time.h"
+#include "reports/json/finding_json.h"
+
+namespace slowscope {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string utc(StoreTime t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
+
+}  // namespace
+
+Json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until,
+                    int exit_code) {
+  Json doc;
+  doc["schema"] = kTrendsSchemaId;
+  doc["exit_code"] = exit_code;
+  doc["days"] = {{"from", utc(from)}, {"until", utc(until)}};
+  doc["targets"] = Json::array();
+  for (const TargetTrends& t : report) {
+    Json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
+    target["findings"] = Json::array();
+    for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
+    doc["targets"].push_back(std::move(target));
+  }
+  return doc;
+}
+
+}  // namespace slowscope
