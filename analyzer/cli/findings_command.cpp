@@ -1,7 +1,6 @@
 #include "analyzer/cli/findings_command.h"
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "analyzer/cli/command_errors.h"
@@ -9,6 +8,7 @@
 #include "analyzer/cli/json_output.h"
 #include "analyzer/regression/finding_tracker.h"
 #include "analyzer/time/utc_time.h"
+#include "reports/json/findings_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
 
@@ -26,42 +26,6 @@ struct FindingsOptions {
 
 std::string utc(StoreTime t) {
   return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
-// JSON null for an empty text.
-nlohmann::ordered_json nullable(const std::string& text) {
-  return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
-}
-
-nlohmann::ordered_json to_json(const std::vector<FindingRecord>& findings, const FindingQuery& q) {
-  nlohmann::ordered_json doc;
-  doc["schema"] = "slowscope.findings/1";
-  doc["status"] = q.status ? nlohmann::ordered_json(to_string(*q.status)) : "all";
-  doc["since"] = nullable(q.active_since == StoreTime{} ? "" : utc(q.active_since));
-  doc["findings"] = nlohmann::ordered_json::array();
-  for (const FindingRecord& f : findings) {
-    nlohmann::ordered_json evidence =
-        nlohmann::ordered_json::parse(f.evidence, nullptr, /*allow_exceptions=*/false);
-    if (!evidence.is_object()) evidence = nlohmann::ordered_json::object();
-    doc["findings"].push_back(
-        {{"id", f.id()},
-         {"target", f.target},
-         {"query_id", f.shape_hash},
-         {"kind", f.kind},
-         {"status", to_string(f.status)},
-         {"severity", f.severity},
-         {"fingerprint", f.fingerprint},
-         {"opened_at", utc(f.opened_at)},
-         {"first_interval", utc(f.first_interval)},
-         {"last_seen_at", utc(f.last_seen_at)},
-         {"resolved_at",
-          f.resolved_at ? nlohmann::ordered_json(utc(*f.resolved_at)) : nlohmann::ordered_json()},
-         {"release", nullable(f.release)},
-         {"clean_passes", f.clean_passes},
-         {"reopen_count", f.reopen_count},
-         {"evidence", std::move(evidence)}});
-  }
-  return doc;
 }
 
 std::string to_text(const std::vector<FindingRecord>& findings) {
@@ -101,7 +65,7 @@ int run_findings(const FindingsOptions& o) {
     Store store = Store::open(location, StoreOpen::kMustExist);
     if (query.target) require_target(store, *query.target);
     const std::vector<FindingRecord> findings = store.findings(query);
-    std::cout << (o.format == "json" ? json_report_text(to_json(findings, query))
+    std::cout << (o.format == "json" ? json_report_text(findings_to_json(findings, query))
                                      : to_text(findings));
     return 0;
   });
