@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "analyzer/cli/command_errors.h"
 #include "analyzer/cli/history_options.h"
@@ -91,11 +90,7 @@ int run_list(const ReleaseOptions& o) {
     Store store = Store::open(location, StoreOpen::kMustExist);
     const std::vector<Release> releases = store.releases(query);
     if (o.format == "json") {
-      nlohmann::ordered_json doc{{"schema", "slowscope.releases/1"},
-                                 {"from", format_seconds(query.since)},
-                                 {"until", format_seconds(query.until)},
-                                 {"releases", releases_to_json(releases)}};
-      std::cout << json_report_text(doc);
+      std::cout << json_report_text(release_list_to_json(releases, query.since, query.until));
     } else if (releases.empty()) {
       std::cout << "no releases from " << format_seconds(query.since) << " to "
                 << format_seconds(query.until) << "\n";
