@@ -7,7 +7,7 @@
 #include "analyzer/cli/history_options.h"
 #include "analyzer/cli/json_output.h"
 #include "analyzer/cli/query_id_argument.h"
-#include "reports/json/top_json.h"
+#include "reports/json/show_json.h"
 #include "reports/text/top_text.h"
 
 namespace slowscope {
