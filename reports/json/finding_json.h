@@ -9,6 +9,10 @@
 
 namespace slowscope {
 
+// The $id of the schema of one finding, which the documents that list findings refer to; no
+// document of its own carries it.
+inline constexpr const char* kFindingSchemaId = "slowscope.finding/1";
+
 nlohmann::ordered_json finding_to_json(const Finding& finding);
 
 }  // namespace slowscope

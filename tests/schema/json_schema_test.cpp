@@ -1,0 +1,243 @@
+// The versioned JSON documents and their schemas (reports/json/schemas) kept in step: every
+// schema id the code names has its schema file and every schema file an id in the code; and
+// every command's `--format json` output, run against a real store with findings, releases
+// and slow-log data, validates against its schema (with the JSON Schema tool, so a field
+// renamed or left out fails here).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzer/regression/continuous_detection.h"
+#include "analyzer/store/store.h"
+#include "analyzer/time/utc_time.h"
+#include "reports/json/check_json.h"
+#include "reports/json/digest_json.h"
+#include "reports/json/finding_json.h"
+#include "reports/json/findings_json.h"
+#include "reports/json/release_json.h"
+#include "reports/json/show_json.h"
+#include "reports/json/top_json.h"
+#include "reports/json/trends_json.h"
+#include "tests/digest/digest_cli.h"
+#include "tests/regression/history_writer.h"
+
+namespace slowscope {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::data_path;
+using testing::matches_schema;
+using testing::read_file;
+using testing::run_slowscope;
+using testing::RunResult;
+using testing::TempDir;
+
+// Every schema id the code names, from the headers that build the documents.
+const std::vector<std::string> kSchemaIds = {
+    kDigestSchemaId, kTopSchemaId,      kShowSchemaId,     kCheckSchemaId,
+    kTrendsSchemaId, kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId,
+};
+
+const std::string kSchemaDir = "reports/json/schemas";
+const std::string kIdPrefix = "https://slowscope.dev/schemas/";
+
+// "slowscope.check/1" -> "reports/json/schemas/check-1.schema.json".
+std::string schema_file(const std::string& id) {
+  static const std::regex form(R"(slowscope\.([a-z_]+)/([0-9]+))");
+  std::smatch m;
+  if (!std::regex_match(id, m, form)) return "";
+  return kSchemaDir + "/" + m[1].str() + "-" + m[2].str() + ".schema.json";
+}
+
+nlohmann::json read_json(const fs::path& path) {
+  return nlohmann::json::parse(read_file(path));
+}
+
+TEST(JsonSchemaFiles, EverySchemaIdHasItsFileAndEveryFileAnId) {
+  std::set<std::string> ids_of_files;
+  for (const auto& entry : fs::directory_iterator(fs::path(SLOWSCOPE_SOURCE_DIR) / kSchemaDir)) {
+    const std::string name = entry.path().filename().string();
+    ASSERT_TRUE(name.ends_with(".schema.json")) << name << " in " << kSchemaDir;
+    const nlohmann::json schema = read_json(entry.path());
+    const std::string id = schema.value("$id", "");
+    ASSERT_TRUE(id.starts_with(kIdPrefix)) << name << ": $id " << id;
+    const std::string short_id = id.substr(kIdPrefix.size());
+    EXPECT_EQ(schema_file(short_id), kSchemaDir + "/" + name) << "the file name follows its $id";
+    ids_of_files.insert(short_id);
+  }
+  for (const std::string& id : kSchemaIds) {
+    EXPECT_TRUE(ids_of_files.contains(id)) << id << " has no schema file";
+    const fs::path file = fs::path(SLOWSCOPE_SOURCE_DIR) / schema_file(id);
+    if (!fs::exists(file)) continue;  // named above
+    const nlohmann::json schema = read_json(file);
+    EXPECT_NE(schema.value("title", "").find(", version " + id.substr(id.find('/') + 1)),
+              std::string::npos)
+        << file;
+    // A document's schema holds its documents to their own id; the finding is an element.
+    if (id != kFindingSchemaId) {
+      EXPECT_EQ(schema["properties"]["schema"]["const"], id) << file;
+      EXPECT_NE(std::find(schema["required"].begin(), schema["required"].end(), "schema"),
+                schema["required"].end())
+          << file;
+    }
+  }
+  const std::set<std::string> ids_in_code(kSchemaIds.begin(), kSchemaIds.end());
+  for (const std::string& id : ids_of_files) {
+    EXPECT_TRUE(ids_in_code.contains(id)) << "no schema id constant names " << id;
+  }
+}
+
+// The commands below whose output EveryCommandsJsonMatchesItsSchema validates.
+const std::set<std::string> kJsonCommands = {"digest", "top",      "show",        "check",
+                                             "trends", "findings", "release list"};
+
+// The subcommands a --help text lists, each prefixed with `parent`.
+std::vector<std::string> subcommands(const std::string& help, const std::string& parent) {
+  std::vector<std::string> names;
+  const size_t section = help.find("\nSubcommands:\n");
+  if (section == std::string::npos) return names;
+  std::istringstream lines(help.substr(section + 14));
+  std::string line;
+  static const std::regex entry(R"(  ([a-z][a-z-]*)  .*)");
+  std::smatch m;
+  while (std::getline(lines, line) && !line.empty()) {
+    if (std::regex_match(line, m, entry)) names.push_back(parent + m[1].str());
+  }
+  return names;
+}
+
+TEST(JsonSchemaFiles, EveryCommandWithJsonOutputIsValidatedHere) {
+  const RunResult top_help = run_slowscope("--help");
+  ASSERT_EQ(top_help.exit_code, 0) << top_help.err;
+  std::vector<std::string> commands = subcommands(top_help.out, "");
+  ASSERT_GE(commands.size(), kJsonCommands.size()) << top_help.out;
+  std::set<std::string> with_json;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const RunResult help = run_slowscope(commands[i] + " --help");
+    ASSERT_EQ(help.exit_code, 0) << commands[i] << "\n" << help.err;
+    for (const std::string& nested : subcommands(help.out, commands[i] + " ")) {
+      commands.push_back(nested);
+    }
+    if (help.out.find("--format TEXT:{text,json}") != std::string::npos) {
+      with_json.insert(commands[i]);
+    }
+  }
+  EXPECT_EQ(with_json, kJsonCommands);
+}
+
+StoreTime at(int64_t seconds) {
+  return StoreTime(std::chrono::seconds(seconds));
+}
+
+// One store for every command: PostgreSQL target "orders" with a shape 4x slower since a
+// recorded release and the finding continuous detection recorded for it; "billing" with a
+// shape slower every day and its recorded trend; MySQL target "shop" from a slow log.
+class JsonDocuments : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      Store store = Store::open(StoreLocation::parse(url_));
+      store.ensure_target("orders", Engine::kPostgres);
+      testing::write_history(store, release_ - 7200, release_ + 1800,
+                             [&](const std::string& name, int64_t t) {
+                               return name == "slow" && t >= release_ ? 0.040 : 0.010;
+                             });
+      ContinuousDetectionOptions detection;
+      detection.recent.post_window = std::chrono::minutes(15);
+      detection.recent.baseline = std::chrono::hours(2);
+      ASSERT_FALSE(
+          run_detection_pass(store, "orders", at(release_ + 900), detection).changes.empty());
+      testing::write_daily_history(store, "billing", true);
+      ASSERT_FALSE(run_trend_pass(store, "billing", at(now_), TrendPassOptions{}).changes.empty());
+    }
+    const RunResult digest = run_slowscope("digest '" + data_path("slowlogs/hand-mysql80.log") +
+                                           "' --store " + url_ + " --target shop --examples");
+    ASSERT_EQ(digest.exit_code, 0) << digest.err;
+    const RunResult release =
+        run_slowscope("release add v2 --target orders --meta commit=abc123 --at " +
+                      format_utc(release_ * 1'000'000) + " --store " + url_);
+    ASSERT_EQ(release.exit_code, 0) << release.err;
+  }
+
+  // Runs `slowscope <args> --format json` against the store, expecting `exit_code`, and
+  // returns the document after checking it names `schema_id` and validates against its file.
+  nlohmann::json document(const std::string& args, const std::string& schema_id,
+                          int exit_code = 0) {
+    const RunResult r = run_slowscope(args + " --format json --store " + url_);
+    EXPECT_EQ(r.exit_code, exit_code) << args << "\n" << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << args << "\n" << r.out;
+    if (doc.is_discarded()) return {};
+    EXPECT_EQ(doc.value("schema", ""), schema_id) << args;
+    EXPECT_TRUE(matches_schema(doc, schema_file(schema_id))) << args << "\n" << r.out;
+    return doc;
+  }
+
+  const int64_t now_ = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count() /
+                       testing::kHistoryInterval * testing::kHistoryInterval;
+  const int64_t release_ = now_ - 3600;
+  TempDir dir_;
+  const std::string url_ = "sqlite:" + dir_.file("s.db");
+};
+
+TEST_F(JsonDocuments, EveryCommandsJsonMatchesItsSchema) {
+  // digest reads logs, not the store.
+  const RunResult digest =
+      run_slowscope("digest '" + data_path("slowlogs/hand-mysql80.log") + "' --format json");
+  ASSERT_EQ(digest.exit_code, 0) << digest.err;
+  const nlohmann::json digested = nlohmann::json::parse(digest.out);
+  EXPECT_EQ(digested["schema"], kDigestSchemaId);
+  EXPECT_TRUE(matches_schema(digested, schema_file(kDigestSchemaId)));
+  ASSERT_FALSE(digested["classes"].empty());
+
+  // The slow log is of 2024: its shapes are read from the store's rollups.
+  const std::string log_range = " --from 2024-05-01T00:00:00Z --until 2024-05-31T00:00:00Z";
+  const nlohmann::json top = document("top --target shop" + log_range, kTopSchemaId);
+  ASSERT_FALSE(top["shapes"].empty());
+  const std::string mysql_shape = top["shapes"][0]["query_id"];
+  const nlohmann::json recent = document("top --since 3h", kTopSchemaId);
+  ASSERT_FALSE(recent["shapes"].empty());
+  EXPECT_EQ(recent["releases"].size(), 1u);
+
+  const nlohmann::json shown =
+      document("show " + mysql_shape + " --examples" + log_range, kShowSchemaId);
+  ASSERT_EQ(shown["targets"].size(), 1u);
+  EXPECT_TRUE(shown["targets"][0]["statements"][0].contains("query"));
+  const nlohmann::json postgres = document("show shape-slow --since 3h", kShowSchemaId);
+  ASSERT_EQ(postgres["targets"].size(), 1u);
+  EXPECT_FALSE(postgres["targets"][0]["statements"][0].contains("query"));
+  EXPECT_EQ(postgres["releases"][0]["name"], "v2");
+
+  const nlohmann::json findings = document("findings --status all", kFindingsSchemaId);
+  std::set<std::string> kinds;
+  for (const auto& f : findings["findings"]) kinds.insert(f["kind"].get<std::string>());
+  EXPECT_EQ(kinds, (std::set<std::string>{"latency", "trend"})) << findings.dump(2);
+
+  const nlohmann::json trends = document("trends", kTrendsSchemaId, 1);
+  bool trend_found = false;
+  for (const auto& t : trends["targets"]) trend_found |= !t["findings"].empty();
+  EXPECT_TRUE(trend_found) << trends.dump(2);
+
+  const nlohmann::json check = document("check --release v2 --baseline 2h", kCheckSchemaId, 1);
+  ASSERT_FALSE(check["targets"].empty());
+  EXPECT_EQ(check["verdict"], "regression");
+  bool regressed = false;
+  for (const auto& t : check["targets"]) regressed |= !t["findings"].empty();
+  EXPECT_TRUE(regressed) << check.dump(2);
+
+  const nlohmann::json releases = document("release list --since 1d", kReleasesSchemaId);
+  ASSERT_EQ(releases["releases"].size(), 1u);
+  EXPECT_EQ(releases["releases"][0]["meta"]["commit"], "abc123");
+}
+
+}  // namespace
+}  // namespace slowscope
