@@ -1,7 +1,7 @@
 // The rules of the values that slowscope.yaml and the command line both take — detection
 // thresholds, spans, counts — so that a value means the same, and is refused with the same
 // words, wherever it is written: load_config reads the file's keys with them, and the
-// commands' options (analyzer/cli/rule_option.h) read their text with them too.
+// commands' options (cli/rule_option.h) read their text with them too.
 //
 // Each reads the text as typed and returns the value, or throws std::invalid_argument with
 // "expected ..., got '<text>'" (or "must be ..."), without naming the key or option: the

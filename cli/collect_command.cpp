@@ -1,4 +1,4 @@
-#include "analyzer/cli/collect_command.h"
+#include "cli/collect_command.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/rule_option.h"
+#include "cli/history_options.h"
+#include "cli/rule_option.h"
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"

@@ -1,13 +1,13 @@
-#include "analyzer/cli/findings_command.h"
+#include "cli/findings_command.h"
 
 #include <iostream>
 #include <sstream>
 
-#include "analyzer/cli/command_errors.h"
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/json_output.h"
 #include "analyzer/regression/finding_tracker.h"
 #include "analyzer/time/utc_time.h"
+#include "cli/command_errors.h"
+#include "cli/history_options.h"
+#include "cli/json_output.h"
 #include "reports/json/findings_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"

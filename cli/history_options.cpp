@@ -1,4 +1,4 @@
-#include "analyzer/cli/history_options.h"
+#include "cli/history_options.h"
 
 #include <filesystem>
 #include <stdexcept>

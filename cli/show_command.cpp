@@ -1,12 +1,12 @@
-#include "analyzer/cli/show_command.h"
+#include "cli/show_command.h"
 
 #include <iostream>
 #include <sstream>
 
-#include "analyzer/cli/command_errors.h"
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/json_output.h"
-#include "analyzer/cli/query_id_argument.h"
+#include "cli/command_errors.h"
+#include "cli/history_options.h"
+#include "cli/json_output.h"
+#include "cli/query_id_argument.h"
 #include "reports/json/show_json.h"
 #include "reports/text/top_text.h"
 

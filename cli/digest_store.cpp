@@ -1,4 +1,4 @@
-#include "analyzer/cli/digest_store.h"
+#include "cli/digest_store.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "analyzer/cli/digest_command.h"
+#include "cli/digest_command.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -18,11 +18,11 @@
 
 #include "analyzer/aggregate/digest_aggregator.h"
 #include "analyzer/aggregate/ranking.h"
-#include "analyzer/cli/digest_store.h"
-#include "analyzer/cli/json_output.h"
-#include "analyzer/cli/output_file.h"
-#include "analyzer/cli/progress_bar.h"
-#include "analyzer/cli/rule_option.h"
+#include "cli/digest_store.h"
+#include "cli/json_output.h"
+#include "cli/output_file.h"
+#include "cli/progress_bar.h"
+#include "cli/rule_option.h"
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/event/event_filter.h"
 #include "analyzer/time/utc_time.h"

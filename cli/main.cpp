@@ -7,15 +7,15 @@
 #include <cstdio>
 #include <exception>
 
-#include "analyzer/cli/check_command.h"
-#include "analyzer/cli/collect_command.h"
-#include "analyzer/cli/config_command.h"
-#include "analyzer/cli/digest_command.h"
-#include "analyzer/cli/findings_command.h"
-#include "analyzer/cli/release_command.h"
-#include "analyzer/cli/show_command.h"
-#include "analyzer/cli/top_command.h"
-#include "analyzer/cli/trends_command.h"
+#include "cli/check_command.h"
+#include "cli/collect_command.h"
+#include "cli/config_command.h"
+#include "cli/digest_command.h"
+#include "cli/findings_command.h"
+#include "cli/release_command.h"
+#include "cli/show_command.h"
+#include "cli/top_command.h"
+#include "cli/trends_command.h"
 
 int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.

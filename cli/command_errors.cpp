@@ -1,4 +1,4 @@
-#include "analyzer/cli/command_errors.h"
+#include "cli/command_errors.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,14 +1,14 @@
-#include "analyzer/cli/release_command.h"
+#include "cli/release_command.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <iostream>
 
-#include "analyzer/cli/command_errors.h"
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/json_output.h"
 #include "analyzer/time/utc_time.h"
+#include "cli/command_errors.h"
+#include "cli/history_options.h"
+#include "cli/json_output.h"
 #include "reports/json/release_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/release_text.h"

@@ -1,4 +1,4 @@
-#include "analyzer/cli/config_command.h"
+#include "cli/config_command.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -10,8 +10,8 @@
 #include <memory>
 #include <optional>
 
-#include "analyzer/cli/history_options.h"
 #include "analyzer/config/config.h"
+#include "cli/history_options.h"
 
 namespace slowscope {
 namespace {

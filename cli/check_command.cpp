@@ -1,16 +1,16 @@
-#include "analyzer/cli/check_command.h"
+#include "cli/check_command.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "analyzer/cli/command_errors.h"
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/json_output.h"
-#include "analyzer/cli/output_file.h"
-#include "analyzer/cli/rule_option.h"
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
+#include "cli/command_errors.h"
+#include "cli/history_options.h"
+#include "cli/json_output.h"
+#include "cli/output_file.h"
+#include "cli/rule_option.h"
 #include "reports/json/check_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"

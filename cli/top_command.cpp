@@ -1,4 +1,4 @@
-#include "analyzer/cli/top_command.h"
+#include "cli/top_command.h"
 
 #include <unistd.h>
 
@@ -6,11 +6,11 @@
 #include <map>
 #include <sstream>
 
-#include "analyzer/cli/command_errors.h"
-#include "analyzer/cli/history_options.h"
-#include "analyzer/cli/json_output.h"
-#include "analyzer/cli/rule_option.h"
 #include "analyzer/config/setting_rules.h"
+#include "cli/command_errors.h"
+#include "cli/history_options.h"
+#include "cli/json_output.h"
+#include "cli/rule_option.h"
 #include "reports/json/top_json.h"
 #include "reports/text/top_text.h"
 

@@ -1,11 +1,11 @@
-#include "analyzer/cli/query_id_argument.h"
+#include "cli/query_id_argument.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
 
-#include "analyzer/cli/command_errors.h"
+#include "cli/command_errors.h"
 #include "reports/text/digest_text.h"
 
 namespace slowscope {
