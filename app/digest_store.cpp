@@ -1,4 +1,4 @@
-#include "cli/digest_store.h"
+#include "app/digest_store.h"
 
 #include <spdlog/spdlog.h>
 

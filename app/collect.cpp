@@ -1,0 +1,621 @@
+#include "app/collect.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "analyzer/config/setting_rules.h"
+#include "analyzer/regression/continuous_detection.h"
+#include "analyzer/store/tiers.h"
+#include "analyzer/time/utc_time.h"
+#include "connectors/mysql/mysql_collectors.h"
+#include "connectors/mysql/slow_log_collector.h"
+#include "connectors/postgres/conninfo.h"
+#include "connectors/postgres/pgss_collector.h"
+#include "reports/text/digest_text.h"
+#include "reports/text/finding_text.h"
+
+namespace slowscope {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+// Daily rollups and pruning run every this many cycles, from the first target's thread.
+constexpr int kRollupEveryCycles = 15;
+// Retry delays after failures: 5 s, 10 s, 20 s, ... never more than the interval.
+constexpr std::chrono::seconds kFirstRetry{5};
+
+// Waits for SIGINT/SIGTERM (blocked in every thread) and turns them into a stop request.
+// SIGHUP, which service managers and log rotation tools send to reopen log files, is
+// taken too, so that it never ends the process: slowscope writes no file of its own to
+// reopen (it logs to stderr), and follows a rotated slow log by itself.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(StopSignal& stop) : stop_(stop) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+
+ private:
+  void watch() {
+    const timespec tick{0, 100'000'000};
+    while (!done_) {
+      const int sig = sigtimedwait(&signals_, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        spdlog::info("{} received: finishing the current cycle",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
+        stop_.request();
+      } else if (sig == SIGHUP) {
+        spdlog::info(
+            "SIGHUP received: nothing to reopen (slowscope logs to stderr and follows rotated "
+            "slow logs by itself); collection goes on");
+      }
+    }
+  }
+
+  StopSignal& stop_;
+  sigset_t signals_{};
+  sigset_t previous_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+std::string describe(const CycleReport& r) {
+  if (r.server_break == EpochBreak::kBaseline) {
+    return "baseline taken; deltas start with the next cycle (" + std::to_string(r.new_statements) +
+           " statements)";
+  }
+  std::string text = std::to_string(r.samples) + " samples for " +
+                     format_utc(r.covered_from.time_since_epoch().count() * 1'000'000);
+  if (r.covered_from != r.bucket_start) {
+    // After downtime: one sample per statement for the whole span since the last poll.
+    text +=
+        " to " +
+        format_utc((r.bucket_start.time_since_epoch().count() + r.interval.count()) * 1'000'000) +
+        " (the collector was away)";
+  }
+  text += ", " + std::to_string(r.new_statements) + " new statements";
+  if (r.server_break != EpochBreak::kNone) {
+    text += ", epoch break: " + std::string(to_string(r.server_break));
+  }
+  return text;
+}
+
+std::string timings(const CycleReport& r) {
+  return fmt::format(
+      "cycle {:.1f} ms (poll {:.1f}, texts {:.1f}, delta {:.1f}, store {:.1f}; cpu {:.1f})",
+      r.poll_ms + r.texts_ms + r.delta_ms + r.store_ms, r.poll_ms, r.texts_ms, r.delta_ms,
+      r.store_ms, r.cpu_ms);
+}
+
+// The line a newly opened, reopened or resolved finding gets: its identity, numbers and
+// fingerprint (normalized text: no literal values), made safe for a terminal.
+// `added_time`: the pass's findings so far, so that a shape's added time is shown once.
+std::string finding_line(const FindingChange& change, AddedTimeOnce& added_time) {
+  const FindingRecord& r = change.record;
+  std::string text = fmt::format("finding {}: {} ({}", to_string(change.event), r.id(), r.severity);
+  if (const std::optional<Finding> finding = finding_of_record(r)) {
+    text += ", " + added_time.evidence(*finding);
+  }
+  if (!r.release.empty()) text += ", after release " + terminal_safe(r.release, 80);
+  return text + "): " + terminal_safe(r.fingerprint, 200);
+}
+
+// Runs one detection pass of `what` ("detection", "trends") and logs the findings it
+// opened, reopened or resolved. Never throws: detection failing must not stop collection,
+// so a failure is logged, counted and the next pass tries again.
+void judge(const std::string& name, const char* what,
+           const std::function<DetectionPassReport()>& run_pass, int& failures) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    const DetectionPassReport report = run_pass();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    AddedTimeOnce found, resolved;
+    for (const FindingChange& c : report.changes) {
+      if (c.event == FindingEvent::kOpened || c.event == FindingEvent::kReopened) {
+        spdlog::warn("{}: {}", name, finding_line(c, found));
+      } else if (c.event == FindingEvent::kResolved) {
+        spdlog::info("{}: {}", name, finding_line(c, resolved));
+      }
+    }
+    if (report.check.evaluated) {
+      spdlog::debug("{}: {} {:.1f} ms: {} shapes compared, {} found", name, what, ms,
+                    report.check.shapes_compared, report.check.findings.size());
+    } else {
+      spdlog::debug("{}: {} {:.1f} ms: not evaluated: {}", name, what, ms, report.check.reason);
+    }
+  } catch (const std::exception& e) {
+    ++failures;
+    spdlog::warn("{}: {} failed ({} so far; collection goes on): {}", name, what, failures,
+                 e.what());
+  }
+}
+
+// The day's trend pass of `name`, unless an earlier run (a restart, a `collect --once` from
+// cron) judged this UTC day already: the store keeps the day last judged as a checkpoint.
+DetectionPassReport trends_once_a_day(Store& store, const std::string& name, StoreTime at,
+                                      const TrendPassOptions& trends) {
+  constexpr const char* kCheckpoint = "trends_judged_day";
+  const std::string day = std::to_string(floor_to(at.time_since_epoch().count(), kSecondsPerDay));
+  if (store.checkpoint(name, kCheckpoint) == day) {
+    DetectionPassReport skipped;
+    skipped.check.reason = "judged today already";
+    return skipped;
+  }
+  DetectionPassReport report = run_trend_pass(store, name, at, trends);
+  store.put_checkpoint(name, {kCheckpoint, day}, at);
+  return report;
+}
+
+// The detection passes due after a cycle of `run` at `now`: the recent minutes every
+// `every_cycles` cycles (at the cycle's interval boundary, the end of the last bucket
+// written), and the trends once a UTC day (`trend_day`: the day this process last looked).
+struct DetectionSchedule {
+  int cycles_since_detection = 0;
+  int64_t trend_day = std::numeric_limits<int64_t>::min();
+  int failures = 0;
+  // The raw intervals the last pass read, for the next; forgotten after a backlog, whose
+  // samples land in buckets older than a pass reads again.
+  RecentIntervals kept;
+};
+
+void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point now,
+                        DetectionSchedule& schedule) {
+  const DetectionConfig& settings = run.detection.settings;
+  if (++schedule.cycles_since_detection < settings.every_cycles) return;
+  schedule.cycles_since_detection = 0;
+  const std::string& name = run.target->name;
+  const int64_t t =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const StoreTime boundary(std::chrono::seconds(floor_to(t, run.interval.count())));
+  judge(
+      name, "detection",
+      [&] {
+        return run_detection_pass(store, name, boundary, run.detection.options, &schedule.kept);
+      },
+      schedule.failures);
+  const TrendPassOptions& trends = run.detection.options.trends;
+  if (trends.days > 0 && floor_to(t, kSecondsPerDay) != schedule.trend_day) {
+    schedule.trend_day = floor_to(t, kSecondsPerDay);
+    judge(
+        name, "trends", [&] { return trends_once_a_day(store, name, boundary, trends); },
+        schedule.failures);
+  }
+}
+
+// Checkpoints the store's write-ahead log after a written cycle, not in its commit: the
+// cycle is committed already, and this thread has the rest of the interval. Returns ms.
+double checkpoint_log(Store& store) {
+  const auto start = std::chrono::steady_clock::now();
+  store.checkpoint_log();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+TargetCycle postgres_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<PgssCollector>(
+      name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})),
+      run.target->examples);
+  // A warning is logged when it appears: not next to the event saying the same, nor again
+  // every cycle while it lasts (the collector repeats it in each cycle's report).
+  auto last_warnings = std::make_shared<std::set<std::string>>();
+  return [collector, name, last_warnings, interval = run.interval](Store& store,
+                                                                   Clock::time_point now) {
+    const CycleReport report = collector->run_cycle(store, now, interval);
+    std::set<std::string> said;
+    for (const auto& e : report.events) {
+      spdlog::warn("{}: {}", name, e.message);
+      said.insert(e.message);
+    }
+    for (const auto& w : report.warnings) {
+      if (!said.contains(w) && !last_warnings->contains(w)) spdlog::warn("{}: {}", name, w);
+    }
+    if (report.written) {
+      *last_warnings = std::set<std::string>(report.warnings.begin(), report.warnings.end());
+      const double log_ms = checkpoint_log(store);
+      spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
+                   timings(report), log_ms);
+    } else {
+      spdlog::info(
+          "{}: nothing stored: the bucket of {} is written already; what ran since goes into "
+          "the next one",
+          name, format_utc(report.bucket_start.time_since_epoch().count() * 1'000'000));
+    }
+    return false;
+  };
+}
+
+TargetCycle slow_log_file_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<SlowLogFileCollector>(
+      name, run.target->mysql.slow_log,
+      SlowLogFileCollector::Options{.from_end = run.from_end,
+                                    .take_last_entry = run.once,
+                                    .keep_examples = run.target->examples});
+  // A missing file is logged when that changes, not every cycle.
+  auto missing = std::make_shared<bool>(false);
+  return [collector, missing, name, interval = run.interval, once = run.once](
+             Store& store, Clock::time_point now) {
+    const SlowLogCycleReport r = collector->run_cycle(store, now, interval);
+    bool missing_now = false;
+    for (const auto& e : r.events) {
+      if (e.kind == "log_missing") {
+        missing_now = true;
+        // One cycle cannot wait for it: this run collected nothing of the target.
+        if (once) throw std::runtime_error(e.message + "; nothing collected");
+        if (!*missing) spdlog::warn("{}: {}; waiting for it", name, e.message);
+      } else {
+        spdlog::warn("{}: {}", name, e.message);
+      }
+    }
+    if (*missing && !missing_now) spdlog::info("{}: {} is back", name, collector->path());
+    if (r.already_stored > 0) {
+      spdlog::info("{}: skipped {} bytes of {} whose entries {} had stored already", name,
+                   r.already_stored, collector->path(), r.stored_by);
+    }
+    *missing = missing_now;
+    if (r.written) checkpoint_log(store);
+    if (r.written && r.bytes > 0) {
+      spdlog::info(
+          "{}: {} entries ({:.1f} MB, up to byte {}) -> {} samples, {} new statements{}; "
+          "read {:.1f} ms, store {:.1f} ms",
+          name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
+          r.samples, r.new_statements, r.caught_up ? "" : "; more to read", r.read_ms, r.store_ms);
+    } else if (!missing_now && r.caught_up) {
+      spdlog::info("{}: nothing new in {} (up to byte {})", name, collector->path(), r.position);
+    }
+    return !r.caught_up && r.bytes > 0;
+  };
+}
+
+// A cycle of a MySQL source read over a connection (mysql.slow_log, performance_schema).
+template <typename Collector>
+TargetCycle mysql_connection_cycle(const TargetRun& run) {
+  const std::string name = run.target->name;
+  auto collector = std::make_shared<Collector>(*run.target);
+  return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
+    const MysqlCycleReport r = collector->run_cycle(store, now, interval);
+    for (const auto& w : r.warnings) spdlog::warn("{}: {}", name, w);
+    for (const auto& e : r.events) spdlog::warn("{}: {}", name, e.message);
+    if (r.written) {
+      checkpoint_log(store);
+      if (r.baseline) {
+        spdlog::info("{}: baseline taken; deltas start with the next cycle", name);
+      } else {
+        spdlog::info("{}: {} entries -> {} samples, {} new statements{}", name, r.entries,
+                     r.samples, r.new_statements,
+                     r.covered > interval
+                         ? fmt::format(" covering {}s (the collector was away)", r.covered.count())
+                         : "");
+      }
+    } else if (r.bucket_taken) {
+      spdlog::info(
+          "{}: nothing stored: this interval's bucket is written already; what ran since goes "
+          "into the next one",
+          name);
+    } else {
+      spdlog::info("{}: nothing new", name);
+    }
+    return false;
+  };
+}
+
+}  // namespace
+
+TargetCycle make_cycle(const TargetRun& run) {
+  if (run.target->engine == Engine::kPostgres) return postgres_cycle(run);
+  switch (run.target->mysql.source) {
+    case MysqlSource::kSlowLogFile:
+      return slow_log_file_cycle(run);
+    case MysqlSource::kSlowLogTable:
+      return mysql_connection_cycle<SlowLogTableCollector>(run);
+    case MysqlSource::kPerformanceSchema:
+      return mysql_connection_cycle<DigestCollector>(run);
+  }
+  return nullptr;
+}
+
+namespace {
+
+// How long a target's lease outlives its holder's last cycle: a few intervals, so that a
+// standby takes over soon after a holder dies, but not because one cycle ran long.
+std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
+  return std::max<std::chrono::seconds>(3 * interval, std::chrono::seconds(30));
+}
+
+// True when `e` says a target's server refused slowscope's login (credentials, access
+// rules, privileges): retrying sooner than once an interval cannot help.
+bool login_refused(const std::exception& e) {
+  if (const auto* poll = dynamic_cast<const PollError*>(&e)) {
+    return poll->kind() == PollError::Kind::kLoginRefused;
+  }
+  if (const auto* mysql = dynamic_cast<const MysqlError*>(&e)) {
+    return mysql->kind() == MysqlError::Kind::kAccessDenied ||
+           mysql->kind() == MysqlError::Kind::kConfig;
+  }
+  return false;
+}
+
+// One target's loop. Runs a cycle only while this process holds the target's lease:
+// otherwise it stands by, trying each interval, and takes over once the holder's lease
+// ends. A store that cannot be used stops every target (through `stop`); a target whose
+// login is refused is retried once an interval (with --once: reported as such).
+TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
+  const std::string& name = run.target->name;
+  const LeaseHolder& me = LeaseHolder::this_process();
+  std::optional<Store> store;
+  int failures = 0;
+  int cycles = 0;
+  DetectionSchedule detection;
+  TargetOutcome outcome = TargetOutcome::kFailed;
+  bool holding = false;     // this process held the lease at its last cycle
+  bool cycle_used = false;  // the cycle holds state read from the store
+  std::string standing_by;  // the owner of the lease this process waits for
+  while (true) {
+    const Clock::time_point now = Clock::now();
+    bool more = false;
+    bool stand_by = false;
+    bool refused = false;
+    try {
+      if (!store) {
+        store.emplace(Store::open(run.config->store, StoreOpen::kCreate));
+        store->ensure_target(name, run.target->engine);
+      }
+      try {
+        store->take_lease(name, me, std::chrono::time_point_cast<std::chrono::seconds>(now),
+                          lease_ttl(run.interval));
+      } catch (const LeaseHeld& e) {
+        holding = false;
+        if (run.once) throw;
+        if (e.lease().holder.owner != standing_by) {
+          spdlog::warn("{}: {}; standing by to take over", name, e.what());
+          standing_by = e.lease().holder.owner;
+        }
+        stand_by = true;
+      }
+      if (!stand_by) {
+        if (!holding) {
+          // Whoever wrote the target meanwhile (another process, or a cycle whose commit
+          // failed or seemed to) moved its state on: read it afresh.
+          if (cycle_used) cycle = make_cycle(run);
+          if (!standing_by.empty()) spdlog::info("{}: took over collecting it", name);
+          standing_by.clear();
+          holding = true;
+        }
+        cycle_used = true;
+        more = cycle(*store, now);
+        failures = 0;
+        outcome = TargetOutcome::kOk;
+        // A backlog is judged once it is read, not part way.
+        if (more) detection.kept.forget();
+        if (run.detection.settings.enabled && !more) {
+          detect_after_cycle(*store, run, now, detection);
+        }
+      }
+      if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
+        const auto rolled = store->rollup_and_prune(
+            std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
+        spdlog::debug("rollup: {} day buckets over {} targets", rolled.days_rolled, rolled.targets);
+      }
+    } catch (const StoreUnusableError& e) {
+      // Every target shares the store: the whole process stops, whatever the mode.
+      spdlog::error("{}; stopping: retrying cannot help", e.what());
+      stop.request();
+      return TargetOutcome::kStoreUnusable;
+    } catch (const std::exception& e) {
+      ++failures;
+      outcome = TargetOutcome::kFailed;
+      refused = login_refused(e);
+      // PollError and MysqlError name the target themselves.
+      const bool named = dynamic_cast<const PollError*>(&e) != nullptr ||
+                         dynamic_cast<const MysqlError*>(&e) != nullptr;
+      if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
+        spdlog::error("{}: {}; not collected by this run", name, e.what());
+      } else if (refused && !run.once) {
+        spdlog::error("{}{}{}; retried every {}s, the other targets go on", named ? "" : name,
+                      named ? "" : ": ", e.what(), run.interval.count());
+      } else if (named) {
+        spdlog::error("{}", e.what());
+      } else {
+        spdlog::error("{}: {}", name, e.what());
+      }
+      if (refused && run.once) outcome = TargetOutcome::kLoginRefused;
+      if (dynamic_cast<const StoreError*>(&e) != nullptr) {
+        store.reset();  // reconnect
+        holding = false;
+        detection.kept.forget();
+      }
+    }
+    if (stop.requested()) break;
+    if (more) continue;  // a backlog: read on at once, each part in its own transaction
+    if (run.once) break;
+    Clock::time_point next;
+    if (failures > 0) {
+      // A refused login waits for a person: try once an interval, not ever faster.
+      const auto backoff = refused
+                               ? run.interval
+                               : std::min<std::chrono::seconds>(
+                                     run.interval, kFirstRetry * (1 << std::min(failures - 1, 10)));
+      next = now + backoff;
+      spdlog::info("{}: retrying in {}s", name, backoff.count());
+    } else {
+      // The next interval boundary, so that buckets line up across targets and restarts.
+      const int64_t step = run.interval.count();
+      const int64_t t =
+          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      next = Clock::time_point(std::chrono::seconds(floor_to(t, step) + step));
+    }
+    if (stop.wait_until(next)) break;
+  }
+  if (store && holding) {
+    // Stopping: let another process take over at once rather than after the lease expires.
+    try {
+      store->release_lease(name, me);
+    } catch (const std::exception& e) {
+      spdlog::debug("{}: giving up its lease: {}", name, e.what());
+    }
+  }
+  return outcome;
+}
+
+// A --detect-* duration (checked while parsing), or `configured` when not given.
+std::chrono::seconds detection_duration(const std::string& text, std::chrono::seconds configured) {
+  return text.empty() ? configured : read_span(text);
+}
+
+CollectDetection collect_detection(const DetectionConfig& config) {
+  CollectDetection d;
+  d.settings = config;
+  d.options.recent.post_window = config.window;
+  d.options.recent.baseline = config.baseline;
+  d.options.lifecycle.resolve_after = config.resolve_after;
+  d.options.trends.days = config.trend_days;
+  d.options.recent.baseline_mode = parse_baseline_mode(config.baseline_mode).value();  // checked
+  LatencyThresholds& latency = d.options.recent.detection.latency;
+  latency.min_ratio = config.min_ratio.value_or(latency.min_ratio);
+  if (config.min_delta)
+    latency.min_delta = std::chrono::duration<double>(*config.min_delta).count();
+  latency.fdr = config.fdr.value_or(latency.fdr);
+  latency.min_calls = config.min_calls.value_or(latency.min_calls);
+  d.options.recent.detection.share_latency_fdr_and_min_calls();
+  return d;
+}
+
+}  // namespace
+
+void StopSignal::request() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool StopSignal::requested() {
+  std::lock_guard lock(mutex_);
+  return stop_;
+}
+
+bool StopSignal::wait_until(Clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return wake_.wait_until(lock, deadline, [this] { return stop_; });
+}
+
+DetectionConfig with_overrides(DetectionConfig config, const DetectionOverrides& o) {
+  config.enabled = o.no_detect ? false : (o.detect || config.enabled);
+  if (o.every > 0) config.every_cycles = o.every;
+  config.window = detection_duration(o.window, config.window);
+  config.baseline = detection_duration(o.baseline, config.baseline);
+  if (o.resolve_after > 0) config.resolve_after = o.resolve_after;
+  if (!o.baseline_mode.empty()) config.baseline_mode = o.baseline_mode;
+  return config;
+}
+
+int run_targets(const std::vector<TargetRun>& runs, std::vector<TargetCycle> cycles,
+                StopSignal& stop) {
+  std::vector<TargetOutcome> outcomes(runs.size(), TargetOutcome::kFailed);
+  {
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      threads.emplace_back([&, i] { outcomes[i] = run_target(runs[i], cycles[i], stop); });
+    }
+    for (auto& t : threads) t.join();
+  }
+  const auto any = [&](TargetOutcome o) {
+    return std::find(outcomes.begin(), outcomes.end(), o) != outcomes.end();
+  };
+  if (any(TargetOutcome::kStoreUnusable)) return 2;
+  if (!runs.empty() && runs.front().once) {
+    if (any(TargetOutcome::kLoginRefused)) return 2;
+    return any(TargetOutcome::kFailed) ? 1 : 0;
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+int run_collect(const CollectSettings& settings) {
+  Config config;
+  std::chrono::seconds interval;
+  std::vector<CollectDetection> detections;  // per target
+  try {
+    config = load_config(settings.config);
+    check_collectable(config);  // as `config check` does
+    interval = config.interval;
+    if (!settings.interval.empty()) {
+      const auto us = parse_duration(settings.interval);
+      if (!us || *us < 1'000'000 || *us % 1'000'000 != 0) {
+        throw std::invalid_argument(
+            "--interval must be a whole number of seconds, at least 1s (e.g. 60s, 5m)");
+      }
+      interval = std::chrono::seconds(*us / 1'000'000);
+    }
+    for (const TargetConfig& target : config.targets) {
+      const DetectionConfig detection = with_overrides(target.detection, settings.detection);
+      if (const auto problem = detection_problem(detection)) {
+        throw std::invalid_argument(target.name + ": detection " + *problem);
+      }
+      CollectDetection& d = detections.emplace_back(collect_detection(detection));
+      // Short windows of a few cycles catch a fresh step within two of them, and each
+      // shape's drift is measured on the 180 cycles before each window (recent_detection.h).
+      d.options.recent.short_windows = {2 * interval, 5 * interval};
+      d.options.recent.noise_span = 180 * interval;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  std::vector<TargetRun> runs;
+  std::vector<TargetCycle> cycles;
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    const TargetConfig& target = config.targets[i];
+    TargetRun run{&config,           &target,      interval,     settings.once,
+                  settings.from_end, runs.empty(), detections[i]};
+    TargetCycle cycle;
+    try {
+      cycle = make_cycle(run);
+    } catch (const std::exception& e) {
+      spdlog::error("{}: {}", target.name, e.what());
+      return 2;
+    }
+    if (!cycle) continue;
+    runs.push_back(run);
+    cycles.push_back(std::move(cycle));
+  }
+  if (runs.empty()) {
+    spdlog::error("{}: no targets to collect", settings.config);
+    return 2;
+  }
+  spdlog::info("collecting {} target(s) every {}s into {}", runs.size(), interval.count(),
+               config.store.redacted());
+  for (const TargetRun& run : runs) {
+    spdlog::info("{}: regression detection {}", run.target->name,
+                 run.detection.settings.to_string());
+  }
+  StopSignal stop;
+  SignalWatcher watcher(stop);
+  return run_targets(runs, std::move(cycles), stop);
+}
+
+}  // namespace slowscope
