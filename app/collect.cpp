@@ -11,7 +11,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -19,10 +18,8 @@
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
-#include "connectors/mysql/mysql_collectors.h"
-#include "connectors/mysql/slow_log_collector.h"
-#include "connectors/postgres/conninfo.h"
-#include "connectors/postgres/pgss_collector.h"
+#include "connectors/mysql/mysql_target_collectors.h"
+#include "connectors/postgres/postgres_target_collector.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
 
@@ -79,34 +76,6 @@ class SignalWatcher {
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
-
-std::string describe(const CycleReport& r) {
-  if (r.server_break == EpochBreak::kBaseline) {
-    return "baseline taken; deltas start with the next cycle (" + std::to_string(r.new_statements) +
-           " statements)";
-  }
-  std::string text = std::to_string(r.samples) + " samples for " +
-                     format_utc(r.covered_from.time_since_epoch().count() * 1'000'000);
-  if (r.covered_from != r.bucket_start) {
-    // After downtime: one sample per statement for the whole span since the last poll.
-    text +=
-        " to " +
-        format_utc((r.bucket_start.time_since_epoch().count() + r.interval.count()) * 1'000'000) +
-        " (the collector was away)";
-  }
-  text += ", " + std::to_string(r.new_statements) + " new statements";
-  if (r.server_break != EpochBreak::kNone) {
-    text += ", epoch break: " + std::string(to_string(r.server_break));
-  }
-  return text;
-}
-
-std::string timings(const CycleReport& r) {
-  return fmt::format(
-      "cycle {:.1f} ms (poll {:.1f}, texts {:.1f}, delta {:.1f}, store {:.1f}; cpu {:.1f})",
-      r.poll_ms + r.texts_ms + r.delta_ms + r.store_ms, r.poll_ms, r.texts_ms, r.delta_ms,
-      r.store_ms, r.cpu_ms);
-}
 
 // The line a newly opened, reopened or resolved finding gets: its identity, numbers and
 // fingerprint (normalized text: no literal values), made safe for a terminal.
@@ -204,135 +173,18 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
   }
 }
 
-// Checkpoints the store's write-ahead log after a written cycle, not in its commit: the
-// cycle is committed already, and this thread has the rest of the interval. Returns ms.
-double checkpoint_log(Store& store) {
-  const auto start = std::chrono::steady_clock::now();
-  store.checkpoint_log();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-TargetCycle postgres_cycle(const TargetRun& run) {
-  const std::string name = run.target->name;
-  auto collector = std::make_shared<PgssCollector>(
-      name, std::make_unique<PgssPoller>(name, collector_conninfo(*run.target, SessionLimits{})),
-      run.target->examples);
-  // A warning is logged when it appears: not next to the event saying the same, nor again
-  // every cycle while it lasts (the collector repeats it in each cycle's report).
-  auto last_warnings = std::make_shared<std::set<std::string>>();
-  return [collector, name, last_warnings, interval = run.interval](Store& store,
-                                                                   Clock::time_point now) {
-    const CycleReport report = collector->run_cycle(store, now, interval);
-    std::set<std::string> said;
-    for (const auto& e : report.events) {
-      spdlog::warn("{}: {}", name, e.message);
-      said.insert(e.message);
-    }
-    for (const auto& w : report.warnings) {
-      if (!said.contains(w) && !last_warnings->contains(w)) spdlog::warn("{}: {}", name, w);
-    }
-    if (report.written) {
-      *last_warnings = std::set<std::string>(report.warnings.begin(), report.warnings.end());
-      const double log_ms = checkpoint_log(store);
-      spdlog::info("{}: {}; {}; then log checkpoint {:.1f} ms", name, describe(report),
-                   timings(report), log_ms);
-    } else {
-      spdlog::info(
-          "{}: nothing stored: the bucket of {} is written already; what ran since goes into "
-          "the next one",
-          name, format_utc(report.bucket_start.time_since_epoch().count() * 1'000'000));
-    }
-    return false;
-  };
-}
-
-TargetCycle slow_log_file_cycle(const TargetRun& run) {
-  const std::string name = run.target->name;
-  auto collector = std::make_shared<SlowLogFileCollector>(
-      name, run.target->mysql.slow_log,
-      SlowLogFileCollector::Options{.from_end = run.from_end,
-                                    .take_last_entry = run.once,
-                                    .keep_examples = run.target->examples});
-  // A missing file is logged when that changes, not every cycle.
-  auto missing = std::make_shared<bool>(false);
-  return [collector, missing, name, interval = run.interval, once = run.once](
-             Store& store, Clock::time_point now) {
-    const SlowLogCycleReport r = collector->run_cycle(store, now, interval);
-    bool missing_now = false;
-    for (const auto& e : r.events) {
-      if (e.kind == "log_missing") {
-        missing_now = true;
-        // One cycle cannot wait for it: this run collected nothing of the target.
-        if (once) throw std::runtime_error(e.message + "; nothing collected");
-        if (!*missing) spdlog::warn("{}: {}; waiting for it", name, e.message);
-      } else {
-        spdlog::warn("{}: {}", name, e.message);
-      }
-    }
-    if (*missing && !missing_now) spdlog::info("{}: {} is back", name, collector->path());
-    if (r.already_stored > 0) {
-      spdlog::info("{}: skipped {} bytes of {} whose entries {} had stored already", name,
-                   r.already_stored, collector->path(), r.stored_by);
-    }
-    *missing = missing_now;
-    if (r.written) checkpoint_log(store);
-    if (r.written && r.bytes > 0) {
-      spdlog::info(
-          "{}: {} entries ({:.1f} MB, up to byte {}) -> {} samples, {} new statements{}; "
-          "read {:.1f} ms, store {:.1f} ms",
-          name, r.entries - r.own_entries, static_cast<double>(r.bytes) / 1e6, r.position,
-          r.samples, r.new_statements, r.caught_up ? "" : "; more to read", r.read_ms, r.store_ms);
-    } else if (!missing_now && r.caught_up) {
-      spdlog::info("{}: nothing new in {} (up to byte {})", name, collector->path(), r.position);
-    }
-    return !r.caught_up && r.bytes > 0;
-  };
-}
-
-// A cycle of a MySQL source read over a connection (mysql.slow_log, performance_schema).
-template <typename Collector>
-TargetCycle mysql_connection_cycle(const TargetRun& run) {
-  const std::string name = run.target->name;
-  auto collector = std::make_shared<Collector>(*run.target);
-  return [collector, name, interval = run.interval](Store& store, Clock::time_point now) {
-    const MysqlCycleReport r = collector->run_cycle(store, now, interval);
-    for (const auto& w : r.warnings) spdlog::warn("{}: {}", name, w);
-    for (const auto& e : r.events) spdlog::warn("{}: {}", name, e.message);
-    if (r.written) {
-      checkpoint_log(store);
-      if (r.baseline) {
-        spdlog::info("{}: baseline taken; deltas start with the next cycle", name);
-      } else {
-        spdlog::info("{}: {} entries -> {} samples, {} new statements{}", name, r.entries,
-                     r.samples, r.new_statements,
-                     r.covered > interval
-                         ? fmt::format(" covering {}s (the collector was away)", r.covered.count())
-                         : "");
-      }
-    } else if (r.bucket_taken) {
-      spdlog::info(
-          "{}: nothing stored: this interval's bucket is written already; what ran since goes "
-          "into the next one",
-          name);
-    } else {
-      spdlog::info("{}: nothing new", name);
-    }
-    return false;
-  };
-}
-
 }  // namespace
 
-TargetCycle make_cycle(const TargetRun& run) {
-  if (run.target->engine == Engine::kPostgres) return postgres_cycle(run);
-  switch (run.target->mysql.source) {
+std::unique_ptr<Collector> make_collector(const TargetRun& run) {
+  const TargetConfig& target = *run.target;
+  if (target.engine == Engine::kPostgres) return std::make_unique<PostgresTargetCollector>(target);
+  switch (target.mysql.source) {
     case MysqlSource::kSlowLogFile:
-      return slow_log_file_cycle(run);
+      return std::make_unique<SlowLogFileTargetCollector>(target, run.once, run.from_end);
     case MysqlSource::kSlowLogTable:
-      return mysql_connection_cycle<SlowLogTableCollector>(run);
+      return std::make_unique<MysqlTargetCollector<SlowLogTableCollector>>(target);
     case MysqlSource::kPerformanceSchema:
-      return mysql_connection_cycle<DigestCollector>(run);
+      return std::make_unique<MysqlTargetCollector<DigestCollector>>(target);
   }
   return nullptr;
 }
@@ -345,24 +197,12 @@ std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
   return std::max<std::chrono::seconds>(3 * interval, std::chrono::seconds(30));
 }
 
-// True when `e` says a target's server refused slowscope's login (credentials, access
-// rules, privileges): retrying sooner than once an interval cannot help.
-bool login_refused(const std::exception& e) {
-  if (const auto* poll = dynamic_cast<const PollError*>(&e)) {
-    return poll->kind() == PollError::Kind::kLoginRefused;
-  }
-  if (const auto* mysql = dynamic_cast<const MysqlError*>(&e)) {
-    return mysql->kind() == MysqlError::Kind::kAccessDenied ||
-           mysql->kind() == MysqlError::Kind::kConfig;
-  }
-  return false;
-}
-
 // One target's loop. Runs a cycle only while this process holds the target's lease:
 // otherwise it stands by, trying each interval, and takes over once the holder's lease
 // ends. A store that cannot be used stops every target (through `stop`); a target whose
 // login is refused is retried once an interval (with --once: reported as such).
-TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& stop) {
+TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collector,
+                         const CollectorMaker& make, StopSignal& stop) {
   const std::string& name = run.target->name;
   const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
@@ -370,9 +210,9 @@ TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& st
   int cycles = 0;
   DetectionSchedule detection;
   TargetOutcome outcome = TargetOutcome::kFailed;
-  bool holding = false;     // this process held the lease at its last cycle
-  bool cycle_used = false;  // the cycle holds state read from the store
-  std::string standing_by;  // the owner of the lease this process waits for
+  bool holding = false;         // this process held the lease at its last cycle
+  bool collector_used = false;  // the collector holds state read from the store
+  std::string standing_by;      // the owner of the lease this process waits for
   while (true) {
     const Clock::time_point now = Clock::now();
     bool more = false;
@@ -399,13 +239,16 @@ TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& st
         if (!holding) {
           // Whoever wrote the target meanwhile (another process, or a cycle whose commit
           // failed or seemed to) moved its state on: read it afresh.
-          if (cycle_used) cycle = make_cycle(run);
+          if (collector_used) collector = make(run);
           if (!standing_by.empty()) spdlog::info("{}: took over collecting it", name);
           standing_by.clear();
           holding = true;
         }
-        cycle_used = true;
-        more = cycle(*store, now);
+        collector_used = true;
+        const CycleReport report = collector->run_cycle(*store, now, run.interval);
+        for (const CycleNote& note : report.notes)
+          spdlog::log(note.level, "{}: {}", name, note.text);
+        more = report.more_waiting;
         failures = 0;
         outcome = TargetOutcome::kOk;
         // A backlog is judged once it is read, not part way.
@@ -427,10 +270,16 @@ TargetOutcome run_target(const TargetRun& run, TargetCycle cycle, StopSignal& st
     } catch (const std::exception& e) {
       ++failures;
       outcome = TargetOutcome::kFailed;
-      refused = login_refused(e);
-      // PollError and MysqlError name the target themselves.
-      const bool named = dynamic_cast<const PollError*>(&e) != nullptr ||
-                         dynamic_cast<const MysqlError*>(&e) != nullptr;
+      // A collector's error names the target itself, and says whether retrying sooner than
+      // once an interval can help.
+      const auto* source = dynamic_cast<const CollectorError*>(&e);
+      if (source) {
+        for (const CycleNote& note : source->notes()) {
+          spdlog::log(note.level, "{}: {}", name, note.text);
+        }
+      }
+      refused = source != nullptr && needs_a_person(source->health());
+      const bool named = source != nullptr;
       if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
         spdlog::error("{}: {}; not collected by this run", name, e.what());
       } else if (refused && !run.once) {
@@ -533,13 +382,15 @@ DetectionConfig with_overrides(DetectionConfig config, const DetectionOverrides&
   return config;
 }
 
-int run_targets(const std::vector<TargetRun>& runs, std::vector<TargetCycle> cycles,
+int run_targets(const std::vector<TargetRun>& runs,
+                std::vector<std::unique_ptr<Collector>> collectors, const CollectorMaker& make,
                 StopSignal& stop) {
   std::vector<TargetOutcome> outcomes(runs.size(), TargetOutcome::kFailed);
   {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < runs.size(); ++i) {
-      threads.emplace_back([&, i] { outcomes[i] = run_target(runs[i], cycles[i], stop); });
+      threads.emplace_back(
+          [&, i] { outcomes[i] = run_target(runs[i], std::move(collectors[i]), make, stop); });
     }
     for (auto& t : threads) t.join();
   }
@@ -587,21 +438,21 @@ int run_collect(const CollectSettings& settings) {
     return 2;
   }
   std::vector<TargetRun> runs;
-  std::vector<TargetCycle> cycles;
+  std::vector<std::unique_ptr<Collector>> collectors;
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const TargetConfig& target = config.targets[i];
     TargetRun run{&config,           &target,      interval,     settings.once,
                   settings.from_end, runs.empty(), detections[i]};
-    TargetCycle cycle;
+    std::unique_ptr<Collector> collector;
     try {
-      cycle = make_cycle(run);
+      collector = make_collector(run);
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", target.name, e.what());
       return 2;
     }
-    if (!cycle) continue;
+    if (!collector) continue;
     runs.push_back(run);
-    cycles.push_back(std::move(cycle));
+    collectors.push_back(std::move(collector));
   }
   if (runs.empty()) {
     spdlog::error("{}: no targets to collect", settings.config);
@@ -615,7 +466,7 @@ int run_collect(const CollectSettings& settings) {
   }
   StopSignal stop;
   SignalWatcher watcher(stop);
-  return run_targets(runs, std::move(cycles), stop);
+  return run_targets(runs, std::move(collectors), make_collector, stop);
 }
 
 }  // namespace slowscope

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "analyzer/config/config.h"
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/store.h"
+#include "connectors/common/collector.h"
 
 namespace slowscope {
 
@@ -80,13 +82,13 @@ struct TargetRun {
   CollectDetection detection;
 };
 
-// One cycle of one target: runs it, logs what it did, and says whether more is waiting
-// right away (a slow-log backlog). Throws on failure.
-using TargetCycle = std::function<bool(Store& store, std::chrono::system_clock::time_point now)>;
+// The collector of a target's source (connectors/common/collector.h); null for a source this
+// build cannot collect. Throws for settings that cannot be used.
+std::unique_ptr<Collector> make_collector(const TargetRun& run);
 
-// The cycle of a target's source; empty for a source this build cannot collect. Throws
-// for settings that cannot be used.
-TargetCycle make_cycle(const TargetRun& run);
+// Makes a target's collector afresh: run_targets calls it when a target's state in the store
+// moved on without this process (a takeover, a cycle whose commit failed).
+using CollectorMaker = std::function<std::unique_ptr<Collector>(const TargetRun& run)>;
 
 // How a target's loop ended.
 enum class TargetOutcome {
@@ -98,9 +100,11 @@ enum class TargetOutcome {
 
 // Runs every target's loop in its own thread until each is done (once) or `stop` is
 // requested, and returns the exit status: 0 done or stopped; 1 (once) a target failed; 2 a
-// store that cannot be used, or (once) a target whose login was refused. `cycles[i]` is the
-// first cycle of `runs[i]`.
-int run_targets(const std::vector<TargetRun>& runs, std::vector<TargetCycle> cycles,
+// store that cannot be used, or (once) a target whose login was refused. `collectors[i]` is
+// the first collector of `runs[i]`, each logs what its cycles did (CycleReport::notes), and
+// a failing target is retried with backoff (once an interval when a person must act).
+int run_targets(const std::vector<TargetRun>& runs,
+                std::vector<std::unique_ptr<Collector>> collectors, const CollectorMaker& make,
                 StopSignal& stop);
 
 // The whole collect run: reads the configuration, applies the overrides, and collects until

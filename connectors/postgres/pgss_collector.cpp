@@ -141,9 +141,9 @@ void PgssCollector::load_state(Store& store) {
   state_loaded_ = true;
 }
 
-CycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::time_point now,
+PgssCycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock::time_point now,
                                      std::chrono::seconds interval) {
-  CycleReport report;
+  PgssCycleReport report;
   load_state(store);
   const int64_t now_us = epoch_us(now);
   const double cpu_start = thread_cpu_ms();

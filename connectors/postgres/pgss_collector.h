@@ -24,8 +24,9 @@
 
 namespace slowscope {
 
-// What one cycle did, for logs and tests.
-struct CycleReport {
+// What one cycle did, for logs and tests; PostgresTargetCollector maps it into the collect
+// loop's CycleReport (connectors/common/collector.h).
+struct PgssCycleReport {
   bool written = false;  // false: the cycle came too early for a new bucket, nothing stored
   EpochBreak server_break = EpochBreak::kNone;
   StoreTime bucket_start;  // the cycle's bucket: floor(now, interval) − interval
@@ -62,7 +63,7 @@ class PgssCollector {
   // back (downtime), cover the whole span from the interval boundary before that poll, with
   // the span's real length as their interval. Throws PollError or StoreError; the state is
   // then unchanged.
-  CycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
+  PgssCycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                         std::chrono::seconds interval);
 
   const PgssPoller& poller() const { return *poller_; }

@@ -164,7 +164,8 @@ void PgssPoller::probe() {
     throw PollError(target_ + ": pg_stat_statements is not installed in database " +
                     session_->connection.dbname() +
                     ": add it to shared_preload_libraries and run CREATE EXTENSION "
-                    "pg_stat_statements there");
+                    "pg_stat_statements there",
+                    PollError::Kind::kExtensionMissing);
   }
   PgssExtension ext;
   ext.schema = rows[0][0].c_str();

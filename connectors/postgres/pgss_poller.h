@@ -31,10 +31,11 @@ bool is_own_statement(std::string_view query_text);
 class PollError : public std::runtime_error {
  public:
   enum class Kind {
-    kFailed,          // anything else: a statement failed, a timeout, a missing extension
-    kCannotConnect,   // no connection (down, unreachable, too many connections, ...)
-    kLoginRefused,    // the server refused the login: credentials, pg_hba.conf, no database
-    kConnectionLost,  // the connection broke during a call; reopened on the next one
+    kFailed,            // anything else: a statement failed, a timeout
+    kExtensionMissing,  // pg_stat_statements is not installed in the database
+    kCannotConnect,     // no connection (down, unreachable, too many connections, ...)
+    kLoginRefused,      // the server refused the login: credentials, pg_hba.conf, no database
+    kConnectionLost,    // the connection broke during a call; reopened on the next one
   };
 
   explicit PollError(const std::string& message, Kind kind = Kind::kFailed)

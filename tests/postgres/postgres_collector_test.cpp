@@ -146,7 +146,7 @@ class PostgresCollector : public ::testing::Test {
     reset_entry(needle);
     run(statement, after_argument, m);
     run("SELECT v FROM items WHERE id = $1", 1, 4);
-    const CycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
+    const PgssCycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
     EXPECT_EQ(report.server_break, EpochBreak::kNone);
 
     const auto reset = stored_samples(needle);
@@ -188,7 +188,7 @@ TEST_F(PostgresCollector, StoredCallsAreTheExactNumberOfExecutions) {
       tx.exec_params("UPDATE items SET v = $1 WHERE id = $2", "x", i + 1);
     for (double s : {0.03, 0.05, 0.07}) tx.exec_params("SELECT pg_sleep($1)", s);
   }
-  const CycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
+  const PgssCycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
   EXPECT_TRUE(report.written);
   EXPECT_EQ(report.server_break, EpochBreak::kNone);
   const PgssCounters sleep_after = server_counters("pg_sleep");
@@ -255,7 +255,7 @@ TEST_F(PostgresCollector, ResetBetweenCyclesIsAnEpochBreakWithoutNegativeSamples
   for (int i = 0; i < 20; ++i) exec("SELECT count(*) FROM items WHERE id > 5");
   exec("SELECT pg_stat_statements_reset()");
   for (int i = 0; i < 4; ++i) exec("SELECT count(*) FROM items WHERE id > 5");
-  const CycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
+  const PgssCycleReport report = collector.run_cycle(*store_, cycle_time(1), kInterval);
   EXPECT_EQ(report.server_break, EpochBreak::kStatsReset);
   // The 4 calls after the reset are known to belong to the interval; the 20 before it are
   // lost with the reset, not guessed.
@@ -317,7 +317,7 @@ TEST_F(PostgresCollector, StateSurvivesACollectorRestart) {
   }
   for (int i = 0; i < 5; ++i) exec("SELECT v FROM items WHERE id = 3");
   auto second = make_collector(conninfo_);
-  const CycleReport report = second.run_cycle(*store_, cycle_time(1), kInterval);
+  const PgssCycleReport report = second.run_cycle(*store_, cycle_time(1), kInterval);
   EXPECT_EQ(report.server_break, EpochBreak::kNone);
   EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 5);
 }
@@ -341,7 +341,7 @@ TEST_F(PostgresCollector, DowntimeIsStoredWithItsRealLength) {
   collector.run_cycle(*store_, cycle_time(0), kInterval);
   exec("SELECT v FROM items WHERE id = 11");
   exec("SELECT v FROM items WHERE id = 12");
-  const CycleReport report = collector.run_cycle(*store_, cycle_time(5), kInterval);
+  const PgssCycleReport report = collector.run_cycle(*store_, cycle_time(5), kInterval);
   ASSERT_TRUE(report.written);
   EXPECT_EQ(report.covered_from, std::chrono::time_point_cast<seconds>(cycle_time(0)));
   EXPECT_EQ(report.bucket_start, std::chrono::time_point_cast<seconds>(cycle_time(4)));
@@ -358,7 +358,7 @@ TEST_F(PostgresCollector, DowntimeIsStoredWithItsRealLength) {
   EXPECT_FALSE(stmt->step());
   // The next cycle is back to one interval.
   exec("SELECT v FROM items WHERE id = 13");
-  const CycleReport next = collector.run_cycle(*store_, cycle_time(6), kInterval);
+  const PgssCycleReport next = collector.run_cycle(*store_, cycle_time(6), kInterval);
   EXPECT_EQ(next.covered_from, next.bucket_start);
   EXPECT_EQ(next.bucket_start, std::chrono::time_point_cast<seconds>(cycle_time(5)));
 }
@@ -367,7 +367,7 @@ TEST_F(PostgresCollector, RoleWithoutReadAllStatsIsToldWhatToGrant) {
   exec("DROP ROLE IF EXISTS watcher; CREATE ROLE watcher LOGIN");
   exec("SELECT count(*) FROM items");  // another role's statement
   auto collector = make_collector(conninfo_ + " user=watcher");
-  const CycleReport report = collector.run_cycle(*store_, cycle_time(0), kInterval);
+  const PgssCycleReport report = collector.run_cycle(*store_, cycle_time(0), kInterval);
   EXPECT_GT(report.hidden_entries, 0);
   ASSERT_FALSE(report.warnings.empty());
   EXPECT_NE(report.warnings[0].find("GRANT pg_read_all_stats TO watcher"), std::string::npos)
@@ -377,7 +377,7 @@ TEST_F(PostgresCollector, RoleWithoutReadAllStatsIsToldWhatToGrant) {
   ASSERT_FALSE(events.empty());
   EXPECT_NE(events[0].message.find("pg_read_all_stats"), std::string::npos);
   exec("GRANT pg_read_all_stats TO watcher");
-  const CycleReport granted = collector.run_cycle(*store_, cycle_time(1), kInterval);
+  const PgssCycleReport granted = collector.run_cycle(*store_, cycle_time(1), kInterval);
   EXPECT_EQ(granted.hidden_entries, 0);
 }
 

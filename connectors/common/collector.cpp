@@ -1,0 +1,47 @@
+#include "connectors/common/collector.h"
+
+#include <algorithm>
+
+namespace slowscope {
+
+std::string_view to_string(CollectorHealth health) {
+  switch (health) {
+    case CollectorHealth::kOk:
+      return "ok";
+    case CollectorHealth::kUnreachable:
+      return "unreachable";
+    case CollectorHealth::kLoginRefused:
+      return "login refused";
+    case CollectorHealth::kMisconfigured:
+      return "misconfigured";
+    case CollectorHealth::kExtensionMissing:
+      return "extension missing";
+    case CollectorHealth::kCoverageLost:
+      return "coverage lost";
+    case CollectorHealth::kLogMissing:
+      return "log missing";
+    case CollectorHealth::kFailed:
+      break;
+  }
+  return "failed";
+}
+
+bool needs_a_person(CollectorHealth health) {
+  return health == CollectorHealth::kLoginRefused || health == CollectorHealth::kMisconfigured;
+}
+
+double flush_store_log(Store& store) {
+  const auto start = std::chrono::steady_clock::now();
+  store.checkpoint_log();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+CollectorHealth health_of_events(const std::vector<CollectorEvent>& events) {
+  const bool gap = std::any_of(events.begin(), events.end(), [](const CollectorEvent& e) {
+    return e.kind == event_kind::kCoverageGap;
+  });
+  return gap ? CollectorHealth::kCoverageLost : CollectorHealth::kOk;
+}
+
+}  // namespace slowscope
