@@ -18,8 +18,7 @@
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
-#include "connectors/mysql/mysql_target_collectors.h"
-#include "connectors/postgres/postgres_target_collector.h"
+#include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
 
@@ -175,18 +174,8 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
 
 }  // namespace
 
-std::unique_ptr<Collector> make_collector(const TargetRun& run) {
-  const TargetConfig& target = *run.target;
-  if (target.engine == Engine::kPostgres) return std::make_unique<PostgresTargetCollector>(target);
-  switch (target.mysql.source) {
-    case MysqlSource::kSlowLogFile:
-      return std::make_unique<SlowLogFileTargetCollector>(target, run.once, run.from_end);
-    case MysqlSource::kSlowLogTable:
-      return std::make_unique<MysqlTargetCollector<SlowLogTableCollector>>(target);
-    case MysqlSource::kPerformanceSchema:
-      return std::make_unique<MysqlTargetCollector<DigestCollector>>(target);
-  }
-  return nullptr;
+std::unique_ptr<Collector> collector_for(const TargetRun& run) {
+  return make_collector(*run.target, {.once = run.once, .from_end = run.from_end});
 }
 
 namespace {
@@ -445,7 +434,7 @@ int run_collect(const CollectSettings& settings) {
                   settings.from_end, runs.empty(), detections[i]};
     std::unique_ptr<Collector> collector;
     try {
-      collector = make_collector(run);
+      collector = collector_for(run);
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", target.name, e.what());
       return 2;
@@ -466,7 +455,7 @@ int run_collect(const CollectSettings& settings) {
   }
   StopSignal stop;
   SignalWatcher watcher(stop);
-  return run_targets(runs, std::move(collectors), make_collector, stop);
+  return run_targets(runs, std::move(collectors), collector_for, stop);
 }
 
 }  // namespace slowscope

@@ -82,9 +82,9 @@ struct TargetRun {
   CollectDetection detection;
 };
 
-// The collector of a target's source (connectors/common/collector.h); null for a source this
+// The collector of a run's target (connectors/collector_factory.h): null for a source this
 // build cannot collect. Throws for settings that cannot be used.
-std::unique_ptr<Collector> make_collector(const TargetRun& run);
+std::unique_ptr<Collector> collector_for(const TargetRun& run);
 
 // Makes a target's collector afresh: run_targets calls it when a target's state in the store
 // moved on without this process (a takeover, a cycle whose commit failed).
