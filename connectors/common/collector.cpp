@@ -30,9 +30,9 @@ bool needs_a_person(CollectorHealth health) {
   return health == CollectorHealth::kLoginRefused || health == CollectorHealth::kMisconfigured;
 }
 
-double flush_store_log(Store& store) {
+double flush_store_wal(Store& store) {
   const auto start = std::chrono::steady_clock::now();
-  store.checkpoint_log();
+  store.flush_wal();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
 }

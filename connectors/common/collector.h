@@ -65,7 +65,7 @@ struct CycleReport {
   // Where the cycle's time went, in milliseconds; 0 where a source does not measure it.
   double read_ms = 0;            // reading the source
   double store_ms = 0;           // writing the cycle
-  double flush_ms = 0;           // the store's log checkpoint after a written cycle
+  double flush_ms = 0;           // the store's WAL flush after a written cycle
   std::vector<CycleNote> notes;  // in order; say nothing twice across cycles
 };
 
@@ -74,7 +74,7 @@ class Collector {
   virtual ~Collector() = default;
 
   // Runs one cycle at wall-clock time `now` for an `interval`-long cadence and, when it
-  // wrote, checkpoints the store's log (the cycle is committed already; this uses the rest
+  // wrote, flushes the store's WAL (the cycle is committed already; this uses the rest
   // of the interval). Throws CollectorError (the source failed) or StoreError; the
   // collector's committed state is then unchanged.
   virtual CycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
@@ -99,8 +99,8 @@ class CollectorError : public std::runtime_error {
   std::vector<CycleNote> notes_;
 };
 
-// Checkpoints the store's log after a written cycle; returns how long it took in ms.
-double flush_store_log(Store& store);
+// Flushes the store's WAL after a written cycle; returns how long it took in ms.
+double flush_store_wal(Store& store);
 
 // kCoverageLost when `events` hold a coverage gap, else kOk.
 CollectorHealth health_of_events(const std::vector<CollectorEvent>& events);

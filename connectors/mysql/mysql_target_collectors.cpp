@@ -78,7 +78,7 @@ CycleReport SlowLogFileTargetCollector::run_cycle(Store& store,
                                           r.already_stored, collector_.path(), r.stored_by)});
   }
   missing_ = missing_now;
-  if (r.written) out.flush_ms = flush_store_log(store);
+  if (r.written) out.flush_ms = flush_store_wal(store);
   if (r.written && r.bytes > 0) {
     out.notes.push_back(
         {spdlog::level::info,
@@ -126,7 +126,7 @@ CycleReport MysqlTargetCollector<Source>::run_cycle(Store& store,
   for (const auto& w : r.warnings) out.notes.push_back({spdlog::level::warn, w});
   for (const auto& e : r.events) out.notes.push_back({spdlog::level::warn, e.message});
   if (r.written) {
-    out.flush_ms = flush_store_log(store);
+    out.flush_ms = flush_store_wal(store);
     if (r.baseline) {
       out.notes.push_back(
           {spdlog::level::info, "baseline taken; deltas start with the next cycle"});

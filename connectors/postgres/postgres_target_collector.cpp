@@ -95,7 +95,7 @@ CycleReport PostgresTargetCollector::run_cycle(Store& store,
   }
   if (r.written) {
     last_warnings_ = std::set<std::string>(r.warnings.begin(), r.warnings.end());
-    out.flush_ms = flush_store_log(store);
+    out.flush_ms = flush_store_wal(store);
     out.notes.push_back({spdlog::level::info, fmt::format("{}; {}; then log checkpoint {:.1f} ms",
                                                           describe(r), timings(r), out.flush_ms)});
   } else {
