@@ -31,23 +31,19 @@ struct CheckCommandOptions {
   DetectionOptions detection;
 };
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 std::string baseline_text(const CheckResult& r) {
   if (r.baseline_mode == BaselineMode::kPrevious) {
-    return utc(r.baseline.front().from) + " .. " + utc(r.baseline.back().until);
+    return format_utc(r.baseline.front().from) + " .. " + format_utc(r.baseline.back().until);
   }
   return "the same hours of the " + std::to_string(r.baseline.size()) + " days before (" +
-         utc(r.baseline.front().from) + " .. " + utc(r.baseline.back().until) + ")";
+         format_utc(r.baseline.front().from) + " .. " + format_utc(r.baseline.back().until) + ")";
 }
 
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
   out << "release " << terminal_safe(r.release.name, kMaxReleaseNameCharacters) << " at "
-      << utc(r.release.at) << ": " << check_verdict(code) << "\n  baseline " << baseline_text(r)
-      << ", after " << utc(r.post_from) << " .. " << utc(r.post_until) << "\n";
+      << format_utc(r.release.at) << ": " << check_verdict(code) << "\n  baseline " << baseline_text(r)
+      << ", after " << format_utc(r.post_from) << " .. " << format_utc(r.post_until) << "\n";
   AddedTimeOnce added_time;
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";

@@ -24,10 +24,6 @@ struct FindingsOptions {
   std::string format = "text";
 };
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 std::string to_text(const std::vector<FindingRecord>& findings) {
   if (findings.empty()) return "no findings\n";
   std::ostringstream out;
@@ -36,8 +32,8 @@ std::string to_text(const std::vector<FindingRecord>& findings) {
   AddedTimeOnce open_added_time;
   for (const FindingRecord& f : findings) {
     out << to_string(f.status) << "  " << f.severity << "  " << f.id() << "\n    opened "
-        << utc(f.opened_at) << ", last seen " << utc(f.last_seen_at);
-    if (f.resolved_at) out << ", resolved " << utc(*f.resolved_at);
+        << format_utc(f.opened_at) << ", last seen " << format_utc(f.last_seen_at);
+    if (f.resolved_at) out << ", resolved " << format_utc(*f.resolved_at);
     if (f.reopen_count > 0) out << ", reopened " << f.reopen_count << "x";
     if (!f.release.empty()) out << ", after release " << terminal_safe(f.release, 80);
     if (const std::optional<Finding> finding = finding_of_record(f)) {

@@ -27,10 +27,6 @@ struct TrendsOptions {
   TrendThresholds thresholds;
 };
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 int exit_code(const std::vector<TargetTrends>& report, Severity fail_on) {
   for (const TargetTrends& t : report) {
     for (const Finding& f : t.findings) {
@@ -42,7 +38,7 @@ int exit_code(const std::vector<TargetTrends>& report, Severity fail_on) {
 
 std::string to_text(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until) {
   std::ostringstream out;
-  out << "daily trends " << utc(from) << " .. " << utc(until) << "\n";
+  out << "daily trends " << format_utc(from) << " .. " << format_utc(until) << "\n";
   AddedTimeOnce added_time;
   for (const TargetTrends& t : report) {
     out << "\n"

@@ -8,15 +8,11 @@
 namespace slowscope {
 namespace {
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 // The evidence stored with a finding: its numbers and the windows they compare.
 std::string evidence_text(const Finding& f, const DetectionPass& pass) {
   nlohmann::ordered_json evidence = evidence_json(f);
-  evidence["baseline"] = {{"from", utc(pass.baseline_from)}, {"until", utc(pass.baseline_until)}};
-  evidence["post"] = {{"from", utc(pass.post_from)}, {"until", utc(pass.at)}};
+  evidence["baseline"] = {{"from", format_utc(pass.baseline_from)}, {"until", format_utc(pass.baseline_until)}};
+  evidence["post"] = {{"from", format_utc(pass.post_from)}, {"until", format_utc(pass.at)}};
   return evidence.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

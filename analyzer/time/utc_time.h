@@ -2,6 +2,7 @@
 // epoch. Functions here turn them into text and back. All are pure and thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ inline constexpr int64_t kLatestUtcMicros = 253'402'300'799'999'999;
 
 // "2024-03-01T12:00:00Z", or "2024-03-01T12:00:00.123456Z" when there are microseconds.
 std::string format_utc(int64_t epoch_us);
+
+// "2024-03-01T12:00:00Z": a whole-second time point, as the store keeps them.
+inline std::string format_utc(std::chrono::sys_seconds t) {
+  return format_utc(t.time_since_epoch().count() * 1'000'000);
+}
 
 // Parses an absolute time a user may type: "2024-03-01", "2024-03-01 12:00[:00[.frac]]",
 // "2024-03-01T12:00:00Z", with an optional "Z" or "+hh:mm"/"-hh:mm" offset (no offset

@@ -8,10 +8,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 }  // namespace
 
 std::string check_verdict(int exit_code) {
@@ -30,15 +26,15 @@ Json check_to_json(const CheckResult& r, int exit_code) {
   doc["schema"] = kCheckSchemaId;
   doc["verdict"] = check_verdict(exit_code);
   doc["exit_code"] = exit_code;
-  doc["release"] = {{"name", r.release.name}, {"at", utc(r.release.at)}};
-  doc["baseline"] = {{"from", utc(r.baseline.front().from)},
-                     {"until", utc(r.baseline.back().until)},
+  doc["release"] = {{"name", r.release.name}, {"at", format_utc(r.release.at)}};
+  doc["baseline"] = {{"from", format_utc(r.baseline.front().from)},
+                     {"until", format_utc(r.baseline.back().until)},
                      {"mode", to_string(r.baseline_mode)},
                      {"spans", Json::array()}};
   for (const TimeSpan& span : r.baseline) {
-    doc["baseline"]["spans"].push_back({{"from", utc(span.from)}, {"until", utc(span.until)}});
+    doc["baseline"]["spans"].push_back({{"from", format_utc(span.from)}, {"until", format_utc(span.until)}});
   }
-  doc["post"] = {{"from", utc(r.post_from)}, {"until", utc(r.post_until)}};
+  doc["post"] = {{"from", format_utc(r.post_from)}, {"until", format_utc(r.post_until)}};
   doc["targets"] = Json::array();
   for (const TargetCheck& t : r.targets) {
     Json target{

@@ -7,10 +7,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 // JSON null for an empty text.
 Json nullable(const std::string& text) {
   return text.empty() ? Json() : Json(text);
@@ -22,7 +18,7 @@ Json findings_to_json(const std::vector<FindingRecord>& findings, const FindingQ
   Json doc;
   doc["schema"] = kFindingsSchemaId;
   doc["status"] = q.status ? Json(to_string(*q.status)) : "all";
-  doc["since"] = nullable(q.active_since == StoreTime{} ? "" : utc(q.active_since));
+  doc["since"] = nullable(q.active_since == StoreTime{} ? "" : format_utc(q.active_since));
   doc["findings"] = Json::array();
   for (const FindingRecord& f : findings) {
     Json evidence = Json::parse(f.evidence, nullptr, /*allow_exceptions=*/false);
@@ -34,10 +30,10 @@ Json findings_to_json(const std::vector<FindingRecord>& findings, const FindingQ
                                {"status", to_string(f.status)},
                                {"severity", f.severity},
                                {"fingerprint", f.fingerprint},
-                               {"opened_at", utc(f.opened_at)},
-                               {"first_interval", utc(f.first_interval)},
-                               {"last_seen_at", utc(f.last_seen_at)},
-                               {"resolved_at", f.resolved_at ? Json(utc(*f.resolved_at)) : Json()},
+                               {"opened_at", format_utc(f.opened_at)},
+                               {"first_interval", format_utc(f.first_interval)},
+                               {"last_seen_at", format_utc(f.last_seen_at)},
+                               {"resolved_at", f.resolved_at ? Json(format_utc(*f.resolved_at)) : Json()},
                                {"release", nullable(f.release)},
                                {"clean_passes", f.clean_passes},
                                {"reopen_count", f.reopen_count},

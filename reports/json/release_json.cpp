@@ -3,16 +3,9 @@
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
-namespace {
-
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
-}  // namespace
 
 nlohmann::ordered_json release_to_json(const Release& r) {
-  return {{"name", r.name}, {"at", utc(r.at)}, {"targets", r.targets}, {"meta", r.meta}};
+  return {{"name", r.name}, {"at", format_utc(r.at)}, {"targets", r.targets}, {"meta", r.meta}};
 }
 
 nlohmann::ordered_json releases_to_json(const std::vector<Release>& releases) {
@@ -24,8 +17,8 @@ nlohmann::ordered_json releases_to_json(const std::vector<Release>& releases) {
 nlohmann::ordered_json release_list_to_json(const std::vector<Release>& releases, StoreTime from,
                                             StoreTime until) {
   return {{"schema", kReleasesSchemaId},
-          {"from", utc(from)},
-          {"until", utc(until)},
+          {"from", format_utc(from)},
+          {"until", format_utc(until)},
           {"releases", releases_to_json(releases)}};
 }
 

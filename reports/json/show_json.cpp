@@ -9,21 +9,17 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 }  // namespace
 
 Json show_to_json(const ShowReport& report) {
   Json doc;
   doc["schema"] = kShowSchemaId;
-  doc["from"] = utc(report.from);
-  doc["until"] = utc(report.until);
+  doc["from"] = format_utc(report.from);
+  doc["until"] = format_utc(report.until);
   doc["query_id"] = report.shape.info.hash;
   doc["fingerprint"] = report.shape.info.fingerprint;
   doc["tables"] = report.shape.info.tables;
-  doc["first_seen"] = utc(report.shape.first_seen);
+  doc["first_seen"] = format_utc(report.shape.first_seen);
   Json targets = Json::array();
   for (const ShapeOnTarget& t : report.targets) {
     Json j;
@@ -32,7 +28,7 @@ Json show_to_json(const ShowReport& report) {
     Json timeline = Json::array();
     for (const TimelinePoint& p : t.timeline) {
       Json point;
-      point["bucket_start"] = utc(p.bucket_start);
+      point["bucket_start"] = format_utc(p.bucket_start);
       point["bucket_seconds"] = p.bucket.count();
       add_measures_json(point, p.measures);
       timeline.push_back(std::move(point));
@@ -43,7 +39,7 @@ Json show_to_json(const ShowReport& report) {
       Json statement{{"server", s.server.system_id},   {"server_version", s.server.version},
                      {"database", s.key.database},     {"user", s.key.user},
                      {"queryid", s.key.query_id},      {"toplevel", s.key.toplevel},
-                     {"first_seen", utc(s.first_seen)}};
+                     {"first_seen", format_utc(s.first_seen)}};
       if (report.examples) statement["query"] = s.query_text;
       statements.push_back(std::move(statement));
     }

@@ -9,17 +9,13 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 }  // namespace
 
 Json top_to_json(const TopReport& report) {
   Json doc;
   doc["schema"] = kTopSchemaId;
-  doc["from"] = utc(report.from);
-  doc["until"] = utc(report.until);
+  doc["from"] = format_utc(report.from);
+  doc["until"] = format_utc(report.until);
   doc["target"] = report.target ? Json(*report.target) : Json();
   doc["by"] = std::string(to_string(report.order));
   Json shapes = Json::array();

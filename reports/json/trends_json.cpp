@@ -8,10 +8,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 }  // namespace
 
 Json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until,
@@ -19,7 +15,7 @@ Json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from, Sto
   Json doc;
   doc["schema"] = kTrendsSchemaId;
   doc["exit_code"] = exit_code;
-  doc["days"] = {{"from", utc(from)}, {"until", utc(until)}};
+  doc["days"] = {{"from", format_utc(from)}, {"until", format_utc(until)}};
   doc["targets"] = Json::array();
   for (const TargetTrends& t : report) {
     Json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};

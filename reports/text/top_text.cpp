@@ -19,10 +19,6 @@ namespace {
 constexpr size_t kFingerprintWidth = 70;
 constexpr size_t kSparklineWidth = 60;
 
-std::string utc(StoreTime t) {
-  return format_utc(t.time_since_epoch().count() * 1'000'000);
-}
-
 std::string pad(std::string text, size_t width) {
   if (text.size() < width) text.insert(0, width - text.size(), ' ');
   return text;
@@ -122,8 +118,8 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
 }
 
 void write_top_text(std::ostream& out, const TopReport& report, const TopTextLayout& layout) {
-  out << "Top query shapes by " << to_string(report.order) << ", " << utc(report.from) << " to "
-      << utc(report.until) << (report.target ? ", target " + *report.target : std::string())
+  out << "Top query shapes by " << to_string(report.order) << ", " << format_utc(report.from) << " to "
+      << format_utc(report.until) << (report.target ? ", target " + *report.target : std::string())
       << "\n\n";
   write_releases_section(out, report.releases);
   if (report.shapes.empty()) {
@@ -189,8 +185,8 @@ void write_top_text(std::ostream& out, const TopReport& report, const TopTextLay
 }
 
 void write_show_text(std::ostream& out, const ShowReport& report) {
-  out << "Query " << terminal_safe(report.shape.info.hash, 40) << ", " << utc(report.from) << " to "
-      << utc(report.until) << "\n";
+  out << "Query " << terminal_safe(report.shape.info.hash, 40) << ", " << format_utc(report.from) << " to "
+      << format_utc(report.until) << "\n";
   out << "  " << terminal_safe(report.shape.info.fingerprint, 1000) << "\n";
   if (!report.shape.info.tables.empty()) {
     out << "  tables:";
@@ -212,8 +208,8 @@ void write_show_text(std::ostream& out, const ShowReport& report) {
       out << "  calls "
           << sparkline(sparkline_values(t.timeline, calls, kSparklineWidth), kSparklineWidth)
           << "\n";
-      out << "        " << utc(t.timeline.front().bucket_start) << " .. "
-          << utc(t.timeline.back().bucket_start) << " (" << bucket_text(t.timeline) << ")\n";
+      out << "        " << format_utc(t.timeline.front().bucket_start) << " .. "
+          << format_utc(t.timeline.back().bucket_start) << " (" << bucket_text(t.timeline) << ")\n";
     }
     for (const StatementRecord& s : t.statements) {
       out << "  statement: database " << terminal_safe(s.key.database, 20) << ", user "
