@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzer/config/setting_rules.h"
+#include "analyzer/error/errors.h"
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
@@ -406,7 +407,7 @@ int run_collect(const CollectSettings& settings) {
     if (!settings.interval.empty()) {
       const auto us = parse_duration(settings.interval);
       if (!us || *us < 1'000'000 || *us % 1'000'000 != 0) {
-        throw std::invalid_argument(
+        throw InvalidInput(
             "--interval must be a whole number of seconds, at least 1s (e.g. 60s, 5m)");
       }
       interval = std::chrono::seconds(*us / 1'000'000);
@@ -414,7 +415,7 @@ int run_collect(const CollectSettings& settings) {
     for (const TargetConfig& target : config.targets) {
       const DetectionConfig detection = with_overrides(target.detection, settings.detection);
       if (const auto problem = detection_problem(detection)) {
-        throw std::invalid_argument(target.name + ": detection " + *problem);
+        throw InvalidInput(target.name + ": detection " + *problem);
       }
       CollectDetection& d = detections.emplace_back(collect_detection(detection));
       // Short windows of a few cycles catch a fresh step within two of them, and each

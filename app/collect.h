@@ -47,7 +47,7 @@ struct CollectSettings {
 };
 
 // The configuration's detection settings with `overrides` applied. Throws
-// std::invalid_argument for a span the rules refuse.
+// InvalidInput for a span the rules refuse.
 DetectionConfig with_overrides(DetectionConfig config, const DetectionOverrides& overrides);
 
 // Stop requests shared by the target threads (SIGINT/SIGTERM, or a test).

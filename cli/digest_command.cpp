@@ -19,6 +19,7 @@
 #include "analyzer/aggregate/digest_aggregator.h"
 #include "analyzer/aggregate/ranking.h"
 #include "analyzer/config/setting_rules.h"
+#include "analyzer/error/errors.h"
 #include "analyzer/event/event_filter.h"
 #include "analyzer/time/utc_time.h"
 #include "app/digest_store.h"
@@ -137,9 +138,9 @@ DigestPlan plan(const DigestOptions& o) {
     if (input == "-") continue;
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0)
-      throw std::invalid_argument("cannot read " + input + ": no such file");
+      throw InvalidInput("cannot read " + input + ": no such file");
     if (S_ISDIR(st.st_mode))
-      throw std::invalid_argument(input + " is a directory; give the slow log file inside it");
+      throw InvalidInput(input + " is a directory; give the slow log file inside it");
   }
   for (const auto& input : o.inputs) {
     if (input != "-") reject_compressed(input);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -22,7 +23,7 @@ TimeWindow resolve_window(const std::string& since, const std::string& from,
                           const std::string& until, const std::string& default_since,
                           std::chrono::system_clock::time_point now) {
   if (!since.empty() && !from.empty()) {
-    throw std::invalid_argument("give either --since or --from, not both");
+    throw InvalidInput("give either --since or --from, not both");
   }
   const int64_t now_us =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
@@ -35,18 +36,17 @@ TimeWindow resolve_window(const std::string& since, const std::string& from,
   if (until_us <= from_us) {
     // Name the bound that is wrong: most often a single one, in the future or too early.
     if (until.empty()) {
-      throw std::invalid_argument(start_option + " (" + format_utc(from_us) +
-                                  ") is not in the past, and the range ends now; give an "
-                                  "earlier start, or --until too");
+      throw InvalidInput(start_option + " (" + format_utc(from_us) +
+                         ") is not in the past, and the range ends now; give an "
+                         "earlier start, or --until too");
     }
     if (start_option.empty()) {
-      throw std::invalid_argument("--until " + until + " (" + format_utc(until_us) +
-                                  ") is not after the range's default start, " + default_since +
-                                  " ago; give --since or --from too");
+      throw InvalidInput("--until " + until + " (" + format_utc(until_us) +
+                         ") is not after the range's default start, " + default_since +
+                         " ago; give --since or --from too");
     }
-    throw std::invalid_argument("--until " + until + " (" + format_utc(until_us) +
-                                ") is not after " + start_option + " (" + format_utc(from_us) +
-                                ")");
+    throw InvalidInput("--until " + until + " (" + format_utc(until_us) + ") is not after " +
+                       start_option + " (" + format_utc(from_us) + ")");
   }
   // Buckets are whole seconds; a range covers the second holding its end.
   const auto seconds = [](int64_t us) { return StoreTime(std::chrono::seconds(us / 1'000'000)); };

@@ -15,7 +15,7 @@ inline constexpr const char* kDefaultConfigPath = "./slowscope.yaml";
 
 // The store a read command uses: `store_flag` when given (sqlite:PATH or a PostgreSQL URI),
 // else the store of the configuration at `config_path`. Throws ConfigError (also when that
-// file is missing or a directory) or std::invalid_argument.
+// file is missing or a directory) or InvalidInput.
 StoreLocation resolve_store(const std::string& store_flag, const std::string& config_path);
 
 struct TimeWindow {
@@ -24,7 +24,7 @@ struct TimeWindow {
 };
 
 // --since (a duration ago or a time) or --from/--until, relative to `now`; `default_since`
-// applies when neither is given, and --until defaults to now. Throws std::invalid_argument,
+// applies when neither is given, and --until defaults to now. Throws InvalidInput,
 // naming the bound at fault when the range is empty (a start not in the past, an --until
 // not after the start).
 TimeWindow resolve_window(const std::string& since, const std::string& from,

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -32,9 +34,9 @@ void refuse_output_over_inputs(const std::string& output, const std::vector<std:
     struct stat in {};
     if (input == "-" || ::stat(input.c_str(), &in) != 0) continue;
     if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-      throw std::invalid_argument("--output " + output + " is the " + std::string(what) + " " +
-                                  input + " (the same file): the report would replace it; write " +
-                                  "the report to another file");
+      throw InvalidInput("--output " + output + " is the " + std::string(what) + " " + input +
+                         " (the same file): the report would replace it; write " +
+                         "the report to another file");
     }
   }
 }

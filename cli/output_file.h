@@ -10,7 +10,7 @@
 
 namespace slowscope {
 
-// Throws std::invalid_argument, naming both paths, when `output` (a path given to --output;
+// Throws InvalidInput, naming both paths, when `output` (a path given to --output;
 // "-" or empty is standard output and always fine) is the same file as one of `inputs` —
 // the same device and inode, whatever the spelling or link — so that writing the report
 // would destroy what it was made from. `what` names the inputs in the message ("input",

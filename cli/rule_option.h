@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 
 // A number as --help shows a default: 1.5, 0.01, 30.
@@ -22,7 +24,7 @@ inline std::string number_text(double value) {
 }
 
 // Adds option `name` to `cmd`: its text goes through `rule` (text -> value, throwing
-// std::invalid_argument for a bad one) into *value. `default_text` is shown in --help.
+// InvalidInput for a bad one) into *value. `default_text` is shown in --help.
 template <typename T, typename Rule>
 CLI::Option* add_rule_option(CLI::App* cmd, const std::string& name, T* value, Rule rule,
                              const std::string& description, const std::string& default_text = "") {
@@ -34,7 +36,7 @@ CLI::Option* add_rule_option(CLI::App* cmd, const std::string& name, T* value, R
         try {
           rule(text);
           return "";
-        } catch (const std::invalid_argument& e) {
+        } catch (const InvalidInput& e) {
           return e.what();
         }
       },

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/fingerprint/query_id.h"
 #include "analyzer/fingerprint/tables.h"
 
@@ -55,7 +56,7 @@ size_t IntervalAggregator::CellRefHash::operator()(const CellRef& c) const {
 }
 
 IntervalAggregator::IntervalAggregator(std::chrono::seconds interval) : interval_(interval) {
-  if (interval.count() < 1) throw std::invalid_argument("interval must be at least 1 s");
+  if (interval.count() < 1) throw InvalidInput("interval must be at least 1 s");
 }
 
 void IntervalAggregator::add(const QueryEvent& event, int64_t fallback_ts_us) {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -115,7 +117,7 @@ double MetricSummary::stddev() const {
 }
 
 double MetricSummary::quantile(double q) const {
-  if (!(q >= 0 && q <= 1)) throw std::invalid_argument("MetricSummary: q must be in [0, 1]");
+  if (!(q >= 0 && q <= 1)) throw std::logic_error("MetricSummary: q must be in [0, 1]");
   const double n = static_cast<double>(count_);
   // q * n for a decimal q such as 0.95 can land a hair above the whole number it stands
   // for; the nudge keeps ceil() from taking the next rank (it moves nothing by a whole
@@ -147,7 +149,7 @@ void put_u64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
 }
 uint64_t get_u64(std::string_view& in) {
-  if (in.size() < 8) throw std::invalid_argument("MetricSummary: truncated bytes");
+  if (in.size() < 8) throw CorruptData("MetricSummary: truncated bytes");
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[i])) << (8 * i);
   in.remove_prefix(8);
@@ -182,10 +184,10 @@ std::string MetricSummary::serialize() const {
 
 MetricSummary MetricSummary::deserialize(std::string_view bytes) {
   if (bytes.size() < 2 || static_cast<uint8_t>(bytes[0]) != kMagic) {
-    throw std::invalid_argument("MetricSummary: not a serialized summary");
+    throw CorruptData("MetricSummary: not a serialized summary");
   }
   if (static_cast<uint8_t>(bytes[1]) != kFormatVersion) {
-    throw std::invalid_argument("MetricSummary: unsupported format version");
+    throw CorruptData("MetricSummary: unsupported format version");
   }
   bytes.remove_prefix(2);
   MetricSummary m;
@@ -207,7 +209,7 @@ MetricSummary MetricSummary::deserialize(std::string_view bytes) {
                  m == MetricSummary{}
            : std::isfinite(m.min_) && std::isfinite(m.max_) && m.min_ <= m.max_ &&
                  !(m.min_ == 0 && std::signbit(m.min_)) && !(m.max_ == 0 && std::signbit(m.max_)));
-  if (!consistent) throw std::invalid_argument("MetricSummary: inconsistent state");
+  if (!consistent) throw CorruptData("MetricSummary: inconsistent state");
   return m;
 }
 

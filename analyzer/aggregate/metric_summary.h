@@ -54,7 +54,7 @@ class MetricSummary {
   // that small sets keep their top values (p99 of two calls is the slower one; the median
   // is the lower median). Within QuantileSketch::kRelativeAccuracy of that value and
   // clamped to [min(), max()]; the ranks 1 and count() give min() and max() exactly. 0
-  // when empty. Throws std::invalid_argument unless 0 <= q <= 1.
+  // when empty. Throws std::logic_error unless 0 <= q <= 1.
   double quantile(double q) const;
   double median() const { return quantile(0.5); }
   // pt-query-digest 3.x's "95%" rank rule: rank floor(0.95 * count()) from 10 values on,
@@ -70,7 +70,7 @@ class MetricSummary {
   // Compact, versioned byte encoding of the whole state, exact integers included, so that
   // a stored summary merges as if it had never left memory.
   std::string serialize() const;
-  // Inverse of serialize(). Throws std::invalid_argument on bytes serialize() cannot
+  // Inverse of serialize(). Throws CorruptData on bytes serialize() cannot
   // produce.
   static MetricSummary deserialize(std::string_view bytes);
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "analyzer/codec/varint.h"
+#include "analyzer/error/errors.h"
 
 namespace slowscope {
 namespace {
@@ -83,14 +84,14 @@ uint64_t get_varint(std::string_view& in) {
     case VarintRead::kOk:
       return v;
     case VarintRead::kTruncated:
-      throw std::invalid_argument("QuantileSketch: truncated bytes");
+      throw CorruptData("QuantileSketch: truncated bytes");
     case VarintRead::kRedundantByte:
-      throw std::invalid_argument("QuantileSketch: bad varint");
+      throw CorruptData("QuantileSketch: bad varint");
     case VarintRead::kTooLong:
     case VarintRead::kOverflow:
       break;
   }
-  throw std::invalid_argument("QuantileSketch: varint overflow");
+  throw CorruptData("QuantileSketch: varint overflow");
 }
 
 }  // namespace
@@ -246,7 +247,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 }
 
 double QuantileSketch::quantile(double q) const {
-  if (!(q >= 0 && q <= 1)) throw std::invalid_argument("QuantileSketch: q must be in [0, 1]");
+  if (!(q >= 0 && q <= 1)) throw std::logic_error("QuantileSketch: q must be in [0, 1]");
   if (count_ == 0) return 0;
   return value_at_rank(static_cast<uint64_t>(std::floor(q * static_cast<double>(count_ - 1))));
 }
@@ -283,7 +284,7 @@ std::vector<QuantileSketch::Bucket> QuantileSketch::buckets() const {
 std::vector<uint64_t> QuantileSketch::histogram(std::span<const double> upper_bounds) const {
   for (size_t i = 1; i < upper_bounds.size(); ++i) {
     if (!(upper_bounds[i - 1] < upper_bounds[i])) {
-      throw std::invalid_argument("QuantileSketch: histogram bounds must ascend");
+      throw std::logic_error("QuantileSketch: histogram bounds must ascend");
     }
   }
   std::vector<uint64_t> out(upper_bounds.size() + 1, 0);
@@ -331,10 +332,10 @@ std::string QuantileSketch::serialize() const {
 
 QuantileSketch QuantileSketch::deserialize(std::string_view bytes) {
   if (bytes.size() < 2 || static_cast<uint8_t>(bytes[0]) != kMagic) {
-    throw std::invalid_argument("QuantileSketch: not a serialized sketch");
+    throw CorruptData("QuantileSketch: not a serialized sketch");
   }
   if (static_cast<uint8_t>(bytes[1]) != kFormatVersion) {
-    throw std::invalid_argument("QuantileSketch: unsupported format version");
+    throw CorruptData("QuantileSketch: unsupported format version");
   }
   bytes.remove_prefix(2);
   QuantileSketch sketch;
@@ -343,7 +344,7 @@ QuantileSketch QuantileSketch::deserialize(std::string_view bytes) {
   sketch.count_ = zeros;
   const uint64_t n = get_varint(bytes);
   if (n > static_cast<uint64_t>(kMaxBuckets)) {
-    throw std::invalid_argument("QuantileSketch: too many buckets");
+    throw CorruptData("QuantileSketch: too many buckets");
   }
   int64_t index = 0;
   int64_t first = 0;
@@ -354,24 +355,24 @@ QuantileSketch QuantileSketch::deserialize(std::string_view bytes) {
       first = index;
     } else {
       if (step >= static_cast<uint64_t>(kMaxBuckets)) {
-        throw std::invalid_argument("QuantileSketch: bucket range too wide");
+        throw CorruptData("QuantileSketch: bucket range too wide");
       }
       index += static_cast<int64_t>(step) + 1;
     }
     if (index < kMinIndex || index > kMaxIndex) {
-      throw std::invalid_argument("QuantileSketch: bucket index out of range");
+      throw CorruptData("QuantileSketch: bucket index out of range");
     }
     if (index - first >= kMaxBuckets) {
-      throw std::invalid_argument("QuantileSketch: bucket range too wide");
+      throw CorruptData("QuantileSketch: bucket range too wide");
     }
     const uint64_t count = get_varint(bytes);
-    if (count == 0) throw std::invalid_argument("QuantileSketch: empty bucket");
+    if (count == 0) throw CorruptData("QuantileSketch: empty bucket");
     if (count > std::numeric_limits<uint64_t>::max() - sketch.count_) {
-      throw std::invalid_argument("QuantileSketch: count overflow");
+      throw CorruptData("QuantileSketch: count overflow");
     }
     sketch.add_index(static_cast<int32_t>(index), count);
   }
-  if (!bytes.empty()) throw std::invalid_argument("QuantileSketch: trailing bytes");
+  if (!bytes.empty()) throw CorruptData("QuantileSketch: trailing bytes");
   return sketch;
 }
 

@@ -62,7 +62,7 @@ class QuantileSketch {
   bool empty() const { return count_ == 0; }
 
   // Estimate of the value of rank floor(q * (count() - 1)) in sorted order, within
-  // kRelativeAccuracy of it; 0 for an empty sketch. Throws std::invalid_argument unless
+  // kRelativeAccuracy of it; 0 for an empty sketch. Throws std::logic_error unless
   // 0 <= q <= 1.
   double quantile(double q) const;
   // Estimate of the value of 0-based rank `rank` in sorted order (count() - 1 when larger),
@@ -77,14 +77,14 @@ class QuantileSketch {
   // below upper_bounds[i] and not counted before; the last element counts the rest, so the
   // result has upper_bounds.size() + 1 elements. A bucket is placed by its estimate, so a
   // value within kRelativeAccuracy of a bound may land on either side. Throws
-  // std::invalid_argument unless the bounds strictly ascend.
+  // std::logic_error unless the bounds strictly ascend.
   std::vector<uint64_t> histogram(std::span<const double> upper_bounds) const;
   // histogram(kDecadeBounds): pt-query-digest's eight latency rows, values in seconds.
   std::array<uint64_t, 8> decade_histogram() const;
 
   // Compact, versioned byte encoding of the whole state.
   std::string serialize() const;
-  // Inverse of serialize(). Throws std::invalid_argument on bytes serialize() cannot
+  // Inverse of serialize(). Throws CorruptData on bytes serialize() cannot
   // produce (wrong version, truncation, trailing bytes, impossible buckets).
   static QuantileSketch deserialize(std::string_view bytes);
 

@@ -4,6 +4,7 @@
 
 #include "analyzer/config/dsn.h"
 #include "analyzer/config/password_file.h"
+#include "analyzer/error/errors.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -36,13 +37,11 @@ StoreLocation StoreLocation::parse(std::string_view text) {
   }
   if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {
     if (!is_valid_dsn(text)) {
-      throw std::invalid_argument("store '" + redact_dsn(text) +
-                                  "' is not a valid libpq connection URI");
+      throw InvalidInput("store '" + redact_dsn(text) + "' is not a valid libpq connection URI");
     }
     return StoreLocation{Kind::kPostgres, std::string(text)};
   }
-  throw std::invalid_argument(
-      "store must be sqlite:PATH or a libpq URI such as postgresql://user@host/db");
+  throw InvalidInput("store must be sqlite:PATH or a libpq URI such as postgresql://user@host/db");
 }
 
 std::string StoreLocation::redacted() const {

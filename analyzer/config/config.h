@@ -45,7 +45,7 @@ struct StoreLocation {
   std::string address = "slowscope.db";
 
   // Reads "sqlite:PATH" or a libpq URI "postgresql://..." / "postgres://...". Throws
-  // std::invalid_argument naming the accepted forms (without echoing a password).
+  // InvalidInput naming the accepted forms (without echoing a password).
   static StoreLocation parse(std::string_view text);
 
   // The location as a user may see it in logs: "sqlite:PATH", or the connection string

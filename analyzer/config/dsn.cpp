@@ -8,6 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -159,7 +161,7 @@ std::string dsn_with_default(std::string_view dsn, std::string_view keyword,
       PQconninfoParse(std::string(dsn).c_str(), &error), PQconninfoFree);
   // libpq's message may quote the string, password included: it is dropped, not shown.
   PQfreemem(error);
-  if (!parsed) throw std::invalid_argument("not a valid connection string");
+  if (!parsed) throw InvalidInput("not a valid connection string");
   // Ordered, so that the result does not depend on libpq's option order.
   std::map<std::string, std::string, std::less<>> params;
   for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {

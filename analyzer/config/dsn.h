@@ -26,7 +26,7 @@ bool libpq_login_refused(std::string_view message);
 std::string quote_dsn_value(std::string_view value);
 
 // `dsn` (either form) rewritten in key=value form, with `keyword`=`value` added unless `dsn`
-// sets it. Keeps any password: pass the result to libpq only. Throws std::invalid_argument
+// sets it. Keeps any password: pass the result to libpq only. Throws InvalidInput
 // (without the dsn's text) when libpq cannot read `dsn`.
 std::string dsn_with_default(std::string_view dsn, std::string_view keyword,
                              std::string_view value);

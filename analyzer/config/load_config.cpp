@@ -16,6 +16,7 @@
 #include "analyzer/config/dsn.h"
 #include "analyzer/config/password_file.h"
 #include "analyzer/config/setting_rules.h"
+#include "analyzer/error/errors.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -121,7 +122,7 @@ class Reader {
     const std::string text = node.IsScalar() ? node.Scalar() : "";
     try {
       return read(text);
-    } catch (const std::invalid_argument& e) {
+    } catch (const InvalidInput& e) {
       fail(node.Mark(), path, e.what());
     }
   }
@@ -185,7 +186,7 @@ StoreLocation read_store(const Reader& r, const YAML::Node& node) {
   StoreLocation location;
   try {
     location = StoreLocation::parse(text);
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidInput& e) {
     r.fail(node.Mark(), "store", e.what());
   }
   if (location.kind == StoreLocation::Kind::kSqlite && location.address != ":memory:") {

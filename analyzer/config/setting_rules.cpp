@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/time/utc_time.h"
 
 namespace slowscope {
@@ -19,8 +20,8 @@ std::string read_target_name(std::string_view name) {
                        return lower_or_digit(c) || c == '_' || c == '.' || c == '-';
                      });
   if (!valid) {
-    throw std::invalid_argument("'" + std::string(name) +
-                                "' must match [a-z0-9][a-z0-9_.-]* (at most 63 characters)");
+    throw InvalidInput("'" + std::string(name) +
+                       "' must match [a-z0-9][a-z0-9_.-]* (at most 63 characters)");
   }
   return std::string(name);
 }
@@ -29,8 +30,7 @@ int read_positive_int(std::string_view text) {
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1) {
-    throw std::invalid_argument("expected a whole number of at least 1, got '" + std::string(text) +
-                                "'");
+    throw InvalidInput("expected a whole number of at least 1, got '" + std::string(text) + "'");
   }
   return value;
 }
@@ -44,7 +44,7 @@ double read_number(std::string_view text, double low, bool low_included, double 
     std::ostringstream range;
     range << "expected a number " << (low_included ? "from " : "above ") << low << " and below "
           << high << ", got '" << text << "'";
-    throw std::invalid_argument(range.str());
+    throw InvalidInput(range.str());
   }
   return value;
 }
@@ -54,8 +54,7 @@ double read_share(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(value >= 0) ||
       !(value <= 1)) {
-    throw std::invalid_argument("expected a share from 0 to 1 (0.05 = 5%), got '" +
-                                std::string(text) + "'");
+    throw InvalidInput("expected a share from 0 to 1 (0.05 = 5%), got '" + std::string(text) + "'");
   }
   return value;
 }
@@ -63,8 +62,8 @@ double read_share(std::string_view text) {
 std::chrono::microseconds read_duration(std::string_view text, std::string_view examples) {
   const std::optional<int64_t> us = parse_duration(text);
   if (!us) {
-    throw std::invalid_argument("expected a duration such as " + std::string(examples) + ", got '" +
-                                std::string(text) + "'");
+    throw InvalidInput("expected a duration such as " + std::string(examples) + ", got '" +
+                       std::string(text) + "'");
   }
   return std::chrono::microseconds(*us);
 }
@@ -72,7 +71,7 @@ std::chrono::microseconds read_duration(std::string_view text, std::string_view 
 std::chrono::seconds read_span(std::string_view text) {
   const auto us = read_duration(text);
   if (us < std::chrono::seconds(1)) {
-    throw std::invalid_argument("must be at least 1s, got '" + std::string(text) + "'");
+    throw InvalidInput("must be at least 1s, got '" + std::string(text) + "'");
   }
   return std::chrono::duration_cast<std::chrono::seconds>(us);
 }

@@ -3,7 +3,7 @@
 // words, wherever it is written: load_config reads the file's keys with them, and the
 // commands' options (cli/rule_option.h) read their text with them too.
 //
-// Each reads the text as typed and returns the value, or throws std::invalid_argument with
+// Each reads the text as typed and returns the value, or throws InvalidInput with
 // "expected ..., got '<text>'" (or "must be ..."), without naming the key or option: the
 // caller puts its own place in front. Pure functions; thread-safe.
 #pragma once

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -50,8 +52,8 @@ EventFilter EventFilter::parse(std::string_view spec) {
     if (item.empty()) continue;
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos)
-      throw std::invalid_argument("filter '" + std::string(item) +
-                                  "' is not key=value (keys: db, user, host)");
+      throw InvalidInput("filter '" + std::string(item) +
+                         "' is not key=value (keys: db, user, host)");
     filter.allow(trim(item.substr(0, eq)), trim(item.substr(eq + 1)));
   }
   return filter;
@@ -59,7 +61,7 @@ EventFilter EventFilter::parse(std::string_view spec) {
 
 void EventFilter::set_window(std::optional<int64_t> since_us, std::optional<int64_t> until_us) {
   if (since_us && until_us && *since_us >= *until_us)
-    throw std::invalid_argument("--since must be before --until");
+    throw InvalidInput("--since must be before --until");
   since_us_ = since_us;
   until_us_ = until_us;
 }
@@ -72,8 +74,7 @@ void EventFilter::allow(std::string_view key, std::string_view pattern) {
   } else if (key == "host") {
     hosts_.emplace_back(pattern);
   } else {
-    throw std::invalid_argument("unknown filter key '" + std::string(key) +
-                                "' (keys: db, user, host)");
+    throw InvalidInput("unknown filter key '" + std::string(key) + "' (keys: db, user, host)");
   }
 }
 

@@ -20,7 +20,7 @@ class EventFilter {
   EventFilter() = default;
 
   // Parses "db=shop,user=app,host=10.0.*": keys db, user, host; a key given twice accepts
-  // either value; `*` matches any run of characters. Throws std::invalid_argument naming
+  // either value; `*` matches any run of characters. Throws InvalidInput naming
   // the bad part.
   static EventFilter parse(std::string_view spec);
 

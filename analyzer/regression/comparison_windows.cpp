@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/store/tiers.h"
 
 namespace slowscope {
@@ -31,8 +32,8 @@ TimeSpan covering_hours(TimeSpan span) {
 
 ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
                                      BaselineMode mode) {
-  if (post.length().count() <= 0) throw std::invalid_argument("the post window is empty");
-  if (baseline.count() <= 0) throw std::invalid_argument("the baseline is empty");
+  if (post.length().count() <= 0) throw InvalidInput("the post window is empty");
+  if (baseline.count() <= 0) throw InvalidInput("the baseline is empty");
   ComparisonWindows windows{{}, post};
   if (mode == BaselineMode::kPrevious) {
     const StoreTime until = baseline_end(post.from, baseline);
@@ -41,7 +42,7 @@ ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baselin
   }
   constexpr std::chrono::seconds kDay{24 * 3600};
   if (post.length() > kDay) {
-    throw std::invalid_argument("a same-hours baseline needs a post window of at most one day");
+    throw InvalidInput("a same-hours baseline needs a post window of at most one day");
   }
   const int64_t days = std::max<int64_t>(1, baseline / kDay);
   for (int64_t d = days; d >= 1; --d) {

@@ -40,7 +40,7 @@ struct ComparisonWindows {
 // The windows comparing `post` with the `baseline` before it, laid out by `mode`: for
 // kPrevious, `baseline` long and ending at baseline_end(post.from, baseline); for
 // kSameHours, one span per whole day of `baseline` (at least one), each `post` shifted back
-// by that many days. Throws std::invalid_argument for an empty post window or baseline,
+// by that many days. Throws InvalidInput for an empty post window or baseline,
 // and for kSameHours with a post window longer than a day (its hours would overlap).
 ComparisonWindows comparison_windows(TimeSpan post, std::chrono::seconds baseline,
                                      BaselineMode mode);

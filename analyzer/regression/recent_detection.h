@@ -124,7 +124,7 @@ struct RecentDetectionOptions {
 // once, with the evidence of the longest of the post and short windows that found it (a long
 // window's only when none did).
 // `evaluated`, `reason` and `shapes_compared` are the post window's. Throws StoreError, and
-// std::invalid_argument for options comparison_windows() refuses.
+// InvalidInput for options comparison_windows() refuses.
 // `kept`: the target's raw intervals as the previous pass left them, refreshed here and
 // left for the next (collect keeps one per target); null: read afresh.
 TargetCheck detect_recent(Store& store, const std::string& target, StoreTime now,

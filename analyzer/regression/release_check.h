@@ -38,7 +38,7 @@ struct CheckResult {
   int exit_code(Severity fail_on) const;
 };
 
-// Throws StoreError, and std::invalid_argument for options comparison_windows() refuses. A
+// Throws StoreError, and InvalidInput for options comparison_windows() refuses. A
 // release for every target checks every registered target.
 CheckResult check_release(Store& store, const Release& release, const CheckOptions& options,
                           StoreTime now);

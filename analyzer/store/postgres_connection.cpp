@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/config/dsn.h"
+#include "analyzer/error/errors.h"
 #include "analyzer/event/own_statement.h"
 
 namespace slowscope {
@@ -155,7 +156,7 @@ PostgresConnection::PostgresConnection(const std::string& conninfo)
     // pg_stat_activity and the server's log show the store's sessions as slowscope's,
     // unless the user named them (application_name in the string, or PGAPPNAME).
     named = dsn_with_default(conninfo, "fallback_application_name", "slowscope");
-  } catch (const std::invalid_argument&) {
+  } catch (const InvalidInput&) {
     throw SqlError("cannot connect to PostgreSQL store " + description_ +
                    ": not a valid connection string");
   }

@@ -542,7 +542,7 @@ class Store {
 
   // The shapes `match` names, by hash, at most match.limit. A scan of the shapes (the hash
   // index serves only exact, same-case ids): for an id a user typed, not for collection.
-  // Throws std::invalid_argument for an empty prefix.
+  // Throws InvalidInput for an empty prefix.
   std::vector<ShapeRecord> shapes_matching(const ShapeHashMatch& match);
 
   // The statements of `target` that have shape `shape_id`, with their text.

@@ -170,7 +170,7 @@ void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const S
 void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows);
 
 // The sum of two serialized quantile sketches; either may be empty (no sketch). Throws
-// std::invalid_argument for an unreadable one.
+// CorruptData for an unreadable one.
 std::string merged_sketch(const std::string& stored, const std::string& added);
 
 // Merges the sketch of `row`'s sample, if it has one, into its hour's, inside the caller's

@@ -4,6 +4,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/store/measure_columns.h"
 #include "analyzer/store/store.h"
 #include "analyzer/store/store_impl.h"
@@ -359,7 +360,7 @@ std::optional<ShapeRecord> Store::shape_by_hash(std::string_view hash) {
 
 std::vector<ShapeRecord> Store::shapes_matching(const ShapeHashMatch& match) {
   Impl& s = *impl_;
-  if (match.prefix.empty()) throw std::invalid_argument("a shape hash prefix cannot be empty");
+  if (match.prefix.empty()) throw InvalidInput("a shape hash prefix cannot be empty");
   std::vector<ShapeRecord> result;
   try {
     auto& find = s.sql("shapes_matching");

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -172,9 +174,9 @@ std::string format_duration(int64_t micros) {
 
 int64_t parse_time_argument(std::string_view text, int64_t now_us) {
   const auto out_of_range = [&] {
-    return std::invalid_argument(
-        "time '" + std::string(text) + "' is out of range: slowscope reads times from " +
-        format_utc(kEarliestUtcMicros) + " to " + format_utc(kLatestUtcMicros));
+    return InvalidInput("time '" + std::string(text) +
+                        "' is out of range: slowscope reads times from " +
+                        format_utc(kEarliestUtcMicros) + " to " + format_utc(kLatestUtcMicros));
   };
   // A bare number is ambiguous (epoch or seconds ago); the epoch reading wins, and a
   // duration needs a unit.
@@ -194,10 +196,9 @@ int64_t parse_time_argument(std::string_view text, int64_t now_us) {
        (ec == std::errc() && std::isfinite(epoch_seconds)))) {
     throw out_of_range();  // a number parse_utc refused: beyond the range of times
   }
-  throw std::invalid_argument(
-      "cannot read time '" + std::string(text) +
-      "': use 2024-03-01, '2024-03-01 12:00:00', 2024-03-01T12:00:00Z, "
-      "+hh:mm offsets, epoch seconds, or a duration ago such as 30m, 12h, 7d");
+  throw InvalidInput("cannot read time '" + std::string(text) +
+                     "': use 2024-03-01, '2024-03-01 12:00:00', 2024-03-01T12:00:00Z, "
+                     "+hh:mm offsets, epoch seconds, or a duration ago such as 30m, 12h, 7d");
 }
 
 }  // namespace slowscope

@@ -39,7 +39,7 @@ std::optional<int64_t> parse_duration(std::string_view text);
 std::string format_duration(int64_t micros);
 
 // A --since/--until argument: an absolute time, or a duration meaning that long before
-// `now_us`. Throws std::invalid_argument naming the accepted forms, or the range of times
+// `now_us`. Throws InvalidInput naming the accepted forms, or the range of times
 // when the time falls outside it (a duration ago of 100000000d).
 int64_t parse_time_argument(std::string_view text, int64_t now_us);
 

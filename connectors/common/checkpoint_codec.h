@@ -3,7 +3,7 @@
 // signed values; analyzer/codec/varint.h), little-endian doubles, length-prefixed strings
 // and flagged optionals.
 //
-// The reader throws std::runtime_error "<what> checkpoint is corrupt: <why>" on anything
+// The reader throws CorruptData "<what> checkpoint is corrupt: <why>" on anything
 // malformed, so that a collector starts a new baseline rather than subtract garbage.
 // Value types; not thread-safe.
 #pragma once
@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "analyzer/codec/varint.h"
+#include "analyzer/error/errors.h"
 
 namespace slowscope {
 
@@ -99,7 +100,7 @@ class CheckpointReader {
   size_t remaining() const { return in_.size(); }
   bool done() const { return in_.empty(); }
   [[noreturn]] void fail(const std::string& why) const {
-    throw std::runtime_error(what_ + " checkpoint is corrupt: " + why);
+    throw CorruptData(what_ + " checkpoint is corrupt: " + why);
   }
 
  private:

@@ -72,7 +72,7 @@ inline constexpr std::string_view kDigestCheckpoint = "performance_schema.digest
 // A compact binary blob of everything but the digest texts.
 std::string encode_digest_snapshot(const DigestSnapshot& snapshot);
 
-// Throws std::runtime_error ("digest checkpoint is corrupt: ...") on a malformed blob. The
+// Throws CorruptData ("digest checkpoint is corrupt: ...") on a malformed blob. The
 // entries' digest_text is empty.
 DigestSnapshot decode_digest_snapshot(std::string_view bytes);
 

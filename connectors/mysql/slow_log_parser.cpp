@@ -187,7 +187,7 @@ SlowLogParser::SlowLogParser(Sink sink, SlowLogParserOptions options)
       cur_(std::make_unique<Record>()),
       pending_(std::make_unique<Record>()),
       state_(State::kIdle) {
-  if (!sink_) throw std::invalid_argument("SlowLogParser: the event sink is empty");
+  if (!sink_) throw std::logic_error("SlowLogParser: the event sink is empty");
   // Spans store 32-bit lengths.
   options_.max_statement_bytes =
       std::clamp<size_t>(options_.max_statement_bytes, 1024, size_t{1} << 31);

@@ -387,12 +387,11 @@ ParallelParseResult parse_slow_log_ranges(const ByteSource& source,
                                           const RangeSinkFactory& make_sink,
                                           const SlowLogReadOptions& options) {
   if (starts.empty() || starts[0] != 0) {
-    throw std::invalid_argument("parse_slow_log_ranges: the first range must start at 0");
+    throw std::logic_error("parse_slow_log_ranges: the first range must start at 0");
   }
   for (size_t i = 1; i < starts.size(); ++i) {
     if (starts[i] <= starts[i - 1] || starts[i] >= source.size()) {
-      throw std::invalid_argument(
-          "parse_slow_log_ranges: range starts must ascend inside the input");
+      throw std::logic_error("parse_slow_log_ranges: range starts must ascend inside the input");
     }
   }
   RangeRunner runner(source, starts.size(), make_sink, options);

@@ -5,13 +5,15 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
 constexpr std::string_view kVersion = "v1";
 
 [[noreturn]] void corrupt(const std::string& why) {
-  throw std::runtime_error("slow_log checkpoint is corrupt: " + why);
+  throw CorruptData("slow_log checkpoint is corrupt: " + why);
 }
 
 // The text up to the next ';' (or the end), consumed from `rest`.

@@ -58,7 +58,7 @@ inline constexpr std::string_view kSlowLogTableCheckpoint = "mysql.slow_log/v1";
 // "v1;WATERMARK_US;HASH,HASH,..." with hashes as 16 hex digits ("v1;;" before any read).
 std::string encode_slow_log_state(const SlowLogTableState& state);
 
-// Throws std::runtime_error ("slow_log checkpoint is corrupt: ...") on malformed text.
+// Throws CorruptData ("slow_log checkpoint is corrupt: ...") on malformed text.
 SlowLogTableState decode_slow_log_state(std::string_view text);
 
 }  // namespace slowscope

@@ -33,7 +33,7 @@ inline constexpr std::string_view kPgssCheckpoint = "pg_stat_statements/v1";
 
 std::string encode_state(const CollectorState& state);
 
-// Throws std::runtime_error ("collector checkpoint is corrupt: ...") on a malformed blob.
+// Throws CorruptData ("collector checkpoint is corrupt: ...") on a malformed blob.
 CollectorState decode_state(std::string_view bytes);
 
 }  // namespace slowscope

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/fingerprint/query_id.h"
 
 namespace slowscope {
@@ -118,7 +119,7 @@ TEST(IntervalAggregatorTest, ClearStartsAfreshAndDescribesKnownShapesAgain) {
 }
 
 TEST(IntervalAggregatorTest, RejectsAnIntervalBelowOneSecond) {
-  EXPECT_THROW(IntervalAggregator(std::chrono::seconds(0)), std::invalid_argument);
+  EXPECT_THROW(IntervalAggregator(std::chrono::seconds(0)), InvalidInput);
 }
 
 }  // namespace

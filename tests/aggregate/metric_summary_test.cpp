@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -195,7 +197,7 @@ TEST(MetricSummaryTest, EmptySingleAndConstant) {
   MetricSummary ignored;
   ignored.add(NAN);
   EXPECT_TRUE(ignored.empty());
-  EXPECT_THROW(one.quantile(2), std::invalid_argument);
+  EXPECT_THROW(one.quantile(2), std::logic_error);
 }
 
 TEST(MetricSummaryTest, SplitAndMergeIsBitIdentical) {
@@ -248,22 +250,22 @@ TEST(MetricSummaryTest, SerializeRoundTripsExactly) {
 TEST(MetricSummaryTest, DeserializeRejectsBadBytes) {
   const std::string good = summary_of({0.25, 0.5, 4}).serialize();
   ASSERT_NO_THROW(MetricSummary::deserialize(good));
-  EXPECT_THROW(MetricSummary::deserialize(""), std::invalid_argument);
-  EXPECT_THROW(MetricSummary::deserialize("not a summary"), std::invalid_argument);
-  EXPECT_THROW(MetricSummary::deserialize(good + std::string(1, '\0')), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize(""), CorruptData);
+  EXPECT_THROW(MetricSummary::deserialize("not a summary"), CorruptData);
+  EXPECT_THROW(MetricSummary::deserialize(good + std::string(1, '\0')), CorruptData);
   for (size_t n = 0; n < good.size(); ++n) {
-    EXPECT_THROW(MetricSummary::deserialize(good.substr(0, n)), std::invalid_argument) << n;
+    EXPECT_THROW(MetricSummary::deserialize(good.substr(0, n)), CorruptData) << n;
   }
   std::string wrong_count = good;
   wrong_count[2] = 4;  // count says 4, the sketch holds 3
-  EXPECT_THROW(MetricSummary::deserialize(wrong_count), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize(wrong_count), CorruptData);
   std::string swapped = good;  // min and max exchanged
   std::copy(good.begin() + 50, good.begin() + 58, swapped.begin() + 58);
   std::copy(good.begin() + 58, good.begin() + 66, swapped.begin() + 50);
-  EXPECT_THROW(MetricSummary::deserialize(swapped), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize(swapped), CorruptData);
   std::string version = good;
   version[1] = 2;
-  EXPECT_THROW(MetricSummary::deserialize(version), std::invalid_argument);
+  EXPECT_THROW(MetricSummary::deserialize(version), CorruptData);
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -268,43 +270,67 @@ TEST(QuantileSketchTest, ReadsASketchStoredBefore) {
   }
 }
 
+// Bytes that do not decode are stored data gone bad, not a user's input: a command that
+// reads them fails with its own code rather than the usage code InvalidInput gets.
+TEST(QuantileSketchTest, UndecodableBytesAreCorruptDataNotInvalidInput) {
+  try {
+    QuantileSketch::deserialize("garbage");
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    FAIL() << "an input error: " << e.what();
+  } catch (const CorruptData& e) {
+    EXPECT_STREQ(e.what(), "QuantileSketch: not a serialized sketch");
+  }
+  // A caller's out-of-range quantile is a bug in slowscope, neither input nor data.
+  QuantileSketch s;
+  s.add(1.0);
+  try {
+    (void)s.quantile(2);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    FAIL() << "an input error: " << e.what();
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "QuantileSketch: q must be in [0, 1]");
+  }
+}
+
 TEST(QuantileSketchTest, DeserializeRejectsBadBytes) {
   QuantileSketch s;
   for (double v : {0.0, 0.001, 0.002, 0.5, 3.0}) s.add(v);
   const std::string good = s.serialize();
   ASSERT_NO_THROW(QuantileSketch::deserialize(good));
 
-  EXPECT_THROW(QuantileSketch::deserialize(""), std::invalid_argument);
-  EXPECT_THROW(QuantileSketch::deserialize("garbage"), std::invalid_argument);
-  EXPECT_THROW(QuantileSketch::deserialize(good + "x"), std::invalid_argument);
+  EXPECT_THROW(QuantileSketch::deserialize(""), CorruptData);
+  EXPECT_THROW(QuantileSketch::deserialize("garbage"), CorruptData);
+  EXPECT_THROW(QuantileSketch::deserialize(good + "x"), CorruptData);
   std::string wrong_version = good;
   wrong_version[1] = 9;
-  EXPECT_THROW(QuantileSketch::deserialize(wrong_version), std::invalid_argument);
+  EXPECT_THROW(QuantileSketch::deserialize(wrong_version), CorruptData);
   for (size_t n = 0; n < good.size(); ++n) {
-    EXPECT_THROW(QuantileSketch::deserialize(good.substr(0, n)), std::invalid_argument) << n;
+    EXPECT_THROW(QuantileSketch::deserialize(good.substr(0, n)), CorruptData) << n;
   }
   const std::string header = good.substr(0, 2);
   // A bucket with a zero count.
   EXPECT_THROW(QuantileSketch::deserialize(header + std::string("\x00\x01\x02\x00", 4)),
-               std::invalid_argument);
+               CorruptData);
   // More buckets than a sketch can hold.
   EXPECT_THROW(QuantileSketch::deserialize(header + std::string("\x00\xff\xff\x03", 4)),
-               std::invalid_argument);
+               CorruptData);
   // Two buckets further apart than kMaxBuckets.
   EXPECT_THROW(QuantileSketch::deserialize(header + std::string("\x00\x02\x00\x01\x90\x10\x01", 7)),
-               std::invalid_argument);
+               CorruptData);
   // An index no double maps to.
   EXPECT_THROW(QuantileSketch::deserialize(header + std::string("\x00\x01\xfe\xff\x7f\x01", 6)),
-               std::invalid_argument);
+               CorruptData);
   // A varint longer than 64 bits.
   EXPECT_THROW(QuantileSketch::deserialize(
                    header + std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x00", 11)),
-               std::invalid_argument);
+               CorruptData);
   // Counts that overflow the total.
   EXPECT_THROW(
       QuantileSketch::deserialize(
           header + std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01\x00\x01", 13)),
-      std::invalid_argument);
+      CorruptData);
 
   // Random corruption never crashes: it either throws or yields a consistent sketch.
   std::mt19937_64 rng(11);
@@ -314,7 +340,7 @@ TEST(QuantileSketchTest, DeserializeRejectsBadBytes) {
     try {
       const QuantileSketch back = QuantileSketch::deserialize(bytes);
       EXPECT_EQ(back.serialize(), bytes);
-    } catch (const std::invalid_argument&) {
+    } catch (const CorruptData&) {
     }
   }
 }
@@ -344,9 +370,9 @@ TEST(QuantileSketchTest, EmptyZeroAndSingleValue) {
   for (double q : {0.0, 0.5, 1.0}) {
     EXPECT_LE(relative_error(one.quantile(q), 0.123456), kAlpha);
   }
-  EXPECT_THROW(one.quantile(-0.1), std::invalid_argument);
-  EXPECT_THROW(one.quantile(1.1), std::invalid_argument);
-  EXPECT_THROW(one.quantile(NAN), std::invalid_argument);
+  EXPECT_THROW(one.quantile(-0.1), std::logic_error);
+  EXPECT_THROW(one.quantile(1.1), std::logic_error);
+  EXPECT_THROW(one.quantile(NAN), std::logic_error);
 
   QuantileSketch mixed;
   mixed.add(0, 9);
@@ -387,7 +413,7 @@ TEST(QuantileSketchTest, DecadeHistogramMatchesPtQueryDigestRows) {
   EXPECT_EQ(s.histogram(bounds), (std::vector<uint64_t>{8, 1, 2}));
   EXPECT_EQ(s.histogram({}), (std::vector<uint64_t>{11}));
   const std::vector<double> bad = {10.0, 1.0};
-  EXPECT_THROW(s.histogram(bad), std::invalid_argument);
+  EXPECT_THROW(s.histogram(bad), std::logic_error);
 
   uint64_t total = 0;
   for (const QuantileSketch::Bucket& b : s.buckets()) {

@@ -10,6 +10,8 @@
 
 #include "analyzer/config/dsn.h"
 #include "analyzer/config/password_file.h"
+#include "analyzer/config/setting_rules.h"
+#include "analyzer/error/errors.h"
 
 namespace slowscope {
 namespace {
@@ -398,9 +400,23 @@ TEST(Config, DescriptionsNeverShowPasswords) {
   try {
     StoreLocation::parse("postgresql://u:s3cret@h/db?bogus=1");
     FAIL() << "no error";
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidInput& e) {
     EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
   }
+}
+
+// A value the user typed that the rules refuse is InvalidInput (usage, exit 2), with the
+// rule's message, whether it came from an option or the file.
+TEST(SettingRules, ABadValueIsInvalidInput) {
+  try {
+    read_positive_int("0");
+    FAIL() << "no error";
+  } catch (const InvalidInput& e) {
+    EXPECT_STREQ(e.what(), "expected a whole number of at least 1, got '0'");
+  }
+  EXPECT_THROW(read_share("1.5"), InvalidInput);
+  EXPECT_THROW(read_target_name("Bad Name"), InvalidInput);
+  EXPECT_THROW(StoreLocation::parse("mysql://x"), InvalidInput);
 }
 
 }  // namespace

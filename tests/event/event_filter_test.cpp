@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -48,8 +50,8 @@ TEST(EventFilter, KeysAreAndedValuesAreOred) {
 }
 
 TEST(EventFilter, RejectsMalformedSpecs) {
-  EXPECT_THROW(EventFilter::parse("db"), std::invalid_argument);
-  EXPECT_THROW(EventFilter::parse("schema=x"), std::invalid_argument);
+  EXPECT_THROW(EventFilter::parse("db"), InvalidInput);
+  EXPECT_THROW(EventFilter::parse("schema=x"), InvalidInput);
 }
 
 TEST(EventFilter, TimeWindowIsHalfOpenAndNeedsATime) {
@@ -60,7 +62,7 @@ TEST(EventFilter, TimeWindowIsHalfOpenAndNeedsATime) {
   EXPECT_TRUE(f.accepts(event("", "", "", 199)));
   EXPECT_FALSE(f.accepts(event("", "", "", 200)));
   EXPECT_FALSE(f.accepts(event("", "", "", std::nullopt)));
-  EXPECT_THROW(f.set_window(200, 100), std::invalid_argument);
+  EXPECT_THROW(f.set_window(200, 100), InvalidInput);
 }
 
 }  // namespace

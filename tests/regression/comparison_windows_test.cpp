@@ -1,5 +1,6 @@
 // Laying out the baseline: the span before the post window, or its hours on previous days.
 #include "analyzer/regression/comparison_windows.h"
+#include "analyzer/error/errors.h"
 
 #include <gtest/gtest.h>
 
@@ -42,13 +43,13 @@ TEST(ComparisonWindowsTest, CoveringHoursAreTheWholeHoursASpanTouches) {
 
 TEST(ComparisonWindowsTest, RefusesWhatCannotBeCompared) {
   EXPECT_THROW(comparison_windows({at(10), at(10)}, std::chrono::hours(1), BaselineMode::kPrevious),
-               std::invalid_argument);
+               InvalidInput);
   EXPECT_THROW(
       comparison_windows({at(0), at(10)}, std::chrono::seconds(0), BaselineMode::kPrevious),
-      std::invalid_argument);
+      InvalidInput);
   EXPECT_THROW(
       comparison_windows({at(0), at(2 * 86400)}, std::chrono::days(7), BaselineMode::kSameHours),
-      std::invalid_argument);
+      InvalidInput);
   EXPECT_EQ(to_string(BaselineMode::kSameHours), "same-hours");
 }
 

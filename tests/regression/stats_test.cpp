@@ -173,9 +173,9 @@ TEST(SuccessiveDifferenceTau2Test, EdgeCases) {
   EXPECT_FALSE(successive_difference_tau2(std::vector<double>{1}, std::vector<double>{1}));
   EXPECT_FALSE(successive_difference_tau2(std::vector<double>{}, std::vector<double>{}));
   EXPECT_THROW(successive_difference_tau2(std::vector<double>{1, 2}, std::vector<double>{1, -1}),
-               std::invalid_argument);
+               std::logic_error);
   EXPECT_THROW(successive_difference_tau2(std::vector<double>{1, 2}, std::vector<double>{1}),
-               std::invalid_argument);
+               std::logic_error);
 }
 
 }  // namespace

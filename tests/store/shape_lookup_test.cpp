@@ -3,6 +3,7 @@
 // and limited, while the exact look-up (shape_by_hash) stays case-exact.
 #include <gtest/gtest.h>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/store/store.h"
 #include "tests/store/store_test_support.h"
 
@@ -69,7 +70,7 @@ TEST_P(ShapeLookupTest, MatchesStartsInAnyCaseAndLegacyEnds) {
   EXPECT_EQ(found[0].id, store_->shape_by_hash(kHashes[0])->id);
 
   EXPECT_FALSE(store_->shape_by_hash("e81d0b3db4fb31bc558caef5f387e929").has_value());
-  EXPECT_THROW(store_->shapes_matching({"", "", 5}), std::invalid_argument);
+  EXPECT_THROW(store_->shapes_matching({"", "", 5}), InvalidInput);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ShapeLookupTest,

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -75,7 +77,7 @@ TEST(UtcTime, TimeArgumentIsAbsoluteOrAgo) {
   const int64_t now = 1709294400'000000;
   EXPECT_EQ(parse_time_argument("1h", now), now - 3600'000000);
   EXPECT_EQ(parse_time_argument("2024-03-01", now), 1709251200'000000);
-  EXPECT_THROW(parse_time_argument("soon", now), std::invalid_argument);
+  EXPECT_THROW(parse_time_argument("soon", now), InvalidInput);
 }
 
 // What error a time argument gets, or "" when it is read.
@@ -83,7 +85,7 @@ std::string time_argument_error(const std::string& text, int64_t now) {
   try {
     parse_time_argument(text, now);
     return "";
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidInput& e) {
     return e.what();
   }
 }

@@ -61,7 +61,7 @@ double exceedance_p_value(int64_t n, int64_t r, int64_t m, int64_t k) {
 
 QuantileShift quantile_shift_test(const QuantileSketch& before, const QuantileSketch& after,
                                   double q) {
-  if (!(q > 0 && q < 1)) throw std::invalid_argument("quantile_shift_test: q must be in (0, 1)");
+  if (!(q > 0 && q < 1)) throw std::logic_error("quantile_shift_test: q must be in (0, 1)");
   QuantileShift result;
   if (before.empty() || after.empty()) return result;
   result.defined = true;

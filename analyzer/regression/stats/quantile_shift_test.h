@@ -34,7 +34,7 @@ struct QuantileShift {
 };
 
 // Tests whether `after`'s values lie above `before`'s q-quantile more often than chance,
-// 0 < q < 1. Throws std::invalid_argument for q outside (0, 1).
+// 0 < q < 1. Throws std::logic_error for q outside (0, 1).
 QuantileShift quantile_shift_test(const QuantileSketch& before, const QuantileSketch& after,
                                   double q);
 

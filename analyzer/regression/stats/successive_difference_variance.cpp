@@ -8,10 +8,10 @@ namespace slowscope::stats {
 std::optional<double> successive_difference_tau2(std::span<const double> values,
                                                  std::span<const double> variances) {
   if (values.size() != variances.size()) {
-    throw std::invalid_argument("successive_difference_tau2: values and variances differ in size");
+    throw std::logic_error("successive_difference_tau2: values and variances differ in size");
   }
   for (const double v : variances) {
-    if (!(v >= 0)) throw std::invalid_argument("successive_difference_tau2: a negative variance");
+    if (!(v >= 0)) throw std::logic_error("successive_difference_tau2: a negative variance");
   }
   if (values.size() < 2) return std::nullopt;
   double excess = 0;  // Σ(dᵢ² - vᵢ - vᵢ₊₁): E[dᵢ²] = 2τ² + vᵢ + vᵢ₊₁

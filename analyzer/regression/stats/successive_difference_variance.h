@@ -9,7 +9,7 @@
 namespace slowscope::stats {
 
 // τ² ≥ 0 of `values` (in time order) whose sampling variances are `variances` (same
-// length, each ≥ 0; throws std::invalid_argument otherwise), each value being its own
+// length, each ≥ 0; throws std::logic_error otherwise), each value being its own
 // sampling error plus an independent drift of variance τ²: von Neumann's mean square
 // successive difference less the sampling variances, Σ(dᵢ² - vᵢ - vᵢ₊₁) / (2(k - 1)) over
 // the k - 1 differences dᵢ = xᵢ₊₁ - xᵢ, at least 0. Differences cancel a slow trend, and a

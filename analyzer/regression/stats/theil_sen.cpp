@@ -7,7 +7,7 @@
 namespace slowscope::stats {
 
 std::optional<double> theil_sen_slope(std::span<const double> x, std::span<const double> y) {
-  if (x.size() != y.size()) throw std::invalid_argument("theil_sen_slope: x and y differ in size");
+  if (x.size() != y.size()) throw std::logic_error("theil_sen_slope: x and y differ in size");
   std::vector<double> slopes;
   for (size_t i = 0; i < x.size(); ++i) {
     for (size_t j = i + 1; j < x.size(); ++j) {
