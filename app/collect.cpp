@@ -203,6 +203,12 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
   bool holding = false;         // this process held the lease at its last cycle
   bool collector_used = false;  // the collector holds state read from the store
   std::string standing_by;      // the owner of the lease this process waits for
+  // After a store error: reconnect at the next cycle, and read the target's state afresh.
+  const auto reconnect = [&] {
+    store.reset();
+    holding = false;
+    detection.kept.forget();
+  };
   while (true) {
     const Clock::time_point now = Clock::now();
     bool more = false;
@@ -257,35 +263,38 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       spdlog::error("{}; stopping: retrying cannot help", e.what());
       stop.request();
       return TargetOutcome::kStoreUnusable;
-    } catch (const std::exception& e) {
+    } catch (const CollectorError& e) {
       ++failures;
       outcome = TargetOutcome::kFailed;
       // A collector's error names the target itself, and says whether retrying sooner than
       // once an interval can help.
-      const auto* source = dynamic_cast<const CollectorError*>(&e);
-      if (source) {
-        for (const CycleNote& note : source->notes()) {
-          spdlog::log(note.level, "{}: {}", name, note.text);
-        }
-      }
-      refused = source != nullptr && needs_a_person(source->health());
-      const bool named = source != nullptr;
-      if (dynamic_cast<const LeaseHeld*>(&e) != nullptr && run.once) {
-        spdlog::error("{}: {}; not collected by this run", name, e.what());
-      } else if (refused && !run.once) {
-        spdlog::error("{}{}{}; retried every {}s, the other targets go on", named ? "" : name,
-                      named ? "" : ": ", e.what(), run.interval.count());
-      } else if (named) {
+      for (const CycleNote& note : e.notes()) spdlog::log(note.level, "{}: {}", name, note.text);
+      refused = needs_a_person(e.health());
+      if (refused && !run.once) {
+        spdlog::error("{}; retried every {}s, the other targets go on", e.what(),
+                      run.interval.count());
+      } else {
         spdlog::error("{}", e.what());
+      }
+      if (refused && run.once) outcome = TargetOutcome::kLoginRefused;
+    } catch (const LeaseHeld& e) {
+      ++failures;
+      outcome = TargetOutcome::kFailed;
+      if (run.once) {
+        spdlog::error("{}: {}; not collected by this run", name, e.what());
       } else {
         spdlog::error("{}: {}", name, e.what());
       }
-      if (refused && run.once) outcome = TargetOutcome::kLoginRefused;
-      if (dynamic_cast<const StoreError*>(&e) != nullptr) {
-        store.reset();  // reconnect
-        holding = false;
-        detection.kept.forget();
-      }
+      reconnect();
+    } catch (const StoreError& e) {
+      ++failures;
+      outcome = TargetOutcome::kFailed;
+      spdlog::error("{}: {}", name, e.what());
+      reconnect();
+    } catch (const std::exception& e) {
+      ++failures;
+      outcome = TargetOutcome::kFailed;
+      spdlog::error("{}: {}", name, e.what());
     }
     if (stop.requested()) break;
     if (more) continue;  // a backlog: read on at once, each part in its own transaction
