@@ -1,7 +1,9 @@
 // `slowscope release add|list` as CI uses it: record once, refuse a repeat or an unknown
 // target, list as text and JSON; and the reports over a range name the releases in it.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include "analyzer/aggregate/quantile_sketch.h"
 #include "analyzer/store/store.h"
 #include "tests/digest/digest_cli.h"
 
@@ -139,6 +141,65 @@ TEST(ReleaseCliTest, ReportsOverARangeNameItsReleases) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("later"), std::string::npos) << r.out;
+}
+
+// A sketch in the store that does not decode is stored data gone bad, not a usage error:
+// `check` reads the slow-log target's sketches and fails with its own code (3, could not
+// evaluate), naming the store, the read and what was wrong with the bytes.
+TEST(ReleaseCliTest, ACorruptSketchInTheStoreIsAFailureNotUsage) {
+  TempDir dir;
+  const std::string path = dir.file("s.db");
+  const int64_t release = 1'763'640'000;  // 2025-11-20T12:00:00Z
+  {
+    Store s = Store::open(StoreLocation::parse("sqlite:" + path));
+    s.ensure_target("orders", Engine::kMysql);
+    const StatementKey key{"shop", "app", "slow", true};
+    for (int64_t t = release - 7200; t < release + 1800; t += 60) {
+      CycleWrite cycle{"orders",
+                       ServerIdentity{"mariadb-1", "10.11"},
+                       StoreTime(std::chrono::seconds(t + 60)),
+                       {},
+                       {},
+                       {},
+                       {}};
+      if (t == release - 7200) {
+        cycle.new_statements.push_back(
+            {key, ShapeInfo{"shape-slow", "select * from slow where id = ?", {}}, "q"});
+      }
+      Sample sample;
+      sample.key = key;
+      sample.bucket_start = StoreTime(std::chrono::seconds(t));
+      sample.interval = std::chrono::seconds(60);
+      sample.measures.calls = 20;
+      sample.measures.total_time = 20 * 0.010;
+      sample.measures.sum_sq = 20 * 0.010 * 0.010;
+      QuantileSketch sketch;
+      for (int i = 0; i < 20; ++i) sketch.add(0.010);
+      sample.sketch = sketch.serialize();
+      cycle.samples.push_back(sample);
+      s.write_cycle(cycle);
+    }
+    s.add_release({"v2", StoreTime(std::chrono::seconds(release)), {}, {}});
+  }
+  const std::string store = " --store sqlite:" + path + " --baseline 2h";
+  auto r = run_slowscope("check --release v2" + store);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, "UPDATE samples SET sketch = x'6e6f20736b65746368'", nullptr, nullptr,
+                         &error),
+            SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  ASSERT_GT(sqlite3_changes(db), 0);
+  sqlite3_close(db);
+
+  r = run_slowscope("check --release v2" + store);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("merged_sketches"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("QuantileSketch: not a serialized sketch"), std::string::npos) << r.err;
 }
 
 }  // namespace
