@@ -30,6 +30,25 @@ bool needs_a_person(CollectorHealth health) {
   return health == CollectorHealth::kLoginRefused || health == CollectorHealth::kMisconfigured;
 }
 
+CollectorHealth health_of(const SourceError& error) {
+  switch (error.kind()) {
+    case SourceError::Kind::kCannotConnect:
+    case SourceError::Kind::kConnectionLost:
+      return CollectorHealth::kUnreachable;
+    case SourceError::Kind::kLoginRefused:
+    case SourceError::Kind::kPrivilegeMissing:
+      return CollectorHealth::kLoginRefused;
+    case SourceError::Kind::kMisconfigured:
+      return CollectorHealth::kMisconfigured;
+    case SourceError::Kind::kExtensionMissing:
+      return CollectorHealth::kExtensionMissing;
+    case SourceError::Kind::kTimeout:
+    case SourceError::Kind::kQueryFailed:
+      break;
+  }
+  return CollectorHealth::kFailed;
+}
+
 double flush_store_wal(Store& store) {
   const auto start = std::chrono::steady_clock::now();
   store.flush_wal();

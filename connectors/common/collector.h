@@ -5,8 +5,10 @@
 // target's lease, retries failures and runs detection.
 //
 // A cycle that fails for a reason of the source throws CollectorError, which carries the
-// collector's health and a message naming the target; the store's own errors (StoreError)
-// pass through unchanged, since the loop handles those for every target alike.
+// collector's health and a message naming the target: a database source's SourceError
+// (source_error.h) becomes one with the health its kind tells (health_of). The store's own
+// errors (StoreError) pass through unchanged, since the loop handles those for every target
+// alike.
 //
 // One thread at a time: one collector per target and thread.
 #pragma once
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "analyzer/store/store.h"
+#include "connectors/common/source_error.h"
 
 namespace slowscope {
 
@@ -98,6 +101,10 @@ class CollectorError : public std::runtime_error {
   CollectorHealth health_;
   std::vector<CycleNote> notes_;
 };
+
+// The health a source's error tells: unreachable, login refused, misconfigured, extension
+// missing, or failed.
+CollectorHealth health_of(const SourceError& error);
 
 // Flushes the store's WAL after a written cycle; returns how long it took in ms.
 double flush_store_wal(Store& store);

@@ -61,11 +61,11 @@ void DigestSummaryPoller::probe() {
                    if (row.text(0) == "QUANTILE_95") quantiles = true;
                  });
   if (!found) {
-    throw MysqlError(MysqlError::Kind::kQuery,
-                     session_.target() +
-                         ": performance_schema.events_statements_summary_by_digest is not "
-                         "visible: the server needs performance_schema (MySQL 5.6+, MariaDB "
-                         "10.0+) and the user SELECT on performance_schema.*");
+    throw SourceError(SourceError::Kind::kQueryFailed,
+                      session_.target() +
+                          ": performance_schema.events_statements_summary_by_digest is not "
+                          "visible: the server needs performance_schema (MySQL 5.6+, MariaDB "
+                          "10.0+) and the user SELECT on performance_schema.*");
   }
   has_quantiles_ = quantiles;
   summary_sql_ = fill_template(sql::text("mysql/digest_summary"),
@@ -91,10 +91,10 @@ DigestSnapshot DigestSummaryPoller::poll() {
                    snapshot.digests_enabled = row.text(4) == "YES";
                  });
   if (!performance_schema) {
-    throw MysqlError(MysqlError::Kind::kQuery,
-                     session_.target() +
-                         ": performance_schema is OFF: set performance_schema=ON in the "
-                         "server's configuration and restart it");
+    throw SourceError(SourceError::Kind::kQueryFailed,
+                      session_.target() +
+                          ": performance_schema is OFF: set performance_schema=ON in the "
+                          "server's configuration and restart it");
   }
   session_.query("reading performance_schema digests", summary_sql_, {}, [&](const MysqlRow& row) {
     DigestCounters c;

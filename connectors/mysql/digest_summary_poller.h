@@ -40,7 +40,7 @@ class DigestSummaryPoller {
   // Reads through `session`, which must outlive the poller.
   explicit DigestSummaryPoller(MysqlSession& session);
 
-  // The server facts and every entry's counters. Throws MysqlError, also when
+  // The server facts and every entry's counters. Throws SourceError, also when
   // performance_schema is off.
   DigestSnapshot poll();
 

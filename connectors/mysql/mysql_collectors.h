@@ -47,7 +47,7 @@ class SlowLogTableCollector {
  public:
   explicit SlowLogTableCollector(const TargetConfig& target);
 
-  // Throws MysqlError or StoreError; the committed state is then unchanged.
+  // Throws SourceError or StoreError; the committed state is then unchanged.
   MysqlCycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                              std::chrono::seconds interval);
 
@@ -67,7 +67,7 @@ class DigestCollector {
   // Samples go into the bucket floor(now, interval) − interval, like PostgreSQL targets, or
   // cover the whole span since the last bucket written after downtime; a cycle whose bucket
   // is written already stores nothing and keeps its snapshot (what ran since goes into the
-  // next bucket). Throws MysqlError or StoreError; the committed state is then unchanged.
+  // next bucket). Throws SourceError or StoreError; the committed state is then unchanged.
   MysqlCycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                              std::chrono::seconds interval);
 

@@ -70,7 +70,7 @@ T parse_integer(const std::string& text) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw MysqlError(MysqlError::Kind::kQuery, "not an integer: '" + text + "'");
+    throw SourceError(SourceError::Kind::kQueryFailed, "not an integer: '" + text + "'");
   }
   return value;
 }
@@ -135,9 +135,9 @@ void MysqlSession::fail(std::string_view doing, const std::exception& e, bool co
   if (connecting) {
     disconnect();
     if (is_access_denied(code)) {
-      throw MysqlError(MysqlError::Kind::kAccessDenied,
-                       target_ + ": access denied at " + endpoint() + " for " + user +
-                           ": check user, password_file and defaults_file (" + detail + ")");
+      throw SourceError(SourceError::Kind::kLoginRefused,
+                        target_ + ": access denied at " + endpoint() + " for " + user +
+                            ": check user, password_file and defaults_file (" + detail + ")");
     }
     // An unknown host is a typo or a name-service failure, never a server that is down.
     const std::string hint =
@@ -146,29 +146,31 @@ void MysqlSession::fail(std::string_view doing, const std::exception& e, bool co
             ? "the host name does not resolve: is host spelled right, and is name service up?"
             : "is the server running and reachable there, and are host and port right?";
     const std::string timeout = std::to_string(options_.connect_timeout.count());
-    throw MysqlError(MysqlError::Kind::kCannotConnect, target_ + ": cannot connect to " +
-                                                           endpoint() + " (timeout " + timeout +
-                                                           " s): " + hint + " (" + detail + ")");
+    throw SourceError(SourceError::Kind::kCannotConnect, target_ + ": cannot connect to " +
+                                                             endpoint() + " (timeout " + timeout +
+                                                             " s): " + hint + " (" + detail + ")");
   }
   if (is_connection_lost(code)) {
     disconnect();
-    throw MysqlError(MysqlError::Kind::kConnectionLost,
-                     target_ + ": connection to " + endpoint() + " lost while " +
-                         std::string(doing) + "; it is reopened on the next call (" + detail + ")");
+    throw SourceError(SourceError::Kind::kConnectionLost,
+                      target_ + ": connection to " + endpoint() + " lost while " +
+                          std::string(doing) + "; it is reopened on the next call (" + detail +
+                          ")");
   }
   if (code == kErMariadbStatementTimeout || code == kErMysqlQueryTimeout) {
-    throw MysqlError(MysqlError::Kind::kTimeout,
-                     target_ + ": " + std::string(doing) + " took longer than the statement " +
-                         "timeout of " + seconds_text(options_.statement_timeout) + " s (" +
-                         detail + ")");
+    throw SourceError(SourceError::Kind::kTimeout,
+                      target_ + ": " + std::string(doing) + " took longer than the statement " +
+                          "timeout of " + seconds_text(options_.statement_timeout) + " s (" +
+                          detail + ")");
   }
   if (code == kErTableAccessDenied || code == kErColumnAccessDenied ||
       code == kErSpecificAccessDenied) {
-    throw MysqlError(MysqlError::Kind::kAccessDenied,
-                     target_ + ": " + std::string(doing) + ": " + user +
-                         " lacks a privilege: grant it what docs/MYSQL.md lists (" + detail + ")");
+    throw SourceError(SourceError::Kind::kPrivilegeMissing,
+                      target_ + ": " + std::string(doing) + ": " + user +
+                          " lacks a privilege: grant it what docs/MYSQL.md lists (" + detail + ")");
   }
-  throw MysqlError(MysqlError::Kind::kQuery, target_ + ": " + std::string(doing) + ": " + detail);
+  throw SourceError(SourceError::Kind::kQueryFailed,
+                    target_ + ": " + std::string(doing) + ": " + detail);
 }
 
 void MysqlSession::open() {
@@ -185,7 +187,7 @@ void MysqlSession::open() {
     try {
       password_ = read_password_file(password_file_);
     } catch (const std::exception& e) {
-      throw MysqlError(MysqlError::Kind::kConfig, target_ + ": " + e.what());
+      throw SourceError(SourceError::Kind::kMisconfigured, target_ + ": " + e.what());
     }
     properties["password"] = ::sql::SQLString(password_);
   }
@@ -238,7 +240,7 @@ void MysqlSession::connect() {
     } else {
       run(sql::text("mysql/session_mysql"), {int64_t{options_.statement_timeout.count()}}, nullptr);
     }
-  } catch (const MysqlError&) {
+  } catch (const SourceError&) {
     throw;
   } catch (const std::exception& e) {
     fail("setting up the session", e, false);

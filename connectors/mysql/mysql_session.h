@@ -6,7 +6,7 @@
 // never in a message) or with whatever a my.cnf-style `defaults_file` gives (its [client]
 // group). Every connection has a connect timeout and read/write timeouts on every call,
 // and its session runs in UTC with a statement timeout (MariaDB max_statement_time, MySQL
-// max_execution_time). Every failure is a MysqlError whose message names the target and
+// max_execution_time). Every failure is a SourceError whose message names the target and
 // what to check. The connection is opened lazily and dropped after it breaks, so the next
 // call reconnects.
 //
@@ -22,16 +22,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "analyzer/config/config.h"
+#include "connectors/common/source_error.h"
 
 namespace sql {
 class ResultSet;
@@ -43,26 +44,6 @@ namespace slowscope {
 // applications run their statements. Every statement slowscope sends names its tables with
 // their schema.
 inline constexpr std::string_view kOwnSessionSchema = "information_schema";
-
-// The target cannot be reached or read. what() starts with the target's name, says what
-// to check and never contains a password.
-class MysqlError : public std::runtime_error {
- public:
-  enum class Kind {
-    kAccessDenied,    // wrong user or password (or no privilege on what was read)
-    kCannotConnect,   // nothing answers at the socket or host:port, or it timed out
-    kConnectionLost,  // the connection broke during a call
-    kTimeout,         // a statement ran into the statement timeout
-    kQuery,           // the server refused a statement
-    kConfig,          // the target's settings cannot be used (e.g. unreadable password file)
-  };
-
-  MysqlError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
 
 struct MysqlSessionOptions {
   std::chrono::seconds connect_timeout{10};
@@ -93,7 +74,7 @@ class MysqlRow {
   bool is_null(int column) const;
   // The value as text; "" for NULL.
   std::string text(int column) const;
-  // Integers read from their text; `fallback` for NULL. Throws MysqlError (kQuery) when
+  // Integers read from their text; `fallback` for NULL. Throws SourceError (kQueryFailed) when
   // the value is not an integer.
   int64_t int64(int column, int64_t fallback = 0) const;
   uint64_t uint64(int column, uint64_t fallback = 0) const;
@@ -119,19 +100,19 @@ class MysqlSession {
   const MysqlSessionOptions& options() const { return options_; }
 
   // Opens the connection (when not open), sets up the session and reads the server facts.
-  // Throws MysqlError.
+  // Throws SourceError.
   void connect();
   bool connected() const { return connection_ != nullptr; }
   // Closes the connection; the next call reconnects.
   void disconnect();
 
-  // The server facts of the current connection; connects first. Throws MysqlError.
+  // The server facts of the current connection; connects first. Throws SourceError.
   const MysqlServerInfo& server();
 
   // Runs one statement, with `params` bound to its `?`s when there are any (a prepared
   // statement; otherwise the text protocol), and calls `on_row` for each result row.
   // Returns the number of rows. `doing` says what for, in messages ("reading
-  // mysql.slow_log"). Connects first. Throws MysqlError; a broken connection is dropped
+  // mysql.slow_log"). Connects first. Throws SourceError; a broken connection is dropped
   // before the error is thrown, and an exception from `on_row` passes through.
   int64_t query(std::string_view doing, std::string_view sql, const std::vector<MysqlParam>& params,
                 const std::function<void(const MysqlRow&)>& on_row);

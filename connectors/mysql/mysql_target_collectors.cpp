@@ -10,28 +10,12 @@ template <typename Source>
 Source open_source(const TargetConfig& target) {
   try {
     return Source(target);
-  } catch (const MysqlError& e) {
-    throw CollectorError(health_of(e), e.what());  // MysqlError names the target
+  } catch (const SourceError& e) {
+    throw CollectorError(health_of(e), e.what());  // SourceError names the target
   }
 }
 
 }  // namespace
-
-CollectorHealth health_of(const MysqlError& error) {
-  switch (error.kind()) {
-    case MysqlError::Kind::kAccessDenied:
-      return CollectorHealth::kLoginRefused;
-    case MysqlError::Kind::kConfig:
-      return CollectorHealth::kMisconfigured;
-    case MysqlError::Kind::kCannotConnect:
-    case MysqlError::Kind::kConnectionLost:
-      return CollectorHealth::kUnreachable;
-    case MysqlError::Kind::kTimeout:
-    case MysqlError::Kind::kQuery:
-      break;
-  }
-  return CollectorHealth::kFailed;
-}
 
 SlowLogFileTargetCollector::SlowLogFileTargetCollector(const TargetConfig& target, bool once,
                                                        bool from_end)
@@ -115,9 +99,9 @@ CycleReport MysqlTargetCollector<Source>::run_cycle(Store& store,
   MysqlCycleReport r;
   try {
     r = collector_.run_cycle(store, now, interval);
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     health_ = health_of(e);
-    throw CollectorError(health_, e.what());  // MysqlError names the target
+    throw CollectorError(health_, e.what());  // SourceError names the target
   } catch (...) {
     health_ = CollectorHealth::kFailed;
     throw;

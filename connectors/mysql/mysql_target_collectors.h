@@ -60,7 +60,4 @@ class MysqlTargetCollector final : public Collector {
 extern template class MysqlTargetCollector<SlowLogTableCollector>;
 extern template class MysqlTargetCollector<DigestCollector>;
 
-// The health a session error tells.
-CollectorHealth health_of(const MysqlError& error);
-
 }  // namespace slowscope

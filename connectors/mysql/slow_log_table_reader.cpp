@@ -42,9 +42,9 @@ void SlowLogTableReader::probe() {
                    }
                  });
   if (!found) {
-    throw MysqlError(MysqlError::Kind::kQuery,
-                     session_.target() + ": mysql.slow_log is not there or not visible to " +
-                         "the user: grant it SELECT on mysql.slow_log");
+    throw SourceError(SourceError::Kind::kQueryFailed,
+                      session_.target() + ": mysql.slow_log is not there or not visible to " +
+                          "the user: grant it SELECT on mysql.slow_log");
   }
   SlowLogTableSettings settings;
   session_.query("reading the slow log settings", sql::text("mysql/slow_log_settings"), {},

@@ -63,7 +63,7 @@ class SlowLogTableReader {
 
   // Calls `sink` for each row taken since the committed state, in start_time order; the
   // event is a view valid during the call. Does not change the reader's state. Throws
-  // MysqlError (and passes on what `sink` throws).
+  // SourceError (and passes on what `sink` throws).
   SlowLogTableRead read(const Sink& sink);
 
   // What a read delivered is stored: the next read continues after it.

@@ -189,7 +189,7 @@ PgssCycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock
   if (!unknown.empty()) {
     try {
       texts = poller_->fetch_texts(unknown);
-    } catch (const PollError& e) {
+    } catch (const SourceError& e) {
       texts_failed = true;
       report.warnings.push_back(std::string(e.what()) + " (retried next cycle)");
     }

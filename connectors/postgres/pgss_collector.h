@@ -61,7 +61,7 @@ class PgssCollector {
   // Runs one cycle at wall-clock time `now` for an `interval`-long cadence: samples go into
   // the bucket floor(now, interval) − interval, or, when the previous poll lies further
   // back (downtime), cover the whole span from the interval boundary before that poll, with
-  // the span's real length as their interval. Throws PollError or StoreError; the state is
+  // the span's real length as their interval. Throws SourceError or StoreError; the state is
   // then unchanged.
   PgssCycleReport run_cycle(Store& store, std::chrono::system_clock::time_point now,
                         std::chrono::seconds interval);

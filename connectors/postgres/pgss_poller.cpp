@@ -125,24 +125,25 @@ void PgssPoller::fail(std::string_view doing, const std::exception& e) {
   // A broken or unknown connection state is not worth keeping: reconnect next time.
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     disconnect();
-    throw PollError(target_ + ": connection lost while " + std::string(doing) +
-                        "; it is reopened on the next cycle (" + trim_message(e.what()) + ")",
-                    PollError::Kind::kConnectionLost);
+    throw SourceError(SourceError::Kind::kConnectionLost,
+                      target_ + ": connection lost while " + std::string(doing) +
+                          "; it is reopened on the next cycle (" + trim_message(e.what()) + ")");
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) disconnect();
-  throw PollError(target_ + ": " + std::string(doing) + ": " + trim_message(e.what()));
+  throw SourceError(SourceError::Kind::kQueryFailed,
+                    target_ + ": " + std::string(doing) + ": " + trim_message(e.what()));
 }
 
 void PgssPoller::fail_to_connect(const std::exception& e) {
   const std::string detail = trim_message(e.what());
   if (libpq_login_refused(detail)) {
-    throw PollError(target_ +
-                        ": login refused: check the dsn's user, dbname and password (or "
-                        "password_file, ~/.pgpass) and the server's pg_hba.conf (" +
-                        detail + ")",
-                    PollError::Kind::kLoginRefused);
+    throw SourceError(SourceError::Kind::kLoginRefused,
+                      target_ +
+                          ": login refused: check the dsn's user, dbname and password (or "
+                          "password_file, ~/.pgpass) and the server's pg_hba.conf (" +
+                          detail + ")");
   }
-  throw PollError(target_ + ": cannot connect: " + detail, PollError::Kind::kCannotConnect);
+  throw SourceError(SourceError::Kind::kCannotConnect, target_ + ": cannot connect: " + detail);
 }
 
 PgssPoller::Session& PgssPoller::session() {
@@ -161,11 +162,11 @@ void PgssPoller::probe() {
   pqxx::nontransaction tx(session_->connection);
   const pqxx::result rows = tx.exec(std::string(sql::text("postgres/probe_extension")));
   if (rows.empty()) {
-    throw PollError(target_ + ": pg_stat_statements is not installed in database " +
-                    session_->connection.dbname() +
-                    ": add it to shared_preload_libraries and run CREATE EXTENSION "
-                    "pg_stat_statements there",
-                    PollError::Kind::kExtensionMissing);
+    throw SourceError(SourceError::Kind::kExtensionMissing,
+                      target_ + ": pg_stat_statements is not installed in database " +
+                          session_->connection.dbname() +
+                          ": add it to shared_preload_libraries and run CREATE EXTENSION "
+                          "pg_stat_statements there");
   }
   PgssExtension ext;
   ext.schema = rows[0][0].c_str();
@@ -176,7 +177,8 @@ void PgssPoller::probe() {
   try {
     ext.columns = select_pgss_columns(columns);
   } catch (const UnsupportedPgss& e) {
-    throw PollError(target_ + ": pg_stat_statements " + ext.version + ": " + e.what());
+    throw SourceError(SourceError::Kind::kQueryFailed,
+                      target_ + ": pg_stat_statements " + ext.version + ": " + e.what());
   }
   statements_sql_ = statements_sql(ext.columns, ext.schema);
   texts_sql_ = query_texts_sql(ext.columns, ext.schema);
@@ -206,7 +208,7 @@ PgssSnapshot PgssPoller::poll(int64_t now_us) {
       }
       snapshot.entries.push_back(read_entry(row));
     }
-  } catch (const PollError&) {
+  } catch (const SourceError&) {
     throw;
   } catch (const std::exception& e) {
     fail("reading pg_stat_statements", e);
@@ -247,7 +249,7 @@ std::map<StatementKey, std::string> PgssPoller::fetch_texts(const std::vector<St
       StatementKey key{row[1].c_str(), row[0].c_str(), row[2].c_str(), row[3].as<bool>()};
       if (wanted.count(key) != 0) texts.emplace(std::move(key), row[4].c_str());
     }
-  } catch (const PollError&) {
+  } catch (const SourceError&) {
     throw;
   } catch (const std::exception& e) {
     fail("reading query texts", e);

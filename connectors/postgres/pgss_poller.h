@@ -11,14 +11,15 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "analyzer/event/own_statement.h"
+#include "connectors/common/source_error.h"
 #include "connectors/postgres/pgss_columns.h"
 #include "connectors/postgres/pgss_snapshot.h"
 
@@ -26,25 +27,6 @@ namespace slowscope {
 
 // True when `query_text` is one of slowscope's own statements.
 bool is_own_statement(std::string_view query_text);
-
-// The target cannot be polled. what() starts with the target's name.
-class PollError : public std::runtime_error {
- public:
-  enum class Kind {
-    kFailed,            // anything else: a statement failed, a timeout
-    kExtensionMissing,  // pg_stat_statements is not installed in the database
-    kCannotConnect,     // no connection (down, unreachable, too many connections, ...)
-    kLoginRefused,      // the server refused the login: credentials, pg_hba.conf, no database
-    kConnectionLost,    // the connection broke during a call; reopened on the next one
-  };
-
-  explicit PollError(const std::string& message, Kind kind = Kind::kFailed)
-      : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
 
 // What the poller learnt about the extension when it connected.
 struct PgssExtension {
@@ -64,12 +46,12 @@ class PgssPoller {
   PgssPoller& operator=(const PgssPoller&) = delete;
 
   // Reads the server facts and every readable entry's counters; `now_us` is the collection
-  // time recorded in the snapshot. Throws PollError.
+  // time recorded in the snapshot. Throws SourceError.
   PgssSnapshot poll(int64_t now_us);
 
   // The text of each of `keys` that the server still has (pg_stat_statements may have
   // dropped texts, e.g. after a garbage collection of its text file). Runs one query, with
-  // the longer text timeout. Throws PollError.
+  // the longer text timeout. Throws SourceError.
   std::map<StatementKey, std::string> fetch_texts(const std::vector<StatementKey>& keys);
 
   // Known after the first successful poll.

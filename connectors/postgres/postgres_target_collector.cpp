@@ -40,21 +40,6 @@ std::string timings(const PgssCycleReport& r) {
 
 }  // namespace
 
-CollectorHealth health_of(const PollError& error) {
-  switch (error.kind()) {
-    case PollError::Kind::kCannotConnect:
-    case PollError::Kind::kConnectionLost:
-      return CollectorHealth::kUnreachable;
-    case PollError::Kind::kLoginRefused:
-      return CollectorHealth::kLoginRefused;
-    case PollError::Kind::kExtensionMissing:
-      return CollectorHealth::kExtensionMissing;
-    case PollError::Kind::kFailed:
-      break;
-  }
-  return CollectorHealth::kFailed;
-}
-
 PostgresTargetCollector::PostgresTargetCollector(const TargetConfig& target)
     : collector_(
           target.name,
@@ -67,9 +52,9 @@ CycleReport PostgresTargetCollector::run_cycle(Store& store,
   PgssCycleReport r;
   try {
     r = collector_.run_cycle(store, now, interval);
-  } catch (const PollError& e) {
+  } catch (const SourceError& e) {
     health_ = health_of(e);
-    throw CollectorError(health_, e.what());  // PollError names the target
+    throw CollectorError(health_, e.what());  // SourceError names the target
   } catch (...) {
     health_ = CollectorHealth::kFailed;
     throw;

@@ -36,7 +36,4 @@ class PostgresTargetCollector final : public Collector {
   CollectorHealth health_ = CollectorHealth::kOk;
 };
 
-// The health a poll error tells.
-CollectorHealth health_of(const PollError& error);
-
 }  // namespace slowscope

@@ -215,13 +215,13 @@ TEST_F(MariadbDigestTest, AServerRestartIsDetected) {
   // Servers starting 2 s apart or more: the whole-second uptime shows it.
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   server_->stop();
-  EXPECT_THROW(poller.poll(), MysqlError);
+  EXPECT_THROW(poller.poll(), SourceError);
   server_->start();
   run_workload(4, 1);
   DigestSnapshot second;
   try {
     second = poller.poll();
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     // The connection broke with the restart; the next poll reconnects.
     second = poller.poll();
   }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "connectors/common/collector.h"
 #include "sql/embedded.h"
 #include "tests/mysql/mysql_test_util.h"
 
@@ -63,8 +64,8 @@ TEST_F(MariadbSessionTest, SessionRunsInUtcWithAStatementTimeout) {
   try {
     session.query("sleeping", "SELECT SLEEP(5)", {}, [](const MysqlRow&) {});
     // MariaDB ends SLEEP early on a timeout and returns 1 rather than failing.
-  } catch (const MysqlError& e) {
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kTimeout) << e.what();
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kTimeout) << e.what();
   }
 }
 
@@ -112,15 +113,37 @@ TEST_F(MariadbSessionTest, WrongPasswordSaysAccessDeniedWithoutThePassword) {
   try {
     session.connect();
     FAIL() << "connected with a wrong password";
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kAccessDenied) << message;
+    EXPECT_EQ(e.kind(), SourceError::Kind::kLoginRefused) << message;
     EXPECT_EQ(message.rfind("testdb: ", 0), 0u) << message;
     EXPECT_NE(message.find("password_file"), std::string::npos) << message;
     EXPECT_NE(message.find(server_->socket()), std::string::npos) << message;
     EXPECT_EQ(message.find("wrong-secret-pw"), std::string::npos) << message;
   }
   EXPECT_FALSE(session.connected());
+}
+
+// Logged in, but not allowed to read mysql.slow_log: told apart from a refused login, and
+// a collector then needs a person just the same.
+TEST_F(MariadbSessionTest, AMissingPrivilegeIsToldApartFromARefusedLogin) {
+  server_->sql(
+      "CREATE USER IF NOT EXISTS 'noprivs'@'localhost' IDENTIFIED BY 'noprivs-pw'; "
+      "GRANT USAGE ON *.* TO 'noprivs'@'localhost';");
+  TargetConfig target = socket_target("noprivs-pw");
+  target.mysql.user = "noprivs";
+  MysqlSession session(target);
+  try {
+    one_value(session, "SELECT COUNT(*) FROM mysql.slow_log");
+    FAIL() << "read mysql.slow_log without a privilege";
+  } catch (const SourceError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.kind(), SourceError::Kind::kPrivilegeMissing) << message;
+    EXPECT_EQ(message.rfind("testdb: testing: user 'noprivs' lacks a privilege", 0), 0u)
+        << message;
+    EXPECT_EQ(health_of(e), CollectorHealth::kLoginRefused);
+  }
+  EXPECT_TRUE(session.connected());  // the connection itself is fine
 }
 
 TEST_F(MariadbSessionTest, WrongSocketSaysWhichSocket) {
@@ -130,9 +153,9 @@ TEST_F(MariadbSessionTest, WrongSocketSaysWhichSocket) {
   try {
     session.connect();
     FAIL() << "connected to a missing socket";
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kCannotConnect) << message;
+    EXPECT_EQ(e.kind(), SourceError::Kind::kCannotConnect) << message;
     EXPECT_EQ(message.rfind("testdb: cannot connect to socket " + target.mysql.socket, 0), 0u)
         << message;
   }
@@ -145,9 +168,9 @@ TEST_F(MariadbSessionTest, AHostThatDoesNotResolveIsNamedAsSuch) {
   try {
     session.connect();
     FAIL() << "connected to a host that does not exist";
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kCannotConnect) << message;
+    EXPECT_EQ(e.kind(), SourceError::Kind::kCannotConnect) << message;
     EXPECT_EQ(message.rfind("testdb: cannot connect to host no-such-host.invalid:", 0), 0u)
         << message;
     EXPECT_NE(message.find("does not resolve"), std::string::npos) << message;
@@ -161,8 +184,8 @@ TEST_F(MariadbSessionTest, UnreadablePasswordFileIsAConfigError) {
   try {
     session.connect();
     FAIL();
-  } catch (const MysqlError& e) {
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kConfig) << e.what();
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kMisconfigured) << e.what();
     EXPECT_NE(std::string(e.what()).find("missing-password"), std::string::npos);
   }
 }
@@ -179,9 +202,9 @@ TEST_F(MariadbSessionTest, StoppedServerFailsFastAndTheSessionReconnectsAfterIts
   try {
     fresh.connect();
     ADD_FAILURE() << "connected to a stopped server";
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(e.kind(), MysqlError::Kind::kCannotConnect) << message;
+    EXPECT_EQ(e.kind(), SourceError::Kind::kCannotConnect) << message;
     EXPECT_NE(message.find("127.0.0.1:" + std::to_string(server_->port())), std::string::npos)
         << message;
     EXPECT_EQ(message.find("secret-when-down"), std::string::npos) << message;
@@ -191,7 +214,7 @@ TEST_F(MariadbSessionTest, StoppedServerFailsFastAndTheSessionReconnectsAfterIts
   try {
     one_value(connected, "SELECT 1");
     ADD_FAILURE() << "a query on a stopped server succeeded";
-  } catch (const MysqlError& e) {
+  } catch (const SourceError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("testdb: ", 0), 0u) << e.what();
   }
   EXPECT_FALSE(connected.connected());
@@ -221,10 +244,10 @@ TEST_F(MariadbSessionTest, AHungServerCostsNoMoreThanTheTimeouts) {
   ASSERT_EQ(::kill(std::stoi(pid), SIGSTOP), 0);
   auto start = std::chrono::steady_clock::now();
   MysqlSession fresh(tcp_target(), options);
-  EXPECT_THROW(fresh.connect(), MysqlError);
+  EXPECT_THROW(fresh.connect(), SourceError);
   const auto connect_took = std::chrono::steady_clock::now() - start;
   start = std::chrono::steady_clock::now();
-  EXPECT_THROW(one_value(connected, "SELECT 2"), MysqlError);
+  EXPECT_THROW(one_value(connected, "SELECT 2"), SourceError);
   const auto query_took = std::chrono::steady_clock::now() - start;
   ::kill(std::stoi(pid), SIGCONT);
 

@@ -394,9 +394,9 @@ TEST_F(PostgresCollector, LostConnectionSaysSoWithTheTargetAndIsReopened) {
   }
   try {
     collector.run_cycle(*store_, cycle_time(1), kInterval);
-    FAIL() << "expected PollError";
-  } catch (const PollError& e) {
-    EXPECT_EQ(e.kind(), PollError::Kind::kConnectionLost);
+    FAIL() << "expected SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kConnectionLost);
     EXPECT_EQ(
         std::string(e.what()).rfind("pg: connection lost while reading pg_stat_statements", 0), 0u)
         << e.what();
@@ -410,17 +410,17 @@ TEST_F(PostgresCollector, RefusedLoginIsToldApartFromAServerThatIsDown) {
   auto collector = make_collector(conninfo_ + " user=nobody_here");
   try {
     collector.run_cycle(*store_, cycle_time(0), kInterval);
-    FAIL() << "expected PollError";
-  } catch (const PollError& e) {
-    EXPECT_EQ(e.kind(), PollError::Kind::kLoginRefused) << e.what();
+    FAIL() << "expected SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kLoginRefused) << e.what();
     EXPECT_EQ(std::string(e.what()).rfind("pg: login refused", 0), 0u) << e.what();
   }
   auto down = make_collector("host=127.0.0.1 port=1 dbname=x connect_timeout=2");
   try {
     down.run_cycle(*store_, cycle_time(0), kInterval);
-    FAIL() << "expected PollError";
-  } catch (const PollError& e) {
-    EXPECT_EQ(e.kind(), PollError::Kind::kCannotConnect) << e.what();
+    FAIL() << "expected SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kCannotConnect) << e.what();
   }
 }
 
@@ -428,8 +428,8 @@ TEST_F(PostgresCollector, UnreachableServerFailsWithTheTargetName) {
   auto collector = make_collector("host=127.0.0.1 port=1 dbname=x connect_timeout=2");
   try {
     collector.run_cycle(*store_, cycle_time(0), kInterval);
-    FAIL() << "expected PollError";
-  } catch (const PollError& e) {
+    FAIL() << "expected SourceError";
+  } catch (const SourceError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("pg: cannot connect", 0), 0u) << e.what();
   }
 }
