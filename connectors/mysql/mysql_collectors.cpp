@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/fingerprint/fingerprint.h"
 #include "analyzer/fingerprint/query_id.h"
 #include "analyzer/fingerprint/tables.h"
@@ -37,7 +38,7 @@ MysqlCycleReport SlowLogTableCollector::run_cycle(Store& store,
     if (auto text = store.checkpoint(target_, kSlowLogTableCheckpoint)) {
       try {
         state = decode_slow_log_state(*text);
-      } catch (const std::exception& e) {
+      } catch (const CorruptData& e) {
         report.warnings.push_back(
             std::string("the stored mysql.slow_log position is unreadable (") + e.what() +
             "); reading the table from its start");
@@ -87,7 +88,7 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
     if (auto blob = store.checkpoint(target_, kDigestCheckpoint)) {
       try {
         previous_ = decode_digest_snapshot(*blob);
-      } catch (const std::exception&) {
+      } catch (const CorruptData&) {
         previous_.reset();  // a new baseline is the safe answer to an unreadable checkpoint
       }
     }

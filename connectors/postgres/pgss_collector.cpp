@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/error/errors.h"
 #include "analyzer/store/tiers.h"
 #include "connectors/postgres/query_shape.h"
 
@@ -134,7 +135,7 @@ void PgssCollector::load_state(Store& store) {
   if (auto blob = store.checkpoint(target_, kPgssCheckpoint)) {
     try {
       state_ = decode_state(*blob);
-    } catch (const std::exception&) {
+    } catch (const CorruptData&) {
       state_.reset();  // a new baseline is the safe answer to an unreadable checkpoint
     }
   }

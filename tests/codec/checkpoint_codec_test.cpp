@@ -8,8 +8,9 @@
 
 #include <cstdint>
 #include <limits>
-#include <stdexcept>
 #include <string>
+
+#include "analyzer/error/errors.h"
 
 namespace slowscope {
 namespace {
@@ -83,7 +84,7 @@ std::string error_of(std::string_view blob) {
   CheckpointReader r(blob, "collector");
   try {
     r.u64();
-  } catch (const std::runtime_error& e) {
+  } catch (const CorruptData& e) {
     return e.what();
   }
   return "";

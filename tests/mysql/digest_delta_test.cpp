@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <stdexcept>
 
+#include "analyzer/error/errors.h"
 #include "connectors/mysql/digest_snapshot.h"
 
 namespace slowscope {
@@ -276,12 +276,12 @@ TEST(DigestSnapshotCodec, DecodesABlobStoredBefore) {
 TEST(DigestSnapshotCodec, RejectsCorruptBlobs) {
   const std::string blob =
       encode_digest_snapshot(snapshot(2000, 1000, {entry("shop", "aa", 5, 50)}));
-  EXPECT_THROW(decode_digest_snapshot(""), std::runtime_error);
-  EXPECT_THROW(decode_digest_snapshot("SSPG"), std::runtime_error);
+  EXPECT_THROW(decode_digest_snapshot(""), CorruptData);
+  EXPECT_THROW(decode_digest_snapshot("SSPG"), CorruptData);
   for (size_t n = 0; n < blob.size(); ++n) {
-    EXPECT_THROW(decode_digest_snapshot(blob.substr(0, n)), std::runtime_error) << n;
+    EXPECT_THROW(decode_digest_snapshot(blob.substr(0, n)), CorruptData) << n;
   }
-  EXPECT_THROW(decode_digest_snapshot(blob + "x"), std::runtime_error);
+  EXPECT_THROW(decode_digest_snapshot(blob + "x"), CorruptData);
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <stdexcept>
 #include <variant>
 
+#include "analyzer/error/errors.h"
 #include "connectors/mysql/slow_log_table_state.h"
 
 namespace slowscope {
@@ -172,7 +172,7 @@ TEST(SlowLogTableCursor, NothingNewKeepsTheState) {
 TEST(SlowLogTableState, RejectsCorruptText) {
   for (const char* bad : {"", "v1", "v2;;", "v1;x;", "v1;1;12", "v1;1;0000000000000001,",
                           "v1;;0000000000000001", "v1;1;;", "v1;1;000000000000000g"}) {
-    EXPECT_THROW(decode_slow_log_state(bad), std::runtime_error) << bad;
+    EXPECT_THROW(decode_slow_log_state(bad), CorruptData) << bad;
   }
 }
 

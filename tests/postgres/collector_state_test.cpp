@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "analyzer/error/errors.h"
+
 namespace slowscope {
 namespace {
 
@@ -53,10 +55,10 @@ TEST(CollectorState, IsCompact) {
 
 TEST(CollectorState, CorruptBlobsAreRefused) {
   const std::string blob = encode_state(sample_state());
-  EXPECT_THROW(decode_state(""), std::runtime_error);
-  EXPECT_THROW(decode_state("XXXX" + blob.substr(4)), std::runtime_error);
-  EXPECT_THROW(decode_state(blob.substr(0, blob.size() - 1)), std::runtime_error);
-  EXPECT_THROW(decode_state(blob + "x"), std::runtime_error);
+  EXPECT_THROW(decode_state(""), CorruptData);
+  EXPECT_THROW(decode_state("XXXX" + blob.substr(4)), CorruptData);
+  EXPECT_THROW(decode_state(blob.substr(0, blob.size() - 1)), CorruptData);
+  EXPECT_THROW(decode_state(blob + "x"), CorruptData);
 }
 
 TEST(CollectorState, OwnKeysAreLookedUp) {

@@ -322,6 +322,24 @@ TEST_F(PostgresCollector, StateSurvivesACollectorRestart) {
   EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 5);
 }
 
+// A stored checkpoint that does not decode is answered with a new baseline: what ran before
+// it is not counted, what runs after it is, exactly.
+TEST_F(PostgresCollector, AnUnreadableCheckpointStartsANewBaseline) {
+  {
+    auto first = make_collector(conninfo_);
+    first.run_cycle(*store_, cycle_time(0), kInterval);
+  }
+  store_->put_checkpoint("pg", {std::string(kPgssCheckpoint), "not a checkpoint"},
+                         std::chrono::time_point_cast<seconds>(cycle_time(0)));
+  for (int i = 0; i < 5; ++i) exec("SELECT v FROM items WHERE id = 3");
+  auto second = make_collector(conninfo_);
+  second.run_cycle(*store_, cycle_time(1), kInterval);
+  EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 0);
+  for (int i = 0; i < 2; ++i) exec("SELECT v FROM items WHERE id = 3");
+  EXPECT_TRUE(second.run_cycle(*store_, cycle_time(2), kInterval).written);
+  EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 2);
+}
+
 TEST_F(PostgresCollector, TooEarlyCycleWaitsForTheNextBucket) {
   auto collector = make_collector(conninfo_);
   collector.run_cycle(*store_, cycle_time(0), kInterval);
