@@ -6,6 +6,7 @@
 #include "analyzer/error/errors.h"
 #include "analyzer/store/store_error.h"
 #include "connectors/common/collector.h"
+#include "connectors/common/source_error.h"
 
 namespace slowscope {
 
@@ -21,6 +22,9 @@ ErrorKind error_kind(const std::exception_ptr& error) {
   } catch (const StoreError&) {
     return ErrorKind::kStore;
   } catch (const CollectorError&) {
+    return ErrorKind::kSourceFailed;
+  } catch (const SourceError&) {
+    // A source's own error that no collector turned into a CollectorError.
     return ErrorKind::kSourceFailed;
   } catch (const CorruptData&) {
     return ErrorKind::kCorruptData;

@@ -1,7 +1,8 @@
 // The kind of an error that ends a use case, as one value: what the layers throw
 // (analyzer/error/errors.h, ConfigError, StoreError and NoStoreError, CollectorError,
-// std::logic_error) found by catching it as each kind's type in turn, never by casts. The
-// command line maps each kind to an exit status in one table (cli/command_errors.cpp).
+// SourceError, std::logic_error) found by catching it as each kind's type in turn, never by
+// casts. The command line maps each kind to an exit status in one table
+// (cli/command_errors.cpp).
 // Pure function; thread-safe.
 #pragma once
 
@@ -14,7 +15,7 @@ enum class ErrorKind {
   kConfig,        // ConfigError: the configuration file cannot be used
   kNoStore,       // NoStoreError: a store that must exist does not
   kCorruptData,   // CorruptData: stored bytes that do not decode
-  kSourceFailed,  // CollectorError: a target's source failed
+  kSourceFailed,  // CollectorError or SourceError: a target's source failed
   kStore,         // StoreError (other than NoStoreError): the store failed
   kInternal,      // std::logic_error other than std::invalid_argument: a bug
   kOther,         // any other exception

@@ -13,6 +13,7 @@
 #include "analyzer/error/errors.h"
 #include "analyzer/store/store.h"
 #include "connectors/common/collector.h"
+#include "connectors/common/source_error.h"
 
 namespace slowscope {
 namespace {
@@ -44,6 +45,8 @@ TEST(ErrorKind, EachErrorTypeHasItsKind) {
   EXPECT_EQ(kind_of(LogFileMoved("moved")), ErrorKind::kStore);
   EXPECT_EQ(kind_of(CorruptData("QuantileSketch: trailing bytes")), ErrorKind::kCorruptData);
   EXPECT_EQ(kind_of(CollectorError(CollectorHealth::kUnreachable, "db1: down")),
+            ErrorKind::kSourceFailed);
+  EXPECT_EQ(kind_of(SourceError(SourceError::Kind::kCannotConnect, "db1: cannot connect")),
             ErrorKind::kSourceFailed);
   EXPECT_EQ(kind_of(std::logic_error("sizes differ")), ErrorKind::kInternal);
   EXPECT_EQ(kind_of(std::out_of_range("index")), ErrorKind::kInternal);
