@@ -106,6 +106,21 @@ class CollectorError : public std::runtime_error {
 // missing, or failed.
 CollectorHealth health_of(const SourceError& error);
 
+// Runs a source's cycle, `run()`, keeping `health` up to date: a SourceError becomes a
+// CollectorError with the health its kind tells, anything else leaves kFailed and passes.
+template <typename Run>
+auto run_source_cycle(CollectorHealth& health, Run&& run) -> decltype(run()) {
+  try {
+    return run();
+  } catch (const SourceError& e) {
+    health = health_of(e);
+    throw CollectorError(health, e.what());  // SourceError names the target
+  } catch (...) {
+    health = CollectorHealth::kFailed;
+    throw;
+  }
+}
+
 // Flushes the store's WAL after a written cycle; returns how long it took in ms.
 double flush_store_wal(Store& store);
 

@@ -96,16 +96,8 @@ template <typename Source>
 CycleReport MysqlTargetCollector<Source>::run_cycle(Store& store,
                                                     std::chrono::system_clock::time_point now,
                                                     std::chrono::seconds interval) {
-  MysqlCycleReport r;
-  try {
-    r = collector_.run_cycle(store, now, interval);
-  } catch (const SourceError& e) {
-    health_ = health_of(e);
-    throw CollectorError(health_, e.what());  // SourceError names the target
-  } catch (...) {
-    health_ = CollectorHealth::kFailed;
-    throw;
-  }
+  const MysqlCycleReport r =
+      run_source_cycle(health_, [&] { return collector_.run_cycle(store, now, interval); });
   CycleReport out;
   for (const auto& w : r.warnings) out.notes.push_back({spdlog::level::warn, w});
   for (const auto& e : r.events) out.notes.push_back({spdlog::level::warn, e.message});

@@ -49,16 +49,8 @@ PostgresTargetCollector::PostgresTargetCollector(const TargetConfig& target)
 CycleReport PostgresTargetCollector::run_cycle(Store& store,
                                                std::chrono::system_clock::time_point now,
                                                std::chrono::seconds interval) {
-  PgssCycleReport r;
-  try {
-    r = collector_.run_cycle(store, now, interval);
-  } catch (const SourceError& e) {
-    health_ = health_of(e);
-    throw CollectorError(health_, e.what());  // SourceError names the target
-  } catch (...) {
-    health_ = CollectorHealth::kFailed;
-    throw;
-  }
+  const PgssCycleReport r =
+      run_source_cycle(health_, [&] { return collector_.run_cycle(store, now, interval); });
   CycleReport out;
   out.written = r.written;
   out.entries = r.samples;
