@@ -6,12 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/regression/continuous_detection.h"
@@ -48,12 +49,21 @@ const std::vector<std::string> kSchemaIds = {
 const std::string kSchemaDir = "reports/json/schemas";
 const std::string kIdPrefix = "https://slowscope.dev/schemas/";
 
-// "slowscope.check/1" -> "reports/json/schemas/check-1.schema.json".
+bool all_of_chars(std::string_view text, const char* allowed) {
+  return !text.empty() && text.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+// "slowscope.check/1" -> "reports/json/schemas/check-1.schema.json"; "" for another form.
 std::string schema_file(const std::string& id) {
-  static const std::regex form(R"(slowscope\.([a-z_]+)/([0-9]+))");
-  std::smatch m;
-  if (!std::regex_match(id, m, form)) return "";
-  return kSchemaDir + "/" + m[1].str() + "-" + m[2].str() + ".schema.json";
+  const std::string_view prefix = "slowscope.";
+  const size_t slash = id.find('/');
+  if (!id.starts_with(prefix) || slash == std::string::npos) return "";
+  const std::string name = id.substr(prefix.size(), slash - prefix.size());
+  const std::string version = id.substr(slash + 1);
+  if (!all_of_chars(name, "abcdefghijklmnopqrstuvwxyz_") || !all_of_chars(version, "0123456789")) {
+    return "";
+  }
+  return kSchemaDir + "/" + name + "-" + version + ".schema.json";
 }
 
 nlohmann::json read_json(const fs::path& path) {
@@ -105,10 +115,13 @@ std::vector<std::string> subcommands(const std::string& help, const std::string&
   if (section == std::string::npos) return names;
   std::istringstream lines(help.substr(section + 14));
   std::string line;
-  static const std::regex entry(R"(  ([a-z][a-z-]*)  .*)");
-  std::smatch m;
+  // "  name  description": two spaces, the name, two spaces.
   while (std::getline(lines, line) && !line.empty()) {
-    if (std::regex_match(line, m, entry)) names.push_back(parent + m[1].str());
+    if (!line.starts_with("  ") || line.size() < 3 || !std::islower(line[2])) continue;
+    const size_t end = line.find("  ", 2);
+    if (end == std::string::npos) continue;
+    const std::string name = line.substr(2, end - 2);
+    if (all_of_chars(name, "abcdefghijklmnopqrstuvwxyz-")) names.push_back(parent + name);
   }
   return names;
 }
