@@ -20,7 +20,7 @@ class SourceError : public std::runtime_error {
     kConnectionLost,    // the connection broke during a call; reopened on the next one
     kLoginRefused,      // the server refused the login: credentials, pg_hba.conf, no database
     kPrivilegeMissing,  // logged in, but the user may not read what slowscope reads (MySQL)
-    kTimeout,           // a statement ran into the session's statement timeout (MySQL)
+    kTimeout,           // a statement ran into the session's statement timeout
     kExtensionMissing,  // PostgreSQL: pg_stat_statements is not installed in the database
     kMisconfigured,     // the target's settings cannot be used (e.g. unreadable password file)
     kQueryFailed,       // anything else: a statement failed, or its result cannot be read

@@ -130,7 +130,11 @@ void PgssPoller::fail(std::string_view doing, const std::exception& e) {
                           "; it is reopened on the next cycle (" + trim_message(e.what()) + ")");
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) disconnect();
-  throw SourceError(SourceError::Kind::kQueryFailed,
+  // statement_timeout (and a cancel) end a statement with SQLSTATE 57014, query_canceled;
+  // libpqxx 6.4 has no class of its own for it.
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  const bool timed_out = sql != nullptr && sql->sqlstate() == "57014";
+  throw SourceError(timed_out ? SourceError::Kind::kTimeout : SourceError::Kind::kQueryFailed,
                     target_ + ": " + std::string(doing) + ": " + trim_message(e.what()));
 }
 

@@ -57,12 +57,11 @@ class PostgresCollector : public ::testing::Test {
     tx.exec(sql);
   }
 
-  PgssCollector make_collector(const std::string& dsn) {
+  PgssCollector make_collector(const std::string& dsn, const SessionLimits& limits = {}) {
     TargetConfig target;
     target.name = "pg";
     target.dsn = dsn;
-    return PgssCollector(
-        "pg", std::make_unique<PgssPoller>("pg", collector_conninfo(target, SessionLimits{})));
+    return PgssCollector("pg", std::make_unique<PgssPoller>("pg", collector_conninfo(target, limits)));
   }
 
   // Totals of the shapes whose fingerprint contains `needle`, over all stored time.
@@ -422,6 +421,25 @@ TEST_F(PostgresCollector, LostConnectionSaysSoWithTheTargetAndIsReopened) {
   exec("SELECT v FROM items WHERE id = 4");
   EXPECT_TRUE(collector.run_cycle(*store_, cycle_time(2), kInterval).written);
   EXPECT_EQ(stored("SELECT v FROM items WHERE id =").calls, 1);
+}
+
+TEST_F(PostgresCollector, AStatementTimeoutIsATimeout) {
+  // The extension probe waits for a lock held here; the statement timeout ends it first.
+  SessionLimits limits;
+  limits.statement_timeout = std::chrono::milliseconds(300);
+  limits.lock_timeout = std::chrono::milliseconds(20'000);
+  auto collector = make_collector(conninfo_, limits);
+  pqxx::work holder(*client_);
+  holder.exec("LOCK TABLE pg_catalog.pg_extension IN ACCESS EXCLUSIVE MODE");
+  try {
+    collector.run_cycle(*store_, cycle_time(0), kInterval);
+    ADD_FAILURE() << "expected SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kTimeout) << e.what();
+    EXPECT_NE(std::string(e.what()).find("statement timeout"), std::string::npos) << e.what();
+  }
+  holder.abort();
+  EXPECT_NO_THROW(collector.run_cycle(*store_, cycle_time(1), kInterval));
 }
 
 TEST_F(PostgresCollector, RefusedLoginIsToldApartFromAServerThatIsDown) {
