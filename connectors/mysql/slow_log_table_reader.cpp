@@ -24,7 +24,7 @@ bool SlowLogTableSettings::writes_table() const {
 
 SlowLogTableReader::SlowLogTableReader(MysqlSession& session, SlowLogTableState state)
     : session_(session), state_(std::move(state)) {
-  std::sort(state_.at_watermark.begin(), state_.at_watermark.end());
+  std::sort(state_.recent.begin(), state_.recent.end());
 }
 
 void SlowLogTableReader::probe() {
@@ -68,17 +68,15 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
   result.whole_second_precision = whole_seconds_;
   SlowLogTableCursor cursor(state_);
   const std::string own_thread = std::to_string(session_.server().connection_id);
-  // Resuming at the watermark itself (to the microsecond, or the whole second on a
-  // whole-second table) takes every row logged since the last read at or after it: a row
-  // logged later with the very start_time of the watermark is told apart from those taken
-  // by its hash, counted with repeats. What it cannot take is a row logged after the read
-  // with a start_time before the watermark: despite its name, start_time is when the row
-  // was logged (MariaDB: the statement's start plus its query time; MySQL: the time at
-  // logging), taken just before the row is written. So that happens only when two
-  // statements log at once and the later time is written first, the read falling in
-  // between: a window of microseconds, not the slow statement's duration.
-  const std::string since =
-      state_.watermark_us ? format_datetime_us(*state_.watermark_us) : std::string(kBeginning);
+  // Each read asks again for the rows of the second before the watermark (to the
+  // microsecond, or whole seconds on a whole-second table) and tells those already taken
+  // apart by start_time and hash, counted with repeats. start_time is taken just before the
+  // row is written (MariaDB: the statement's start plus its query time; MySQL: the time at
+  // logging), so two statements logging at once can be written in the other order; a read
+  // falling in between sees the later time first, and the earlier row, written next, is
+  // taken by the next read as a late row. Only a row written over a second late is missed.
+  const std::optional<int64_t> read_from = state_.read_from_us();
+  const std::string since = read_from ? format_datetime_us(*read_from) : std::string(kBeginning);
   SlowLogTableRow row;
   const auto start = std::chrono::steady_clock::now();
   result.rows_read =
@@ -102,12 +100,15 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
           return;
         }
         switch (cursor.offer(*ts, row_hash(row))) {
-          case SlowLogTableCursor::Verdict::kBeforeWatermark:
+          case SlowLogTableCursor::Verdict::kBeforeReadFrom:
             ++result.unreadable;
             return;
           case SlowLogTableCursor::Verdict::kTakenBefore:
             ++result.already_taken;
             return;
+          case SlowLogTableCursor::Verdict::kNewLate:
+            ++result.late;
+            break;
           case SlowLogTableCursor::Verdict::kNew:
             break;
         }
@@ -128,7 +129,7 @@ SlowLogTableRead SlowLogTableReader::read(const Sink& sink) {
 
 void SlowLogTableReader::commit(SlowLogTableState next_state) {
   state_ = std::move(next_state);
-  std::sort(state_.at_watermark.begin(), state_.at_watermark.end());
+  std::sort(state_.recent.begin(), state_.recent.end());
 }
 
 }  // namespace slowscope

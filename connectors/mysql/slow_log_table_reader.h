@@ -1,10 +1,10 @@
 // SlowLogTableReader: reads a MySQL/MariaDB server's slow log from the mysql.slow_log table
 // (log_output=TABLE) incrementally and hands each new row to a sink as a QueryEvent.
 //
-// Rows are taken by start_time: every read asks for the rows at or after the watermark and
-// skips, among those AT the watermark, the ones already taken (by row hash, counting
-// repeats; see slow_log_table_state.h), so rows sharing a start_time are neither lost nor
-// repeated. A TRUNCATE or a rotation of the table loses nothing written after it: new rows
+// Rows are taken by start_time: every read asks for the rows from a second before the
+// watermark on and skips the ones already taken (by start_time and row hash, counting
+// repeats; see slow_log_table_state.h), so rows sharing a start_time, or written a little
+// out of start_time order, are neither lost nor repeated. A TRUNCATE or a rotation of the table loses nothing written after it: new rows
 // have later start_times. The reader's own statements are skipped: those starting with the
 // marker comment, and any from its current connection (Connector/C++ sends a few unmarked
 // statements when it connects: SET autocommit, SET SESSION TRANSACTION ISOLATION LEVEL,
@@ -42,9 +42,10 @@ struct SlowLogTableSettings {
 // One read.
 struct SlowLogTableRead {
   SlowLogTableState next_state;  // pass to commit() once the delivered events are stored
-  int64_t rows_read = 0;         // rows the server returned (start_time >= watermark)
+  int64_t rows_read = 0;         // rows the server returned (from the state's read_from_us())
   int64_t delivered = 0;         // events given to the sink
-  int64_t already_taken = 0;     // rows at the watermark taken by an earlier read
+  int64_t late = 0;              // of those, rows older than the watermark (written late)
+  int64_t already_taken = 0;     // rows taken by an earlier read
   int64_t own_statements = 0;    // slowscope's own statements or connection, skipped
   int64_t unreadable = 0;        // rows whose start_time could not be read, skipped
   // The server logs whole seconds (TIME/TIMESTAMP without fraction): query times are

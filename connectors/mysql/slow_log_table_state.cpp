@@ -10,7 +10,8 @@
 namespace slowscope {
 namespace {
 
-constexpr std::string_view kVersion = "v1";
+constexpr std::string_view kVersion = "v2";
+constexpr std::string_view kVersion1 = "v1";
 
 [[noreturn]] void corrupt(const std::string& why) {
   throw CorruptData("slow_log checkpoint is corrupt: " + why);
@@ -24,35 +25,50 @@ std::string_view next_part(std::string_view& rest) {
   return part;
 }
 
+// The whole of `digits` as an integer in `base`.
+template <typename Int>
+Int parse_integer(std::string_view digits, int base, const char* what) {
+  Int value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+    corrupt(std::string("bad ") + what);
+  }
+  return value;
+}
+
 }  // namespace
 
 SlowLogTableCursor::SlowLogTableCursor(const SlowLogTableState& committed)
-    : watermark_us_(committed.watermark_us), next_(committed) {
-  for (const uint64_t h : committed.at_watermark) ++taken_[h];
+    : committed_(committed), next_(committed) {
+  for (const SlowLogTableState::TakenRow& row : committed.recent) {
+    ++taken_[{row.start_time_us, row.hash}];
+  }
 }
 
 SlowLogTableCursor::Verdict SlowLogTableCursor::offer(int64_t start_time_us, uint64_t hash) {
-  if (watermark_us_ && start_time_us < *watermark_us_) return Verdict::kBeforeWatermark;
-  if (watermark_us_ && start_time_us == *watermark_us_) {
-    const auto it = taken_.find(hash);
-    if (it != taken_.end() && it->second > 0) {
-      --it->second;
-      return Verdict::kTakenBefore;
-    }
+  const std::optional<int64_t> read_from = committed_.read_from_us();
+  if (read_from && start_time_us < *read_from) return Verdict::kBeforeReadFrom;
+  const auto it = taken_.find({start_time_us, hash});
+  if (it != taken_.end() && it->second > 0) {
+    --it->second;
+    return Verdict::kTakenBefore;
   }
+  next_.recent.push_back({start_time_us, hash});
   if (!next_.watermark_us || start_time_us > *next_.watermark_us) {
     next_.watermark_us = start_time_us;
-    next_.at_watermark.clear();
   }
-  // Rows offered out of order (older than the newest taken) are new but do not move the
-  // watermark; the server sends them ordered, so this does not happen.
-  if (start_time_us == *next_.watermark_us) next_.at_watermark.push_back(hash);
-  return Verdict::kNew;
+  const bool late = committed_.watermark_us && start_time_us < *committed_.watermark_us;
+  return late ? Verdict::kNewLate : Verdict::kNew;
 }
 
 SlowLogTableState SlowLogTableCursor::next_state() const {
   SlowLogTableState state = next_;
-  std::sort(state.at_watermark.begin(), state.at_watermark.end());
+  if (const std::optional<int64_t> read_from = state.read_from_us()) {
+    std::erase_if(state.recent, [&](const SlowLogTableState::TakenRow& row) {
+      return row.start_time_us < *read_from;
+    });
+  }
+  std::sort(state.recent.begin(), state.recent.end());
   return state;
 }
 
@@ -61,12 +77,14 @@ std::string encode_slow_log_state(const SlowLogTableState& state) {
   out += ';';
   if (state.watermark_us) out += std::to_string(*state.watermark_us);
   out += ';';
-  std::vector<uint64_t> hashes = state.at_watermark;
-  std::sort(hashes.begin(), hashes.end());
+  std::vector<SlowLogTableState::TakenRow> rows = state.recent;
+  std::sort(rows.begin(), rows.end());
   char hex[17];
-  for (size_t i = 0; i < hashes.size(); ++i) {
+  for (size_t i = 0; i < rows.size(); ++i) {
     if (i > 0) out += ',';
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashes[i]));
+    out += std::to_string(state.watermark_us.value_or(0) - rows[i].start_time_us);
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rows[i].hash));
+    out += ':';
     out += hex;
   }
   return out;
@@ -75,36 +93,35 @@ std::string encode_slow_log_state(const SlowLogTableState& state) {
 SlowLogTableState decode_slow_log_state(std::string_view text) {
   std::string_view rest = text;
   if (text.find(';') == std::string_view::npos) corrupt("no fields");
-  if (next_part(rest) != kVersion) corrupt("unknown version");
+  const std::string_view version = next_part(rest);
+  // v1 kept only the rows at the watermark, as bare hashes.
+  const bool v1 = version == kVersion1;
+  if (!v1 && version != kVersion) corrupt("unknown version");
   const std::string_view watermark = next_part(rest);
-  const std::string_view hashes = rest;
-  if (hashes.find(';') != std::string_view::npos) corrupt("too many fields");
+  if (rest.find(';') != std::string_view::npos) corrupt("too many fields");
   SlowLogTableState state;
-  if (!watermark.empty()) {
-    int64_t value = 0;
-    const auto [end, ec] =
-        std::from_chars(watermark.data(), watermark.data() + watermark.size(), value);
-    if (ec != std::errc() || end != watermark.data() + watermark.size()) {
-      corrupt("bad watermark");
-    }
-    state.watermark_us = value;
-  }
-  std::string_view list = hashes;
+  if (!watermark.empty()) state.watermark_us = parse_integer<int64_t>(watermark, 10, "watermark");
+  std::string_view list = rest;
   while (!list.empty()) {
     const size_t comma = list.find(',');
-    const std::string_view item = list.substr(0, comma);
-    uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value, 16);
-    if (item.size() != 16 || ec != std::errc() || end != item.data() + item.size()) {
-      corrupt("bad row hash");
+    std::string_view item = list.substr(0, comma);
+    int64_t age = 0;
+    if (!v1) {
+      const size_t colon = item.find(':');
+      if (colon == std::string_view::npos) corrupt("a row without its age");
+      age = parse_integer<int64_t>(item.substr(0, colon), 10, "row age");
+      if (age < 0 || age > kSlowLogLateRowWindowUs) corrupt("a row outside the window");
+      item = item.substr(colon + 1);
     }
-    state.at_watermark.push_back(value);
+    if (item.size() != 16) corrupt("bad row hash");
+    const uint64_t hash = parse_integer<uint64_t>(item, 16, "row hash");
+    if (!state.watermark_us) corrupt("rows without watermark");
+    state.recent.push_back({*state.watermark_us - age, hash});
     if (comma == std::string_view::npos) break;
     list = list.substr(comma + 1);
     if (list.empty()) corrupt("trailing comma");
   }
-  if (!state.watermark_us && !state.at_watermark.empty()) corrupt("hashes without watermark");
-  std::sort(state.at_watermark.begin(), state.at_watermark.end());
+  std::sort(state.recent.begin(), state.recent.end());
   return state;
 }
 

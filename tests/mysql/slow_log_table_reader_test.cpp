@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <thread>
@@ -58,7 +59,11 @@ class MariadbSlowLogTableTest : public MariadbFixture {
     session.execute("workload", "SET SESSION min_examined_row_limit = 0");
     session.execute("workload", "USE sltest_shop");
     if (fixed_ts) {
-      session.execute("workload", "SET timestamp = " + std::to_string(*fixed_ts / 1000000));
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%lld.%06lld",
+                    static_cast<long long>(*fixed_ts / 1000000),
+                    static_cast<long long>(*fixed_ts % 1000000));
+      session.execute("workload", std::string("SET timestamp = ") + seconds);
     }
     int64_t s = 0, u = 0;
     while (s < counts.selects || u < counts.updates) {
@@ -135,7 +140,7 @@ TEST_F(MariadbSlowLogTableTest, DeliversEveryStatementOnceAcrossReadsAndEqualSta
   SlowLogTableRead first;
   EXPECT_EQ(read(reader, &first), (Counts{37, 11}));
   EXPECT_EQ(first.next_state.watermark_us, fixed);
-  EXPECT_GE(first.next_state.at_watermark.size(), 48u);  // the SET timestamp rows too
+  EXPECT_GE(first.next_state.recent.size(), 48u);  // the SET timestamp rows too
   reader.commit(first.next_state);
 
   // More rows at exactly the watermark: only the new ones come.
@@ -156,13 +161,40 @@ TEST_F(MariadbSlowLogTableTest, DeliversEveryStatementOnceAcrossReadsAndEqualSta
   EXPECT_EQ(last_.own_statements, 0);  // the reader's own reads never reach the table
 }
 
+TEST_F(MariadbSlowLogTableTest, TakesARowWrittenAfterALaterOneOnce) {
+  MysqlSession reader_session(socket_target());
+  MysqlSession workload(socket_target());
+  SlowLogTableReader reader(reader_session);
+  catch_up(reader);
+  const int64_t fixed = (now_us() / 1000000 + 2) * 1000000;
+  run_workload(workload, {6, 2}, fixed);
+  EXPECT_EQ(read(reader), (Counts{6, 2}));
+  EXPECT_EQ(last_.late, 0);
+  reader.commit(last_.next_state);
+
+  // Rows written now with start_times just before the watermark, as when two statements
+  // log at once and the later time is written first: taken, once.
+  run_workload(workload, {3, 1}, fixed - 400000);
+  EXPECT_EQ(read(reader), (Counts{3, 1}));
+  EXPECT_GE(last_.late, 4);
+  reader.commit(last_.next_state);
+  EXPECT_EQ(read(reader), (Counts{}));
+  EXPECT_EQ(last_.late, 0);
+  reader.commit(last_.next_state);
+
+  // Rows more than the window behind the watermark are not asked for.
+  run_workload(workload, {2, 2}, fixed - 3 * kSlowLogLateRowWindowUs);
+  EXPECT_EQ(read(reader), (Counts{}));
+}
+
 TEST_F(MariadbSlowLogTableTest, LeavesOutItsOwnStatementsAndConnection) {
   // Connection ids start again after a server restart: rows of older connections must not
   // count as this session's.
   server_->sql("TRUNCATE TABLE mysql.slow_log;");
   const int64_t start = now_us();
   MysqlSession session(socket_target());
-  SlowLogTableReader reader(session, SlowLogTableState::starting_at(start));
+  // From `start` on: the TRUNCATE, logged just before, is left out.
+  SlowLogTableReader reader(session, SlowLogTableState{start + kSlowLogLateRowWindowUs, {}});
   std::vector<std::string> delivered;
   SlowLogTableRead first =
       reader.read([&](const QueryEvent& e) { delivered.emplace_back(e.query); });
@@ -213,8 +245,8 @@ TEST_F(MariadbSlowLogTableTest, ContinuesFromTheCheckpointTextAfterARestart) {
     MysqlSession session(socket_target());
     SlowLogTableReader reader(session);
     catch_up(reader);
-    // A second still to come once caught up (a long table takes a while): rows logged at a
-    // time older than the watermark would be, by design, left behind.
+    // A second still to come once caught up (a long table takes a while): rows logged over
+    // a second before the watermark would be, by design, left behind.
     fixed = (now_us() / 1000000 + 2) * 1000000;
     run_workload(workload, {6, 2}, fixed);
     EXPECT_EQ(read(reader), (Counts{6, 2}));
@@ -286,7 +318,7 @@ TEST_F(MariadbSlowLogTableTest, WholeSecondTablesAreReportedAndReadExactly) {
     EXPECT_EQ(read(reader), (Counts{17, 6})) << "round " << round;
     reader.commit(last_.next_state);
   }
-  EXPECT_FALSE(last_.next_state.at_watermark.empty());
+  EXPECT_FALSE(last_.next_state.recent.empty());
   EXPECT_EQ(*last_.next_state.watermark_us % 1000000, 0);
 }
 

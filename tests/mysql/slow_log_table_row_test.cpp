@@ -110,23 +110,34 @@ TEST(SlowLogTableRow, DeliversARowAsAQueryEvent) {
   deliver_as_event(mysql, [](const QueryEvent& e) { EXPECT_EQ(e.attributes.size(), 4u); });
 }
 
+using Row = SlowLogTableState::TakenRow;
+
 TEST(SlowLogTableState, RoundTripsThroughItsCheckpointText) {
   const SlowLogTableState empty;
-  EXPECT_EQ(encode_slow_log_state(empty), "v1;;");
-  EXPECT_EQ(decode_slow_log_state("v1;;"), empty);
+  EXPECT_EQ(encode_slow_log_state(empty), "v2;;");
+  EXPECT_EQ(decode_slow_log_state("v2;;"), empty);
 
   SlowLogTableState state;
   state.watermark_us = 1709294400123456;
-  state.at_watermark = {0xffffffffffffffffULL, 1, 1, 0x0123456789abcdefULL};
+  state.recent = {{1709294400123456, 0xffffffffffffffffULL},
+                  {1709294400123456, 1},
+                  {1709294400123456, 1},
+                  {1709294399500000, 0x0123456789abcdefULL}};
   const std::string text = encode_slow_log_state(state);
   EXPECT_EQ(text,
-            "v1;1709294400123456;0000000000000001,0000000000000001,0123456789abcdef,"
-            "ffffffffffffffff");
+            "v2;1709294400123456;623456:0123456789abcdef,0:0000000000000001,"
+            "0:0000000000000001,0:ffffffffffffffff");
   SlowLogTableState sorted = state;
-  std::sort(sorted.at_watermark.begin(), sorted.at_watermark.end());
+  std::sort(sorted.recent.begin(), sorted.recent.end());
   EXPECT_EQ(decode_slow_log_state(text), sorted);
-  EXPECT_EQ(decode_slow_log_state(encode_slow_log_state(SlowLogTableState::starting_at(-5))),
-            SlowLogTableState::starting_at(-5));
+  const SlowLogTableState negative{-5, {}};
+  EXPECT_EQ(decode_slow_log_state(encode_slow_log_state(negative)), negative);
+}
+
+TEST(SlowLogTableState, ReadsTheOlderTextOfRowsAtTheWatermark) {
+  EXPECT_EQ(decode_slow_log_state("v1;;"), SlowLogTableState{});
+  EXPECT_EQ(decode_slow_log_state("v1;20;000000000000000c,000000000000000b"),
+            (SlowLogTableState{20, {{20, 0xb}, {20, 0xc}}}));
 }
 
 using Verdict = SlowLogTableCursor::Verdict;
@@ -140,38 +151,72 @@ TEST(SlowLogTableCursor, TakesRowsSharingAStartTimeExactlyOnce) {
   EXPECT_EQ(first.offer(20, 0xc), Verdict::kNew);
   const SlowLogTableState after_first = first.next_state();
   EXPECT_EQ(after_first.watermark_us, 20);
-  EXPECT_EQ(after_first.at_watermark, (std::vector<uint64_t>{0xb, 0xc, 0xc}));
+  EXPECT_EQ(after_first.recent, (std::vector<Row>{{10, 0xa}, {20, 0xb}, {20, 0xc}, {20, 0xc}}));
 
-  // Second read: the server returns the rows at 20 again, plus a third identical 0xc and
-  // a new one at 20, plus one later.
+  // Second read: the server returns the rows again, plus a third identical 0xc and a new
+  // one at 20, plus one later.
   SlowLogTableCursor second(after_first);
+  EXPECT_EQ(second.offer(10, 0xa), Verdict::kTakenBefore);
   EXPECT_EQ(second.offer(20, 0xc), Verdict::kTakenBefore);
   EXPECT_EQ(second.offer(20, 0xb), Verdict::kTakenBefore);
   EXPECT_EQ(second.offer(20, 0xd), Verdict::kNew);
   EXPECT_EQ(second.offer(20, 0xc), Verdict::kTakenBefore);
   EXPECT_EQ(second.offer(20, 0xc), Verdict::kNew);  // a third one: new
-  EXPECT_EQ(second.next_state().at_watermark, (std::vector<uint64_t>{0xb, 0xc, 0xc, 0xc, 0xd}));
-  EXPECT_EQ(second.offer(30, 0xe), Verdict::kNew);
-  EXPECT_EQ(second.next_state(), (SlowLogTableState{30, {0xe}}));
-  EXPECT_EQ(second.offer(5, 0xf), Verdict::kBeforeWatermark);
+  EXPECT_EQ(second.next_state().recent,
+            (std::vector<Row>{{10, 0xa}, {20, 0xb}, {20, 0xc}, {20, 0xc}, {20, 0xc}, {20, 0xd}}));
+  // A row a second and more after the others leaves them out of the window.
+  EXPECT_EQ(second.offer(20 + kSlowLogLateRowWindowUs, 0xe), Verdict::kNew);
+  EXPECT_EQ(second.next_state().watermark_us, 20 + kSlowLogLateRowWindowUs);
+  EXPECT_EQ(second.next_state().recent.size(), 6u);  // {20, ...} are at the window's edge
+  EXPECT_EQ(second.offer(21 + kSlowLogLateRowWindowUs, 0xf), Verdict::kNew);
+  EXPECT_EQ(second.next_state(),
+            (SlowLogTableState{21 + kSlowLogLateRowWindowUs,
+                               {{20 + kSlowLogLateRowWindowUs, 0xe},
+                                {21 + kSlowLogLateRowWindowUs, 0xf}}}));
+}
+
+TEST(SlowLogTableCursor, TakesARowWrittenAfterALaterOneOnce) {
+  // Two statements log at once, 300 µs apart; the later time is written first and a read
+  // falls in between.
+  const int64_t t = 1709294400000000;
+  SlowLogTableCursor first(SlowLogTableState{t - 5000000, {}});
+  EXPECT_EQ(first.offer(t, 0xa), Verdict::kNew);
+  EXPECT_EQ(first.offer(t + 300, 0xb), Verdict::kNew);
+  const SlowLogTableState after_first = first.next_state();
+  // The next read sees the row written late among those it has.
+  SlowLogTableCursor second(after_first);
+  EXPECT_EQ(second.offer(t, 0xa), Verdict::kTakenBefore);
+  EXPECT_EQ(second.offer(t + 200, 0xc), Verdict::kNewLate);
+  EXPECT_EQ(second.offer(t + 300, 0xb), Verdict::kTakenBefore);
+  const SlowLogTableState after_second = second.next_state();
+  EXPECT_EQ(after_second.watermark_us, t + 300);
+  EXPECT_EQ(after_second.recent, (std::vector<Row>{{t, 0xa}, {t + 200, 0xc}, {t + 300, 0xb}}));
+  // And only once.
+  SlowLogTableCursor third(after_second);
+  EXPECT_EQ(third.offer(t + 200, 0xc), Verdict::kTakenBefore);
+  // The server sends nothing before the window; were it to, that is not taken.
+  EXPECT_EQ(third.offer(t + 300 - kSlowLogLateRowWindowUs - 1, 0xd), Verdict::kBeforeReadFrom);
 }
 
 TEST(SlowLogTableCursor, NothingNewKeepsTheState) {
-  const SlowLogTableState state{20, {0xb, 0xc}};
+  const SlowLogTableState state{20, {{20, 0xb}, {20, 0xc}}};
   SlowLogTableCursor cursor(state);
   EXPECT_EQ(cursor.offer(20, 0xb), Verdict::kTakenBefore);
   EXPECT_EQ(cursor.next_state(), state);
-  // After a TRUNCATE the rows at the watermark are gone; the state stays until new rows
-  // come, and a new row at the watermark itself is still new.
+  // After a TRUNCATE the rows taken are gone; the state stays until new rows come, and a
+  // new row at the watermark itself is still new.
   SlowLogTableCursor truncated(state);
   EXPECT_EQ(truncated.next_state(), state);
   EXPECT_EQ(truncated.offer(20, 0xd), Verdict::kNew);
-  EXPECT_EQ(truncated.next_state(), (SlowLogTableState{20, {0xb, 0xc, 0xd}}));
+  EXPECT_EQ(truncated.next_state(), (SlowLogTableState{20, {{20, 0xb}, {20, 0xc}, {20, 0xd}}}));
 }
 
 TEST(SlowLogTableState, RejectsCorruptText) {
-  for (const char* bad : {"", "v1", "v2;;", "v1;x;", "v1;1;12", "v1;1;0000000000000001,",
-                          "v1;;0000000000000001", "v1;1;;", "v1;1;000000000000000g"}) {
+  for (const char* bad :
+       {"", "v1", "v3;;", "v1;x;", "v1;1;12", "v1;1;0000000000000001,", "v1;;0000000000000001",
+        "v1;1;;", "v1;1;000000000000000g", "v2;1;0000000000000001", "v2;1;-1:0000000000000001",
+        "v2;1;1000001:0000000000000001", "v2;;0:0000000000000001", "v2;1;:0000000000000001",
+        "v2;1;0:00000000000000001", "v2;1;0:0000000000000001,"}) {
     EXPECT_THROW(decode_slow_log_state(bad), CorruptData) << bad;
   }
 }
