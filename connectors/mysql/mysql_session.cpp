@@ -65,12 +65,15 @@ std::string seconds_text(std::chrono::milliseconds ms) {
   return buffer;
 }
 
+// Column `column` (0-based) of a row read while doing `context` ("db1: reading ...").
 template <typename T>
-T parse_integer(const std::string& text) {
+T parse_integer(const std::string& text, int column, std::string_view context) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw SourceError(SourceError::Kind::kQueryFailed, "not an integer: '" + text + "'");
+    throw SourceError(SourceError::Kind::kQueryFailed,
+                      std::string(context) + ": column " + std::to_string(column + 1) +
+                          " is not an integer: '" + text + "'");
   }
   return value;
 }
@@ -92,12 +95,12 @@ std::string MysqlRow::text(int column) const {
 
 int64_t MysqlRow::int64(int column, int64_t fallback) const {
   if (is_null(column)) return fallback;
-  return parse_integer<int64_t>(text(column));
+  return parse_integer<int64_t>(text(column), column, context_);
 }
 
 uint64_t MysqlRow::uint64(int column, uint64_t fallback) const {
   if (is_null(column)) return fallback;
-  return parse_integer<uint64_t>(text(column));
+  return parse_integer<uint64_t>(text(column), column, context_);
 }
 
 MysqlSession::MysqlSession(const TargetConfig& target, MysqlSessionOptions options)
@@ -254,7 +257,8 @@ const MysqlServerInfo& MysqlSession::server() {
 }
 
 int64_t MysqlSession::run(std::string_view sql, const std::vector<MysqlParam>& params,
-                          const std::function<void(const MysqlRow&)>* on_row) {
+                          const std::function<void(const MysqlRow&)>* on_row,
+                          std::string_view doing) {
   std::unique_ptr<::sql::ResultSet> rows;
   if (params.empty()) {
     std::unique_ptr<::sql::Statement> statement(connection_->handle->createStatement());
@@ -281,7 +285,7 @@ int64_t MysqlSession::run(std::string_view sql, const std::vector<MysqlParam>& p
     rows.reset(statement->executeQuery());
   }
   int64_t count = 0;
-  const MysqlRow row(*rows);
+  const MysqlRow row(*rows, target_ + ": " + std::string(doing));
   while (rows->next()) {
     (*on_row)(row);
     ++count;
@@ -294,7 +298,7 @@ int64_t MysqlSession::query(std::string_view doing, std::string_view sql,
                             const std::function<void(const MysqlRow&)>& on_row) {
   connect();
   try {
-    return run(sql, params, &on_row);
+    return run(sql, params, &on_row, doing);
   } catch (const ::sql::SQLException& e) {
     fail(doing, e, false);
   }

@@ -70,17 +70,20 @@ struct MysqlServerInfo {
 // from 0, in the order of the statement's select list.
 class MysqlRow {
  public:
-  explicit MysqlRow(sql::ResultSet& rows) : rows_(rows) {}
+  // `context` names the target and what is read, for errors: "db1: reading mysql.slow_log".
+  MysqlRow(sql::ResultSet& rows, std::string context)
+      : rows_(rows), context_(std::move(context)) {}
   bool is_null(int column) const;
   // The value as text; "" for NULL.
   std::string text(int column) const;
-  // Integers read from their text; `fallback` for NULL. Throws SourceError (kQueryFailed) when
-  // the value is not an integer.
+  // Integers read from their text; `fallback` for NULL. Throws SourceError (kQueryFailed),
+  // naming the context and the column, when the value is not an integer.
   int64_t int64(int column, int64_t fallback = 0) const;
   uint64_t uint64(int column, uint64_t fallback = 0) const;
 
  private:
   sql::ResultSet& rows_;
+  std::string context_;
 };
 
 // A value bound to a `?` of a statement.
@@ -127,7 +130,8 @@ class MysqlSession {
   struct Connection;  // the Connector/C++ connection
   void open();
   int64_t run(std::string_view sql, const std::vector<MysqlParam>& params,
-              const std::function<void(const MysqlRow&)>* on_row);
+              const std::function<void(const MysqlRow&)>* on_row,
+              std::string_view doing = "reading the server's facts");
   [[noreturn]] void fail(std::string_view doing, const std::exception& e, bool connecting);
   std::string scrub(std::string text) const;
 

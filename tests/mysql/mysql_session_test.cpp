@@ -108,6 +108,23 @@ TEST_F(MariadbSessionTest, PreparedStatementsBindParameters) {
   EXPECT_EQ(got, (std::vector<std::string>{"42", "yx"}));
 }
 
+TEST_F(MariadbSessionTest, AValueThatIsNotAnIntegerNamesTheTargetAndTheColumn) {
+  MysqlSession session(socket_target());
+  int64_t read = 0;
+  try {
+    session.query("reading counts", "SELECT 7, 'twelve'", {}, [&](const MysqlRow& row) {
+      read = row.int64(0);
+      row.uint64(1);
+    });
+    ADD_FAILURE() << "expected SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_EQ(e.kind(), SourceError::Kind::kQueryFailed);
+    EXPECT_EQ(std::string(e.what()),
+              socket_target().name + ": reading counts: column 2 is not an integer: 'twelve'");
+  }
+  EXPECT_EQ(read, 7);
+}
+
 TEST_F(MariadbSessionTest, WrongPasswordSaysAccessDeniedWithoutThePassword) {
   MysqlSession session(socket_target("wrong-secret-pw"));
   try {
