@@ -88,8 +88,11 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
     if (auto blob = store.checkpoint(target_, kDigestCheckpoint)) {
       try {
         previous_ = decode_digest_snapshot(*blob);
-      } catch (const CorruptData&) {
+      } catch (const CorruptData& e) {
         previous_.reset();  // a new baseline is the safe answer to an unreadable checkpoint
+        report.warnings.push_back(
+            std::string("the stored performance_schema snapshot is unreadable (") + e.what() +
+            "); this cycle takes a new baseline");
       }
     }
     if (auto text = store.checkpoint(target_, kDigestBucketCheckpoint)) {

@@ -188,6 +188,37 @@ TEST_F(MariadbDigestTest, CollectorKeepsBucketsAndStoresGapsWithTheirLength) {
   EXPECT_EQ(rows, expected);
 }
 
+TEST_F(MariadbDigestTest, AnUnreadableCheckpointStartsANewBaseline) {
+  Store store(std::make_unique<SqliteConnection>((dir_ / "store.db").string()));
+  store.ensure_target("testdb", Engine::kMysql);
+  const TargetConfig target =
+      socket_target(testing::MariadbServer::kPassword, MysqlSource::kPerformanceSchema);
+  using std::chrono::seconds;
+  const auto at = [](int64_t s) { return std::chrono::system_clock::time_point(seconds(s)); };
+  const seconds interval{60};
+  const int64_t t0 = 1'700'000'040;
+  EXPECT_TRUE(DigestCollector(target).run_cycle(store, at(t0), interval).baseline);
+  store.put_checkpoint("testdb", {std::string(kDigestCheckpoint), "not a snapshot"},
+                       StoreTime(seconds(t0)));
+  run_workload(5, 0);  // since the lost snapshot: not counted
+  DigestCollector collector(target);
+  MysqlCycleReport r = collector.run_cycle(store, at(t0 + 60), interval);
+  EXPECT_TRUE(r.baseline);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("snapshot is unreadable"), std::string::npos) << r.warnings[0];
+  run_workload(2, 0);
+  r = collector.run_cycle(store, at(t0 + 120), interval);
+  EXPECT_TRUE(r.written);
+  EXPECT_TRUE(r.warnings.empty());
+
+  SqliteConnection db((dir_ / "store.db").string());
+  auto calls = db.prepare("calls",
+                          "SELECT SUM(s.calls) FROM samples s JOIN shapes h ON h.id = s.shape_id "
+                          "WHERE instr(h.fingerprint, 'from `items`') > 0");
+  ASSERT_TRUE(calls->step());
+  EXPECT_EQ(calls->get_int(0), 2);
+}
+
 TEST_F(MariadbDigestTest, TruncatingTheDigestTableIsABreakWithoutNegativeSamples) {
   MysqlSession session(socket_target());
   DigestSummaryPoller poller(session);

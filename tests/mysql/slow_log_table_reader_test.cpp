@@ -14,6 +14,9 @@
 
 #include "analyzer/fingerprint/fingerprint.h"
 #include "analyzer/fingerprint/query_id.h"
+#include "analyzer/store/sqlite_connection.h"
+#include "analyzer/store/store.h"
+#include "connectors/mysql/mysql_collectors.h"
 #include "connectors/mysql/slow_log_table_row.h"
 #include "tests/mysql/mysql_test_util.h"
 
@@ -263,6 +266,32 @@ TEST_F(MariadbSlowLogTableTest, ContinuesFromTheCheckpointTextAfterARestart) {
   EXPECT_EQ(read(reader), (Counts{14, 6}));
   reader.commit(last_.next_state);
   EXPECT_EQ(read(reader), (Counts{}));
+}
+
+TEST_F(MariadbSlowLogTableTest, AnUnreadableCheckpointIsToldAndTheTableReadFromItsStart) {
+  server_->sql("TRUNCATE TABLE mysql.slow_log;");
+  Store store(std::make_unique<SqliteConnection>((dir_ / "store.db").string()));
+  store.ensure_target("testdb", Engine::kMysql);
+  MysqlSession workload(socket_target());
+  run_workload(workload, {4, 2});
+  const auto now = std::chrono::system_clock::now();
+  const std::chrono::seconds interval{60};
+  MysqlCycleReport r = SlowLogTableCollector(socket_target()).run_cycle(store, now, interval);
+  EXPECT_TRUE(r.written);
+  EXPECT_TRUE(r.warnings.empty());
+  const int64_t rows = r.entries;
+  EXPECT_GE(rows, 6);
+
+  store.put_checkpoint("testdb", {std::string(kSlowLogTableCheckpoint), "v2;12;x"},
+                       std::chrono::time_point_cast<std::chrono::seconds>(now));
+  SlowLogTableCollector collector(socket_target());
+  r = collector.run_cycle(store, now + interval, interval);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("position is unreadable"), std::string::npos) << r.warnings[0];
+  EXPECT_GE(r.entries, rows);  // from the table's start again
+  r = collector.run_cycle(store, now + 2 * interval, interval);
+  EXPECT_EQ(r.entries, 0);
+  EXPECT_TRUE(r.warnings.empty());
 }
 
 TEST_F(MariadbSlowLogTableTest, TruncateLosesNothingWrittenAfterIt) {
