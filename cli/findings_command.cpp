@@ -91,7 +91,9 @@ void add_findings_command(CLI::App& app, int* exit_code) {
   cmd->footer(
       "A finding opens when detection after a collect cycle first finds it, and resolves after\n"
       "detection.resolve_after evaluations in a row without it (see docs/REGRESSION.md).\n"
-      "JSON: reports/json/schemas/findings-1.schema.json (\"schema\": \"slowscope.findings/1\").\n"
+      "JSON: reports/json/schemas/findings-1.schema.json (\"schema\": \"" +
+      std::string(kFindingsSchemaId) +
+      "\").\n"
       "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration, or no store\n"
       "there (read commands never create one).");
   cmd->callback([o, exit_code] { *exit_code = run_findings(*o); });

@@ -152,7 +152,9 @@ void add_release_command(CLI::App& app, int* exit_code) {
   add_store_options(list, o.get());
   list->footer(
       "The range defaults to the last 30 days (--since 30d). JSON: {\"schema\":\n"
-      "\"slowscope.releases/1\", \"releases\": [{\"name\", \"at\", \"targets\", \"meta\"}]}.\n"
+      "\"" +
+      std::string(kReleasesSchemaId) +
+      "\", \"releases\": [{\"name\", \"at\", \"targets\", \"meta\"}]}.\n"
       "Exit status: 0 listed, 1 store error, 2 bad arguments or configuration, or no store\n"
       "there (read commands never create one).");
   list->callback([o, exit_code] { *exit_code = run_list(*o); });

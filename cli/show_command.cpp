@@ -97,7 +97,8 @@ void add_show_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->footer(
-      "The range defaults to the last 24 hours. JSON: \"schema\": \"slowscope.show/1\"; each\n"
+      "The range defaults to the last 24 hours. JSON: \"schema\": \"" + std::string(kShowSchemaId) +
+      "\"; each\n"
       "statement's \"query\" only with --examples.\n"
       "The store keeps literal examples of statements only for targets configured with\n"
       "`examples: true`.\n"

@@ -103,7 +103,9 @@ void add_top_command(CLI::App& app, int* exit_code) {
       " characters and marked \"...\": `slowscope show` takes such a start of an id.\n"
       "Columns follow the targets' engines: rows and I/O blocks for PostgreSQL, rows sent\n"
       "(or affected, by writes) and rows examined for MySQL.\n"
-      "JSON follows reports/json/schemas/top-1.schema.json (\"schema\": \"slowscope.top/1\");\n"
+      "JSON follows reports/json/schemas/top-1.schema.json (\"schema\": \"" +
+      std::string(kTopSchemaId) +
+      "\");\n"
       "times in seconds.\n"
       "Exit status: 0 done, 1 store error, 2 bad arguments or configuration, or no store\n"
       "there (read commands never create one).");

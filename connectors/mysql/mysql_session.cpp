@@ -71,9 +71,9 @@ T parse_integer(const std::string& text, int column, std::string_view context) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw SourceError(SourceError::Kind::kQueryFailed,
-                      std::string(context) + ": column " + std::to_string(column + 1) +
-                          " is not an integer: '" + text + "'");
+    throw SourceError(SourceError::Kind::kQueryFailed, std::string(context) + ": column " +
+                                                           std::to_string(column + 1) +
+                                                           " is not an integer: '" + text + "'");
   }
   return value;
 }

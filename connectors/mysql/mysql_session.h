@@ -71,8 +71,7 @@ struct MysqlServerInfo {
 class MysqlRow {
  public:
   // `context` names the target and what is read, for errors: "db1: reading mysql.slow_log".
-  MysqlRow(sql::ResultSet& rows, std::string context)
-      : rows_(rows), context_(std::move(context)) {}
+  MysqlRow(sql::ResultSet& rows, std::string context) : rows_(rows), context_(std::move(context)) {}
   bool is_null(int column) const;
   // The value as text; "" for NULL.
   std::string text(int column) const;

@@ -4,11 +4,11 @@
 // Rows are taken by start_time: every read asks for the rows from a second before the
 // watermark on and skips the ones already taken (by start_time and row hash, counting
 // repeats; see slow_log_table_state.h), so rows sharing a start_time, or written a little
-// out of start_time order, are neither lost nor repeated. A TRUNCATE or a rotation of the table loses nothing written after it: new rows
-// have later start_times. The reader's own statements are skipped: those starting with the
-// marker comment, and any from its current connection (Connector/C++ sends a few unmarked
-// statements when it connects: SET autocommit, SET SESSION TRANSACTION ISOLATION LEVEL,
-// SHOW SESSION VARIABLES).
+// out of start_time order, are neither lost nor repeated. A TRUNCATE or a rotation of the table
+// loses nothing written after it: new rows have later start_times. The reader's own statements are
+// skipped: those starting with the marker comment, and any from its current connection
+// (Connector/C++ sends a few unmarked statements when it connects: SET autocommit, SET SESSION
+// TRANSACTION ISOLATION LEVEL, SHOW SESSION VARIABLES).
 //
 // read() does not move the reader on: it returns the state after the rows it delivered,
 // and the caller passes that to commit() once what it made of them is stored (the state

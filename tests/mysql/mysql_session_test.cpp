@@ -156,8 +156,7 @@ TEST_F(MariadbSessionTest, AMissingPrivilegeIsToldApartFromARefusedLogin) {
   } catch (const SourceError& e) {
     const std::string message = e.what();
     EXPECT_EQ(e.kind(), SourceError::Kind::kPrivilegeMissing) << message;
-    EXPECT_EQ(message.rfind("testdb: testing: user 'noprivs' lacks a privilege", 0), 0u)
-        << message;
+    EXPECT_EQ(message.rfind("testdb: testing: user 'noprivs' lacks a privilege", 0), 0u) << message;
     EXPECT_EQ(health_of(e), CollectorHealth::kLoginRefused);
   }
   EXPECT_TRUE(session.connected());  // the connection itself is fine

@@ -169,10 +169,9 @@ TEST(SlowLogTableCursor, TakesRowsSharingAStartTimeExactlyOnce) {
   EXPECT_EQ(second.next_state().watermark_us, 20 + kSlowLogLateRowWindowUs);
   EXPECT_EQ(second.next_state().recent.size(), 6u);  // {20, ...} are at the window's edge
   EXPECT_EQ(second.offer(21 + kSlowLogLateRowWindowUs, 0xf), Verdict::kNew);
-  EXPECT_EQ(second.next_state(),
-            (SlowLogTableState{21 + kSlowLogLateRowWindowUs,
-                               {{20 + kSlowLogLateRowWindowUs, 0xe},
-                                {21 + kSlowLogLateRowWindowUs, 0xf}}}));
+  EXPECT_EQ(second.next_state(), (SlowLogTableState{21 + kSlowLogLateRowWindowUs,
+                                                    {{20 + kSlowLogLateRowWindowUs, 0xe},
+                                                     {21 + kSlowLogLateRowWindowUs, 0xf}}}));
 }
 
 TEST(SlowLogTableCursor, TakesARowWrittenAfterALaterOneOnce) {

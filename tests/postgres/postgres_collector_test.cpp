@@ -61,7 +61,8 @@ class PostgresCollector : public ::testing::Test {
     TargetConfig target;
     target.name = "pg";
     target.dsn = dsn;
-    return PgssCollector("pg", std::make_unique<PgssPoller>("pg", collector_conninfo(target, limits)));
+    return PgssCollector("pg",
+                         std::make_unique<PgssPoller>("pg", collector_conninfo(target, limits)));
   }
 
   // Totals of the shapes whose fingerprint contains `needle`, over all stored time.
