@@ -11,9 +11,10 @@ SLOWSCOPE_BUILD_PACKAGES=(
 
 # Additionally, to run the test suite: test framework, sanitizer and fuzzer runtimes,
 # the JSON Schema validator the tests check reports with, the PostgreSQL server (with
-# pg_stat_statements) and MariaDB server that the tests start for themselves, and
+# pg_stat_statements) and MariaDB server that the tests start for themselves,
 # pt-query-digest, the reference the fingerprint and slow-log parity tests compare with
-# (they skip without it).
+# (they skip without it), and Chromium, the browser the HTML report tests drive (headless,
+# tests/support/headless_chromium.h; they fail without it).
 SLOWSCOPE_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
@@ -21,6 +22,7 @@ SLOWSCOPE_TEST_PACKAGES=(
   postgresql-15
   mariadb-server mariadb-client
   percona-toolkit
+  chromium
 )
 
 # ensure_packages PKG...: apt-get installs those not installed yet; prints nothing when
