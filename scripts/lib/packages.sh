@@ -4,7 +4,7 @@
 # To build and run slowscope.
 SLOWSCOPE_BUILD_PACKAGES=(
   build-essential cmake pkg-config
-  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libssl-dev tzdata
   libyaml-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev libmysqlcppconn-dev
   libboost-graph-dev libpg-query-dev libprotobuf-c-dev libcurl4-openssl-dev
 )
