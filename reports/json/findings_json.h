@@ -13,6 +13,10 @@ namespace slowscope {
 
 inline constexpr const char* kFindingsSchemaId = "slowscope.findings/1";
 
+// One finding as the store keeps it, with its lifecycle; evidence that is not a JSON object is
+// written as an empty object.
+nlohmann::ordered_json finding_record_to_json(const FindingRecord& finding);
+
 // The findings as listed, and the query that selected them (its status and since); evidence
 // that is not a JSON object is written as an empty object.
 nlohmann::ordered_json findings_to_json(const std::vector<FindingRecord>& findings,
