@@ -13,6 +13,7 @@
 #include "cli/digest_command.h"
 #include "cli/findings_command.h"
 #include "cli/release_command.h"
+#include "cli/report_command.h"
 #include "cli/show_command.h"
 #include "cli/top_command.h"
 #include "cli/trends_command.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   slowscope::add_check_command(app, &exit_code);
   slowscope::add_trends_command(app, &exit_code);
   slowscope::add_findings_command(app, &exit_code);
+  slowscope::add_report_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -23,6 +23,7 @@
 #include "reports/json/finding_json.h"
 #include "reports/json/findings_json.h"
 #include "reports/json/release_json.h"
+#include "reports/json/report_json.h"
 #include "reports/json/show_json.h"
 #include "reports/json/top_json.h"
 #include "reports/json/trends_json.h"
@@ -42,8 +43,8 @@ using testing::TempDir;
 
 // Every schema id the code names, from the headers that build the documents.
 const std::vector<std::string> kSchemaIds = {
-    kDigestSchemaId, kTopSchemaId,      kShowSchemaId,     kCheckSchemaId,
-    kTrendsSchemaId, kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId,
+    kDigestSchemaId,   kTopSchemaId,      kShowSchemaId,    kCheckSchemaId,  kTrendsSchemaId,
+    kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId, kReportSchemaId,
 };
 
 const std::string kSchemaDir = "reports/json/schemas";
@@ -105,8 +106,8 @@ TEST(JsonSchemaFiles, EverySchemaIdHasItsFileAndEveryFileAnId) {
 }
 
 // The commands below whose output EveryCommandsJsonMatchesItsSchema validates.
-const std::set<std::string> kJsonCommands = {"digest", "top",      "show",        "check",
-                                             "trends", "findings", "release list"};
+const std::set<std::string> kJsonCommands = {"digest", "top",      "show",         "check",
+                                             "trends", "findings", "release list", "report"};
 
 // The subcommands a --help text lists, each prefixed with `parent`.
 std::vector<std::string> subcommands(const std::string& help, const std::string& parent) {
@@ -138,7 +139,8 @@ TEST(JsonSchemaFiles, EveryCommandWithJsonOutputIsValidatedHere) {
     for (const std::string& nested : subcommands(help.out, commands[i] + " ")) {
       commands.push_back(nested);
     }
-    if (help.out.find("--format TEXT:{text,json}") != std::string::npos) {
+    if (help.out.find("--format TEXT:{text,json}") != std::string::npos ||
+        help.out.find("--json PATH") != std::string::npos) {
       with_json.insert(commands[i]);
     }
   }
@@ -250,6 +252,37 @@ TEST_F(JsonDocuments, EveryCommandsJsonMatchesItsSchema) {
   const nlohmann::json releases = document("release list --since 1d", kReleasesSchemaId);
   ASSERT_EQ(releases["releases"].size(), 1u);
   EXPECT_EQ(releases["releases"][0]["meta"]["commit"], "abc123");
+
+  const RunResult report = run_slowscope("report --since 3h --json - --store " + url_);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const nlohmann::json reported = nlohmann::json::parse(report.out);
+  EXPECT_EQ(reported["schema"], kReportSchemaId);
+  EXPECT_TRUE(matches_schema(reported, schema_file(kReportSchemaId))) << report.out;
+  EXPECT_EQ(reported["shapes"][0]["query_id"], "shape-slow");
+  EXPECT_EQ(reported["releases"][0]["name"], "v2");
+  EXPECT_FALSE(reported["details"].empty());
+  EXPECT_FALSE(reported["findings"].empty());
+  // The slow log's shapes of 2024, with their latency distribution.
+  const RunResult logged = run_slowscope("report --target shop --json - --store " + url_ +
+                                         log_range + " --compare none");
+  ASSERT_EQ(logged.exit_code, 0) << logged.err;
+  const nlohmann::json shop = nlohmann::json::parse(logged.out);
+  EXPECT_TRUE(matches_schema(shop, schema_file(kReportSchemaId))) << logged.out;
+  ASSERT_FALSE(shop["details"].empty());
+  EXPECT_FALSE(shop["details"][0]["histogram"].empty()) << shop["details"][0].dump(2);
+  EXPECT_TRUE(shop["shapes"][0]["p95_time"].is_number()) << shop["shapes"][0].dump(2);
+  EXPECT_TRUE(shop["comparison"]["from"].is_null());
+}
+
+TEST_F(JsonDocuments, AReportOfAnEmptyPeriodExitsThreeAndSaysWhy) {
+  const RunResult r = run_slowscope(
+      "report --from 2020-01-01T00:00:00Z --until "
+      "2020-01-02T00:00:00Z --json " +
+      dir_.file("r.json") + " --store " + url_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("nothing to report: no samples in 2020-01-01T00:00:00Z"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("r.json")));
 }
 
 }  // namespace
