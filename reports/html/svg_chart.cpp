@@ -123,7 +123,8 @@ void draw_value_axis(std::string& out, const ValueAxis& axis,
                      const auto& y_of) {
   out += "<path class=\"ss-grid\" stroke=\"currentColor\" stroke-opacity=\"0.12\" d=\"";
   for (const double tick : axis.ticks) {
-    out += "M" + num(x0) + " " + num(std::round(y_of(tick)) + 0.5) + "H" + num(x1);
+    out.append("M").append(num(x0)).append(" ").append(num(std::round(y_of(tick)) + 0.5));
+    out.append("H").append(num(x1));
   }
   out += "\"/><g text-anchor=\"end\">";
   for (size_t i = 0; i < axis.ticks.size(); ++i) {
@@ -273,8 +274,9 @@ std::string chart_description(const TimeChart& chart, const ReportZone& zone,
       e.high = std::max(e.high, p.value);
     }
     const std::string name = chart.series[i].name.empty() ? "Values" : chart.series[i].name;
-    text += " " + shorten(name, 60) + ": " +
-            (e.empty() ? "no data" : "highest " + format_value(e.high, chart.quantity)) + ".";
+    text.append(" ").append(shorten(name, 60)).append(": ");
+    text.append(e.empty() ? "no data" : "highest " + format_value(e.high, chart.quantity));
+    text.append(".");
   }
   return text;
 }

@@ -284,7 +284,7 @@ ReportZone::ReportZone(std::string_view name) : name_(name) {
     throw InvalidInput("time zone \"" + std::string(name) + "\" is not in the time zone database " +
                        std::string(kZoneDirectory) + ": " + accepted);
   }
-  tz_file_ = ":" + path.string();
+  tz_file_ = std::string(":").append(path.string());
 }
 
 LocalTime ReportZone::local(int64_t epoch_seconds) const {
