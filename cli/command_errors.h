@@ -13,6 +13,7 @@
 #include "analyzer/error/errors.h"
 #include "analyzer/store/store.h"
 #include "app/error_kind.h"
+#include "app/store_targets.h"  // require_target, which the commands use with these
 
 namespace slowscope {
 
@@ -32,8 +33,5 @@ std::string_view message_hint(ErrorKind kind);
 // Runs `body` and returns its exit status. A std::exception is logged with its kind's hint
 // and becomes exit_status(its kind, failure).
 int run_command(int failure, const std::function<int()>& body);
-
-// Throws UsageError, naming the targets the store knows, when it has none called `name`.
-void require_target(Store& store, std::string_view name);
 
 }  // namespace slowscope
