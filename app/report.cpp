@@ -10,6 +10,7 @@
 #include "analyzer/error/errors.h"
 #include "analyzer/regression/daily_series.h"
 #include "analyzer/time/utc_time.h"
+#include "app/store_targets.h"
 
 namespace slowscope {
 namespace {
@@ -28,19 +29,12 @@ constexpr double kHistogramBounds[] = {
     1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2,
     0.1,  0.3,  1,    3,    10,   30,   100,  std::numeric_limits<double>::infinity()};
 
+// The targets `names` picks (every target when empty); throws InvalidInput for a name the
+// store does not have.
 std::vector<ReportTarget> select_targets(Store& store, const std::vector<std::string>& names) {
+  for (const std::string& name : names) require_target(store, name);
   std::vector<ReportTarget> out;
-  const std::vector<TargetInfo> known = store.targets();
-  for (const std::string& name : names) {
-    if (std::none_of(known.begin(), known.end(),
-                     [&](const TargetInfo& t) { return t.name == name; })) {
-      std::string list;
-      for (const TargetInfo& t : known) list += (list.empty() ? "" : ", ") + t.name;
-      throw InvalidInput("no target named '" + name + "' in " + store.describe() +
-                         " (known: " + (list.empty() ? "none yet; run collect first" : list) + ")");
-    }
-  }
-  for (const TargetInfo& t : known) {
+  for (const TargetInfo& t : store.targets()) {
     if (!names.empty() && std::find(names.begin(), names.end(), t.name) == names.end()) continue;
     out.push_back({t.name, t.engine, t.last_cycle_at, t.samples_through});
   }
@@ -76,23 +70,18 @@ std::vector<size_t> detailed_shapes(const std::vector<ReportShape>& shapes, int 
 
 }  // namespace
 
-std::string_view to_string(ComparisonMode mode) {
-  switch (mode) {
-    case ComparisonMode::kPrevious:
-      return "previous";
-    case ComparisonMode::kSameHours:
-      return "same-hours";
-    case ComparisonMode::kNone:
-      return "none";
+ReportFindingCounts count_findings(const std::vector<FindingRecord>& findings,
+                                   const ReportSpan& period) {
+  const auto in_period = [&](StoreTime t) { return t >= period.from && t < period.until; };
+  ReportFindingCounts counts;
+  for (const FindingRecord& f : findings) {
+    counts.open += f.status == FindingStatus::kOpen;
+    counts.opened += in_period(f.opened_at);
+    counts.resolved += f.resolved_at && in_period(*f.resolved_at);
+    ++counts.by_kind[f.kind];
+    ++counts.by_severity[f.severity];
   }
-  return "none";
-}
-
-double added_time_per_hour(const ReportShape& shape, const ReportData& report) {
-  const auto length = report.period.until - report.period.from;
-  if (length <= seconds(0)) return 0;
-  const double period_hours = std::chrono::duration<double>(length).count() / 3600.0;
-  return (shape.now.total_time - shape.before.total_time) / period_hours;
+  return counts;
 }
 
 std::optional<ReportSpan> comparison_span(const ReportSpan& period, ComparisonMode mode) {
@@ -130,9 +119,11 @@ ReportData build_report(Store& store, const ReportRequest& request, StoreTime no
     if (!target_names.contains(f.target) || f.opened_at >= request.period.until) continue;
     report.findings.push_back(std::move(f));
   }
+  report.finding_counts = count_findings(report.findings, request.period);
   std::set<std::pair<std::string, std::string>> with_finding;
   for (const FindingRecord& f : report.findings) with_finding.insert({f.target, f.shape_hash});
 
+  std::map<std::string, std::map<int64_t, QuantileSketch>> sketches_by_target;
   for (const ReportTarget& target : report.targets) {
     std::map<int64_t, Measures> before;
     if (report.comparison_span) {
@@ -140,7 +131,8 @@ ReportData build_report(Store& store, const ReportRequest& request, StoreTime no
         before[s.shape_id] = s.measures;
       }
     }
-    std::map<int64_t, QuantileSketch> sketches;
+    // Latency sketches: PostgreSQL sources keep none. Kept for the detailed shapes' histograms.
+    std::map<int64_t, QuantileSketch>& sketches = sketches_by_target[target.name];
     if (target.engine == Engine::kMysql) {
       sketches = store.merged_sketches({target.name, request.period.from, request.period.until});
     }
@@ -213,19 +205,10 @@ ReportData build_report(Store& store, const ReportRequest& request, StoreTime no
         {shape.target, shape.shape_id, request.period.from, request.period.until, raw});
     report.details.push_back(std::move(detail));
   }
-  // Histograms from the same sketches as p95, read once more per target only when needed.
-  std::map<std::string, std::map<int64_t, QuantileSketch>> sketches_by_target;
   for (ReportShapeDetail& detail : report.details) {
     const ReportShape& shape = report.shapes[detail.shape];
-    if (!shape.p95) continue;
-    auto it = sketches_by_target.find(shape.target);
-    if (it == sketches_by_target.end()) {
-      it = sketches_by_target
-               .emplace(shape.target, store.merged_sketches({shape.target, request.period.from,
-                                                             request.period.until}))
-               .first;
-    }
-    if (const auto s = it->second.find(shape.shape_id); s != it->second.end()) {
+    const auto& sketches = sketches_by_target[shape.target];
+    if (const auto s = sketches.find(shape.shape_id); s != sketches.end()) {
       detail.histogram = histogram_of(s->second);
     }
   }

@@ -28,6 +28,10 @@ struct ReportRequest {
 // The comparison span for `period` in `mode`; nullopt for kNone. Pure.
 std::optional<ReportSpan> comparison_span(const ReportSpan& period, ComparisonMode mode);
 
+// The counts of `findings` over `period`. Pure.
+ReportFindingCounts count_findings(const std::vector<FindingRecord>& findings,
+                                   const ReportSpan& period);
+
 // Reads the report. Throws InvalidInput for a target the store does not have, StoreError
 // when the store cannot be read.
 ReportData build_report(Store& store, const ReportRequest& request, StoreTime now);

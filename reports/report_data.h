@@ -86,6 +86,15 @@ struct ReportGap {
   CollectorEvent event;
 };
 
+// How many findings the period has in each state, by kind and by severity.
+struct ReportFindingCounts {
+  int open = 0;      // open now
+  int opened = 0;    // opened (or reopened) in the period
+  int resolved = 0;  // resolved in the period
+  std::map<std::string, int> by_kind;
+  std::map<std::string, int> by_severity;
+};
+
 struct ReportData {
   StoreTime generated_at;
   ReportSpan period;
@@ -98,6 +107,7 @@ struct ReportData {
   std::vector<size_t> top_movers;   // indexes into shapes: largest added database time first
   std::vector<ReportShapeDetail> details;
   std::vector<FindingRecord> findings;  // open in the period, or opened or resolved in it
+  ReportFindingCounts finding_counts;   // of `findings`
   std::vector<TargetTrends> trends;     // over the whole days before the period's end
   std::vector<ReportRelease> releases;
   std::vector<ReportGap> gaps;

@@ -179,14 +179,9 @@ class Page {
   }
 
   void summary() {
-    int open = 0, opened = 0, resolved = 0, critical = 0;
-    for (const FindingRecord& f : r_.findings) {
-      open += f.status == FindingStatus::kOpen;
-      opened += f.opened_at >= r_.period.from && f.opened_at < r_.period.until;
-      resolved +=
-          f.resolved_at && *f.resolved_at >= r_.period.from && *f.resolved_at < r_.period.until;
-      critical += f.severity == "critical";
-    }
+    const ReportFindingCounts& counts = r_.finding_counts;
+    const auto critical_entry = counts.by_severity.find("critical");
+    const int critical = critical_entry == counts.by_severity.end() ? 0 : critical_entry->second;
     size_t trends = 0;
     for (const TargetTrends& t : r_.trends) trends += t.findings.size();
     body_ += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">";
@@ -196,10 +191,10 @@ class Page {
          change(static_cast<double>(r_.totals.calls), static_cast<double>(r_.totals.before_calls)));
     card("Shapes", std::to_string(r_.shapes.size()), "query shapes that ran");
     card("Findings", std::to_string(r_.findings.size()),
-         std::to_string(open) + " open, " + std::to_string(opened) + " opened, " +
-             std::to_string(resolved) + " resolved" +
+         std::to_string(counts.open) + " open, " + std::to_string(counts.opened) + " opened, " +
+             std::to_string(counts.resolved) + " resolved" +
              (critical > 0 ? ", " + std::to_string(critical) + " critical" : ""),
-         open > 0);
+         counts.open > 0);
     card("Trends", std::to_string(trends), "shapes slower day after day", trends > 0);
     card("Releases", std::to_string(r_.releases.size()), "in the period");
     card("Data gaps", std::to_string(r_.gaps.size()),

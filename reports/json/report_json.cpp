@@ -5,10 +5,10 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/time/utc_time.h"
-#include "reports/json/finding_json.h"
 #include "reports/json/findings_json.h"
 #include "reports/json/measures_json.h"
 #include "reports/json/release_json.h"
+#include "reports/json/trends_json.h"
 #include "reports/tool_version.h"
 
 namespace slowscope {
@@ -43,22 +43,12 @@ Json summary_json(const ReportData& r) {
                                      {"query_id", s.query_id},
                                      {"added_time_per_hour", added_time_per_hour(s, r)}});
   }
-  int open = 0, opened = 0, resolved = 0;
-  std::map<std::string, int> by_kind, by_severity;
-  for (const FindingRecord& f : r.findings) {
-    if (f.status == FindingStatus::kOpen) ++open;
-    if (f.opened_at >= r.period.from && f.opened_at < r.period.until) ++opened;
-    if (f.resolved_at && *f.resolved_at >= r.period.from && *f.resolved_at < r.period.until) {
-      ++resolved;
-    }
-    ++by_kind[f.kind];
-    ++by_severity[f.severity];
-  }
-  summary["findings"] = {{"open", open},
-                         {"opened", opened},
-                         {"resolved", resolved},
-                         {"by_kind", by_kind},
-                         {"by_severity", by_severity}};
+  const ReportFindingCounts& f = r.finding_counts;
+  summary["findings"] = {{"open", f.open},
+                         {"opened", f.opened},
+                         {"resolved", f.resolved},
+                         {"by_kind", f.by_kind},
+                         {"by_severity", f.by_severity}};
   int trends = 0;
   for (const TargetTrends& t : r.trends) trends += static_cast<int>(t.findings.size());
   summary["trends"] = trends;
@@ -144,12 +134,7 @@ Json report_to_json(const ReportData& r) {
   doc["findings"] = Json::array();
   for (const FindingRecord& f : r.findings) doc["findings"].push_back(finding_record_to_json(f));
   doc["trends"] = Json::array();
-  for (const TargetTrends& t : r.trends) {
-    Json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
-    target["findings"] = Json::array();
-    for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
-    doc["trends"].push_back(std::move(target));
-  }
+  for (const TargetTrends& t : r.trends) doc["trends"].push_back(target_trends_to_json(t));
   doc["releases"] = Json::array();
   for (const ReportRelease& rel : r.releases) {
     Json release = release_to_json(rel.release);

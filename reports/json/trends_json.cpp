@@ -10,6 +10,13 @@ using Json = nlohmann::ordered_json;
 
 }  // namespace
 
+Json target_trends_to_json(const TargetTrends& t) {
+  Json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
+  target["findings"] = Json::array();
+  for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
+  return target;
+}
+
 Json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from, StoreTime until,
                     int exit_code) {
   Json doc;
@@ -17,12 +24,7 @@ Json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from, Sto
   doc["exit_code"] = exit_code;
   doc["days"] = {{"from", format_utc(from)}, {"until", format_utc(until)}};
   doc["targets"] = Json::array();
-  for (const TargetTrends& t : report) {
-    Json target{{"target", t.target}, {"shapes_tested", t.shapes_tested}};
-    target["findings"] = Json::array();
-    for (const Finding& f : t.findings) target["findings"].push_back(finding_to_json(f));
-    doc["targets"].push_back(std::move(target));
-  }
+  for (const TargetTrends& t : report) doc["targets"].push_back(target_trends_to_json(t));
   return doc;
 }
 

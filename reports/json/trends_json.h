@@ -12,6 +12,10 @@ namespace slowscope {
 
 inline constexpr const char* kTrendsSchemaId = "slowscope.trends/1";
 
+// One target's part: {"target", "shapes_tested", "findings"}; also an element of the report
+// document's "trends".
+nlohmann::ordered_json target_trends_to_json(const TargetTrends& trends);
+
 // The whole report over the days [from, until); `exit_code` is the one the command exits with.
 nlohmann::ordered_json trends_to_json(const std::vector<TargetTrends>& report, StoreTime from,
                                       StoreTime until, int exit_code);
