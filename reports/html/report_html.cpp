@@ -9,8 +9,8 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/store/measures.h"
-#include "reports/html/content_security_policy.h"
 #include "reports/html/html_escape.h"
+#include "reports/html/page_frame.h"
 #include "reports/html/report_assets.h"
 #include "reports/html/svg_chart.h"
 #include "reports/html/units.h"
@@ -77,26 +77,14 @@ class Page {
         ". The JSON report (schema slowscope.report/1) holds the same data with statement "
         "texts in full.</footer>\n";
 
-    std::string style(report_page_css());
-    style += chart_css();
-    const std::string script(report_page_script());
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-    out += csp_meta({csp_hash(style)}, {csp_hash(script)});
-    out += "\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out += "<meta name=\"color-scheme\" content=\"light dark\">\n<title>slowscope report, ";
-    out += html_text(zone_.format(epoch(r_.period.from)));
-    out += " \u2013 ";
-    out += html_text(zone_.format(epoch(r_.period.until)));
-    out += "</title>\n<style>";
-    out += style;
-    out += "</style>\n</head>\n<body>\n";
-    out += body_;
-    out += "<script type=\"application/json\" id=\"shapes-data\">";
-    out += script_json(shapes_data());
-    out += "</script>\n<script>";
-    out += script;
-    out += "</script>\n</body>\n</html>\n";
-    return out;
+    PageFrame frame;
+    frame.title = "slowscope report, " + zone_.format(epoch(r_.period.from)) + " \u2013 " +
+                  zone_.format(epoch(r_.period.until));
+    frame.body = std::move(body_);
+    frame.data = "<script type=\"application/json\" id=\"shapes-data\">" +
+                 script_json(shapes_data()) + "</script>\n";
+    frame.script = std::string(report_page_script());
+    return render_page(frame);
   }
 
  private:
