@@ -11,6 +11,8 @@
 #include "cli/json_output.h"
 #include "cli/output_file.h"
 #include "cli/rule_option.h"
+#include "reports/html/check_html.h"
+#include "reports/html/time_zone.h"
 #include "reports/json/check_json.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
@@ -26,6 +28,8 @@ struct CheckCommandOptions {
   std::chrono::seconds baseline{7 * 24 * 3600};
   std::string format = "text";
   std::string output = "-";
+  std::string html;
+  std::string tz = "UTC";
   std::string fail_on = "warning";
   std::string baseline_mode = "previous";
   DetectionOptions detection;
@@ -39,11 +43,30 @@ std::string baseline_text(const CheckResult& r) {
          format_utc(r.baseline.front().from) + " .. " + format_utc(r.baseline.back().until) + ")";
 }
 
+// Each finding's shape timeline from a little before the release (three post windows, at
+// least an hour) to the end of the post window, per collection interval where kept.
+html::CheckPageCharts check_charts(Store& store, const CheckResult& r) {
+  html::CheckPageCharts charts;
+  const auto length =
+      std::max<std::chrono::seconds>(3 * (r.post_until - r.post_from), std::chrono::hours(1));
+  charts.chart_from = r.release.at - length;
+  for (const TargetCheck& t : r.targets) {
+    for (const Finding& f : t.findings) {
+      const auto shape = store.shape_by_hash(f.key.shape_hash);
+      if (!shape) continue;
+      charts.timelines[f.key.id()] =
+          store.timeline({t.target, shape->id, charts.chart_from, r.post_until, true});
+    }
+  }
+  return charts;
+}
+
 std::string to_text(const CheckResult& r, int code) {
   std::ostringstream out;
   out << "release " << terminal_safe(r.release.name, kMaxReleaseNameCharacters) << " at "
-      << format_utc(r.release.at) << ": " << check_verdict(code) << "\n  baseline " << baseline_text(r)
-      << ", after " << format_utc(r.post_from) << " .. " << format_utc(r.post_until) << "\n";
+      << format_utc(r.release.at) << ": " << check_verdict(code) << "\n  baseline "
+      << baseline_text(r) << ", after " << format_utc(r.post_from) << " .. "
+      << format_utc(r.post_until) << "\n";
   AddedTimeOnce added_time;
   for (const TargetCheck& t : r.targets) {
     out << "\n" << t.target << ": ";
@@ -72,8 +95,18 @@ int run_check(const CheckCommandOptions& o) {
     options.detection = o.detection;
     options.detection.share_latency_fdr_and_min_calls();
 
+    if (!o.html.empty() && o.html == o.output && o.html != "-") {
+      throw UsageError("--html and --output name the same file: " + o.html);
+    }
+    if (o.html == "-" && o.output == "-") {
+      throw UsageError(
+          "--html - needs --output to name a file: both cannot go to standard "
+          "output");
+    }
+    const html::ReportZone zone(o.tz);
     if (location.kind == StoreLocation::Kind::kSqlite) {
       refuse_output_over_inputs(o.output, {location.address}, "store");
+      if (!o.html.empty()) refuse_output_over_inputs(o.html, {location.address}, "store");
     }
     Store store = Store::open(location, StoreOpen::kMustExist);
     const auto release = store.release(o.release);
@@ -85,8 +118,12 @@ int run_check(const CheckCommandOptions& o) {
         store, *release, options,
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     const int code = result.exit_code(fail_on);
+    const std::string page =
+        o.html.empty() ? ""
+                       : html::render_check_html(result, code, check_charts(store, result), zone);
     write_output(o.output, o.format == "json" ? json_report_text(check_to_json(result, code))
                                               : to_text(result, code));
+    if (!o.html.empty()) write_output(o.html, page);
     return code;
   });
 }
@@ -172,6 +209,13 @@ void add_check_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--output,-o", c->output, "Write the report here (replaced atomically)")
       ->type_name("PATH");
+  cmd->add_option("--html", c->html,
+                  "Also write the verdict as a self-contained HTML page here, each finding with "
+                  "its evidence and a chart around the release (replaced atomically)")
+      ->type_name("PATH");
+  cmd->add_option("--tz", c->tz,
+                  "Show the page's times in this IANA zone (Area/City, e.g. Europe/Berlin)")
+      ->capture_default_str();
   cmd->add_option("--config", c->config, "Configuration file (for the store's location)")
       ->capture_default_str();
   cmd->add_option("--store", c->store, "The store: sqlite:PATH or postgresql://...")

@@ -274,6 +274,29 @@ TEST_F(JsonDocuments, EveryCommandsJsonMatchesItsSchema) {
   EXPECT_TRUE(shop["comparison"]["from"].is_null());
 }
 
+TEST_F(JsonDocuments, CheckWritesTheVerdictAsAPageToo) {
+  const std::string page_path = dir_.file("check.html");
+  const RunResult r =
+      run_slowscope("check --release v2 --baseline 2h --format json --output " +
+                    dir_.file("check.json") + " --html " + page_path + " --store " + url_);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string page = read_file(page_path);
+  EXPECT_NE(page.find("Release check: v2"), std::string::npos);
+  EXPECT_NE(page.find("regression"), std::string::npos);
+  EXPECT_NE(page.find("select * from slow where id = ?"), std::string::npos);
+  EXPECT_NE(page.find("<code>commit=abc123</code>"), std::string::npos);
+  EXPECT_NE(page.find("class=\"ss-release\""), std::string::npos) << "a chart marks the release";
+  EXPECT_NE(page.find("Content-Security-Policy"), std::string::npos);
+  // The same verdict as the JSON document.
+  const nlohmann::json check = nlohmann::json::parse(read_file(dir_.file("check.json")));
+  EXPECT_EQ(check["verdict"], "regression");
+  if (const char* artifacts = std::getenv("SLOWSCOPE_TEST_ARTIFACTS")) {
+    fs::create_directories(artifacts);
+    fs::copy_file(page_path, fs::path(artifacts) / "check.html",
+                  fs::copy_options::overwrite_existing);
+  }
+}
+
 TEST_F(JsonDocuments, AReportOfAnEmptyPeriodExitsThreeAndSaysWhy) {
   const RunResult r = run_slowscope(
       "report --from 2020-01-01T00:00:00Z --until "
