@@ -29,6 +29,8 @@
 #include "cli/rule_option.h"
 #include "connectors/mysql/slow_log_reader.h"
 #include "reports/digest_report.h"
+#include "reports/html/digest_html.h"
+#include "reports/html/time_zone.h"
 #include "reports/json/digest_json.h"
 #include "reports/text/digest_text.h"
 
@@ -44,6 +46,7 @@ struct DigestOptions {
   std::optional<size_t> limit;
   std::string format = "text";
   std::string output = "-";
+  std::string tz = "UTC";
   unsigned threads = 0;
   bool examples = false;
   bool preserve_embedded_numbers = false;
@@ -56,6 +59,8 @@ struct DigestOptions {
 
 // Text shows the top 20 by default; JSON lists every class unless --limit is given.
 constexpr size_t kDefaultTextLimit = 20;
+// Classes the HTML page ranks unless --limit says otherwise.
+constexpr size_t kDefaultHtmlLimit = 200;
 
 // A file smaller than this is parsed by one thread: splitting costs more than it saves.
 constexpr uint64_t kMinBytesPerThread = uint64_t{8} << 20;
@@ -251,15 +256,19 @@ DigestReport run_digest(const DigestOptions& o, const DigestPlan& p) {
   report.classes = all.take_classes();
   report.total_classes = report.classes.size();
   rank_classes(report.classes, p.rank_by);
-  const size_t limit = o.limit ? *o.limit : (o.format == "text" ? kDefaultTextLimit : SIZE_MAX);
+  const size_t limit = o.limit              ? *o.limit
+                       : o.format == "text" ? kDefaultTextLimit
+                       : o.format == "html" ? kDefaultHtmlLimit
+                                            : SIZE_MAX;
   if (report.classes.size() > limit) report.classes.resize(limit);
   return report;
 }
 
-std::string render(const DigestReport& report, const std::string& format) {
+std::string render(const DigestReport& report, const std::string& format, const std::string& tz) {
   if (format == "json") {
     return json_report_text(digest_to_json(report));
   }
+  if (format == "html") return html::render_digest_html(report, html::ReportZone(tz));
   std::ostringstream out;
   write_digest_text(out, report);
   return out.str();
@@ -279,13 +288,15 @@ void warn_about_input(const InputTotals& input) {
     spdlog::warn("{}: statements longer than --max-statement-bytes, cut to it and counted: {}",
                  input.name, input.truncated_statements);
   if (input.bad_query_time)
-    spdlog::warn("{}: entries skipped because their Query_time is not a number >= 0: {}, first "
-                 "at line {}",
-                 input.name, input.bad_query_time, input.first_bad_query_time_line);
+    spdlog::warn(
+        "{}: entries skipped because their Query_time is not a number >= 0: {}, first "
+        "at line {}",
+        input.name, input.bad_query_time, input.first_bad_query_time_line);
   if (input.headerless)
-    spdlog::warn("{}: statements without a slow-log header (bare SQL) skipped: {}, first at "
-                 "line {}",
-                 input.name, input.headerless, input.first_headerless_line);
+    spdlog::warn(
+        "{}: statements without a slow-log header (bare SQL) skipped: {}, first at "
+        "line {}",
+        input.name, input.headerless, input.first_headerless_line);
 }
 
 // digest --store: checks the arguments that apply, then ingests.
@@ -309,8 +320,8 @@ int run_store(const DigestOptions& o) {
     spdlog::error("{}", problem);
     return 2;
   }
-  return store_slow_logs({o.inputs, o.store, o.target,
-                          std::chrono::seconds(*interval_us / 1'000'000), o.examples});
+  return store_slow_logs(
+      {o.inputs, o.store, o.target, std::chrono::seconds(*interval_us / 1'000'000), o.examples});
 }
 
 }  // namespace
@@ -356,10 +367,14 @@ void add_digest_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"total", "mean", "calls", "p95", "rows_examined"}))
       ->capture_default_str();
   add_rule_option(cmd, "--limit", &options->limit, read_positive_int,
-                  "Show the top N shapes (text default: 20; JSON default: all)")
+                  "Show the top N shapes (text default: 20; HTML: 200; JSON: all)")
       ->type_name("N");
-  cmd->add_option("--format", options->format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}))
+  cmd->add_option("--format", options->format,
+                  "Report format (html: one self-contained page, best with --output)")
+      ->check(CLI::IsMember({"text", "json", "html"}))
+      ->capture_default_str();
+  cmd->add_option("--tz", options->tz,
+                  "Show the HTML page's times in this IANA zone (Area/City, e.g. Europe/Berlin)")
       ->capture_default_str();
   cmd->add_option("--output,-o", options->output,
                   "Write the report here instead of standard output (replaced atomically)")
@@ -412,6 +427,7 @@ void add_digest_command(CLI::App& app, int* exit_code) {
     }
     DigestPlan p;
     try {
+      if (options->format == "html") html::ReportZone{options->tz};  // a bad --tz: before reading
       p = plan(*options);
     } catch (const NotASlowLog& e) {
       spdlog::error("{}", e.what());
@@ -434,7 +450,7 @@ void add_digest_command(CLI::App& app, int* exit_code) {
           spdlog::warn("attribute values beyond 9.2e12 (a corrupt log?) counted as 9.2e12: {}",
                        report.summary.saturated_values);
       }
-      write_output(options->output, render(report, options->format));
+      write_output(options->output, render(report, options->format, options->tz));
       if (options->output != "-") spdlog::info("wrote {}", options->output);
       *exit_code = 0;
     } catch (const NotASlowLog& e) {

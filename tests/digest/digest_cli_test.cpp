@@ -71,6 +71,30 @@ TEST_F(DigestCli, ExamplesFlagShowsTheSlowestStatement) {
   }
 }
 
+TEST_F(DigestCli, HtmlIsOnePageOfTheRankedClassesWithoutLiterals) {
+  const std::string page_path = dir_.file("digest.html");
+  RunResult r = run_slowscope("digest " + log_ + " --format html --output " + page_path +
+                              " --tz Europe/Berlin");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string page = read_file(page_path);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_LT(page.find("update invoices set paid = ? where due &lt; ?"),
+            page.find("select * from users where email = ?"));
+  EXPECT_NE(page.find("2024-03-01 11:00 CET"), std::string::npos) << "the first event, in CET";
+  EXPECT_EQ(page.find("alice@example.com"), std::string::npos) << "literal leaked";
+  EXPECT_EQ(page.find("http://"), std::string::npos);
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+  // With --examples, the slowest statement as logged, escaped.
+  r = run_slowscope("digest " + log_ + " --format html --examples --output " + page_path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(page_path).find("alice@example.com"), std::string::npos);
+  // A zone that does not exist is refused before any log is read.
+  r = run_slowscope("digest /nonexistent.log --format html --tz Nowhere/City");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Nowhere/City"), std::string::npos) << r.err;
+}
+
 TEST_F(DigestCli, JsonHasTheDocumentedShape) {
   const json doc = digest_json(log_);
   EXPECT_TRUE(matches_schema(doc, "reports/json/schemas/digest-1.schema.json"));

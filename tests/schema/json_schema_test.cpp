@@ -139,7 +139,7 @@ TEST(JsonSchemaFiles, EveryCommandWithJsonOutputIsValidatedHere) {
     for (const std::string& nested : subcommands(help.out, commands[i] + " ")) {
       commands.push_back(nested);
     }
-    if (help.out.find("--format TEXT:{text,json}") != std::string::npos ||
+    if (help.out.find("--format TEXT:{text,json") != std::string::npos ||
         help.out.find("--json PATH") != std::string::npos) {
       with_json.insert(commands[i]);
     }
