@@ -95,7 +95,11 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-enum class Context { kText, kAttribute };
+enum class Context {
+  kText,       // element content
+  kAttribute,  // a double-quoted attribute value
+  kVisible,    // textContent: no markup to escape, only what a reader cannot see
+};
 
 std::string escape(std::string_view in, Context context) {
   std::string out;
@@ -103,6 +107,12 @@ std::string escape(std::string_view in, Context context) {
   for (size_t pos = 0; pos < in.size();) {
     const Decoded d = decode(in, pos);
     const char32_t c = d.code_point;
+    if (context == Context::kVisible && (c == '&' || c == '<' || c == '>' || c == '"' ||
+                                         c == '\'' || c == '\t' || c == '\n' || c == '\r')) {
+      out += static_cast<char>(c);
+      pos += d.length;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";
@@ -176,6 +186,10 @@ std::string html_text(std::string_view text) {
 
 std::string html_attribute(std::string_view text) {
   return escape(text, Context::kAttribute);
+}
+
+std::string visible_text(std::string_view text) {
+  return escape(text, Context::kVisible);
 }
 
 std::string script_json(const nlohmann::json& value) {

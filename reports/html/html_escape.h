@@ -35,6 +35,11 @@ std::string html_text(std::string_view text);
 // become &#9; &#13; &#10; so that the value keeps them.
 std::string html_attribute(std::string_view text);
 
+// `text` for a script to show through textContent, which never reads markup: the visible
+// escapes and U+FFFD replacements of html_text, but & < > " ' and TAB, LF, CR as they are.
+// html_text(visible_text(t)) == html_text(t).
+std::string visible_text(std::string_view text);
+
 // `value` as JSON for the content of <script type="application/json">: < > & become \u003c
 // \u003e \u0026 and U+2028/U+2029 become \u2028 \u2029, so that neither "</script" nor
 // "<!--" can occur; invalid UTF-8 in strings becomes U+FFFD. JSON.parse and

@@ -469,7 +469,7 @@ class Page {
       const auto anchor = anchor_.find(i);
       rows.push_back({{"values", values},
                       {"texts", texts},
-                      {"search", s.target + " " + s.query_id + " " + texts[1]},
+                      {"search", texts[0] + " " + visible_text(s.query_id) + " " + texts[1]},
                       {"anchor", anchor == anchor_.end() ? "" : anchor->second}});
     }
     return {{"columns", columns}, {"rows", rows}, {"sort", 2}};
@@ -486,11 +486,14 @@ class Page {
                            : 0;
   }
 
+  // The texts of a shape's row as a reader sees them: the static table escapes them for
+  // HTML, the script sets them as textContent, so hidden and reordering characters are made
+  // visible here, for both.
   std::vector<std::string> row_texts(size_t i) const {
     const ReportShape& s = r_.shapes[i];
     const double share = r_.totals.total_time > 0 ? s.now.total_time / r_.totals.total_time : 0;
-    return {s.target,
-            cut(s.fingerprint, kTableTextChars),
+    return {visible_text(s.target),
+            visible_text(cut(s.fingerprint, kTableTextChars)),
             format_duration(s.now.total_time) + " (" + format_percent(share) + ")",
             format_count(static_cast<double>(s.now.calls)),
             format_duration(s.now.mean_time()),

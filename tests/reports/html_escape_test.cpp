@@ -1,7 +1,7 @@
 // Hostile strings from a database or a log, escaped for the HTML report: the exact output for
-// an XSS corpus, bidi and control characters made visible, invalid UTF-8 replaced, and
-// script_json reading back as the same value with none of the bytes that could end a
-// <script> element.
+// an XSS corpus, bidi and control characters made visible (in markup and in text a script
+// shows), invalid UTF-8 replaced, and script_json reading back as the same value with none of
+// the bytes that could end a <script> element.
 #include "reports/html/html_escape.h"
 
 #include <gtest/gtest.h>
@@ -79,6 +79,23 @@ TEST(HtmlEscape, OutputNeverHoldsMarkupCharactersOrRawControls) {
       EXPECT_EQ(out.find("\u202E"), std::string::npos) << out;
       EXPECT_EQ(out.find("\u2028"), std::string::npos) << out;
     }
+  }
+}
+
+// What the report's script sets as textContent: the same characters made visible, markup
+// characters as they are (textContent never reads them as markup).
+TEST(HtmlEscape, VisibleTextShowsHiddenCharactersAndKeepsMarkupCharacters) {
+  EXPECT_EQ(visible_text("<img src=x onerror=alert(1)> & \"q\" 'a'\t\r\n"),
+            "<img src=x onerror=alert(1)> & \"q\" 'a'\t\r\n");
+  EXPECT_EQ(visible_text("rtl\u202Eevil\u2028sep"), "rtl\\u202Eevil\\u2028sep");
+  EXPECT_EQ(visible_text("bad\xff esc\x1b[0m nul\0"s), "bad\uFFFD esc\\u001B[0m nul\\u0000");
+  for (const Case& c : kCorpus) {
+    const std::string out = visible_text(c.in);
+    EXPECT_EQ(html_text(out), c.text) << c.in;
+    EXPECT_EQ(out.find('\0'), std::string::npos) << out;
+    EXPECT_EQ(out.find("\u202E"), std::string::npos) << out;
+    EXPECT_EQ(out.find("\u2028"), std::string::npos) << out;
+    EXPECT_NO_THROW(nlohmann::json(out).dump()) << c.in;
   }
 }
 
