@@ -102,8 +102,12 @@ std::string_view report_page_script() {
     if (!state.filter) return true;
     return row.search.indexOf(state.filter) !== -1;
   }
+  // Number columns sort by their values, text columns by the text shown.
+  function sortValue(row) {
+    return cols[state.sort].num ? row.values[state.sort] : row.texts[state.sort];
+  }
   function compare(a, b) {
-    var x = a.values[state.sort], y = b.values[state.sort];
+    var x = sortValue(a), y = sortValue(b);
     if (x === y) return 0;
     if (x === null) return 1;
     if (y === null) return -1;
@@ -155,7 +159,9 @@ std::string_view report_page_script() {
       else heads[i].removeAttribute('aria-sort');
     }
   }
-  rows.forEach(function (row) { row.search = row.search.toLowerCase(); });
+  rows.forEach(function (row) {
+    row.search = (row.texts[0] + ' ' + row.id + ' ' + row.texts[1]).toLowerCase();
+  });
   var buttons = table.tHead.querySelectorAll('button[data-col]');
   Array.prototype.forEach.call(buttons, function (button) {
     button.addEventListener('click', function () {
