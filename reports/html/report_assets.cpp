@@ -11,6 +11,7 @@ std::string_view report_page_css() {
 --card:#1b1f26;--accent:#7ea2f5;--warn:#f0b155;--warn-bg:#33270f;--crit:#f2867e;--crit-bg:#3a1c1a;
 --ok:#6fd29a;--ok-bg:#17301f}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"DejaVu Sans",sans-serif}
