@@ -21,6 +21,7 @@ header.top{padding-top:24px}
 h1{font-size:26px;margin:4px 0 8px}
 h2{font-size:19px;margin:36px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
 h3{font-size:15px;margin:0 0 8px;font-weight:600}
+.table-wrap+h3{margin-top:20px}
 p{margin:6px 0}
 .muted{color:var(--muted)}
 .period{font-size:15px}
@@ -49,7 +50,8 @@ th[aria-sort=ascending] button::after{content:"\25B2"}
 th[aria-sort=descending] button::after{content:"\25BC"}
 code,pre,.sql{font-family:var(--mono);font-size:13px}
 .sql{word-break:break-word;white-space:pre-wrap}
-td .sql{display:block;max-width:560px}
+td .sql{display:block;min-width:16em;max-width:560px}
+time{white-space:nowrap}
 pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:10px;
 overflow-x:auto;white-space:pre-wrap;word-break:break-word}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;
@@ -63,11 +65,11 @@ white-space:nowrap}
 margin:8px 0 12px;font-size:14px}
 .facts div{min-width:0;overflow-wrap:anywhere}
 .facts div span{display:block;font-size:12px;color:var(--muted)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:12px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));gap:12px}
 .charts svg{width:100%;height:auto}
 .controls{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;margin:8px 0}
 .controls input{font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:6px;
-background:var(--bg);color:var(--fg);min-width:240px}
+background:var(--bg);color:var(--fg);width:24em;max-width:100%}
 .controls button{font:inherit;padding:4px 10px;border:1px solid var(--line);border-radius:6px;
 background:var(--card);color:var(--fg);cursor:pointer}
 .controls button:disabled{opacity:.5;cursor:default}
@@ -75,7 +77,7 @@ background:var(--card);color:var(--fg);cursor:pointer}
 footer{margin:40px auto 30px;font-size:13px;color:var(--muted)}
 @media (max-width:640px){body{font-size:14px}h1{font-size:21px}
 main,header.top,nav.toc,footer{padding:0 12px}.card .value{font-size:20px}
-td .sql{max-width:260px}}
+td .sql{min-width:12em;max-width:260px}}
 )css";
 }
 
