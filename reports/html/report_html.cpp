@@ -385,7 +385,11 @@ class Page {
       ChartSeries mean{"mean", {}};
       ChartSeries rate{"calls/s", {}};
       for (const TimelinePoint& p : d.timeline) {
-        const double seconds = static_cast<double>(p.bucket.count());
+        // A bucket at either end of the period counts only the part inside it.
+        const int64_t start = std::max(epoch(p.bucket_start), epoch(r_.period.from));
+        const int64_t end =
+            std::min(epoch(p.bucket_start) + p.bucket.count(), epoch(r_.period.until));
+        const double seconds = static_cast<double>(end - start);
         mean.points.push_back({epoch(p.bucket_start), p.measures.mean_time()});
         rate.points.push_back({epoch(p.bucket_start),
                                seconds > 0 ? static_cast<double>(p.measures.calls) / seconds : 0});
