@@ -19,15 +19,6 @@ int64_t epoch(StoreTime t) {
   return t.time_since_epoch().count();
 }
 
-std::string cut(std::string_view text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (chars++ == max_chars) return std::string(text.substr(0, i)) + "\u2026";
-  }
-  return std::string(text);
-}
-
 class CheckPage {
  public:
   CheckPage(const CheckResult& r, int exit_code, const CheckPageCharts& charts,
@@ -73,10 +64,7 @@ class CheckPage {
   }
 
  private:
-  void time(int64_t t) {
-    out_ += "<time datetime=\"" + html_attribute(zone_.iso8601(t)) + "\">" +
-            html_text(zone_.format(t)) + "</time>";
-  }
+  void time(int64_t t) { out_ += time_element(zone_, t); }
 
   void target(const TargetCheck& t) {
     out_ += "<section><h2>" + html_text(t.target) + "</h2>";
@@ -108,7 +96,7 @@ class CheckPage {
             html_text(format_ratio(f.ratio)) + ", " +
             html_text(format_duration_change(f.added_seconds_per_hour)) +
             " database time per hour</h3>";
-    out_ += "<pre class=\"sql\">" + html_text(cut(f.fingerprint, kTextChars)) + "</pre>";
+    out_ += "<pre class=\"sql\">" + html_text(cut_text(f.fingerprint, kTextChars)) + "</pre>";
     out_ +=
         "<div class=\"table-wrap\"><table><thead><tr><th></th><th class=\"num\">Before</th>"
         "<th class=\"num\">After</th></tr></thead><tbody>";

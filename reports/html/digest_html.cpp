@@ -13,15 +13,6 @@ constexpr size_t kDetailedClasses = 20;
 constexpr size_t kTableTextChars = 240;
 constexpr size_t kDetailTextChars = 4000;
 
-std::string cut(std::string_view text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (chars++ == max_chars) return std::string(text.substr(0, i)) + "\u2026";
-  }
-  return std::string(text);
-}
-
 // How an attribute's values read: the time attributes in seconds, the others as counts.
 std::string value_text(std::string_view attribute, double value) {
   return attribute.ends_with("_time") ? format_duration(value) : format_count(value);
@@ -47,15 +38,16 @@ class DigestPage {
       time(*s.last_seen_us / 1'000'000);
     }
     out_ += "</p></header>\n<main>\n<section><h2>Summary</h2><div class=\"cards\">";
-    card("Events", html_text(format_count(static_cast<double>(s.events))), "");
-    card("Query classes", std::to_string(r_.total_classes),
-         r_.classes.size() < r_.total_classes
-             ? "the top " + std::to_string(r_.classes.size()) + " listed"
-             : "all listed");
-    card("Query time", html_text(format_duration(s.total_query_time())), "sum over events");
+    out_ += card("Events", html_text(format_count(static_cast<double>(s.events))), "");
+    out_ += card("Query classes", std::to_string(r_.total_classes),
+                 r_.classes.size() < r_.total_classes
+                     ? "the top " + std::to_string(r_.classes.size()) + " listed"
+                     : "all listed");
+    out_ += card("Query time", html_text(format_duration(s.total_query_time())), "sum over events");
     const uint64_t skipped = r_.total_skipped() + r_.total_bad_query_time() + r_.total_headerless();
-    card("Skipped", std::to_string(skipped),
-         skipped == 0 ? "nothing unreadable" : "unreadable entries (see the log)", skipped > 0);
+    out_ +=
+        card("Skipped", std::to_string(skipped),
+             skipped == 0 ? "nothing unreadable" : "unreadable entries (see the log)", skipped > 0);
     out_ += "</div></section>\n";
     ranking();
     details();
@@ -72,17 +64,7 @@ class DigestPage {
   }
 
  private:
-  void time(int64_t t) {
-    out_ += "<time datetime=\"" + html_attribute(zone_.iso8601(t)) + "\">" +
-            html_text(zone_.format(t)) + "</time>";
-  }
-
-  void card(const std::string& label, const std::string& value, const std::string& sub,
-            bool warn = false) {
-    out_ += warn ? "<div class=\"card warn\">" : "<div class=\"card\">";
-    out_ += "<div class=\"label\">" + label + "</div><div class=\"value\">" + value +
-            "</div><div class=\"sub\">" + sub + "</div></div>";
-  }
+  void time(int64_t t) { out_ += time_element(zone_, t); }
 
   void ranking() {
     const double total = r_.summary.total_query_time();
@@ -97,7 +79,7 @@ class DigestPage {
       const double sum = t ? t->sum() : 0;
       const std::string text =
           "<span class=\"sql\">" +
-          html_text(cut(example_text(c, r_.literal_examples), kTableTextChars)) + "</span>";
+          html_text(cut_text(example_text(c, r_.literal_examples), kTableTextChars)) + "</span>";
       out_ += "<tr><td class=\"num\">" + std::to_string(i + 1) + "</td><td><code>" +
               html_text(c.query_id.substr(0, 16)) + "</code></td><td>" +
               (i < kDetailedClasses
@@ -120,7 +102,7 @@ class DigestPage {
       out_ += "<article class=\"shape\" id=\"class-" + std::to_string(i + 1) + "\"><h3>#" +
               std::to_string(i + 1) + " <code>" + html_text(c.query_id) + "</code></h3>";
       out_ += "<pre class=\"sql\">" +
-              html_text(cut(example_text(c, r_.literal_examples), kDetailTextChars)) +
+              html_text(cut_text(example_text(c, r_.literal_examples), kDetailTextChars)) +
               "</pre><div class=\"table-wrap\"><table><thead><tr><th>Attribute</th>"
               "<th class=\"num\">Total</th><th class=\"num\">Min</th><th class=\"num\">Mean</th>"
               "<th class=\"num\">Median</th><th class=\"num\">p95</th><th class=\"num\">Max</th>"

@@ -1,10 +1,15 @@
 // The frame every HTML page of slowscope shares: the doctype, a Content-Security-Policy
 // <meta> that allows the page's one inline style and its one inline script by their hashes
 // and nothing else, the viewport and colour-scheme hints, the title, the stylesheet (the
-// report's and the charts'), and the script. Pure; thread-safe.
+// report's and the charts'), and the script; and the small parts the pages share. Pure;
+// thread-safe, but for time_element with a named zone (see time_zone.h).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "reports/html/time_zone.h"
 
 namespace slowscope::html {
 
@@ -18,5 +23,16 @@ struct PageFrame {
 
 // The whole document.
 std::string render_page(const PageFrame& page);
+
+// The first `max_chars` characters of UTF-8 `text`, with "…" when cut (unescaped).
+std::string cut_text(std::string_view text, size_t max_chars);
+
+// <time datetime="ISO 8601 with offset">the time in `zone`, with its abbreviation</time>.
+std::string time_element(const ReportZone& zone, int64_t epoch_seconds);
+
+// A summary card: `label`, `value` and `sub` are markup (escaped by the caller); `warn`
+// draws it in the warning colours.
+std::string card(std::string_view label, std::string_view value, std::string_view sub,
+                 bool warn = false);
 
 }  // namespace slowscope::html

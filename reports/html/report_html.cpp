@@ -30,16 +30,6 @@ int64_t epoch(StoreTime t) {
   return t.time_since_epoch().count();
 }
 
-// The first `max_chars` characters of UTF-8 `text`, with "…" when cut.
-std::string cut(std::string_view text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (chars++ == max_chars) return std::string(text.substr(0, i)) + "\u2026";
-  }
-  return std::string(text);
-}
-
 std::string engine_name(Engine engine) {
   return engine == Engine::kMysql ? "MySQL" : "PostgreSQL";
 }
@@ -88,13 +78,7 @@ class Page {
   }
 
  private:
-  void time(int64_t t) {
-    body_ += "<time datetime=\"";
-    body_ += html_attribute(zone_.iso8601(t));
-    body_ += "\">";
-    body_ += html_text(zone_.format(t));
-    body_ += "</time>";
-  }
+  void time(int64_t t) { body_ += time_element(zone_, t); }
 
   void span(const ReportSpan& s) {
     time(epoch(s.from));
@@ -144,17 +128,11 @@ class Page {
            html_text(format_percent_change(fraction)) + "</span>";
   }
 
-  void card(const std::string& label, const std::string& value, const std::string& sub,
-            bool warn = false) {
-    body_ += warn ? "<div class=\"card warn\">" : "<div class=\"card\">";
-    body_ += "<div class=\"label\">" + label + "</div><div class=\"value\">" + value +
-             "</div><div class=\"sub\">" + sub + "</div></div>";
-  }
-
   // The shape's text, cut, linking to its detail when it has one.
   std::string shape_text(size_t index, size_t max_chars) const {
     const std::string text = "<span class=\"sql\">" +
-                             html_text(cut(r_.shapes[index].fingerprint, max_chars)) + "</span>";
+                             html_text(cut_text(r_.shapes[index].fingerprint, max_chars)) +
+                             "</span>";
     const auto it = anchor_.find(index);
     return it == anchor_.end() ? text : "<a href=\"#" + it->second + "\">" + text + "</a>";
   }
@@ -173,20 +151,22 @@ class Page {
     size_t trends = 0;
     for (const TargetTrends& t : r_.trends) trends += t.findings.size();
     body_ += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">";
-    card("Database time", html_text(format_duration(r_.totals.total_time)),
-         change(r_.totals.total_time, r_.totals.before_total_time));
-    card("Calls", html_text(format_count(static_cast<double>(r_.totals.calls))),
-         change(static_cast<double>(r_.totals.calls), static_cast<double>(r_.totals.before_calls)));
-    card("Shapes", std::to_string(r_.shapes.size()), "query shapes that ran");
-    card("Findings", std::to_string(r_.findings.size()),
-         std::to_string(counts.open) + " open, " + std::to_string(counts.opened) + " opened, " +
-             std::to_string(counts.resolved) + " resolved" +
-             (critical > 0 ? ", " + std::to_string(critical) + " critical" : ""),
-         counts.open > 0);
-    card("Trends", std::to_string(trends), "shapes slower day after day", trends > 0);
-    card("Releases", std::to_string(r_.releases.size()), "in the period");
-    card("Data gaps", std::to_string(r_.gaps.size()),
-         r_.gaps.empty() ? "none recorded" : "the numbers are incomplete", !r_.gaps.empty());
+    body_ += card("Database time", html_text(format_duration(r_.totals.total_time)),
+                  change(r_.totals.total_time, r_.totals.before_total_time));
+    body_ += card(
+        "Calls", html_text(format_count(static_cast<double>(r_.totals.calls))),
+        change(static_cast<double>(r_.totals.calls), static_cast<double>(r_.totals.before_calls)));
+    body_ += card("Shapes", std::to_string(r_.shapes.size()), "query shapes that ran");
+    body_ += card("Findings", std::to_string(r_.findings.size()),
+                  std::to_string(counts.open) + " open, " + std::to_string(counts.opened) +
+                      " opened, " + std::to_string(counts.resolved) + " resolved" +
+                      (critical > 0 ? ", " + std::to_string(critical) + " critical" : ""),
+                  counts.open > 0);
+    body_ += card("Trends", std::to_string(trends), "shapes slower day after day", trends > 0);
+    body_ += card("Releases", std::to_string(r_.releases.size()), "in the period");
+    body_ +=
+        card("Data gaps", std::to_string(r_.gaps.size()),
+             r_.gaps.empty() ? "none recorded" : "the numbers are incomplete", !r_.gaps.empty());
     body_ += "</div>\n";
 
     if (r_.comparison_span) {
@@ -270,8 +250,8 @@ class Page {
       if (const auto i = shape_index(f.target, f.shape_hash)) {
         body_ += shape_text(*i, kTableTextChars);
       } else {
-        body_ +=
-            "<span class=\"sql\">" + html_text(cut(f.fingerprint, kTableTextChars)) + "</span>";
+        body_ += "<span class=\"sql\">" + html_text(cut_text(f.fingerprint, kTableTextChars)) +
+                 "</span>";
       }
       const auto before = number(e, "before_mean");
       const auto after = number(e, "after_mean");
@@ -312,9 +292,10 @@ class Page {
           any = true;
         }
         body_ += "<tr><td>" + html_text(t.target) + "</td><td><span class=\"sql\">" +
-                 html_text(cut(f.fingerprint, kTableTextChars)) + "</span></td><td class=\"num\">" +
-                 html_text(format_duration(f.before_mean)) + "</td><td class=\"num\">" +
-                 html_text(format_duration(f.after_mean)) + "</td><td class=\"num\">" +
+                 html_text(cut_text(f.fingerprint, kTableTextChars)) +
+                 "</span></td><td class=\"num\">" + html_text(format_duration(f.before_mean)) +
+                 "</td><td class=\"num\">" + html_text(format_duration(f.after_mean)) +
+                 "</td><td class=\"num\">" +
                  (f.daily_rise ? html_text(format_percent_change(*f.daily_rise)) : "") +
                  "</td><td class=\"num\">" +
                  html_text(format_duration_change(f.added_seconds_per_hour)) + "</td></tr>";
@@ -352,7 +333,8 @@ class Page {
       const ReportShape& s = r_.shapes[d.shape];
       body_ += "<article class=\"shape\" id=\"" + anchor_.at(d.shape) + "\"><h3>#" +
                std::to_string(d.shape + 1) + " on " + html_text(s.target) + "</h3>";
-      body_ += "<pre class=\"sql\">" + html_text(cut(s.fingerprint, kDetailTextChars)) + "</pre>";
+      body_ +=
+          "<pre class=\"sql\">" + html_text(cut_text(s.fingerprint, kDetailTextChars)) + "</pre>";
       body_ += "<div class=\"facts\">";
       fact("Query id", "<code>" + html_text(s.query_id) + "</code>");
       std::string tables;
@@ -412,11 +394,11 @@ class Page {
       shape_findings(s);
       if (r_.examples) {
         body_ += "<h3>Example statement</h3>";
-        body_ +=
-            d.example.empty()
-                ? "<p class=\"muted\">None kept: the target stores examples only with "
-                  "<code>examples: true</code>.</p>"
-                : "<pre class=\"sql\">" + html_text(cut(d.example, kDetailTextChars)) + "</pre>";
+        body_ += d.example.empty()
+                     ? "<p class=\"muted\">None kept: the target stores examples only with "
+                       "<code>examples: true</code>.</p>"
+                     : "<pre class=\"sql\">" + html_text(cut_text(d.example, kDetailTextChars)) +
+                           "</pre>";
       }
       body_ += "</article>\n";
     }
@@ -499,7 +481,7 @@ class Page {
     const ReportShape& s = r_.shapes[i];
     const double share = r_.totals.total_time > 0 ? s.now.total_time / r_.totals.total_time : 0;
     return {visible_text(s.target),
-            visible_text(cut(s.fingerprint, kTableTextChars)),
+            visible_text(cut_text(s.fingerprint, kTableTextChars)),
             format_duration(s.now.total_time) + " (" + format_percent(share) + ")",
             format_count(static_cast<double>(s.now.calls)),
             format_duration(s.now.mean_time()),
@@ -580,7 +562,7 @@ class Page {
         if (const auto i = shape_index(f.target, f.shape_hash)) {
           body_ += shape_text(*i, 120);
         } else {
-          body_ += "<span class=\"sql\">" + html_text(cut(f.fingerprint, 120)) + "</span>";
+          body_ += "<span class=\"sql\">" + html_text(cut_text(f.fingerprint, 120)) + "</span>";
         }
         body_ += "</div>";
       }
