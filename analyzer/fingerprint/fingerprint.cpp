@@ -312,10 +312,17 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
   if (std::string_view head = call_head(q); !head.empty()) {
     char* out = other_than(q).reserve(head.size());
     for (size_t i = 0; i < head.size(); ++i) out[i] = lower(head[i]);
+    if (!options_.match_pt_on_misquoted_text) {
+      // pt's name is everything before the last '(' of the first word, quotes included.
+      for (size_t i = 0; i < head.size(); ++i) {
+        if (out[i] == '\'' || out[i] == '"') out[i] = '_';
+      }
+    }
     return {out, head.size()};
   }
   if (size_t end = first_row_end(q); end != std::string_view::npos) q = q.substr(0, end);
 
+  if (!options_.match_pt_on_misquoted_text) q = neutralize_misread_quotes(q);
   q = strip_comments(q);
   // s/\Ause \S+\Z/use ?/i, returned as is: \Z also matches before a final newline.
   if (ci_at(q, 0, "use ")) {
@@ -333,6 +340,124 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
   if (words_ & kLimitWord) q = shorten_limit(q);
   if (words_ & kOrderWord) q = drop_order_by_asc(q);
   return q;
+}
+
+// pt finds literals with regexes run one after the other over the whole text: comments
+// are removed, then \" and \', then "..." strings, then '...' ones. Where a quote sits
+// inside something else, a stage pairs it with a quote beyond the literal's end and the
+// rest of the literal stays in the fingerprint: `a"b` ... 'se"cret' gives "`a?cret'".
+// This pass reads the quoting as MySQL does and rewrites to '_' the bytes pt would
+// misread: quotes, backslashes and "/*" inside backtick identifiers and line comments,
+// '"' and "/*" inside '...' strings, escaped backslashes in strings, quotes inside a
+// comment the text ends in; a string the text ends inside gets its closing quote. Inside
+// a string the rewritten bytes vanish with it. Each stage then pairs exactly MySQL's
+// string delimiters. Text with nothing to rewrite comes back as it is, uncopied.
+std::string_view Fingerprinter::neutralize_misread_quotes(std::string_view in) {
+  const size_t n = in.size();
+  if (find_any<'\'', '"'>(in, 0) == n) return in;
+  char* out = nullptr;
+  auto rewrite = [&](size_t i) {
+    if (out == nullptr) {
+      out = other_than(in).reserve(n + 1);
+      std::memcpy(out, in.data(), n);
+    }
+    out[i] = '_';
+  };
+  auto is_quote = [](char c) { return c == '\'' || c == '"' || c == '\\'; };
+  // "/*" at j inside something that is not code: pt's comment rule would start there.
+  auto comment_opener = [&](size_t j) {
+    if (j + 1 < n && in[j + 1] == '*') rewrite(j + 1);
+  };
+  char unclosed = 0;  // the quote of a string the text ends inside
+  size_t i = 0;
+  while ((i = find_any<'\'', '"', '`', '\\', '/', '#', '-'>(in, i)) < n) {
+    const char c = in[i];
+    if (c == '\\') {
+      // Outside a string pt drops \' and \" before pairing: the quote pairs with nothing.
+      // It does so after removing comments, so a backslash before one would take the
+      // quote after it.
+      if (i + 2 < n && in[i + 1] == '/' && in[i + 2] == '*') rewrite(i);
+      i += i + 1 < n && (in[i + 1] == '\'' || in[i + 1] == '"') ? 2 : 1;
+    } else if (c == '\'' || c == '"') {
+      // A '' or "" inside a string closes it and opens the next, for MySQL's reading as
+      // for pt's: the same delimiters pair.
+      size_t j = i + 1;
+      for (;;) {
+        j = c == '\'' ? find_any<'\'', '"', '\\', '/'>(in, j) : find_any<'"', '\\', '/'>(in, j);
+        if (j >= n) {
+          unclosed = c;
+          break;
+        }
+        if (in[j] == c) break;
+        if (in[j] == '\\') {
+          // \' and \" are escaped quotes for both readings; an escaped backslash is not
+          // for pt, which would drop the closing quote after it.
+          if (j + 1 >= n || in[j + 1] == '\\') {
+            rewrite(j);
+            if (j + 1 < n) rewrite(j + 1);
+            j += 2;
+          } else {
+            j += in[j + 1] == '\'' || in[j + 1] == '"' ? 2 : 1;
+          }
+        } else if (in[j] == '/') {
+          comment_opener(j);
+          ++j;
+        } else {
+          rewrite(j);  // '"' in a '...' string; the "..." stage runs first
+          ++j;
+        }
+      }
+      i = j + 1;
+    } else if (c == '`') {
+      size_t j = i + 1;
+      while ((j = find_any<'`', '\'', '"', '\\', '/'>(in, j)) < n && in[j] != '`') {
+        if (in[j] == '/') {
+          comment_opener(j);
+        } else {
+          rewrite(j);
+        }
+        ++j;
+      }
+      i = j + 1;
+    } else if (c == '/') {
+      // pt's comment: "/*", one byte that is not '!', then up to the first "*/"; its
+      // text goes before any quote is paired. One the text ends inside stays.
+      if (i + 2 < n && in[i + 1] == '*' && in[i + 2] != '!') {
+        const size_t end = in.find("*/", i + 3);
+        if (end != std::string_view::npos) {
+          i = end + 2;
+          continue;
+        }
+        for (size_t j = i + 2; j < n; ++j) {
+          if (is_quote(in[j])) rewrite(j);
+        }
+        break;
+      }
+      ++i;
+    } else if (c == '#' || (i + 2 <= n && in[i + 1] == '-' &&
+                            (i + 2 == n || static_cast<unsigned char>(in[i + 2]) <= ' '))) {
+      // MySQL's line comments: '#', or "--" and a blank or control byte. Without a quote
+      // in it, pt's rule removes one before pairing quotes.
+      size_t j = i + 1;
+      for (; j < n && in[j] != '\n' && in[j] != '\r'; ++j) {
+        if (is_quote(in[j])) {
+          rewrite(j);
+        } else if (in[j] == '/') {
+          comment_opener(j);
+        }
+      }
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  if (unclosed == 0) return out == nullptr ? in : std::string_view(out, n);
+  if (out == nullptr) {
+    out = other_than(in).reserve(n + 1);
+    std::memcpy(out, in.data(), n);
+  }
+  out[n] = unclosed;
+  return {out, n + 1};
 }
 
 // s#/\*[^!].*?\*/##sg, then s/(?:--|#)[^'"\r\n]*(?=[\r\n]|\Z)//g on the result.
@@ -471,11 +596,11 @@ namespace {
 
 // What normalize does at a byte outside a number.
 enum : uint8_t {
-  kCopy = 0,    // copied as it is
-  kLetter,      // [A-Za-z_]: starts a run of them
-  kNumber,      // [0-9+-]: starts a number
-  kBlank,       // [ \n\t\r\f]: starts a run to squeeze
-  kDot,         // '.': dropped before a '?'
+  kCopy = 0,  // copied as it is
+  kLetter,    // [A-Za-z_]: starts a run of them
+  kNumber,    // [0-9+-]: starts a number
+  kBlank,     // [ \n\t\r\f]: starts a run to squeeze
+  kDot,       // '.': dropped before a '?'
 };
 
 constexpr std::array<uint8_t, 256> make_actions() {
@@ -511,7 +636,7 @@ size_t bool_literal_at(std::string_view s, size_t i) {
 }  // namespace
 
 uint8_t Fingerprinter::keyword_bits(const char* word, size_t len) {
-  auto is = [&](const char (&w)[7]) { return std::memcmp(word, w, len) == 0; };
+  auto is = [&](const char(&w)[7]) { return std::memcmp(word, w, len) == 0; };
   switch (len) {
     case 2:
       return word[0] == 'i' && word[1] == 'n' ? kListWord : 0;
@@ -547,7 +672,7 @@ std::string_view Fingerprinter::normalize(std::string_view in) {
   const size_t n = in.size();
   const char* s = in.data();
   char* out = other_than(in).reserve(n);  // no stage ever makes the text longer
-  size_t o = 0;  // o <= i throughout: nothing emits more than it consumes
+  size_t o = 0;                           // o <= i throughout: nothing emits more than it consumes
   size_t i = 0;
   while (i < n && is_space(s[i])) ++i;  // s/\A\s+//
   while (i < n) {
@@ -1030,7 +1155,8 @@ void close_cut_statement(std::string& cut) {
   // not followed by "!" in the result was left open, with the text after it. The probe
   // starts with "x " so that no rule anchored at the start (1, 3, 4, 5: a multi-row
   // INSERT is cut after its first row) hides the rest of the text.
-  Fingerprinter fingerprinter;
+  // pt's own reading: its fingerprint of the cut text shows what the cut left open.
+  Fingerprinter fingerprinter({.match_pt_on_misquoted_text = true});
   std::string probe;
   for (int round = 0; round < 8; ++round) {
     probe.assign("x ");
@@ -1044,7 +1170,8 @@ void close_cut_statement(std::string& cut) {
     if (comment == std::string_view::npos && !double_quote && !single_quote) {
       // Then the parentheses, so that a cut list still folds: "in (?,?,?" becomes
       // "in(?+)", the class of the whole statement.
-      const auto open = std::count(fp.begin(), fp.end(), '(') - std::count(fp.begin(), fp.end(), ')');
+      const auto open =
+          std::count(fp.begin(), fp.end(), '(') - std::count(fp.begin(), fp.end(), ')');
       if (open > 0) cut.append(static_cast<size_t>(open), ')');
       return;
     }

@@ -69,6 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     const bool verbatim = input.starts_with("administrator command: ");
     const bool call = first.starts_with("call");
+    // Every string is paired and replaced: a quote left over could have a literal's text
+    // after it.
+    check(verbatim || first.find_first_of("'\"") == std::string::npos, "quote in output", input,
+          first);
     for (unsigned char c : first) {
       check(verbatim || !(c >= 'A' && c <= 'Z'), "uppercase letter in output", input, first);
       check(verbatim || call || fingerprinter == &preserving || !(c >= '0' && c <= '9'),

@@ -748,11 +748,22 @@ void ReportPageOfPostgresAndMariadb::expect_hostile_names_as_text() {
   // The corpus reached the report: in fingerprints of both targets, tables, release names
   // and metadata.
   for (const std::string target : {"orders", "shop"}) {
-    for (const char* part :
+    for (std::string part :
          {kImgOnerror, kScriptBreakout, kSvgAttributeBreakout, kJavascriptUrl, "rtl\u202Eevil"}) {
+      // A MySQL fingerprint shows a quote inside an identifier as '_' (docs/FINGERPRINT.md).
+      if (target == "shop") std::replace(part.begin(), part.end(), '"', '_');
       EXPECT_TRUE(shape_holding(target, part).has_value()) << target << ": " << part;
     }
   }
+  // The shape's tables keep the name as it is.
+  bool table_named = false;
+  for (const auto& d : report()["details"]) {
+    for (const auto& table : d["tables"]) {
+      table_named |= d["target"] == "shop" &&
+                     table.get<std::string>().find(kSvgAttributeBreakout) != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(table_named) << report()["details"].dump(1);
   for (const bool javascript : {true, false}) {
     SCOPED_TRACE(javascript ? "JavaScript on" : "JavaScript off");
     Page page = browser().open(reports_->html, {.javascript = javascript});
