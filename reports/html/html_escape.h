@@ -9,12 +9,11 @@
 //   - the output is valid UTF-8: each maximal ill-formed subsequence of the input (a bad
 //     byte, or a lead byte and the continuation bytes that fit it) becomes one U+FFFD, as
 //     the WHATWG decoder reads it;
-//   - characters a reader cannot see or that reorder what a reader sees are written as
+//   - characters a reader cannot see or that reorder what a reader sees
+//     (is_hidden_or_reordering in reports/visible_text.h: controls, bidi controls, zero-width
+//     and invisible formatting characters, U+2028/U+2029, tag characters) are written as
 //     visible escapes, "\u" and four upper-case hex digits ("\u202E"; "\u{E0041}" above
-//     U+FFFF): the C0 controls except TAB, LF and CR, DEL, the C1 controls, the Unicode bidi
-//     controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), the zero-width and
-//     invisible formatting characters (U+200B–U+200D, U+2060–U+2064, U+206A–U+206F, U+FEFF,
-//     U+FFF9–U+FFFB), U+2028/U+2029 and the tag characters U+E0000–U+E007F.
+//     U+FFFF).
 // The escapes make text safe as text. They do not make a URL safe: the report never puts a
 // hostile string in href, src, style or an on* attribute.
 //

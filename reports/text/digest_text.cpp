@@ -5,6 +5,7 @@
 
 #include "analyzer/time/utc_time.h"
 #include "reports/text/units.h"
+#include "reports/visible_text.h"
 
 namespace slowscope {
 namespace {
@@ -186,33 +187,41 @@ std::string terminal_safe(std::string_view text, size_t max_width) {
   std::string out;
   out.reserve(std::min(text.size(), max_width) + 8);
   size_t width = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
+  auto hex_bytes = [&](std::string_view bytes) {
+    for (const char byte : bytes) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(byte));
+      out += buf;
+      width += 4;
+    }
+  };
+  for (size_t i = 0; i < text.size();) {
     if (width >= max_width) {
       out += "...";
       break;
     }
-    const unsigned char ch = static_cast<unsigned char>(text[i]);
-    if (ch == '\n' || ch == '\t' || ch == '\r') {
+    const DecodedCodePoint d = decode_utf8(text, i);
+    const char32_t c = d.code_point;
+    const std::string_view bytes = text.substr(i, d.length);
+    i += d.length;
+    if (c == '\n' || c == '\t' || c == '\r') {
       if (!out.empty() && out.back() != ' ') {
         out += ' ';
         ++width;
       }
-    } else if (ch < 0x20 || ch == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-      out += buf;
-      width += 4;
-    } else if (ch == 0xC2 && i + 1 < text.size() &&
-               (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80) {
-      // U+0080..U+009F: C1 controls such as CSI, which terminals also obey.
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "\\xc2\\x%02x", static_cast<unsigned char>(text[++i]));
-      out += buf;
-      width += 8;
+    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+               (c == kReplacementCharacter && bytes != "\xEF\xBF\xBD")) {
+      // Control bytes (escape sequences an attacker could log; C1 controls such as CSI,
+      // which terminals also obey) and bytes that are not UTF-8, as they are in the text.
+      hex_bytes(bytes);
+    } else if (is_hidden_or_reordering(c)) {
+      // Bidi overrides and invisible characters would make the text read differently.
+      const size_t before = out.size();
+      append_visible_escape(out, c);
+      width += out.size() - before;
     } else {
-      out += static_cast<char>(ch);
-      // UTF-8 continuation bytes do not take a column.
-      if ((ch & 0xC0) != 0x80) ++width;
+      out += bytes;
+      ++width;
     }
   }
   return out;

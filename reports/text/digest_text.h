@@ -14,8 +14,9 @@ namespace slowscope {
 void write_digest_text(std::ostream& out, const DigestReport& report);
 
 // Makes statement text safe to print on a terminal: control bytes (an attacker could log
-// escape sequences) become "\xNN", newlines and tabs become spaces, and the result is cut
-// to `max_width` characters with "..." when longer.
+// escape sequences) and bytes that are not UTF-8 become "\xNN", bidi controls and
+// invisible characters their visible escape ("\u202E", reports/visible_text.h), newlines
+// and tabs spaces; the result is cut to `max_width` characters with "..." when longer.
 std::string terminal_safe(std::string_view text, size_t max_width);
 
 }  // namespace slowscope
