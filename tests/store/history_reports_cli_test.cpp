@@ -7,8 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analyzer/store/migrations.h"
+#include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store.h"
 #include "tests/digest/digest_cli.h"
+#include "tests/store/store_test_support.h"
 
 namespace slowscope::testing {
 namespace {
@@ -139,6 +142,38 @@ TEST_F(HistoryReportsCli, TopColumnsStayAlignedWithLongTargetNames) {
     EXPECT_EQ(row.find("select * from"), fingerprint_at) << r.out;
     EXPECT_EQ(row.substr(header.find("io blks") + 6, 1), mysql ? "-" : "0") << row;
   }
+}
+
+// The nightly report over a store an older slowscope wrote: opening it applies the
+// migrations it lacks, then the report reads it; a store a newer slowscope wrote is refused
+// with what to do, and left as it is.
+TEST_F(HistoryReportsCli, ReportMigratesAnOlderStoreAndRefusesANewerOne) {
+  const std::string path = dir_.file("s.db");
+  auto schema_version = [&] {
+    SqliteConnection db(path);
+    return query_int(db, "SELECT MAX(version) FROM schema_version");
+  };
+  SqliteConnection(path).exec_script("back to version 5",
+                                     "DELETE FROM schema_version WHERE version >= 6");
+  ASSERT_EQ(schema_version(), 5);
+
+  const RunResult r = run_slowscope("report --since 1h --json " + dir_.file("r.json") + store_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(read_file(dir_.file("r.json")));
+  EXPECT_EQ(report["shapes"].size(), 3u);
+  EXPECT_EQ(schema_version(), latest_schema_version());
+
+  const int newer = latest_schema_version() + 1;
+  SqliteConnection(path).exec_script(
+      "from the future",
+      "INSERT INTO schema_version VALUES (" + std::to_string(newer) + ", 'future', 0)");
+  const RunResult refused =
+      run_slowscope("report --since 1h --json " + dir_.file("newer.json") + store_);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("has schema version " + std::to_string(newer)), npos) << refused.err;
+  EXPECT_NE(refused.err.find("upgrade slowscope"), npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("newer.json")));
+  EXPECT_EQ(schema_version(), newer);
 }
 
 }  // namespace
