@@ -9,6 +9,7 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/store/measures.h"
+#include "analyzer/time/utc_time.h"
 #include "reports/html/html_escape.h"
 #include "reports/html/page_frame.h"
 #include "reports/html/report_assets.h"
@@ -224,8 +225,17 @@ class Page {
     if (from == it->end() || until == it->end() || !from->is_string() || !until->is_string()) {
       return;
     }
-    body_ +=
-        html_text(from->get<std::string>()) + " \u2013 " + html_text(until->get<std::string>());
+    // Stored as UTC text; shown in the page's zone like every other time.
+    const std::optional<int64_t> from_us = parse_utc(from->get<std::string>());
+    const std::optional<int64_t> until_us = parse_utc(until->get<std::string>());
+    if (from_us && until_us) {
+      time(*from_us / 1'000'000);
+      body_ += " \u2013 ";
+      time(*until_us / 1'000'000);
+    } else {
+      body_ += html_text(from->get<std::string>()) + " \u2013 " +
+               html_text(until->get<std::string>());
+    }
   }
 
   void findings() {
