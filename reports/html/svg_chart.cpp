@@ -410,7 +410,7 @@ std::string render_time_chart(const TimeChart& chart, const ReportZone& zone) {
   draw_value_axis(out, axis, labels, x0, x1, y_of);
 
   // Time axis: vertical grid lines and labels at round local times.
-  const int max_time_ticks = std::max(2, static_cast<int>((x1 - x0) / 90));
+  const int max_time_ticks = std::max(2, static_cast<int>((x1 - x0) / 72));
   const std::vector<TimeTick> ticks = zone.axis_ticks(chart.from, chart.until, max_time_ticks);
   out += "<path class=\"ss-grid\" stroke=\"currentColor\" stroke-opacity=\"0.12\" d=\"";
   for (const TimeTick& tick : ticks) {

@@ -48,7 +48,9 @@ struct ReleaseMarker {
 struct TimeChart {
   std::string title;
   Quantity quantity = Quantity::kDurationSeconds;
-  int width = 720, height = 240;  // viewBox size, 240..4000 by 120..2000
+  // viewBox size, 240..4000 by 120..2000. Labels are 11 units high: a chart 400 wide
+  // shows them at 11 px or more two to a row on a laptop and at 9 px on a phone.
+  int width = 400, height = 200;
   int64_t from = 0, until = 0;    // the x range, epoch seconds, from < until
   // Two points of a series farther apart than 1.5 buckets are not joined: the missing
   // buckets show as a break in the line. 0: only non-finite values break it.
@@ -72,7 +74,7 @@ struct HistogramBucket {
 
 struct LatencyHistogram {
   std::string title;
-  int width = 480, height = 200;         // viewBox size, as TimeChart
+  int width = 400, height = 200;         // viewBox size, as TimeChart
   std::vector<HistogramBucket> buckets;  // each from the previous bound (0 for the first)
 };
 

@@ -216,13 +216,14 @@ std::string hour_minute_label(int hour, int minute) {
   return buf;
 }
 
-enum class StepKind { kSubDay, kDays, kWeek, kMonths };
+enum class StepKind { kSeconds, kSubDay, kDays, kWeek, kMonths };
 
 struct Step {
   StepKind kind;
-  int64_t count;  // seconds for kSubDay, days for kDays, months for kMonths
+  int64_t count;  // seconds for kSeconds and kSubDay, days for kDays, months for kMonths
   double seconds() const {
     switch (kind) {
+      case StepKind::kSeconds:
       case StepKind::kSubDay:
         return static_cast<double>(count);
       case StepKind::kDays:
@@ -238,6 +239,8 @@ struct Step {
 
 Step pick_step(int64_t span, int max_ticks) {
   static constexpr Step kSteps[] = {
+      {StepKind::kSeconds, 1},    {StepKind::kSeconds, 2},    {StepKind::kSeconds, 5},
+      {StepKind::kSeconds, 10},   {StepKind::kSeconds, 15},   {StepKind::kSeconds, 30},
       {StepKind::kSubDay, 60},    {StepKind::kSubDay, 120},   {StepKind::kSubDay, 300},
       {StepKind::kSubDay, 600},   {StepKind::kSubDay, 900},   {StepKind::kSubDay, 1800},
       {StepKind::kSubDay, 3600},  {StepKind::kSubDay, 7200},  {StepKind::kSubDay, 10800},
@@ -356,6 +359,19 @@ std::vector<TimeTick> ReportZone::axis_ticks(int64_t from, int64_t until, int ma
   };
 
   switch (step.kind) {
+    case StepKind::kSeconds: {
+      // Offsets have been whole minutes since the 1970s, so round UTC seconds are round
+      // local ones.
+      for (int64_t t = (from + step.count - 1) / step.count * step.count; t <= until;
+           t += step.count) {
+        const LocalTime local = clock.at(t);
+        char label[16];
+        std::snprintf(label, sizeof label, "%02d:%02d:%02d", local.hour, local.minute,
+                      local.second);
+        add(t, label);
+      }
+      break;
+    }
     case StepKind::kSubDay: {
       const int64_t per_day = 86400 / step.count;
       // Offsets change by at most a few hours: only the ticks near [from, until] on the

@@ -191,6 +191,11 @@ TEST(ReportZone, UtcTicksAtRoundHoursWithTheDayAtMidnight) {
   // Ten minutes: two-minute ticks at round minutes inside the range only.
   EXPECT_EQ(labels(ReportZone().axis_ticks(k2026Dec06_0915Z + 30, k2026Dec06_0915Z + 630, 6)),
             (std::vector<std::string>{"09:16", "09:18", "09:20", "09:22", "09:24"}));
+  // Under a minute: ticks at round seconds, labelled with them (in Berlin too).
+  EXPECT_EQ(labels(ReportZone().axis_ticks(k2026Dec06_0915Z + 3, k2026Dec06_0915Z + 43, 5)),
+            (std::vector<std::string>{"09:15:10", "09:15:20", "09:15:30", "09:15:40"}));
+  EXPECT_EQ(labels(ReportZone("Europe/Berlin").axis_ticks(k2026Dec06_0915Z, k2026Dec06_0915Z + 4, 5)),
+            (std::vector<std::string>{"10:15:00", "10:15:01", "10:15:02", "10:15:03", "10:15:04"}));
 }
 
 TEST(ReportZone, BerlinTicksSkipTheHourThatDoesNotExist) {
