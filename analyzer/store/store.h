@@ -102,6 +102,9 @@ namespace event_kind {
 inline constexpr std::string_view kEpochBreak = "epoch_break";
 inline constexpr std::string_view kCoverageGap = "coverage_gap";
 inline constexpr std::string_view kError = "error";
+// No poll for a while (collector or server down): what ran then is counted, but in one
+// sample of the whole span, not interval by interval.
+inline constexpr std::string_view kCollectionGap = "collection_gap";
 }  // namespace event_kind
 
 // A slow-log file whose entries a target holds: every entry before byte read_to is stored.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/time/utc_time.h"
+
 namespace slowscope {
 
 std::string_view to_string(CollectorHealth health) {
@@ -61,6 +63,18 @@ CollectorHealth health_of_events(const std::vector<CollectorEvent>& events) {
     return e.kind == event_kind::kCoverageGap;
   });
   return gap ? CollectorHealth::kCoverageLost : CollectorHealth::kOk;
+}
+
+std::optional<CollectorEvent> collection_gap_event(StoreTime at, int64_t covered_from,
+                                                   int64_t bucket_end, int64_t step) {
+  if (bucket_end - covered_from <= 2 * step) return std::nullopt;
+  const int64_t minutes = (bucket_end - covered_from) / 60;
+  return CollectorEvent{
+      at, std::string(event_kind::kCollectionGap),
+      "no poll from " + format_utc(std::chrono::sys_seconds(std::chrono::seconds(covered_from))) +
+          " to " + format_utc(std::chrono::sys_seconds(std::chrono::seconds(bucket_end))) + " (" +
+          std::to_string(minutes) +
+          " min): what ran then is counted in one sample of that span, not interval by interval"};
 }
 
 }  // namespace slowscope

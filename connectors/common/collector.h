@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -126,5 +127,11 @@ double flush_store_wal(Store& store);
 
 // kCoverageLost when `events` hold a coverage gap, else kOk.
 CollectorHealth health_of_events(const std::vector<CollectorEvent>& events);
+
+// For a counter source whose cycle at `at` covers [covered_from, bucket_end) (epoch
+// seconds): a kCollectionGap event when that is more than two intervals of `step` seconds —
+// intervals nobody polled, whose calls the sample spreads over the whole span.
+std::optional<CollectorEvent> collection_gap_event(StoreTime at, int64_t covered_from,
+                                                   int64_t bucket_end, int64_t step);
 
 }  // namespace slowscope

@@ -8,6 +8,7 @@
 #include "analyzer/fingerprint/query_id.h"
 #include "analyzer/fingerprint/tables.h"
 #include "analyzer/store/tiers.h"
+#include "connectors/common/collector.h"
 #include "connectors/mysql/digest_delta.h"
 #include "connectors/mysql/slow_log_table_state.h"
 
@@ -126,6 +127,9 @@ MysqlCycleReport DigestCollector::run_cycle(Store& store, std::chrono::system_cl
     cycle.events.push_back({at, std::string(event_kind::kEpochBreak),
                             std::string(to_string(delta.server_break)) +
                                 ": samples of this interval are marked as an epoch break"});
+  }
+  if (auto gap = collection_gap_event(at, from, bucket_s + step, step)) {
+    cycle.events.push_back(std::move(*gap));
   }
   if (delta.coverage_incomplete()) {
     cycle.events.push_back({at, std::string(event_kind::kCoverageGap),

@@ -7,6 +7,7 @@
 
 #include "analyzer/error/errors.h"
 #include "analyzer/store/tiers.h"
+#include "connectors/common/collector.h"
 #include "connectors/postgres/query_shape.h"
 
 namespace slowscope {
@@ -253,6 +254,9 @@ PgssCycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock
   cycle.events =
       interval_events(deltas, previous ? previous->hidden_entries : -1, snapshot.hidden_entries,
                       poller_->current_user(), cycle.collected_at);
+  if (auto gap = collection_gap_event(cycle.collected_at, covered_from, bucket + step, step)) {
+    cycle.events.push_back(std::move(*gap));
+  }
   if (snapshot.hidden_entries > 0) {
     report.warnings.push_back(
         hidden_entries_message(snapshot.hidden_entries, poller_->current_user()));

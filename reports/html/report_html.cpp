@@ -165,9 +165,14 @@ class Page {
                   counts.open > 0);
     body_ += card("Trends", std::to_string(trends), "shapes slower day after day", trends > 0);
     body_ += card("Releases", std::to_string(r_.releases.size()), "in the period");
-    body_ +=
-        card("Data gaps", std::to_string(r_.gaps.size()),
-             r_.gaps.empty() ? "none recorded" : "the numbers are incomplete", !r_.gaps.empty());
+    const bool lost = std::any_of(r_.gaps.begin(), r_.gaps.end(), [](const ReportGap& g) {
+      return g.event.kind != event_kind::kCollectionGap;
+    });
+    body_ += card("Data gaps", std::to_string(r_.gaps.size()),
+                  lost               ? "the numbers are incomplete"
+                  : r_.gaps.empty() ? "none recorded"
+                                     : "spans without detail",
+                  !r_.gaps.empty());
     body_ += "</div>\n";
 
     if (r_.comparison_span) {
@@ -585,11 +590,14 @@ class Page {
     body_ += "<section id=\"gaps\"><h2>Data gaps</h2>";
     if (r_.gaps.empty()) {
       body_ +=
-          "<p class=\"muted\">No coverage gap, counter reset or collection error was "
+          "<p class=\"muted\">No coverage gap, counter reset, collection gap or error was "
           "recorded in the period.</p></section>\n";
       return;
     }
-    body_ += "<p class=\"note\">The numbers above leave out what these gaps lost.</p>";
+    body_ +=
+        "<p class=\"note\">The numbers above leave out what a coverage gap, a counter reset "
+        "or an error lost. A collection gap loses nothing but the detail of its span: what ran "
+        "in it is counted at its start.</p>";
     body_ +=
         "<div class=\"table-wrap\"><table><thead><tr><th>At</th><th>Target</th><th>Kind</th>"
         "<th>What happened</th></tr></thead><tbody>";

@@ -186,6 +186,11 @@ TEST_F(MariadbDigestTest, CollectorKeepsBucketsAndStoresGapsWithTheirLength) {
   const std::vector<std::tuple<int64_t, int64_t, int64_t>> expected = {{t0, 60, 3},
                                                                        {t0 + 60, 240, 6}};
   EXPECT_EQ(rows, expected);
+  // The span without polls is on record; one interval late is not a gap.
+  auto gaps = db.prepare("gaps", "SELECT message FROM collector_events WHERE kind = 'collection_gap'");
+  ASSERT_TRUE(gaps->step());
+  EXPECT_NE(gaps->get_text(0).find(" (4 min): "), std::string::npos) << gaps->get_text(0);
+  EXPECT_FALSE(gaps->step());
 }
 
 TEST_F(MariadbDigestTest, AnUnreadableCheckpointStartsANewBaseline) {

@@ -374,11 +374,24 @@ TEST_F(PostgresCollector, DowntimeIsStoredWithItsRealLength) {
   EXPECT_EQ(stmt->get_int(1), 5 * kInterval.count());
   EXPECT_EQ(stmt->get_int(2), 2);
   EXPECT_FALSE(stmt->step());
+  // The span is on record, for reports and health: what ran in it has no detail.
+  const auto gaps = [&] {
+    std::vector<std::string> out;
+    auto events =
+        db.prepare("gaps", "SELECT message FROM collector_events WHERE kind = 'collection_gap'");
+    while (events->step()) out.push_back(events->get_text(0));
+    return out;
+  };
+  ASSERT_EQ(gaps().size(), 1u);
+  EXPECT_EQ(gaps()[0].rfind("no poll from 2023-11-14T22:14:00Z to 2023-11-14T22:19:00Z", 0), 0u)
+      << gaps()[0];
+  EXPECT_NE(gaps()[0].find(" (5 min): "), std::string::npos) << gaps()[0];
   // The next cycle is back to one interval.
   exec("SELECT v FROM items WHERE id = 13");
   const PgssCycleReport next = collector.run_cycle(*store_, cycle_time(6), kInterval);
   EXPECT_EQ(next.covered_from, next.bucket_start);
   EXPECT_EQ(next.bucket_start, std::chrono::time_point_cast<seconds>(cycle_time(5)));
+  EXPECT_EQ(gaps().size(), 1u);
 }
 
 TEST_F(PostgresCollector, RoleWithoutReadAllStatsIsToldWhatToGrant) {
