@@ -82,4 +82,13 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+std::string cut_text(std::string_view text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (chars++ == max_chars) return std::string(text.substr(0, i)) + "\u2026";
+  }
+  return std::string(text);
+}
+
 }  // namespace slowscope

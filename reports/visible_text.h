@@ -1,7 +1,8 @@
-// Characters a reader cannot see or that reorder what a reader sees, for every place a
-// report shows hostile text (statement text, names from a database or a log): the HTML
-// escaping (reports/html/html_escape.h) and the terminal (reports/text). One list, so a
-// U+202E that a page shows as "\u202E" is also "\u202E" on a terminal.
+// Text helpers for every place a report shows hostile text (statement text, names from a
+// database or a log): which characters a reader cannot see or that reorder what a reader
+// sees, for the HTML escaping (reports/html/html_escape.h) and the terminal (reports/text) —
+// one list, so a U+202E that a page shows as "\u202E" is also "\u202E" on a terminal — and
+// cutting UTF-8 text by characters (pages, alert summaries).
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -39,5 +40,8 @@ void append_visible_escape(std::string& out, char32_t c);
 
 // Appends `c` encoded as UTF-8.
 void append_utf8(std::string& out, char32_t c);
+
+// The first `max_chars` characters of UTF-8 `text`, with "…" when cut (nothing escaped).
+std::string cut_text(std::string_view text, size_t max_chars);
 
 }  // namespace slowscope

@@ -31,15 +31,6 @@ std::string render_page(const PageFrame& page) {
   return out;
 }
 
-std::string cut_text(std::string_view text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
-    if (chars++ == max_chars) return std::string(text.substr(0, i)) + "\u2026";
-  }
-  return std::string(text);
-}
-
 std::string time_element(const ReportZone& zone, int64_t epoch_seconds) {
   return "<time datetime=\"" + html_attribute(zone.iso8601(epoch_seconds)) + "\">" +
          html_text(zone.format(epoch_seconds)) + "</time>";

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "reports/html/time_zone.h"
+#include "reports/visible_text.h"  // cut_text
 
 namespace slowscope::html {
 
@@ -23,9 +24,6 @@ struct PageFrame {
 
 // The whole document.
 std::string render_page(const PageFrame& page);
-
-// The first `max_chars` characters of UTF-8 `text`, with "…" when cut (unescaped).
-std::string cut_text(std::string_view text, size_t max_chars);
 
 // <time datetime="ISO 8601 with offset">the time in `zone`, with its abbreviation</time>.
 std::string time_element(const ReportZone& zone, int64_t epoch_seconds);
