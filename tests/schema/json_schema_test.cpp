@@ -18,6 +18,7 @@
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/store.h"
 #include "analyzer/time/utc_time.h"
+#include "reports/alerts/alert_event.h"
 #include "reports/json/check_json.h"
 #include "reports/json/digest_json.h"
 #include "reports/json/finding_json.h"
@@ -44,7 +45,7 @@ using testing::TempDir;
 // Every schema id the code names, from the headers that build the documents.
 const std::vector<std::string> kSchemaIds = {
     kDigestSchemaId,   kTopSchemaId,      kShowSchemaId,    kCheckSchemaId,  kTrendsSchemaId,
-    kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId, kReportSchemaId,
+    kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId, kReportSchemaId, kAlertSchemaId,
 };
 
 const std::string kSchemaDir = "reports/json/schemas";
@@ -102,6 +103,33 @@ TEST(JsonSchemaFiles, EverySchemaIdHasItsFileAndEveryFileAnId) {
   const std::set<std::string> ids_in_code(kSchemaIds.begin(), kSchemaIds.end());
   for (const std::string& id : ids_of_files) {
     EXPECT_TRUE(ids_in_code.contains(id)) << "no schema id constant names " << id;
+  }
+}
+
+// An alert event's document, as webhooks and alert files get it, for a finding of each kind
+// (optional evidence present and absent) and both actions.
+TEST(JsonSchemaFiles, AlertEventsMatchTheirSchema) {
+  for (const FindingKind kind :
+       {FindingKind::kLatency, FindingKind::kCallSurge, FindingKind::kRowsPerCall,
+        FindingKind::kNewShape, FindingKind::kVanished, FindingKind::kTrend}) {
+    Finding f;
+    f.key = {"orders", "9a3f0c1e22b4d5e6", kind};
+    f.fingerprint = "select * from orders where id = ?";
+    f.ratio = 3;
+    f.added_seconds_per_hour = 900;
+    if (kind == FindingKind::kTrend) f.daily_rise = 0.04;
+    if (kind == FindingKind::kLatency) {
+      f.release = "v2.4.1";
+      f.before_p95 = 0.002;
+      f.after_p95 = 0.009;
+    }
+    for (const AlertAction action : {AlertAction::kTrigger, AlertAction::kResolve}) {
+      const AlertEvent event =
+          finding_event(f, action, 1796558400, AlertThresholds{},
+                        kind == FindingKind::kLatency ? "https://r.example/" : "");
+      EXPECT_TRUE(matches_schema(alert_document(event), schema_file(kAlertSchemaId)))
+          << to_string(kind) << " " << to_string(action);
+    }
   }
 }
 

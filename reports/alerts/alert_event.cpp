@@ -1,0 +1,192 @@
+#include "reports/alerts/alert_event.h"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+#include "analyzer/fingerprint/literal_free_text.h"
+#include "analyzer/time/utc_time.h"
+#include "reports/text/units.h"
+#include "reports/visible_text.h"
+
+namespace slowscope {
+namespace {
+
+// Part of every dedup key: a change of what keys are made from changes them all at once,
+// on purpose, rather than some of them by accident.
+constexpr std::string_view kKeyVersion = "slowscope-alert-key/1";
+constexpr size_t kKeyHexDigits = 40;
+constexpr size_t kSummaryFingerprintChars = 120;
+
+std::string sha256_hex(std::string_view text) {
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                        &EVP_MD_CTX_free);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), text.data(), text.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    throw std::runtime_error("SHA-256 unavailable from OpenSSL");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+bool reaches(const Finding& f, const SeverityBar& bar) {
+  const bool by_time_alone = f.key.kind == FindingKind::kNewShape;
+  return f.added_seconds_per_hour >= bar.added_seconds_per_hour &&
+         (by_time_alone || f.ratio >= bar.ratio);
+}
+
+std::string ratio_text(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ratio >= 100 ? "%.0fx" : "%.1fx", ratio);
+  return buf;
+}
+
+// What happened, in a few words: "14.2x slower", "a new shape", ...
+std::string what_changed(const Finding& f) {
+  switch (f.key.kind) {
+    case FindingKind::kLatency:
+      return ratio_text(f.ratio) + " slower";
+    case FindingKind::kCallSurge:
+      return ratio_text(f.ratio) + " more calls";
+    case FindingKind::kRowsPerCall:
+      return ratio_text(f.ratio) + " more " + (f.measure.empty() ? "rows per call" : f.measure);
+    case FindingKind::kNewShape:
+      return "new shape";
+    case FindingKind::kVanished:
+      return "stopped running";
+    case FindingKind::kTrend: {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%.1f%% slower each day", 100 * f.daily_rise.value_or(0));
+      return buf;
+    }
+  }
+  return std::string(to_string(f.key.kind));
+}
+
+// `text` cut to at most `max_bytes` bytes at a character boundary.
+std::string cut_bytes(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(AlertAction action) {
+  return action == AlertAction::kTrigger ? "trigger" : "resolve";
+}
+
+std::string_view to_string(AlertSeverity severity) {
+  switch (severity) {
+    case AlertSeverity::kInfo:
+      return "info";
+    case AlertSeverity::kWarning:
+      return "warning";
+    case AlertSeverity::kError:
+      return "error";
+    case AlertSeverity::kCritical:
+      return "critical";
+  }
+  return "";
+}
+
+std::optional<AlertSeverity> alert_severity_from_string(std::string_view text) {
+  for (const AlertSeverity s : {AlertSeverity::kInfo, AlertSeverity::kWarning,
+                                AlertSeverity::kError, AlertSeverity::kCritical}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+AlertSeverity finding_severity(const Finding& finding, const AlertThresholds& thresholds) {
+  // A shape that stopped costs no time: how urgent it is, the detector said.
+  if (finding.key.kind == FindingKind::kVanished) {
+    return finding.severity == Severity::kCritical ? AlertSeverity::kError
+                                                   : AlertSeverity::kWarning;
+  }
+  if (reaches(finding, thresholds.critical)) return AlertSeverity::kCritical;
+  if (reaches(finding, thresholds.error)) return AlertSeverity::kError;
+  if (reaches(finding, thresholds.warning)) return AlertSeverity::kWarning;
+  return AlertSeverity::kInfo;
+}
+
+std::string alert_dedup_key(std::string_view target, std::string_view scope,
+                            std::string_view kind) {
+  // Lengths first, so that no two triples give the same text.
+  std::string text(kKeyVersion);
+  for (const std::string_view part : {target, scope, kind}) {
+    text += '\n';
+    text += std::to_string(part.size());
+    text += ':';
+    text += part;
+  }
+  return sha256_hex(text).substr(0, kKeyHexDigits);
+}
+
+std::string finding_summary(const Finding& finding) {
+  std::string summary =
+      finding.key.target + ": `" +
+      cut_text(collapse_whitespace(finding.fingerprint), kSummaryFingerprintChars) + "` " +
+      what_changed(finding);
+  if (!finding.release.empty()) summary += " since " + finding.release;
+  if (finding.key.kind != FindingKind::kVanished) {
+    summary += ", " + format_added_time(finding.added_seconds_per_hour) + " of database time";
+  }
+  return cut_bytes(std::move(summary), kMaxAlertSummaryBytes);
+}
+
+AlertEvent finding_event(const Finding& finding, AlertAction action, int64_t at,
+                         const AlertThresholds& thresholds, std::string_view report_url) {
+  AlertEvent e;
+  const std::string kind(to_string(finding.key.kind));
+  e.dedup_key = alert_dedup_key(finding.key.target, finding.key.shape_hash, kind);
+  e.action = action;
+  e.severity = finding_severity(finding, thresholds);
+  e.summary = finding_summary(finding);
+  e.target = finding.key.target;
+  e.kind = kind;
+  e.query_id = finding.key.shape_hash;
+  e.fingerprint = finding.fingerprint;
+  e.release = finding.release;
+  e.details = evidence_json(finding);
+  if (!report_url.empty()) e.links.push_back({std::string(report_url), "slowscope report"});
+  e.at = at;
+  return e;
+}
+
+nlohmann::ordered_json alert_document(const AlertEvent& e) {
+  nlohmann::ordered_json links = nlohmann::ordered_json::array();
+  for (const AlertLink& l : e.links) links.push_back({{"href", l.href}, {"text", l.text}});
+  const auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s);
+  };
+  return {{"schema", kAlertSchemaId},
+          {"dedup_key", e.dedup_key},
+          {"action", to_string(e.action)},
+          {"severity", to_string(e.severity)},
+          {"summary", e.summary},
+          {"target", e.target},
+          {"kind", e.kind},
+          {"query_id", or_null(e.query_id)},
+          {"fingerprint", or_null(e.fingerprint)},
+          {"incident", or_null(e.incident)},
+          {"release", or_null(e.release)},
+          {"details", e.details},
+          {"links", links},
+          {"at", format_utc(e.at * 1'000'000)}};
+}
+
+}  // namespace slowscope
