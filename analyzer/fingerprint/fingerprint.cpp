@@ -311,12 +311,11 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
   if (q.starts_with("administrator command: ")) return copy_out(q);
   if (std::string_view head = call_head(q); !head.empty()) {
     char* out = other_than(q).reserve(head.size());
-    for (size_t i = 0; i < head.size(); ++i) out[i] = lower(head[i]);
-    if (!options_.match_pt_on_misquoted_text) {
-      // pt's name is everything before the last '(' of the first word, quotes included.
-      for (size_t i = 0; i < head.size(); ++i) {
-        if (out[i] == '\'' || out[i] == '"') out[i] = '_';
-      }
+    // pt's name is everything before the last '(' of the first word, quotes included.
+    const bool keep_quotes = options_.match_pt_on_misquoted_text;
+    for (size_t i = 0; i < head.size(); ++i) {
+      const bool quote = head[i] == '\'' || head[i] == '"';
+      out[i] = quote && !keep_quotes ? '_' : lower(head[i]);
     }
     return {out, head.size()};
   }
@@ -355,12 +354,15 @@ std::string_view Fingerprinter::fingerprint(std::string_view query) {
 std::string_view Fingerprinter::neutralize_misread_quotes(std::string_view in) {
   const size_t n = in.size();
   if (find_any<'\'', '"'>(in, 0) == n) return in;
-  char* out = nullptr;
-  auto rewrite = [&](size_t i) {
+  char* out = nullptr;  // the copy, made at the first byte to rewrite
+  auto copy = [&] {
     if (out == nullptr) {
       out = other_than(in).reserve(n + 1);
       std::memcpy(out, in.data(), n);
     }
+  };
+  auto rewrite = [&](size_t i) {
+    copy();
     out[i] = '_';
   };
   auto is_quote = [](char c) { return c == '\'' || c == '"' || c == '\\'; };
@@ -452,10 +454,7 @@ std::string_view Fingerprinter::neutralize_misread_quotes(std::string_view in) {
     }
   }
   if (unclosed == 0) return out == nullptr ? in : std::string_view(out, n);
-  if (out == nullptr) {
-    out = other_than(in).reserve(n + 1);
-    std::memcpy(out, in.data(), n);
-  }
+  copy();
   out[n] = unclosed;
   return {out, n + 1};
 }
