@@ -1,14 +1,11 @@
 #include "reports/alerts/alert_event.h"
 
-#include <openssl/evp.h>
-
 #include <cmath>
 #include <cstdio>
-#include <memory>
-#include <stdexcept>
 
 #include "analyzer/fingerprint/literal_free_text.h"
 #include "analyzer/time/utc_time.h"
+#include "reports/alerts/digests.h"
 #include "reports/text/units.h"
 #include "reports/visible_text.h"
 
@@ -20,25 +17,6 @@ namespace {
 constexpr std::string_view kKeyVersion = "slowscope-alert-key/1";
 constexpr size_t kKeyHexDigits = 40;
 constexpr size_t kSummaryFingerprintChars = 120;
-
-std::string sha256_hex(std::string_view text) {
-  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                        &EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
-    throw std::runtime_error("SHA-256 unavailable from OpenSSL");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
-}
 
 bool reaches(const Finding& f, const SeverityBar& bar) {
   const bool by_time_alone = f.key.kind == FindingKind::kNewShape;
