@@ -13,10 +13,11 @@ SLOWSCOPE_BUILD_PACKAGES=(
 # the JSON Schema validator the tests check reports with, the PostgreSQL server (with
 # pg_stat_statements) and MariaDB server that the tests start for themselves,
 # pt-query-digest, the reference the fingerprint and slow-log parity tests compare with
-# (they skip without it), and Chromium, the browser the HTML report tests drive (headless,
-# tests/support/headless_chromium.h; they fail without it).
+# (they skip without it), Chromium, the browser the HTML report tests drive (headless,
+# tests/support/headless_chromium.h; they fail without it), and cpp-httplib, the loopback
+# HTTP server that stands in for alert receivers (tests/support/http_receiver.h).
 SLOWSCOPE_TEST_PACKAGES=(
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
   python3 python3-jsonschema
   postgresql-15
