@@ -91,7 +91,7 @@ std::optional<std::string> detection_problem(const DetectionConfig& settings) {
   return std::nullopt;
 }
 
-void check_collectable(const Config& config) {
+std::vector<std::string> check_collectable(const Config& config) {
   if (config.targets.empty()) {
     throw ConfigError("no targets: `collect` has nothing to collect (add a `targets:` list)");
   }
@@ -103,6 +103,9 @@ void check_collectable(const Config& config) {
       throw ConfigError("target " + target.name + ": " + e.what());
     }
   }
+  if (!config.alerts) return {};
+  check_alert_sinks(*config.alerts);
+  return alert_secret_warnings(*config.alerts);
 }
 
 const TargetConfig* Config::find_target(std::string_view name) const {

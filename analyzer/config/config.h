@@ -3,7 +3,8 @@
 //
 // Plain value types, built once by load_config() and then only read: safe to share between
 // threads as long as nobody modifies them. None of them holds a password except inside a
-// target's `dsn`, and their descriptions (to_string, redacted) never show it.
+// target's `dsn`, and their descriptions (to_string, redacted) never show it; alert sinks
+// keep only where their secrets are (alerts_config.h).
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "analyzer/config/alerts_config.h"
 
 namespace slowscope {
 
@@ -132,6 +135,7 @@ struct Config {
   Retention retention;
   DetectionConfig detection;
   std::vector<TargetConfig> targets;
+  std::optional<AlertsConfig> alerts;  // unset: no `alerts:` section, no alerts
 
   // The target called `name`, or nullptr.
   const TargetConfig* find_target(std::string_view name) const;
@@ -140,15 +144,17 @@ struct Config {
 };
 
 // Reads and validates a configuration file. Relative paths in it (SQLite store, password
-// files, slow logs, defaults files) are taken relative to the file's folder. Throws
-// ConfigError, also for a missing file or a directory.
+// files, slow logs, defaults files, alert secret files and alert files) are taken relative
+// to the file's folder. Throws ConfigError, also for a missing file or a directory.
 Config load_config(const std::filesystem::path& path);
 
 // Throws ConfigError for what `collect` refuses in a configuration load_config read: no
-// targets, or a target's password_file it cannot read. `config check` runs it too, so that
-// a file it calls valid is one `collect` starts with (the read commands, which only need
-// the store, do not).
-void check_collectable(const Config& config);
+// targets, a target's password_file it cannot read, an alert sink it could not deliver to
+// (check_alert_sinks: a secret it cannot read, a file it cannot write). Returns warnings for
+// what it starts with but should be fixed (alert secret files others may read). `config
+// check` runs it too, so that a file it calls valid is one `collect` starts with (the read
+// commands, which only need the store, do not).
+std::vector<std::string> check_collectable(const Config& config);
 
 // As load_config, for text already in memory: `source_name` names it in messages and
 // `base_dir` anchors relative paths.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <utility>
@@ -415,6 +416,279 @@ std::vector<TargetConfig> read_targets(const Reader& r, const YAML::Node& node,
   return targets;
 }
 
+// A text that is one of `choices`, or a message listing them (with a typo's likely meaning).
+std::string one_of(const Reader& r, const YAML::Node& node, const std::string& path,
+                   const std::vector<std::string_view>& choices) {
+  const std::string text = r.string(node, path);
+  if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+    std::string expected;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (i > 0) expected += i + 1 == choices.size() ? " or " : ", ";
+      expected += choices[i];
+    }
+    r.fail(node.Mark(), path,
+           "expected " + expected + ", got '" + text + "'" + did_you_mean(text, choices));
+  }
+  return text;
+}
+
+const std::vector<std::string_view> kSeverities(std::begin(kAlertSeverities),
+                                                std::end(kAlertSeverities));
+
+std::string http_url(const Reader& r, const YAML::Node& node, const std::string& path) {
+  const std::string text = r.string(node, path);
+  const bool http = (text.starts_with("http://") && text.size() > 7) ||
+                    (text.starts_with("https://") && text.size() > 8);
+  if (!http) r.fail(node.Mark(), path, "expected an http:// or https:// URL, got '" + text + "'");
+  return text;
+}
+
+AlertThresholdsConfig read_alert_thresholds(const Reader& r, const YAML::Node& node) {
+  const std::string prefix = "alerts.thresholds";
+  AlertThresholdsConfig thresholds;
+  std::map<std::string, YAML::Mark> written;
+  for (const auto& e : r.entries(node, prefix, {"warning", "error", "critical"})) {
+    const std::string path = prefix + "." + e.key;
+    AlertSeverityBar& bar = e.key == "warning" ? thresholds.warning
+                            : e.key == "error" ? thresholds.error
+                                               : thresholds.critical;
+    for (const auto& b : r.entries(e.value, path, {"added_per_hour", "ratio"})) {
+      if (b.key == "added_per_hour") {
+        bar.added_per_hour = r.ruled(b.value, path + "." + b.key, read_span);
+      } else {
+        bar.ratio = r.number(b.value, path + "." + b.key, 1, false, 1e6);
+      }
+    }
+    written.emplace(e.key, e.value.Mark());
+  }
+  // Each severity's bar at least the one below it, so that a finding that reaches a
+  // severity reaches the ones below too.
+  const auto in_order = [&](std::string_view low_name, const AlertSeverityBar& low,
+                            std::string_view high_name, const AlertSeverityBar& high) {
+    std::string problem;
+    if (high.added_per_hour < low.added_per_hour) {
+      problem = std::string(high_name) + ".added_per_hour (" +
+                format_duration(high.added_per_hour.count() * 1'000'000) + ") is below " +
+                std::string(low_name) + "'s (" +
+                format_duration(low.added_per_hour.count() * 1'000'000) + ")";
+    } else if (high.ratio < low.ratio) {
+      std::ostringstream text;
+      text << high_name << ".ratio (" << high.ratio << ") is below " << low_name << "'s ("
+           << low.ratio << ")";
+      problem = text.str();
+    } else {
+      return;
+    }
+    const auto place = written.count(std::string(high_name)) ? written.at(std::string(high_name))
+                                                             : written.at(std::string(low_name));
+    r.fail(place, prefix,
+           problem +
+               "; each severity's bar must be at least the one below it "
+               "(warning <= error <= critical)");
+  };
+  in_order("warning", thresholds.warning, "error", thresholds.error);
+  in_order("error", thresholds.error, "critical", thresholds.critical);
+  return thresholds;
+}
+
+constexpr AlertSinkType kAllSinkTypes[] = {
+    AlertSinkType::kPagerduty,    AlertSinkType::kOpsgenie, AlertSinkType::kSplunkOncall,
+    AlertSinkType::kAlertmanager, AlertSinkType::kSlack,    AlertSinkType::kWebhook,
+    AlertSinkType::kFile};
+
+std::vector<std::string_view> sink_type_names() {
+  std::vector<std::string_view> names;
+  for (const AlertSinkType type : kAllSinkTypes) names.push_back(to_string(type));
+  return names;
+}
+const std::vector<std::string_view> kSinkTypes = sink_type_names();
+const std::vector<std::string_view> kSinkKeys = {"name",
+                                                 "type",
+                                                 "min_severity",
+                                                 "url",
+                                                 "url_file",
+                                                 "routing_key",
+                                                 "routing_key_file",
+                                                 "api_key",
+                                                 "api_key_file",
+                                                 "webhook_url",
+                                                 "webhook_url_file",
+                                                 "hmac_secret",
+                                                 "hmac_secret_file",
+                                                 "path"};
+
+// The keys a sink of `type` takes besides name, type and min_severity.
+std::vector<std::string_view> sink_keys(AlertSinkType type) {
+  switch (type) {
+    case AlertSinkType::kPagerduty:
+      return {"url", "routing_key_file", "routing_key"};
+    case AlertSinkType::kOpsgenie:
+      return {"url", "api_key_file", "api_key"};
+    case AlertSinkType::kSplunkOncall:
+      return {"url_file", "url"};
+    case AlertSinkType::kAlertmanager:
+      return {"url"};
+    case AlertSinkType::kSlack:
+      return {"webhook_url_file", "webhook_url"};
+    case AlertSinkType::kWebhook:
+      return {"url", "hmac_secret_file", "hmac_secret"};
+    case AlertSinkType::kFile:
+      return {"path"};
+  }
+  return {};
+}
+
+bool is_env_name(std::string_view name) {
+  const auto letter = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  return !name.empty() && letter(name[0]) && std::all_of(name.begin(), name.end(), [&](char c) {
+    return letter(c) || (c >= '0' && c <= '9');
+  });
+}
+
+AlertSinkConfig read_alert_sink(const Reader& r, const YAML::Node& node, const std::string& path) {
+  AlertSinkConfig sink;
+  const auto entries = r.entries(node, path, kSinkKeys);
+  auto find = [&](std::string_view key) -> const Reader::Entry* {
+    for (const auto& e : entries) {
+      if (e.key == key) return &e;
+    }
+    return nullptr;
+  };
+  auto missing = [&](std::string_view keys, std::string_view what) {
+    r.fail(node.Mark(), path, "missing key " + std::string(keys) + " (" + std::string(what) + ")");
+  };
+  auto require = [&](std::string_view key, std::string_view what) -> const Reader::Entry& {
+    const Reader::Entry* e = find(key);
+    if (e == nullptr) {
+      r.fail(node.Mark(), path,
+             "missing key '" + std::string(key) + "' (" + std::string(what) + ")");
+    }
+    return *e;
+  };
+
+  const auto& name = require("name", "[a-z0-9][a-z0-9_.-]*");
+  r.string(name.value, path + ".name");  // "expected a text value" for a list or nothing
+  sink.name = r.ruled(name.value, path + ".name", read_target_name);
+
+  const std::string type_text =
+      one_of(r, require("type", join(kSinkTypes)).value, path + ".type", kSinkTypes);
+  for (const AlertSinkType t : kAllSinkTypes) {
+    if (to_string(t) == type_text) sink.type = t;
+  }
+
+  // Keys of other types are refused before any value is read: a secret written under a key
+  // its type does not take is never echoed either.
+  const std::vector<std::string_view> own = sink_keys(sink.type);
+  for (const auto& e : entries) {
+    if (e.key == "name" || e.key == "type" || e.key == "min_severity") continue;
+    if (std::find(own.begin(), own.end(), e.key) == own.end()) {
+      r.fail(e.key_node.Mark(), path + "." + e.key,
+             "not a key of type " + type_text + ", which takes name, type, min_severity, " +
+                 join(own));
+    }
+  }
+
+  if (const auto* e = find("min_severity")) {
+    sink.min_severity = one_of(r, e->value, path + ".min_severity", kSeverities);
+  }
+
+  const std::string key(secret_key(sink.type));
+  if (!key.empty()) {
+    const auto* written = find(key);
+    const auto* file = find(key + "_file");
+    if (written != nullptr && file != nullptr) {
+      r.fail(file->key_node.Mark(), path + "." + key + "_file",
+             "give " + key + "_file or " + key + ", not both");
+    }
+    if (file != nullptr) {
+      sink.secret = SecretSource{SecretSource::Kind::kFile,
+                                 r.file_path(file->value, path + "." + key + "_file")};
+    } else if (written != nullptr) {
+      // Secrets stay out of the file (which is shown, copied and kept in version control)
+      // and out of every message, this one included.
+      const std::string text = written->value.IsScalar() ? written->value.Scalar() : "";
+      if (!text.starts_with("env:")) {
+        r.fail(written->value.Mark(), path + "." + key,
+               "a secret is not written in the file: give " + key +
+                   "_file: PATH (a file only slowscope's user may read) or " + key +
+                   ": env:NAME (read from the environment variable NAME)");
+      }
+      if (!is_env_name(std::string_view(text).substr(4))) {
+        r.fail(written->value.Mark(), path + "." + key,
+               "env: takes the name of an environment variable (letters, digits and _, not "
+               "starting with a digit)");
+      }
+      sink.secret = SecretSource{SecretSource::Kind::kEnv, text.substr(4)};
+    } else if (sink.type != AlertSinkType::kWebhook) {
+      missing("'" + key + "_file' or '" + key + ": env:NAME'",
+              "the " + std::string(secret_name(sink.type)) + " of " + type_text);
+    }
+  }
+
+  if (sink.type == AlertSinkType::kSplunkOncall || sink.type == AlertSinkType::kSlack) {
+    // Their url is the secret, read above.
+  } else if (const auto* e = find("url")) {
+    sink.url = http_url(r, e->value, path + ".url");
+  } else if (sink.type == AlertSinkType::kAlertmanager) {
+    missing("'url'", "Alertmanager's address, such as http://127.0.0.1:9093");
+  } else if (sink.type == AlertSinkType::kWebhook) {
+    missing("'url'", "where the events are POSTed");
+  } else {
+    sink.url = std::string(default_url(sink.type));
+  }
+
+  if (sink.type == AlertSinkType::kFile) {
+    const auto& e = require("path", "the file alert events are appended to, one JSON a line");
+    sink.path = r.file_path(e.value, path + ".path");
+  }
+  return sink;
+}
+
+std::vector<AlertSinkConfig> read_alert_sinks(const Reader& r, const YAML::Node& node) {
+  if (!node.IsSequence()) r.fail(node.Mark(), "alerts.sinks", "expected a list of sinks");
+  if (node.size() == 0) {
+    r.fail(node.Mark(), "alerts.sinks",
+           "no sinks: give at least one, or leave out the alerts section");
+  }
+  std::vector<AlertSinkConfig> sinks;
+  std::map<std::string, int> first_line;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "alerts.sinks[" + std::to_string(i) + "]";
+    AlertSinkConfig sink = read_alert_sink(r, node[i], path);
+    const YAML::Node name_node = node[i]["name"];
+    if (auto [it, inserted] = first_line.emplace(sink.name, name_node.Mark().line + 1); !inserted) {
+      r.fail(name_node.Mark(), path + ".name",
+             "duplicate sink name '" + sink.name + "' (first at line " +
+                 std::to_string(it->second) + ")");
+    }
+    sinks.push_back(std::move(sink));
+  }
+  return sinks;
+}
+
+AlertsConfig read_alerts(const Reader& r, const YAML::Node& node) {
+  AlertsConfig alerts;
+  bool has_sinks = false;
+  for (const auto& e :
+       r.entries(node, "alerts", {"min_severity", "report_url", "thresholds", "sinks"})) {
+    const std::string path = "alerts." + e.key;
+    if (e.key == "min_severity") {
+      alerts.min_severity = one_of(r, e.value, path, kSeverities);
+    } else if (e.key == "report_url") {
+      alerts.report_url = http_url(r, e.value, path);
+    } else if (e.key == "thresholds") {
+      alerts.thresholds = read_alert_thresholds(r, e.value);
+    } else {
+      alerts.sinks = read_alert_sinks(r, e.value);
+      has_sinks = true;
+    }
+  }
+  if (!has_sinks) r.fail(node.Mark(), "alerts", "missing key 'sinks' (the receivers of alerts)");
+  return alerts;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view yaml, std::string_view source_name,
@@ -430,7 +704,7 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
   config.store.address = (base_dir / config.store.address).lexically_normal().string();
   if (root.IsNull()) return config;
   const auto entries =
-      r.entries(root, "", {"store", "interval", "retention", "detection", "targets"});
+      r.entries(root, "", {"store", "interval", "retention", "detection", "targets", "alerts"});
   // Targets start from the file's detection settings, wherever the section is.
   for (const auto& e : entries) {
     if (e.key == "detection") config.detection = read_detection(r, e.value, "detection", {});
@@ -444,6 +718,8 @@ Config parse_config(std::string_view yaml, std::string_view source_name,
       config.retention = read_retention(r, e.value);
     } else if (e.key == "targets") {
       config.targets = read_targets(r, e.value, config.detection);
+    } else if (e.key == "alerts") {
+      config.alerts = read_alerts(r, e.value);
     }
   }
   return config;
