@@ -411,7 +411,8 @@ int run_collect(const CollectSettings& settings) {
   std::vector<CollectDetection> detections;  // per target
   try {
     config = load_config(settings.config);
-    check_collectable(config);  // as `config check` does
+    // As `config check` does: refused, or started with its warnings said.
+    for (const std::string& warning : check_collectable(config)) spdlog::warn("{}", warning);
     interval = config.interval;
     if (!settings.interval.empty()) {
       const auto us = parse_duration(settings.interval);

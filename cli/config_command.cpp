@@ -9,6 +9,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "analyzer/config/config.h"
 #include "cli/history_options.h"
@@ -32,6 +34,21 @@ std::optional<std::string> slow_log_problem(const std::string& path) {
   return std::nullopt;
 }
 
+// The alerts section as `config check` lists it: where each sink delivers and where its
+// secret comes from, never the secret.
+void print_alerts(const std::optional<AlertsConfig>& alerts) {
+  if (!alerts) {
+    std::cout << "alerts: none (no alerts section)\n";
+    return;
+  }
+  std::cout << "alerts:\n"
+            << "  min_severity: " << alerts->min_severity << "\n";
+  if (!alerts->report_url.empty()) std::cout << "  report_url: " << alerts->report_url << "\n";
+  std::cout << "  thresholds: " << alerts->thresholds.to_string() << "\n"
+            << "  sinks (" << alerts->sinks.size() << "):\n";
+  for (const AlertSinkConfig& sink : alerts->sinks) std::cout << "    " << sink.to_string() << "\n";
+}
+
 }  // namespace
 
 void add_config_command(CLI::App& app, int* exit_code) {
@@ -44,18 +61,22 @@ void add_config_command(CLI::App& app, int* exit_code) {
   CLI::App* check = config->add_subcommand(
       "check",
       "Validate the configuration and list its store, targets and their regression detection "
-      "settings (passwords hidden)");
+      "settings, and its alert sinks (passwords and secrets hidden)");
   check->add_option("--config", *path, "Configuration file")->capture_default_str();
   check->footer(
       "Valid means `slowscope collect` starts with it: the file reads, it has targets, their\n"
-      "password files can be read, and their detection settings can run. A slow_log_file\n"
-      "target's log is checked too: missing, not a file, or unreadable.\n"
-      "Exit status: 0 valid, 1 valid but a target's slow log cannot be read now, 2 invalid\n"
-      "or unreadable.");
+      "password files can be read, and their detection settings can run; each alert sink's\n"
+      "secret can be read (a file sink's file written). A slow_log_file target's log is\n"
+      "checked too: missing, not a file, or unreadable. Alert secret files that group or\n"
+      "others may read or write are warned about (chmod 600 them); the secrets are never\n"
+      "shown, only where they come from.\n"
+      "Exit status: 0 valid (warnings or not), 1 valid but a target's slow log cannot be read\n"
+      "now, 2 invalid or unreadable.");
   check->callback([path, exit_code] {
     try {
       const Config config = load_config(*path);
-      check_collectable(config);  // what `collect` would refuse, refused here too
+      // What `collect` would refuse, refused here too; what it warns about, warned here too.
+      const std::vector<std::string> warnings = check_collectable(config);
       std::cout << *path << ": valid\n"
                 << "store: " << config.store.redacted() << "\n"
                 << "interval: " << config.interval.count() << "s\n"
@@ -74,6 +95,8 @@ void add_config_command(CLI::App& app, int* exit_code) {
           }
         }
       }
+      print_alerts(config.alerts);
+      for (const std::string& warning : warnings) spdlog::warn("{}", warning);
       *exit_code = unreadable_logs > 0 ? 1 : 0;
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
