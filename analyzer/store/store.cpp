@@ -234,9 +234,10 @@ std::string Store::describe() const {
 const std::vector<std::string_view>& store_table_names() {
   // Keep in step with the migrations (tests/store/store_open_test.cpp checks it).
   static const std::vector<std::string_view> names = {
-      "checkpoints",   "collector_events", "findings",       "log_files", "releases",     "samples",
-      "samples_daily", "samples_hourly",   "schema_version", "servers",   "shape_tables", "shapes",
-      "statements",    "target_leases",    "target_state",   "targets"};
+      "alert_deliveries", "alert_events",   "checkpoints",    "collector_events", "findings",
+      "log_files",        "releases",       "samples",        "samples_daily",    "samples_hourly",
+      "schema_version",   "servers",        "shape_tables",   "shapes",           "statements",
+      "target_leases",    "target_state",   "targets"};
   return names;
 }
 
@@ -339,14 +340,18 @@ void Store::put_checkpoint(std::string_view target, const Checkpoint& checkpoint
   Impl& s = *impl_;
   const std::string operation =
       "writing checkpoint '" + checkpoint.name + "' of target '" + std::string(target) + "'";
-  s.in_transaction(operation, [&] {
-    auto& put = s.sql("checkpoint_upsert");
-    put.bind_int(1, s.target_id(target));
-    put.bind_text(2, checkpoint.name);
-    put.bind_blob(3, checkpoint.value);
-    put.bind_int(4, epoch_seconds(at));
-    put.run();
-  });
+  s.in_transaction(operation,
+                   [&] { put_checkpoint_row(s, s.target_id(target), checkpoint, at); });
+}
+
+void put_checkpoint_row(Store::Impl& s, int64_t target, const Checkpoint& checkpoint,
+                        StoreTime at) {
+  auto& put = s.sql("checkpoint_upsert");
+  put.bind_int(1, target);
+  put.bind_text(2, checkpoint.name);
+  put.bind_blob(3, checkpoint.value);
+  put.bind_int(4, epoch_seconds(at));
+  put.run();
 }
 
 std::optional<std::string> Store::checkpoint(std::string_view target, std::string_view name) {
@@ -558,12 +563,7 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
     for (const Row* row : inserted) add_sketch_to_hour(s, target, *row);
 
     for (const Checkpoint& checkpoint : cycle.checkpoints) {
-      auto& put = s.sql("checkpoint_upsert");
-      put.bind_int(1, target);
-      put.bind_text(2, checkpoint.name);
-      put.bind_blob(3, checkpoint.value);
-      put.bind_int(4, epoch_seconds(cycle.collected_at));
-      put.run();
+      put_checkpoint_row(s, target, checkpoint, cycle.collected_at);
     }
     for (const CollectorEvent& event : cycle.events) {
       auto& insert = s.sql("event_insert");

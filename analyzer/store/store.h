@@ -398,6 +398,73 @@ struct FindingShapeKind {
   std::string kind;
 };
 
+// An alert event in the outbox (see docs/ALERTS.md). The store keeps its document as given
+// and does not read it; the sender builds each receiver's request from it.
+struct OutboxAlert {
+  int64_t id = 0;  // the store's, ascending in the order events were queued; 0 before
+  std::string target;
+  std::string dedup_key;
+  std::string action;    // "trigger" or "resolve"
+  std::string severity;  // "info", "warning", "error" or "critical"
+  std::string summary;   // one line, for listings
+  std::string document;  // the event's slowscope.alert/1 JSON
+  StoreTime created_at;
+  std::vector<std::string> sinks;  // the sinks to deliver it to (when queued)
+
+  bool operator==(const OutboxAlert&) const = default;
+};
+
+// Where one sink's delivery of one event stands.
+enum class DeliveryState {
+  kPending,    // not delivered yet: due at next_attempt_at
+  kDelivered,  // the receiver acknowledged it
+  kFailed,     // refused for good, or not acknowledged in the time allowed
+};
+
+// "pending", "delivered" or "failed".
+std::string_view to_string(DeliveryState state);
+// The state whose to_string() is `text`; nullopt for any other text.
+std::optional<DeliveryState> delivery_state_from_string(std::string_view text);
+
+// One sink's delivery of one outbox event.
+struct AlertDelivery {
+  OutboxAlert alert;  // its sinks left empty
+  std::string sink;
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  std::optional<StoreTime> first_attempt_at;
+  StoreTime next_attempt_at;
+  std::string last_error;  // of the last failed attempt; empty when none
+  StoreTime updated_at;
+};
+
+// What a sender made of one attempt (Store::record_attempt).
+struct DeliveryAttempt {
+  DeliveryState state = DeliveryState::kDelivered;
+  StoreTime at;               // when the attempt ended
+  StoreTime next_attempt_at;  // for kPending: when to try again
+  std::string error;          // for a failed attempt: why, never a secret
+};
+
+struct OutboxQuery {
+  std::optional<std::string> sink;           // all sinks when empty
+  std::optional<DeliveryState> state;        // any state when empty
+  StoreTime since;                           // events queued at or after this
+  int limit = 1000;
+};
+
+// A detection pass's writes besides its findings (Store::update_findings), made in the
+// same transaction: the alert events its changes cause and the state they are judged from.
+struct FindingsUpdate {
+  FindingsUpdate() = default;
+  FindingsUpdate(std::vector<FindingRecord> rows) : rows(std::move(rows)) {}  // NOLINT: implicit
+
+  std::vector<FindingRecord> rows;
+  std::vector<Checkpoint> checkpoints;  // of the pass's target
+  std::vector<OutboxAlert> alerts;
+  StoreTime at;  // when the pass judged: the checkpoints' time
+};
+
 // What one rollup_and_prune() pass did, for logs.
 struct RollupReport {
   int targets = 0;
@@ -564,17 +631,47 @@ class Store {
   // One detection pass's bookkeeping for `target`, in one transaction: `decide` gets the
   // stored findings the pass may change — every open finding of the target, and the stored
   // rows (any status) of `also` — and returns the rows to write, each inserted or replacing
-  // the row of its identity. Nothing is written when `decide` or a write throws; StoreError
-  // is thrown. A row whose target is not `target`, or whose shape is unknown, fails it.
+  // the row of its identity, with the checkpoints of `target` and the alert events to queue
+  // along with them. `decide` may read this Store (it runs inside the transaction). Nothing
+  // is written when `decide` or a write throws; StoreError is thrown. A row whose target is
+  // not `target`, or whose shape is unknown, fails it.
   void update_findings(
       std::string_view target, const std::vector<FindingShapeKind>& also,
-      const std::function<std::vector<FindingRecord>(const std::vector<FindingRecord>&)>& decide);
+      const std::function<FindingsUpdate(const std::vector<FindingRecord>&)>& decide);
 
   // Findings matching `query`, by target, then oldest opened first.
   std::vector<FindingRecord> findings(const FindingQuery& query);
 
   // The finding whose id is `id` ("target/shape_hash/kind"), if stored.
   std::optional<FindingRecord> finding(std::string_view id);
+
+  // Queues `alerts` with `checkpoints` of `target` (e.g. the state they were judged from),
+  // in one transaction: each alert pending for each of its sinks. Throws StoreError.
+  void queue_alerts(std::string_view target, const std::vector<OutboxAlert>& alerts,
+                    const std::vector<Checkpoint>& checkpoints, StoreTime at);
+
+  // Claims for `sender` until now + `hold` (longer than one attempt takes) at most `limit`
+  // deliveries `sink` may attempt at `now`, oldest first: pending, due, not claimed by a
+  // sender whose claim is live, and the first pending event of their dedup key for the
+  // sink (events of one key go out in order). Two senders never hold one delivery at once.
+  // Throws StoreError.
+  std::vector<AlertDelivery> claim_deliveries(std::string_view sink, std::string_view sender,
+                                              StoreTime now, std::chrono::seconds hold,
+                                              int limit);
+
+  // Records `sender`'s attempt at the delivery of event `event_id` to `sink`, and ends its
+  // claim. False (nothing written) when the claim had expired and another sender claimed
+  // the delivery since. Throws StoreError.
+  bool record_attempt(int64_t event_id, std::string_view sink, std::string_view sender,
+                      const DeliveryAttempt& attempt);
+
+  // Deliveries matching `query`, newest event first (then by sink). Throws StoreError.
+  std::vector<AlertDelivery> deliveries(const OutboxQuery& query);
+
+  // The events still firing at `sink`: each dedup key's latest event, where it is a trigger
+  // delivered to the sink; oldest first. For receivers whose alerts lapse unless re-sent.
+  // Throws StoreError.
+  std::vector<OutboxAlert> firing_alerts(std::string_view sink);
 
   // Collector events of `target` in [since, until), oldest first.
   std::vector<CollectorEvent> events(std::string_view target, StoreTime since, StoreTime until);

@@ -83,7 +83,7 @@ std::string FindingRecord::id() const {
 
 void Store::update_findings(
     std::string_view target, const std::vector<FindingShapeKind>& also,
-    const std::function<std::vector<FindingRecord>(const std::vector<FindingRecord>&)>& decide) {
+    const std::function<FindingsUpdate(const std::vector<FindingRecord>&)>& decide) {
   Impl& s = *impl_;
   const std::string operation = "recording the findings of target '" + std::string(target) + "'";
   s.in_transaction(operation, [&] {
@@ -98,13 +98,15 @@ void Store::update_findings(
         if (ids.insert(f.id()).second) stored.push_back(std::move(f));
       }
     }
-    for (const FindingRecord& f : decide(stored)) {
+    const FindingsUpdate update = decide(stored);
+    for (const FindingRecord& f : update.rows) {
       if (f.target != target) {
         throw StoreError("finding " + f.id() + " does not belong to target '" +
                          std::string(target) + "'");
       }
       upsert_finding(s, target_id, f);
     }
+    write_alerts(s, target_id, update.alerts, update.checkpoints, update.at);
   });
 }
 

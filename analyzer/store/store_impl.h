@@ -177,6 +177,16 @@ std::string merged_sketch(const std::string& stored, const std::string& added);
 // transaction and after hourly_add has written the hour row.
 void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row);
 
+// Writes checkpoint `checkpoint` of target id `target` as of `at`, inside the caller's
+// transaction. Throws SqlError.
+void put_checkpoint_row(Store::Impl& s, int64_t target, const Checkpoint& checkpoint,
+                        StoreTime at);
+
+// Queues `alerts` (each pending for its sinks, due at `at`) and writes `checkpoints` of
+// target id `target`, inside the caller's transaction. Throws SqlError.
+void write_alerts(Store::Impl& s, int64_t target, const std::vector<OutboxAlert>& alerts,
+                  const std::vector<Checkpoint>& checkpoints, StoreTime at);
+
 // The schema version from which the store keeps no literal statement text by default.
 inline constexpr int kLiteralFreeSchema = 6;
 

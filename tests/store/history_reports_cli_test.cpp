@@ -153,8 +153,7 @@ TEST_F(HistoryReportsCli, ReportMigratesAnOlderStoreAndRefusesANewerOne) {
     SqliteConnection db(path);
     return query_int(db, "SELECT MAX(version) FROM schema_version");
   };
-  SqliteConnection(path).exec_script("back to version 5",
-                                     "DELETE FROM schema_version WHERE version >= 6");
+  SqliteConnection(path).exec_script("back to version 5", kBackToSchemaVersion5);
   ASSERT_EQ(schema_version(), 5);
 
   const RunResult r = run_slowscope("report --since 1h --json " + dir_.file("r.json") + store_);
