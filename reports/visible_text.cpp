@@ -91,4 +91,12 @@ std::string cut_text(std::string_view text, size_t max_chars) {
   return std::string(text);
 }
 
+std::string cut_bytes(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
 }  // namespace slowscope

@@ -44,4 +44,8 @@ void append_utf8(std::string& out, char32_t c);
 // The first `max_chars` characters of UTF-8 `text`, with "…" when cut (nothing escaped).
 std::string cut_text(std::string_view text, size_t max_chars);
 
+// `text` cut to at most `max_bytes` bytes at a character boundary (for limits in bytes,
+// such as an alert summary's).
+std::string cut_bytes(std::string text, size_t max_bytes);
+
 }  // namespace slowscope

@@ -52,14 +52,6 @@ std::string what_changed(const Finding& f) {
   return std::string(to_string(f.key.kind));
 }
 
-// `text` cut to at most `max_bytes` bytes at a character boundary.
-std::string cut_bytes(std::string text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
-}
 
 }  // namespace
 
@@ -165,6 +157,42 @@ nlohmann::ordered_json alert_document(const AlertEvent& e) {
           {"details", e.details},
           {"links", links},
           {"at", format_utc(e.at * 1'000'000)}};
+}
+
+std::optional<AlertEvent> alert_event_from_document(std::string_view document) {
+  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(document, nullptr, false);
+  if (!j.is_object() || j.value("schema", "") != kAlertSchemaId) return std::nullopt;
+  try {
+    const auto text_or_empty = [&](const char* name) {
+      const auto& v = j.at(name);
+      return v.is_null() ? std::string() : v.get<std::string>();
+    };
+    AlertEvent e;
+    e.dedup_key = j.at("dedup_key").get<std::string>();
+    e.action = j.at("action").get<std::string>() == "resolve" ? AlertAction::kResolve
+                                                              : AlertAction::kTrigger;
+    const std::optional<AlertSeverity> severity =
+        alert_severity_from_string(j.at("severity").get<std::string>());
+    if (!severity) return std::nullopt;
+    e.severity = *severity;
+    e.summary = j.at("summary").get<std::string>();
+    e.target = j.at("target").get<std::string>();
+    e.kind = j.at("kind").get<std::string>();
+    e.query_id = text_or_empty("query_id");
+    e.fingerprint = text_or_empty("fingerprint");
+    e.incident = text_or_empty("incident");
+    e.release = text_or_empty("release");
+    e.details = j.at("details");
+    for (const auto& link : j.at("links")) {
+      e.links.push_back({link.at("href").get<std::string>(), link.at("text").get<std::string>()});
+    }
+    const std::optional<int64_t> at = parse_utc(j.at("at").get<std::string>());
+    if (!at) return std::nullopt;
+    e.at = *at / 1'000'000;
+    return e;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace slowscope

@@ -96,4 +96,8 @@ AlertEvent finding_event(const Finding& finding, AlertAction action, int64_t at,
 // The "slowscope.alert/1" document of `event`.
 nlohmann::ordered_json alert_document(const AlertEvent& event);
 
+// The event whose alert_document() is `document` (as the outbox keeps it); nullopt for
+// anything else: another schema, a missing or mistyped member, unreadable JSON.
+std::optional<AlertEvent> alert_event_from_document(std::string_view document);
+
 }  // namespace slowscope

@@ -137,5 +137,22 @@ TEST(AlertEvent, FindingEventAndItsDocument) {
   EXPECT_EQ(alert_document(resolve)["links"], nlohmann::ordered_json::array());
 }
 
+TEST(AlertEvent, ReadsBackFromItsDocument) {
+  AlertEvent e = finding_event(latency_finding(), AlertAction::kTrigger, 1796558400,
+                               AlertThresholds{}, "https://reports.example/latest.html");
+  e.incident = "orders/9a3f0c1e22b4d5e6/latency";
+  const std::optional<AlertEvent> back = alert_event_from_document(alert_document(e).dump());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(alert_document(*back), alert_document(e));
+  EXPECT_FALSE(alert_event_from_document("not json"));
+  EXPECT_FALSE(alert_event_from_document(R"({"schema":"slowscope.alert/2"})"));
+  nlohmann::ordered_json bad = alert_document(e);
+  bad["severity"] = "apocalyptic";
+  EXPECT_FALSE(alert_event_from_document(bad.dump()));
+  bad = alert_document(e);
+  bad.erase("at");
+  EXPECT_FALSE(alert_event_from_document(bad.dump()));
+}
+
 }  // namespace
 }  // namespace slowscope
