@@ -19,6 +19,10 @@
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/tiers.h"
 #include "analyzer/time/utc_time.h"
+#include "app/alert_sender.h"
+#include "app/alert_setup.h"
+#include "app/finding_alerts.h"
+#include "app/health_alerts.h"
 #include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
@@ -124,7 +128,8 @@ void judge(const std::string& name, const char* what,
 // The day's trend pass of `name`, unless an earlier run (a restart, a `collect --once` from
 // cron) judged this UTC day already: the store keeps the day last judged as a checkpoint.
 DetectionPassReport trends_once_a_day(Store& store, const std::string& name, StoreTime at,
-                                      const TrendPassOptions& trends) {
+                                      const TrendPassOptions& trends,
+                                      const FindingsHook& on_changes) {
   constexpr const char* kCheckpoint = "trends_judged_day";
   const std::string day = std::to_string(floor_to(at.time_since_epoch().count(), kSecondsPerDay));
   if (store.checkpoint(name, kCheckpoint) == day) {
@@ -132,7 +137,7 @@ DetectionPassReport trends_once_a_day(Store& store, const std::string& name, Sto
     skipped.check.reason = "judged today already";
     return skipped;
   }
-  DetectionPassReport report = run_trend_pass(store, name, at, trends);
+  DetectionPassReport report = run_trend_pass(store, name, at, trends, on_changes);
   store.put_checkpoint(name, {kCheckpoint, day}, at);
   return report;
 }
@@ -168,8 +173,30 @@ void detect_after_cycle(Store& store, const TargetRun& run, Clock::time_point no
   if (trends.days > 0 && floor_to(t, kSecondsPerDay) != schedule.trend_day) {
     schedule.trend_day = floor_to(t, kSecondsPerDay);
     judge(
-        name, "trends", [&] { return trends_once_a_day(store, name, boundary, trends); },
+        name, "trends",
+        [&] {
+          return trends_once_a_day(store, name, boundary, trends, run.detection.options.on_changes);
+        },
         schedule.failures);
+  }
+  // A pass may have queued alert events: deliver them now rather than at the next poll.
+  if (run.sender) run.sender->wake();
+}
+
+// Records the health of a cycle that ran (`problem` empty) or failed, for health alerts.
+// A failure to queue them is logged: collection goes on.
+void record_health(std::optional<HealthAlerts>& health, std::optional<Store>& store,
+                   const TargetRun& run, CollectorHealth state, std::string_view problem,
+                   Clock::time_point now) {
+  if (!health || !store) return;
+  try {
+    if (health->after_cycle(*store, state, problem,
+                            std::chrono::time_point_cast<std::chrono::seconds>(now)) &&
+        run.sender) {
+      run.sender->wake();
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: queueing its health alert: {}", run.target->name, e.what());
   }
 }
 
@@ -199,6 +226,8 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
   int failures = 0;
   int cycles = 0;
   DetectionSchedule detection;
+  std::optional<HealthAlerts> health;
+  if (run.alerts) health.emplace(name, *run.alerts);
   TargetOutcome outcome = TargetOutcome::kFailed;
   bool holding = false;         // this process held the lease at its last cycle
   bool collector_used = false;  // the collector holds state read from the store
@@ -247,6 +276,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
         more = report.more_waiting;
         failures = 0;
         outcome = TargetOutcome::kOk;
+        record_health(health, store, run, report.health, "", now);
         // A backlog is judged once it is read, not part way.
         if (more) detection.kept.forget();
         if (run.detection.settings.enabled && !more) {
@@ -270,6 +300,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       // once an interval can help.
       for (const CycleNote& note : e.notes()) spdlog::log(note.level, "{}: {}", name, note.text);
       refused = needs_a_person(e.health());
+      record_health(health, store, run, e.health(), e.what(), now);
       if (refused && !run.once) {
         spdlog::error("{}; retried every {}s, the other targets go on", e.what(),
                       run.interval.count());
@@ -409,6 +440,8 @@ int run_collect(const CollectSettings& settings) {
   Config config;
   std::chrono::seconds interval;
   std::vector<CollectDetection> detections;  // per target
+  std::optional<AlertRouting> alerts;
+  std::vector<std::unique_ptr<AlertSink>> sinks;
   try {
     config = load_config(settings.config);
     // As `config check` does: refused, or started with its warnings said.
@@ -432,6 +465,11 @@ int run_collect(const CollectSettings& settings) {
       // shape's drift is measured on the 180 cycles before each window (recent_detection.h).
       d.options.recent.short_windows = {2 * interval, 5 * interval};
       d.options.recent.noise_span = 180 * interval;
+    }
+    if (config.alerts) {
+      alerts = alert_routing(*config.alerts);
+      sinks = make_alert_sinks(*config.alerts, interval);
+      for (CollectDetection& d : detections) d.options.on_changes = finding_alerts_hook(*alerts);
     }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
@@ -464,9 +502,23 @@ int run_collect(const CollectSettings& settings) {
     spdlog::info("{}: regression detection {}", run.target->name,
                  run.detection.settings.to_string());
   }
+  std::unique_ptr<AlertSender> sender;
+  if (alerts) {
+    spdlog::info("alerts go to {} sink(s)", sinks.size());
+    sender = std::make_unique<AlertSender>(config.store, std::move(sinks),
+                                           sender_options(*config.alerts));
+    for (TargetRun& run : runs) {
+      run.alerts = &*alerts;
+      run.sender = sender.get();
+    }
+  }
   StopSignal stop;
   SignalWatcher watcher(stop);
-  return run_targets(runs, std::move(collectors), collector_for, stop);
+  const int status = run_targets(runs, std::move(collectors), collector_for, stop);
+  // What the last cycles queued goes out before the process ends (a --once job has no
+  // next run soon).
+  if (sender) sender->finish();
+  return status;
 }
 
 }  // namespace slowscope

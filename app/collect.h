@@ -21,9 +21,12 @@
 #include "analyzer/config/config.h"
 #include "analyzer/regression/continuous_detection.h"
 #include "analyzer/store/store.h"
+#include "app/alert_routing.h"
 #include "connectors/common/collector.h"
 
 namespace slowscope {
+
+class AlertSender;
 
 // Overrides of a target's `detection:` settings; empty/0/false: as configured. The spans
 // are read by the rules of the keys they override (setting_rules.h).
@@ -80,6 +83,11 @@ struct TargetRun {
   bool from_end = false;
   bool runs_rollups = false;  // this target's thread runs the store's rollups and pruning
   CollectDetection detection;
+  // Alerts: the routing of the target's health events (its findings' go through
+  // detection.options.on_changes) and the sender to wake when something was queued;
+  // null when the configuration has no `alerts:` section.
+  const AlertRouting* alerts = nullptr;
+  AlertSender* sender = nullptr;
 };
 
 // The collector of a run's target (connectors/collector_factory.h): null for a source this

@@ -1,11 +1,16 @@
 #include "cli/check_command.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "analyzer/config/setting_rules.h"
 #include "analyzer/regression/release_check.h"
 #include "analyzer/time/utc_time.h"
+#include "app/alert_setup.h"
+#include "app/finding_alerts.h"
 #include "cli/command_errors.h"
 #include "cli/history_options.h"
 #include "cli/json_output.h"
@@ -33,6 +38,7 @@ struct CheckCommandOptions {
   std::string fail_on = "warning";
   std::string baseline_mode = "previous";
   DetectionOptions detection;
+  bool alert = false;
 };
 
 std::string baseline_text(const CheckResult& r) {
@@ -108,6 +114,9 @@ int run_check(const CheckCommandOptions& o) {
       refuse_output_over_inputs(o.output, {location.address}, "store");
       if (!o.html.empty()) refuse_output_over_inputs(o.html, {location.address}, "store");
     }
+    // Read before the check: a missing key file is a bad configuration, not a late surprise.
+    std::optional<AlertingSetup> alerting;
+    if (o.alert) alerting.emplace(alerting_setup(o.config));
     Store store = Store::open(location, StoreOpen::kMustExist);
     const auto release = store.release(o.release);
     if (!release) {
@@ -124,6 +133,21 @@ int run_check(const CheckCommandOptions& o) {
     write_output(o.output, o.format == "json" ? json_report_text(check_to_json(result, code))
                                               : to_text(result, code));
     if (!o.html.empty()) write_output(o.html, page);
+    if (alerting) {
+      const StoreTime now =
+          std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+      size_t queued = 0;
+      for (const TargetCheck& target : result.targets) {
+        queued += queue_check_alerts(store, target.target, target.findings, release->name, now,
+                                     alerting->routing);
+      }
+      spdlog::info("{} alert event(s) queued", queued);
+      // Sent now; what a receiver did not take stays queued for `alerts send` or a
+      // collector. The verdict stands either way.
+      if (!deliver_due_now(store, *alerting)) {
+        spdlog::warn("some alerts were not delivered; `slowscope alerts --status pending`");
+      }
+    }
     return code;
   });
 }
@@ -216,7 +240,11 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--tz", c->tz,
                   "Show the page's times in this IANA zone (Area/City, e.g. Europe/Berlin)")
       ->capture_default_str();
-  cmd->add_option("--config", c->config, "Configuration file (for the store's location)")
+  cmd->add_flag("--alert", c->alert,
+                "Also page the findings through the configuration's alert sinks: one event per "
+                "incident (docs/ALERTS.md)");
+  cmd->add_option("--config", c->config,
+                  "Configuration file (for the store's location and, with --alert, the sinks)")
       ->capture_default_str();
   cmd->add_option("--store", c->store, "The store: sqlite:PATH or postgresql://...")
       ->type_name("URL");

@@ -44,7 +44,8 @@ void print_alerts(const std::optional<AlertsConfig>& alerts) {
   std::cout << "alerts:\n"
             << "  min_severity: " << alerts->min_severity << "\n";
   if (!alerts->report_url.empty()) std::cout << "  report_url: " << alerts->report_url << "\n";
-  std::cout << "  thresholds: " << alerts->thresholds.to_string() << "\n"
+  std::cout << "  timeout: " << alerts->timeout.count() << "s\n"
+            << "  thresholds: " << alerts->thresholds.to_string() << "\n"
             << "  sinks (" << alerts->sinks.size() << "):\n";
   for (const AlertSinkConfig& sink : alerts->sinks) std::cout << "    " << sink.to_string() << "\n";
 }

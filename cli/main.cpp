@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/alerts_command.h"
 #include "cli/check_command.h"
 #include "cli/collect_command.h"
 #include "cli/config_command.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   slowscope::add_check_command(app, &exit_code);
   slowscope::add_trends_command(app, &exit_code);
   slowscope::add_findings_command(app, &exit_code);
+  slowscope::add_alerts_command(app, &exit_code);
   slowscope::add_report_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
   try {

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
+#include "app/alert_setup.h"
+#include "app/finding_alerts.h"
 #include "app/report.h"
 #include "cli/command_errors.h"
 #include "cli/history_options.h"
@@ -28,6 +32,7 @@ struct ReportOptions {
   std::string tz = "UTC";
   int limit = 20;
   bool examples = false;
+  bool alert = false;
 };
 
 ComparisonMode comparison_mode(const std::string& text) {
@@ -58,6 +63,8 @@ int run_report(const ReportOptions& o) {
     }
     const auto now = std::chrono::system_clock::now();
     const TimeWindow window = resolve_window(o.since, o.from, o.until, "24h", now);
+    std::optional<AlertingSetup> alerting;
+    if (o.alert) alerting.emplace(alerting_setup(o.config));
     Store store = Store::open(location, StoreOpen::kMustExist);
     ReportRequest request;
     request.period = {window.from, window.until};
@@ -78,6 +85,24 @@ int run_report(const ReportOptions& o) {
       if (path.empty()) continue;
       write_output(path, content);
       if (path != "-") spdlog::info("report written: {}", path);
+    }
+    if (alerting) {
+      // The incidents of the findings open now, paged as a collector with alerts would page
+      // them (and resolved once they close), under the same keys.
+      std::vector<std::string> targets = o.targets;
+      if (targets.empty()) {
+        for (const TargetInfo& t : store.targets()) targets.push_back(t.name);
+      }
+      size_t queued = 0;
+      for (const std::string& target : targets) {
+        queued += sync_finding_alerts(store, target,
+                                      std::chrono::time_point_cast<std::chrono::seconds>(now),
+                                      alerting->routing);
+      }
+      spdlog::info("{} alert event(s) queued", queued);
+      if (!deliver_due_now(store, *alerting)) {
+        spdlog::warn("some alerts were not delivered; `slowscope alerts --status pending`");
+      }
     }
     return 0;
   });
@@ -115,6 +140,9 @@ void add_report_command(CLI::App& app, int* exit_code) {
                   "finding")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
+  cmd->add_flag("--alert", o->alert,
+                "Also page the open findings' incidents through the configuration's alert sinks, "
+                "and resolve those that closed (docs/ALERTS.md)");
   cmd->add_flag("--examples", o->examples,
                 "Include a literal statement of each detailed shape where the target keeps "
                 "them (`examples: true`); they can hold personal data");

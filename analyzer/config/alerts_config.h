@@ -134,6 +134,7 @@ struct AlertThresholdsConfig {
 struct AlertsConfig {
   std::string min_severity = "warning";  // one of kAlertSeverities
   std::string report_url;                // linked from events; empty: none
+  std::chrono::seconds timeout{10};      // one request to a receiver, at most
   AlertThresholdsConfig thresholds;
   std::vector<AlertSinkConfig> sinks;  // at least one
 

@@ -672,9 +672,14 @@ AlertsConfig read_alerts(const Reader& r, const YAML::Node& node) {
   AlertsConfig alerts;
   bool has_sinks = false;
   for (const auto& e :
-       r.entries(node, "alerts", {"min_severity", "report_url", "thresholds", "sinks"})) {
+       r.entries(node, "alerts", {"min_severity", "report_url", "timeout", "thresholds", "sinks"})) {
     const std::string path = "alerts." + e.key;
-    if (e.key == "min_severity") {
+    if (e.key == "timeout") {
+      alerts.timeout = r.ruled(e.value, path, read_span);
+      if (alerts.timeout < std::chrono::seconds(1) || alerts.timeout > std::chrono::minutes(5)) {
+        r.fail(e.value.Mark(), path, "must be between 1s and 5m");
+      }
+    } else if (e.key == "min_severity") {
       alerts.min_severity = one_of(r, e.value, path, kSeverities);
     } else if (e.key == "report_url") {
       alerts.report_url = http_url(r, e.value, path);

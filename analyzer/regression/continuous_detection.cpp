@@ -8,7 +8,8 @@ namespace {
 // Records `report.check` as a pass of `scope` at `now`: new findings follow the latest
 // release at or before `now`.
 void record_pass(Store& store, const std::string& target, StoreTime now, PassScope scope,
-                 const LifecycleOptions& lifecycle, DetectionPassReport& report) {
+                 const LifecycleOptions& lifecycle, const FindingsHook& on_changes,
+                 DetectionPassReport& report) {
   if (!report.check.findings.empty()) {
     const std::vector<Release> releases =
         store.releases({target, StoreTime{}, now + std::chrono::seconds(1)});
@@ -30,9 +31,15 @@ void record_pass(Store& store, const std::string& target, StoreTime now, PassSco
   store.update_findings(target, found_identities(pass),
                         [&](const std::vector<FindingRecord>& stored) {
                           report.changes = track_findings(stored, pass, lifecycle);
-                          std::vector<FindingRecord> rows;
-                          for (const FindingChange& c : report.changes) rows.push_back(c.record);
-                          return rows;
+                          FindingsUpdate update;
+                          update.at = now;
+                          for (const FindingChange& c : report.changes) {
+                            update.rows.push_back(c.record);
+                          }
+                          if (on_changes) {
+                            on_changes(store, target, now, stored, report.changes, update);
+                          }
+                          return update;
                         });
 }
 
@@ -44,13 +51,15 @@ DetectionPassReport run_detection_pass(Store& store, const std::string& target, 
   DetectionPassReport report;
   report.check = detect_recent(store, target, now, options.recent, kept);
   if (report.check.evaluated) {
-    record_pass(store, target, now, PassScope::kWindows, options.lifecycle, report);
+    record_pass(store, target, now, PassScope::kWindows, options.lifecycle, options.on_changes,
+                report);
   }
   return report;
 }
 
 DetectionPassReport run_trend_pass(Store& store, const std::string& target, StoreTime now,
-                                   const TrendPassOptions& options) {
+                                   const TrendPassOptions& options,
+                                   const FindingsHook& on_changes) {
   DetectionPassReport report;
   TargetCheck& check = report.check;
   check.target = target;
@@ -67,7 +76,7 @@ DetectionPassReport run_trend_pass(Store& store, const std::string& target, Stor
   check.evaluated = true;
   check.shapes_compared = static_cast<int>(series.size());
   check.findings = detect_latency_trends(series, options.thresholds);
-  record_pass(store, target, now, PassScope::kTrends, options.lifecycle, report);
+  record_pass(store, target, now, PassScope::kTrends, options.lifecycle, on_changes, report);
   return report;
 }
 

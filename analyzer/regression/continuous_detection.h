@@ -7,6 +7,7 @@
 // One call at a time per Store (Store is not thread-safe).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,20 @@ struct TrendPassOptions {
   LifecycleOptions lifecycle{2};
 };
 
+// Called inside a pass's transaction once the lifecycle has decided `changes` from `stored`
+// (the rows Store::update_findings gave it): what it adds to `update` — the alert events the
+// changes cause and the state they are judged from — is written with the findings, or
+// nothing is. `store` may be read. Set by whoever turns findings into alerts (app/).
+using FindingsHook = std::function<void(Store& store, const std::string& target, StoreTime at,
+                                        const std::vector<FindingRecord>& stored,
+                                        const std::vector<FindingChange>& changes,
+                                        FindingsUpdate& update)>;
+
 struct ContinuousDetectionOptions {
   RecentDetectionOptions recent;
   LifecycleOptions lifecycle;
   TrendPassOptions trends;
+  FindingsHook on_changes;  // for the window and trend passes alike; none when empty
 };
 
 struct DetectionPassReport {
@@ -49,6 +60,7 @@ DetectionPassReport run_detection_pass(Store& store, const std::string& target, 
 // alone). The check's windows: the first day judged as baseline, the last one as post
 // window. Not evaluated when no shape has a day of history. Throws StoreError.
 DetectionPassReport run_trend_pass(Store& store, const std::string& target, StoreTime now,
-                                   const TrendPassOptions& options);
+                                   const TrendPassOptions& options,
+                                   const FindingsHook& on_changes = {});
 
 }  // namespace slowscope

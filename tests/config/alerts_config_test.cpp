@@ -253,7 +253,11 @@ TEST(AlertsConfig, BadSectionsSayWhereAndWhat) {
   const BadCase cases[] = {
       {"alerts:\n",
        "test.yaml:2:1: alerts: expected a mapping with keys min_severity, report_url, "
-       "thresholds, sinks"},
+       "timeout, thresholds, sinks"},
+      {"alerts:\n  timeout: 0s\n  sinks: [{name: log, type: file, path: a.jsonl}]\n",
+       "test.yaml:2:12: alerts.timeout: must be at least 1s, got '0s'"},
+      {"alerts:\n  timeout: 10m\n  sinks: [{name: log, type: file, path: a.jsonl}]\n",
+       "test.yaml:2:12: alerts.timeout: must be between 1s and 5m"},
       {"alerts: {min_severity: warning}\n",
        "test.yaml:1:9: alerts: missing key 'sinks' (the receivers of alerts)"},
       {"alerts: {sinks: []}\n",

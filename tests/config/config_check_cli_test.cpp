@@ -168,6 +168,7 @@ TEST_F(ConfigCheckAlertsCli, ListsTheSinksWithWhereTheirSecretsComeFromAndWarns)
       "alerts:\n"
       "  min_severity: error\n"
       "  report_url: https://reports.example/slowscope/latest.html\n"
+      "  timeout: 10s\n"
       "  thresholds: warning +90s/h and 1.2x, error +10m/h and 2x, critical +30m/h and 4x\n"
       "  sinks (7):\n"
       "    oncall (pagerduty, routing key from " +

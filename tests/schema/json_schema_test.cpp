@@ -19,6 +19,7 @@
 #include "analyzer/store/store.h"
 #include "analyzer/time/utc_time.h"
 #include "reports/alerts/alert_event.h"
+#include "reports/json/outbox_json.h"
 #include "reports/json/check_json.h"
 #include "reports/json/digest_json.h"
 #include "reports/json/finding_json.h"
@@ -46,6 +47,7 @@ using testing::TempDir;
 const std::vector<std::string> kSchemaIds = {
     kDigestSchemaId,   kTopSchemaId,      kShowSchemaId,    kCheckSchemaId,  kTrendsSchemaId,
     kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId, kReportSchemaId, kAlertSchemaId,
+    kOutboxSchemaId,
 };
 
 const std::string kSchemaDir = "reports/json/schemas";
@@ -134,8 +136,8 @@ TEST(JsonSchemaFiles, AlertEventsMatchTheirSchema) {
 }
 
 // The commands below whose output EveryCommandsJsonMatchesItsSchema validates.
-const std::set<std::string> kJsonCommands = {"digest", "top",      "show",         "check",
-                                             "trends", "findings", "release list", "report"};
+const std::set<std::string> kJsonCommands = {"digest",   "top",          "show",   "check", "trends",
+                                             "findings", "release list", "report", "alerts"};
 
 // The subcommands a --help text lists, each prefixed with `parent`.
 std::vector<std::string> subcommands(const std::string& help, const std::string& parent) {
@@ -276,6 +278,38 @@ TEST_F(JsonDocuments, EveryCommandsJsonMatchesItsSchema) {
   bool regressed = false;
   for (const auto& t : check["targets"]) regressed |= !t["findings"].empty();
   EXPECT_TRUE(regressed) << check.dump(2);
+
+  {
+    // An event in the outbox, delivered to one sink and pending for another.
+    Store store = Store::open(StoreLocation::parse(url_));
+    Finding slower;
+    slower.key = {"orders", "shape-slow", FindingKind::kLatency};
+    slower.fingerprint = "select * from slow where id = ?";
+    slower.ratio = 4;
+    slower.added_seconds_per_hour = 700;
+    const AlertEvent event =
+        finding_event(slower, AlertAction::kTrigger, 1'796'558'400, AlertThresholds{}, "");
+    OutboxAlert queued{0,
+                       "orders",
+                       event.dedup_key,
+                       "trigger",
+                       "error",
+                       event.summary,
+                       alert_document(event).dump(),
+                       at(1'796'558'400),
+                       {"oncall", "chat"}};
+    store.queue_alerts("orders", {queued}, {}, at(1'796'558'400));
+    const auto claimed = store.claim_deliveries("chat", "test", at(1'796'558'400),
+                                                std::chrono::seconds(60), 10);
+    ASSERT_EQ(claimed.size(), 1u);
+    store.record_attempt(claimed[0].alert.id, "chat", "test",
+                         {DeliveryState::kDelivered, at(1'796'558'401), at(1'796'558'401), ""});
+  }
+  const nlohmann::json outbox = document("alerts --since 2026-12-01", kOutboxSchemaId);
+  ASSERT_EQ(outbox["deliveries"].size(), 2u) << outbox.dump(2);
+  EXPECT_EQ(outbox["deliveries"][0]["state"], "delivered");
+  EXPECT_EQ(outbox["deliveries"][1]["state"], "pending");
+  EXPECT_TRUE(matches_schema(outbox["deliveries"][0]["event"], schema_file(kAlertSchemaId)));
 
   const nlohmann::json releases = document("release list --since 1d", kReleasesSchemaId);
   ASSERT_EQ(releases["releases"].size(), 1u);

@@ -1,0 +1,26 @@
+#include "app/alert_routing.h"
+
+namespace slowscope {
+
+std::vector<std::string> AlertRouting::sinks_for(AlertSeverity severity) const {
+  std::vector<std::string> out;
+  for (const SinkRoute& sink : sinks) {
+    if (severity >= sink.min_severity) out.push_back(sink.name);
+  }
+  return out;
+}
+
+OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks) {
+  OutboxAlert out;
+  out.target = event.target;
+  out.dedup_key = event.dedup_key;
+  out.action = std::string(to_string(event.action));
+  out.severity = std::string(to_string(event.severity));
+  out.summary = event.summary;
+  out.document = alert_document(event).dump();
+  out.created_at = StoreTime(std::chrono::seconds(event.at));
+  out.sinks = std::move(sinks);
+  return out;
+}
+
+}  // namespace slowscope

@@ -1,0 +1,31 @@
+// AlertRouting: what the configuration's `alerts:` section decides for every alert event
+// before it is queued — the severity thresholds, the report link, and which sinks take an
+// event of a given severity. Built once per run; plain values, safe to share read-only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/store/store.h"
+#include "reports/alerts/alert_event.h"
+
+namespace slowscope {
+
+struct SinkRoute {
+  std::string name;
+  AlertSeverity min_severity = AlertSeverity::kWarning;  // takes events at least this urgent
+};
+
+struct AlertRouting {
+  AlertThresholds thresholds;
+  std::string report_url;  // linked from events when not empty
+  std::vector<SinkRoute> sinks;
+
+  // The sinks that take an event of `severity`, in configuration order.
+  std::vector<std::string> sinks_for(AlertSeverity severity) const;
+};
+
+// `event` as the outbox keeps it (its slowscope.alert/1 document), for `sinks`.
+OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks);
+
+}  // namespace slowscope

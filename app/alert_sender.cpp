@@ -1,0 +1,214 @@
+#include "app/alert_sender.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace slowscope {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+StoreTime store_now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
+}
+
+int64_t epoch(StoreTime t) {
+  return t.time_since_epoch().count();
+}
+
+double random_unit() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0, 1)(engine);
+}
+
+// The record of one attempt at `d` that ended at `ended` with `result`.
+DeliveryAttempt attempt_record(const AlertDelivery& d, const AlertSink& sink,
+                               const SinkResult& result, StoreTime ended, const RetryPolicy& policy,
+                               SendCounts& counts) {
+  DeliveryAttempt a;
+  a.at = ended;
+  a.next_attempt_at = ended;
+  const std::string what = "alert " + d.alert.action + " for " + d.alert.target + " (key " +
+                           d.alert.dedup_key.substr(0, 12) + ") to sink " + sink.name();
+  switch (result.verdict) {
+    case DeliveryVerdict::kDelivered:
+      a.state = DeliveryState::kDelivered;
+      ++counts.delivered;
+      if (d.attempts > 0) spdlog::info("{}: delivered after {} retries", what, d.attempts);
+      return a;
+    case DeliveryVerdict::kPermanent:
+      a.state = DeliveryState::kFailed;
+      a.error = result.message;
+      ++counts.failed;
+      spdlog::error("{}: refused for good, not retried: {}", what, result.message);
+      return a;
+    case DeliveryVerdict::kRetry:
+      break;
+  }
+  const StoreTime first = d.first_attempt_at.value_or(ended);
+  if (ended - first >= policy.give_up_after) {
+    a.state = DeliveryState::kFailed;
+    a.error = "gave up after " + std::to_string(d.attempts + 1) + " attempts: " + result.message;
+    ++counts.failed;
+    spdlog::error("{}: {}", what, a.error);
+    return a;
+  }
+  a.state = DeliveryState::kPending;
+  a.error = result.message;
+  a.next_attempt_at =
+      ended + retry_delay(policy, d.attempts + 1, result.retry_after, random_unit());
+  ++counts.retrying;
+  // The first failure is news; the retries after it are not, until they end.
+  spdlog::log(d.attempts == 0 ? spdlog::level::warn : spdlog::level::debug,
+              "{}: {}; retrying in {} s", what, result.message,
+              (a.next_attempt_at - ended).count());
+  return a;
+}
+
+}  // namespace
+
+SendCounts send_due(Store& store, AlertSink& sink, const SenderOptions& options);
+
+namespace {
+
+// Rounds of send_due until nothing is due now: while a round was full, or settled an event
+// that a later one of its dedup key was waiting for.
+SendCounts drain_due(Store& store, AlertSink& sink, const SenderOptions& options) {
+  SendCounts total;
+  SendCounts round;
+  do {
+    round = send_due(store, sink, options);
+    total += round;
+  } while (round.delivered + round.retrying + round.failed == options.batch ||
+           round.delivered + round.failed > 0);
+  return total;
+}
+
+}  // namespace
+
+SendCounts& SendCounts::operator+=(const SendCounts& other) {
+  delivered += other.delivered;
+  retrying += other.retrying;
+  failed += other.failed;
+  return *this;
+}
+
+const std::string& this_sender() {
+  return LeaseHolder::this_process().owner;
+}
+
+SendCounts send_due(Store& store, AlertSink& sink, const SenderOptions& options) {
+  SendCounts counts;
+  const std::vector<AlertDelivery> due = store.claim_deliveries(
+      sink.name(), this_sender(), store_now(), options.claim_hold, options.batch);
+  for (const AlertDelivery& d : due) {
+    const std::optional<AlertEvent> event = alert_event_from_document(d.alert.document);
+    SinkResult result;
+    if (event) {
+      result = sink.deliver(*event, epoch(store_now()));
+    } else {
+      result = {DeliveryVerdict::kPermanent, std::nullopt,
+                "the outbox holds no slowscope.alert/1 event for it"};
+    }
+    const DeliveryAttempt attempt =
+        attempt_record(d, sink, result, store_now(), options.retry, counts);
+    if (!store.record_attempt(d.alert.id, sink.name(), this_sender(), attempt)) {
+      spdlog::warn("sink {}: event {} took longer than its claim; another sender took it over",
+                   sink.name(), d.alert.id);
+    }
+  }
+  return counts;
+}
+
+void refresh_firing(Store& store, AlertSink& sink) {
+  std::vector<AlertEvent> firing;
+  for (const OutboxAlert& alert : store.firing_alerts(sink.name())) {
+    if (std::optional<AlertEvent> event = alert_event_from_document(alert.document)) {
+      firing.push_back(std::move(*event));
+    }
+  }
+  if (firing.empty()) return;
+  const SinkResult result = sink.refresh(firing, epoch(store_now()));
+  if (result.verdict != DeliveryVerdict::kDelivered) {
+    spdlog::warn("sink {}: re-sending {} open alerts failed: {}", sink.name(), firing.size(),
+                 result.message);
+  }
+}
+
+SendCounts send_all_due(Store& store, AlertSink& sink, const SenderOptions& options) {
+  const SendCounts sent = drain_due(store, sink, options);
+  refresh_firing(store, sink);
+  return sent;
+}
+
+AlertSender::AlertSender(StoreLocation store, std::vector<std::unique_ptr<AlertSink>> sinks,
+                         SenderOptions options)
+    : store_(std::move(store)), sinks_(std::move(sinks)), options_(options) {
+  for (auto& sink : sinks_) threads_.emplace_back([this, s = sink.get()] { run(*s); });
+}
+
+AlertSender::~AlertSender() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void AlertSender::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    finishing_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void AlertSender::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+  }
+  wake_.notify_all();
+}
+
+void AlertSender::run(AlertSink& sink) {
+  std::optional<Store> store;
+  auto last_refresh = Clock::time_point::min();
+  uint64_t seen_wakes = 0;
+  int store_failures = 0;
+  bool last_round = false;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      if (stop_) return;
+      seen_wakes = wakes_;
+      last_round = finishing_;
+    }
+    try {
+      if (!store) store.emplace(Store::open(store_, StoreOpen::kCreate));
+      drain_due(*store, sink, options_);
+      if (Clock::now() - last_refresh >= options_.refresh_every) {
+        refresh_firing(*store, sink);
+        last_refresh = Clock::now();
+      }
+      store_failures = 0;
+    } catch (const std::exception& e) {
+      // The store is shared with collection, which reports its problems; say it once.
+      if (store_failures++ == 0) spdlog::warn("sink {}: {}; retrying", sink.name(), e.what());
+      store.reset();
+    }
+    if (last_round) return;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, options_.poll,
+                   [&] { return stop_ || finishing_ || wakes_ != seen_wakes; });
+  }
+}
+
+}  // namespace slowscope
