@@ -23,6 +23,7 @@ SLOWSCOPE_TEST_PACKAGES=(
   postgresql-15
   mariadb-server mariadb-client
   percona-toolkit
+  prometheus-alertmanager
   chromium
 )
 

@@ -243,4 +243,19 @@ int unused_loopback_port() {
   return port;
 }
 
+
+std::optional<std::string> http_get(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) return std::nullopt;
+  const size_t path_at = url.find('/', scheme.size());
+  const std::string host_port = url.substr(scheme.size(), path_at - scheme.size());
+  const std::string path = path_at == std::string::npos ? "/" : url.substr(path_at);
+  httplib::Client client(scheme + host_port);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(5));
+  const httplib::Result result = client.Get(path.c_str());
+  if (!result || result->status != 200) return std::nullopt;
+  return result->body;
+}
+
 }  // namespace slowscope::testing

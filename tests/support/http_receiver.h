@@ -105,4 +105,8 @@ class HttpReceiver {
 // taking this one before the test connects is unlikely, not impossible.
 int unused_loopback_port();
 
+// The body of GET `url` (http://host:port/path?query) when it answers 200; nullopt for any
+// other answer or none within a few seconds. For reading a real server's API in tests.
+std::optional<std::string> http_get(const std::string& url);
+
 }  // namespace slowscope::testing
