@@ -180,7 +180,7 @@ void AlertSender::wake() {
 
 void AlertSender::run(AlertSink& sink) {
   std::optional<Store> store;
-  auto last_refresh = Clock::time_point::min();
+  Clock::time_point last_refresh{};  // the epoch: the first round refreshes
   uint64_t seen_wakes = 0;
   int store_failures = 0;
   bool last_round = false;

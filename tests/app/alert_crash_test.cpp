@@ -99,7 +99,8 @@ TEST(AlertCrash, AKilledSenderResendsWhatWasNotAcknowledgedAndNothingElse) {
             std::find(arrived.begin(), arrived.end(), "a resolve") - arrived.begin());
   const auto listed = testing::run_slowscope("alerts --format json" + config);
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  for (const auto& d : nlohmann::json::parse(listed.out)["deliveries"]) {
+  const nlohmann::json outbox = nlohmann::json::parse(listed.out);
+  for (const auto& d : outbox["deliveries"]) {
     EXPECT_EQ(d["state"], "delivered") << d.dump(2);
     EXPECT_EQ(d["attempts"], 1) << d.dump(2);  // the killed attempt was never recorded
   }

@@ -102,6 +102,15 @@ TEST_F(PostgresAlerts, ADroppedIndexFiresInAlertmanagerAndResolvesWhenItIsBack) 
       "collect --detect-window 5s --detect-baseline 2m --resolve-after 3" + config_, log);
   std::atomic<bool> stop{false};
   std::thread load([&] { workload(stop); });
+  // The workload ends however the test does (a failed ASSERT returns early).
+  const auto end_load = [&] {
+    stop = true;
+    if (load.joinable()) load.join();
+  };
+  struct AtExit {
+    std::function<void()> run;
+    ~AtExit() { run(); }
+  } load_guard{end_load};
   std::this_thread::sleep_for(std::chrono::seconds(15));
   EXPECT_TRUE(alertmanager_alerts().empty()) << testing::read_file(log);
 
@@ -137,8 +146,7 @@ TEST_F(PostgresAlerts, ADroppedIndexFiresInAlertmanagerAndResolvesWhenItIsBack) 
       },
       std::chrono::seconds(60)))
       << alertmanager_alerts().dump(2) << testing::read_file(log);
-  stop = true;
-  load.join();
+  end_load();
   collect.stop(SIGTERM);
 
   // The webhook got the incident's trigger and then its resolve, signed, under one key.
