@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "reports/visible_text.h"
+
 namespace slowscope {
 namespace {
 
@@ -66,6 +68,58 @@ DeliveryAttempt attempt_record(const AlertDelivery& d, const AlertSink& sink,
   return a;
 }
 
+// The checkpoint of a target that holds the health event raised for failed deliveries to
+// `sink` (its document, for the resolve), or "" when none is open.
+std::string delivery_checkpoint(std::string_view sink) {
+  return "alerts/delivery/" + std::string(sink);
+}
+
+// Tells the other sinks that `sink` failed for good to deliver `d` (once, until it delivers
+// again for the target).
+void raise_delivery_failure(Store& store, const AlertDelivery& d, const AlertSink& sink,
+                            const std::string& error, const AlertRouting& routing, StoreTime now) {
+  const std::string checkpoint = delivery_checkpoint(sink.name());
+  if (!store.checkpoint(d.alert.target, checkpoint).value_or("").empty()) return;  // raised
+  AlertEvent e;
+  e.kind = "health/alert_delivery";
+  e.dedup_key = alert_dedup_key(d.alert.target, sink.name(), e.kind);
+  e.severity = AlertSeverity::kError;
+  e.target = d.alert.target;
+  e.summary =
+      cut_bytes(d.alert.target + ": alerts to sink " + sink.name() + " are not delivered: " + error,
+                kMaxAlertSummaryBytes);
+  e.details = {{"sink", sink.name()}, {"error", error}, {"undelivered", d.alert.dedup_key}};
+  e.at = now.time_since_epoch().count();
+  std::vector<std::string> others = routing.sinks_for(e.severity);
+  std::erase(others, sink.name());
+  if (others.empty()) return;
+  store.queue_alerts(d.alert.target, {outbox_alert(e, others)},
+                     {{checkpoint, alert_document(e).dump()}}, now);
+}
+
+// After `sink` delivered `d`: resolves the failure raised for it on the target, if any.
+void resolve_delivery_failure(Store& store, const AlertDelivery& d, const AlertSink& sink,
+                              StoreTime now) {
+  const std::string checkpoint = delivery_checkpoint(sink.name());
+  const std::string raised = store.checkpoint(d.alert.target, checkpoint).value_or("");
+  if (raised.empty()) return;
+  std::vector<std::string> sinks;
+  std::optional<AlertEvent> e = alert_event_from_document(raised);
+  std::vector<OutboxAlert> alerts;
+  if (e) {
+    e->action = AlertAction::kResolve;
+    e->at = now.time_since_epoch().count();
+    // To the sinks that were told, as the outbox recorded them.
+    for (const AlertDelivery& told : store.deliveries({{}, {}, {}, 1000})) {
+      if (told.alert.dedup_key == e->dedup_key && told.alert.action == "trigger") {
+        sinks.push_back(told.sink);
+      }
+    }
+    if (!sinks.empty()) alerts.push_back(outbox_alert(*e, sinks));
+  }
+  store.queue_alerts(d.alert.target, alerts, {{checkpoint, ""}}, now);
+}
+
 }  // namespace
 
 SendCounts send_due(Store& store, AlertSink& sink, const SenderOptions& options);
@@ -116,6 +170,17 @@ SendCounts send_due(Store& store, AlertSink& sink, const SenderOptions& options)
     if (!store.record_attempt(d.alert.id, sink.name(), this_sender(), attempt)) {
       spdlog::warn("sink {}: event {} took longer than its claim; another sender took it over",
                    sink.name(), d.alert.id);
+      continue;
+    }
+    // A failed delivery of a delivery-failure event is not raised again (no loop).
+    if (!options.routing || d.alert.dedup_key == alert_dedup_key(d.alert.target, sink.name(),
+                                                                 "health/alert_delivery")) {
+      continue;
+    }
+    if (attempt.state == DeliveryState::kFailed) {
+      raise_delivery_failure(store, d, sink, attempt.error, *options.routing, attempt.at);
+    } else if (attempt.state == DeliveryState::kDelivered) {
+      resolve_delivery_failure(store, d, sink, attempt.at);
     }
   }
   return counts;

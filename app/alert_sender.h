@@ -2,8 +2,9 @@
 // — claims what is due, sends it, records the receiver's verdict — with exponential backoff
 // and jitter for retries, the receiver's Retry-After honoured, permanent refusals logged
 // once with the receiver's message, and deliveries that stay unacknowledged past the
-// policy's limit marked failed. What was acknowledged is never sent again; what was not
-// is sent again after a crash (at least once, in order per dedup key).
+// policy's limit marked failed — and raised on the other sinks, so that a dead receiver is
+// noticed. What was acknowledged is never sent again; what was not is sent again after a
+// crash (at least once, in order per dedup key).
 //
 // send_due is one round for one sink (`slowscope alerts send`, tests); AlertSender runs
 // rounds in the background, one thread and one store connection per sink, so that a hung
@@ -20,6 +21,7 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/store/store.h"
+#include "app/alert_routing.h"
 #include "reports/alerts/delivery/alert_sink.h"
 
 namespace slowscope {
@@ -31,6 +33,10 @@ struct SenderOptions {
   std::chrono::milliseconds poll{2000};  // how often a sink's thread looks for due work
   // How often triggers still open are re-sent to receivers whose alerts lapse otherwise.
   std::chrono::seconds refresh_every{60};
+  // The sinks to tell when a delivery fails for good (a health event of kind
+  // health/alert_delivery on every other sink that takes errors, resolved by the sink's
+  // next delivery of the target); null: nobody is told.
+  const AlertRouting* routing = nullptr;
 };
 
 // What one round did.

@@ -125,9 +125,11 @@ AlertingSetup alerting_setup(const std::string& config_path) {
 }
 
 bool deliver_due_now(Store& store, AlertingSetup& setup) {
+  SenderOptions sending = setup.sending;
+  sending.routing = &setup.routing;
   bool all_delivered = true;
   for (const auto& sink : setup.sinks) {
-    const SendCounts sent = send_all_due(store, *sink, setup.sending);
+    const SendCounts sent = send_all_due(store, *sink, sending);
     if (sent.delivered + sent.retrying + sent.failed == 0) continue;
     spdlog::info("alerts to {}: {} delivered, {} to retry later, {} failed", sink->name(),
                  sent.delivered, sent.retrying, sent.failed);

@@ -37,7 +37,7 @@ std::vector<std::unique_ptr<AlertSink>> make_alert_sinks(const AlertsConfig& ale
 struct AlertingSetup {
   AlertRouting routing;
   std::vector<std::unique_ptr<AlertSink>> sinks;
-  SenderOptions sending;
+  SenderOptions sending;  // its routing left null: the setup may move
 };
 
 // The alerting of the configuration at `config_path`, its secret-file warnings logged.

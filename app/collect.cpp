@@ -505,8 +505,9 @@ int run_collect(const CollectSettings& settings) {
   std::unique_ptr<AlertSender> sender;
   if (alerts) {
     spdlog::info("alerts go to {} sink(s)", sinks.size());
-    sender = std::make_unique<AlertSender>(config.store, std::move(sinks),
-                                           sender_options(*config.alerts));
+    SenderOptions sending = sender_options(*config.alerts);
+    sending.routing = &*alerts;
+    sender = std::make_unique<AlertSender>(config.store, std::move(sinks), sending);
     for (TargetRun& run : runs) {
       run.alerts = &*alerts;
       run.sender = sender.get();

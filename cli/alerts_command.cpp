@@ -79,10 +79,12 @@ AlertingSetup chosen_sinks(const std::string& path, const std::string& name) {
 int run_send(const AlertsOptions& o) {
   return run_command(1, [&] {
     AlertingSetup setup = chosen_sinks(o.config, o.sink);
+    SenderOptions sending = setup.sending;
+    sending.routing = &setup.routing;
     Store store = Store::open(resolve_store(o.store, o.config), StoreOpen::kMustExist);
     bool all_delivered = true;
     for (const auto& sink : setup.sinks) {
-      const SendCounts total = send_all_due(store, *sink, setup.sending);
+      const SendCounts total = send_all_due(store, *sink, sending);
       const size_t waiting =
           store.deliveries({sink->name(), DeliveryState::kPending, {}, 100000}).size();
       std::cout << sink->name() << ": " << total.delivered << " delivered, " << total.failed

@@ -189,6 +189,35 @@ TEST_F(AlertSenderTest, ARefusalIsFailedAtOnceWithTheReceiversMessage) {
   EXPECT_EQ(receiver_.requests().size(), 1u);
 }
 
+TEST_F(AlertSenderTest, AFailedDeliveryIsRaisedOnTheOtherSinksUntilTheSinkDeliversAgain) {
+  AlertRouting routing;
+  routing.sinks = {{"hook", AlertSeverity::kInfo}, {"log", AlertSeverity::kWarning}};
+  options_.routing = &routing;
+  queue(event("a", AlertAction::kTrigger));
+  receiver_.queue_answer(ScriptedAnswer::reply(400, "unknown integration"));
+  auto sink = webhook();
+  EXPECT_EQ(send_due(store_, *sink, options_).failed, 1);
+  std::vector<AlertDelivery> told = store_.deliveries({"log", {}, {}, 10});
+  ASSERT_EQ(told.size(), 1u);
+  const nlohmann::json raised = nlohmann::json::parse(told[0].alert.document);
+  EXPECT_EQ(raised["kind"], "health/alert_delivery");
+  EXPECT_EQ(raised["action"], "trigger");
+  EXPECT_EQ(raised["summary"],
+            "orders: alerts to sink hook are not delivered: HTTP 400: unknown integration");
+  // A second failure is not raised again.
+  queue(event("b", AlertAction::kTrigger));
+  receiver_.queue_answer(ScriptedAnswer::reply(400, "unknown integration"));
+  EXPECT_EQ(send_due(store_, *sink, options_).failed, 1);
+  EXPECT_EQ(store_.deliveries({"log", {}, {}, 10}).size(), 1u);
+  // The sink delivers again: the other sinks hear that it is resolved.
+  queue(event("c", AlertAction::kTrigger));
+  EXPECT_EQ(send_due(store_, *sink, options_).delivered, 1);
+  told = store_.deliveries({"log", {}, {}, 10});
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].alert.action, "resolve");
+  EXPECT_EQ(told[0].alert.dedup_key, told[1].alert.dedup_key);
+}
+
 TEST_F(AlertSenderTest, GivesUpAfterThePolicysTime) {
   queue(event("a", AlertAction::kTrigger));
   receiver_.set_default_answer(ScriptedAnswer::reply(503, "down"));
