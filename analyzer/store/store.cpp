@@ -641,6 +641,13 @@ RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retent
       prune("prune_daily", now - retention.daily.count());
       prune("prune_events", now - retention.daily.count());
       prune("prune_log_files", now - retention.daily.count());
+      // The alert outbox, as long as collector events; each dedup key's latest event stays.
+      for (const std::string_view name : {"prune_alert_deliveries", "prune_alert_events"}) {
+        auto& del = s.sql(name);
+        del.bind_text(1, target.name);
+        del.bind_int(2, now - retention.daily.count());
+        del.run();
+      }
     });
     ++report.targets;
   }

@@ -574,8 +574,9 @@ class Store {
   void flush_wal();
 
   // Rolls complete days up for every target and drops what is older than `retention`
-  // (never hours that are not in a daily row yet). Run it every few cycles; safe to run
-  // from several collectors at once, each target in its own transaction.
+  // (never hours that are not in a daily row yet; collector events, and alert events that
+  // are settled and not their dedup key's latest, after retention.daily). Run it every few
+  // cycles; safe to run from several collectors at once, each target in its own transaction.
   RollupReport rollup_and_prune(StoreTime now, const Retention& retention);
 
   // The shapes that cost most over [since, until), by `order`, at most `limit` rows.

@@ -212,6 +212,32 @@ TEST_P(StoreOutboxTest, KeepsTheOutboxAcrossReopenAndListsWhatFires) {
   EXPECT_EQ(due[1].alert.action, "resolve");
 }
 
+TEST_P(StoreOutboxTest, RetentionForgetsSettledEventsButEachKeysLatest) {
+  Store store = open_with_target();
+  const int64_t old = kNow - 800 * 86400;  // older than the daily retention (730 days)
+  store.queue_alerts("orders",
+                     {alert("a", "trigger", old), alert("a", "resolve", old + 60),
+                      alert("b", "trigger", old), alert("c", "trigger", old)},
+                     {}, T(old));
+  // a's and b's delivered; c's still pending.
+  for (const AlertDelivery& d : store.claim_deliveries("oncall", "s", T(old), kHold, 10)) {
+    if (d.alert.dedup_key != "c") store.record_attempt(d.alert.id, "oncall", "s", delivered(old));
+  }
+  for (const AlertDelivery& d : store.claim_deliveries("oncall", "s", T(old + 61), kHold, 10)) {
+    if (d.alert.dedup_key == "a")
+      store.record_attempt(d.alert.id, "oncall", "s", delivered(old + 61));
+  }
+  store.rollup_and_prune(T(kNow), Retention{});
+  std::vector<std::string> kept;
+  for (const AlertDelivery& d : store.deliveries({})) {
+    kept.push_back(d.alert.dedup_key + " " + d.alert.action);
+  }
+  // a's trigger went (its resolve is the key's latest); b's and c's are their keys' latest.
+  EXPECT_EQ(kept, (std::vector<std::string>{"c trigger", "b trigger", "a resolve"}));
+  auto db = db_->connect();
+  EXPECT_EQ(query_int(*db, "SELECT COUNT(*) FROM alert_events"), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOutboxTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 
