@@ -1,5 +1,7 @@
 #include "app/alert_routing.h"
 
+#include <spdlog/spdlog.h>
+
 namespace slowscope {
 
 std::vector<std::string> AlertRouting::sinks_for(AlertSeverity severity) const {
@@ -8,6 +10,15 @@ std::vector<std::string> AlertRouting::sinks_for(AlertSeverity severity) const {
     if (severity >= sink.min_severity) out.push_back(sink.name);
   }
   return out;
+}
+
+nlohmann::json json_checkpoint(Store& store, const std::string& target, std::string_view name) {
+  const std::optional<std::string> text = store.checkpoint(target, name);
+  if (!text || text->empty()) return nlohmann::json::object();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_object()) return j;
+  spdlog::warn("{}: checkpoint {} is unreadable; starting it afresh", target, name);
+  return nlohmann::json::object();
 }
 
 OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks) {

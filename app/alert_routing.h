@@ -3,7 +3,9 @@
 // event of a given severity. Built once per run; plain values, safe to share read-only.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/store/store.h"
@@ -24,6 +26,11 @@ struct AlertRouting {
   // The sinks that take an event of `severity`, in configuration order.
   std::vector<std::string> sinks_for(AlertSeverity severity) const;
 };
+
+// The JSON object alerting keeps as checkpoint `name` of `target` (what was paged, for
+// instance): empty when there is none, and when it is unreadable (logged; that record then
+// starts afresh). Throws StoreError.
+nlohmann::json json_checkpoint(Store& store, const std::string& target, std::string_view name);
 
 // `event` as the outbox keeps it (its slowscope.alert/1 document), for `sinks`.
 OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks);

@@ -214,20 +214,17 @@ AlertSender::AlertSender(StoreLocation store, std::vector<std::unique_ptr<AlertS
 }
 
 AlertSender::~AlertSender() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
+  end_threads(stop_);
 }
 
 void AlertSender::finish() {
+  end_threads(finishing_);
+}
+
+void AlertSender::end_threads(bool& flag) {
   {
     std::lock_guard lock(mutex_);
-    finishing_ = true;
+    flag = true;
   }
   wake_.notify_all();
   for (std::thread& t : threads_) {

@@ -83,6 +83,8 @@ class AlertSender {
 
  private:
   void run(AlertSink& sink);
+  // Sets `flag` (stop_ or finishing_) under the lock, wakes the threads and joins them.
+  void end_threads(bool& flag);
 
   StoreLocation store_;
   std::vector<std::unique_ptr<AlertSink>> sinks_;

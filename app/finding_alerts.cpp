@@ -24,9 +24,8 @@ struct SentIncident {
 
 std::vector<SentIncident> read_sent(Store& store, const std::string& target) {
   std::vector<SentIncident> out;
-  const std::optional<std::string> text = store.checkpoint(target, kIncidentsCheckpoint);
-  if (!text) return out;
-  const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  const nlohmann::json j = json_checkpoint(store, target, kIncidentsCheckpoint);
+  if (!j.contains("incidents")) return out;
   try {
     for (const auto& i : j.at("incidents")) {
       SentIncident s;
@@ -39,8 +38,8 @@ std::vector<SentIncident> read_sent(Store& store, const std::string& target) {
       out.push_back(std::move(s));
     }
   } catch (const nlohmann::json::exception&) {
-    // Unreadable (written by hand, or by a later version): start afresh rather than stop
-    // alerting; what was open may be paged once more.
+    // Written by hand, or by a later version: start afresh rather than stop alerting; what
+    // was open may be paged once more.
     spdlog::warn("{}: the record of paged incidents is unreadable; starting a new one", target);
     out.clear();
   }
@@ -189,11 +188,7 @@ size_t queue_check_alerts(Store& store, const std::string& target,
     nodes.push_back({f.key.id(), target, tables.of(f.key.shape_hash), release});
   }
   // What earlier checks paged, by dedup key: the severity sent.
-  nlohmann::json paged = nlohmann::json::object();
-  if (const std::optional<std::string> text = store.checkpoint(target, kChecksCheckpoint)) {
-    paged = nlohmann::json::parse(*text, nullptr, false);
-    if (!paged.is_object()) paged = nlohmann::json::object();
-  }
+  nlohmann::json paged = json_checkpoint(store, target, kChecksCheckpoint);
   std::vector<OutboxAlert> alerts;
   for (const Incident& incident : group_incidents(nodes, {})) {
     IncidentSnapshot snapshot{

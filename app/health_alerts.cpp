@@ -25,9 +25,8 @@ struct RaisedProblem {
 
 std::vector<RaisedProblem> read_raised(Store& store, const std::string& target) {
   std::vector<RaisedProblem> out;
-  const std::optional<std::string> text = store.checkpoint(target, kHealthCheckpoint);
-  if (!text) return out;
-  const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  const nlohmann::json j = json_checkpoint(store, target, kHealthCheckpoint);
+  if (!j.contains("raised")) return out;
   try {
     for (const auto& p : j.at("raised")) {
       out.push_back({p.at("kind").get<std::string>(), p.at("sinks").get<std::vector<std::string>>(),
