@@ -62,6 +62,8 @@ void add_collect_command(CLI::App& app, int* exit_code) {
       "with the same clock hours on each day of the --detect-baseline before it (or the\n"
       "whole span: --detect-baseline-mode previous); findings are kept in the store with their\n"
       "lifecycle (`slowscope findings`), and each one opened or resolved is logged.\n"
+      "With an `alerts:` section, incidents of findings and the targets' health problems\n"
+      "are also sent to its sinks, from a thread per sink (docs/ALERTS.md).\n"
       "One process collects a target at a time (a lease in the store, renewed every\n"
       "cycle): a second `collect` of the same target stands by and takes over when the\n"
       "first stops or dies; with --once it leaves the target alone and exits 1.\n"
