@@ -21,6 +21,15 @@ nlohmann::json json_checkpoint(Store& store, const std::string& target, std::str
   return nlohmann::json::object();
 }
 
+std::optional<OutboxAlert> resolve_alert(std::string_view trigger, std::vector<std::string> sinks,
+                                         int64_t at) {
+  std::optional<AlertEvent> event = alert_event_from_document(trigger);
+  if (!event) return std::nullopt;
+  event->action = AlertAction::kResolve;
+  event->at = at;
+  return outbox_alert(*event, std::move(sinks));
+}
+
 OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks) {
   OutboxAlert out;
   out.target = event.target;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,5 +35,10 @@ nlohmann::json json_checkpoint(Store& store, const std::string& target, std::str
 
 // `event` as the outbox keeps it (its slowscope.alert/1 document), for `sinks`.
 OutboxAlert outbox_alert(const AlertEvent& event, std::vector<std::string> sinks);
+
+// The resolve, at `at` (epoch seconds), of the trigger whose document is `trigger`, for
+// `sinks`; nullopt when the document is not a slowscope.alert/1 event.
+std::optional<OutboxAlert> resolve_alert(std::string_view trigger, std::vector<std::string> sinks,
+                                         int64_t at);
 
 }  // namespace slowscope

@@ -69,7 +69,8 @@ DeliveryAttempt attempt_record(const AlertDelivery& d, const AlertSink& sink,
 }
 
 // The checkpoint of a target that holds the health event raised for failed deliveries to
-// `sink` (its document, for the resolve), or "" when none is open.
+// `sink` ({"sinks", "document"}: who was told, and the trigger to resolve), or {} when
+// none is open.
 std::string delivery_checkpoint(std::string_view sink) {
   return "alerts/delivery/" + std::string(sink);
 }
@@ -79,7 +80,7 @@ std::string delivery_checkpoint(std::string_view sink) {
 void raise_delivery_failure(Store& store, const AlertDelivery& d, const AlertSink& sink,
                             const std::string& error, const AlertRouting& routing, StoreTime now) {
   const std::string checkpoint = delivery_checkpoint(sink.name());
-  if (!store.checkpoint(d.alert.target, checkpoint).value_or("").empty()) return;  // raised
+  if (json_checkpoint(store, d.alert.target, checkpoint).contains("document")) return;  // raised
   AlertEvent e;
   e.kind = "health/alert_delivery";
   e.dedup_key = alert_dedup_key(d.alert.target, sink.name(), e.kind);
@@ -93,31 +94,27 @@ void raise_delivery_failure(Store& store, const AlertDelivery& d, const AlertSin
   std::vector<std::string> others = routing.sinks_for(e.severity);
   std::erase(others, sink.name());
   if (others.empty()) return;
-  store.queue_alerts(d.alert.target, {outbox_alert(e, others)},
-                     {{checkpoint, alert_document(e).dump()}}, now);
+  const nlohmann::json raised = {{"sinks", others}, {"document", alert_document(e).dump()}};
+  store.queue_alerts(d.alert.target, {outbox_alert(e, others)}, {{checkpoint, raised.dump()}}, now);
 }
 
 // After `sink` delivered `d`: resolves the failure raised for it on the target, if any.
 void resolve_delivery_failure(Store& store, const AlertDelivery& d, const AlertSink& sink,
                               StoreTime now) {
   const std::string checkpoint = delivery_checkpoint(sink.name());
-  const std::string raised = store.checkpoint(d.alert.target, checkpoint).value_or("");
-  if (raised.empty()) return;
-  std::vector<std::string> sinks;
-  std::optional<AlertEvent> e = alert_event_from_document(raised);
+  const nlohmann::json raised = json_checkpoint(store, d.alert.target, checkpoint);
+  if (!raised.contains("document")) return;
   std::vector<OutboxAlert> alerts;
-  if (e) {
-    e->action = AlertAction::kResolve;
-    e->at = now.time_since_epoch().count();
-    // To the sinks that were told, as the outbox recorded them.
-    for (const AlertDelivery& told : store.deliveries({{}, {}, {}, 1000})) {
-      if (told.alert.dedup_key == e->dedup_key && told.alert.action == "trigger") {
-        sinks.push_back(told.sink);
-      }
+  try {
+    if (auto resolve = resolve_alert(raised.at("document").get<std::string>(),
+                                     raised.at("sinks").get<std::vector<std::string>>(),
+                                     now.time_since_epoch().count())) {
+      alerts.push_back(std::move(*resolve));
     }
-    if (!sinks.empty()) alerts.push_back(outbox_alert(*e, sinks));
+  } catch (const nlohmann::json::exception&) {
+    // Unreadable: nothing to resolve; the record is cleared below.
   }
-  store.queue_alerts(d.alert.target, alerts, {{checkpoint, ""}}, now);
+  store.queue_alerts(d.alert.target, alerts, {{checkpoint, "{}"}}, now);
 }
 
 }  // namespace

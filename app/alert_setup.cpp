@@ -1,10 +1,8 @@
 #include "app/alert_setup.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <array>
 
 #include "analyzer/config/config.h"
 #include "app/alert_sender.h"
@@ -19,13 +17,6 @@ AlertSeverity severity_of(std::string_view text) {
 
 SeverityBar bar_of(const AlertSeverityBar& bar) {
   return {static_cast<double>(bar.added_per_hour.count()), bar.ratio};
-}
-
-// The machine's name, as PagerDuty's payload.source.
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "slowscope";
-  return name.data();
 }
 
 // Slack takes one message a second per webhook.
@@ -61,7 +52,7 @@ std::vector<std::unique_ptr<AlertSink>> make_alert_sinks(const AlertsConfig& ale
   http.timeout = alerts.timeout;
   http.connect_timeout = std::min<std::chrono::milliseconds>(alerts.timeout, http.connect_timeout);
   std::vector<std::unique_ptr<AlertSink>> sinks;
-  const std::string source = host_name();
+  const std::string source = LeaseHolder::this_process().host;
   for (const AlertSinkConfig& s : alerts.sinks) {
     const std::string secret = s.secret ? read_secret(*s.secret) : "";
     const std::string url = s.url;

@@ -153,11 +153,9 @@ void queue_alerts(Store& store, const std::string& target, StoreTime at,
     const bool open = std::any_of(still_open.begin(), still_open.end(),
                                   [&](const SentIncident& o) { return o.key == s.key; });
     if (open) continue;
-    std::optional<AlertEvent> event = alert_event_from_document(s.document);
-    if (!event) continue;
-    event->action = AlertAction::kResolve;
-    event->at = now;
-    update.alerts.push_back(outbox_alert(*event, s.sinks));
+    if (auto resolve = resolve_alert(s.document, s.sinks, now)) {
+      update.alerts.push_back(std::move(*resolve));
+    }
   }
   if (!sent.empty() || !still_open.empty()) {
     update.checkpoints.push_back({std::string(kIncidentsCheckpoint), write_sent(still_open)});

@@ -94,11 +94,8 @@ bool HealthAlerts::after_cycle(Store& store, CollectorHealth health, std::string
       still.push_back(std::move(p));
       continue;
     }
-    std::optional<AlertEvent> event = alert_event_from_document(p.document);
-    if (!event) continue;
-    event->action = AlertAction::kResolve;
-    event->at = at;
-    alerts.push_back(outbox_alert(*event, p.sinks));
+    if (auto resolve = resolve_alert(p.document, p.sinks, at))
+      alerts.push_back(std::move(*resolve));
   }
   if (raise && still.empty()) {
     AlertEvent e;
