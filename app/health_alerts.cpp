@@ -11,39 +11,11 @@ namespace {
 
 constexpr size_t kMessageChars = 300;
 
-// Problems no retry cures: raised at their first cycle.
+// Problems no retry cures, and a stalled cycle (the watchdog waited already): raised at
+// their first cycle.
 bool raised_at_once(CollectorHealth health) {
   return needs_a_person(health) || health == CollectorHealth::kExtensionMissing ||
-         health == CollectorHealth::kLogMissing;
-}
-
-struct RaisedProblem {
-  std::string kind;
-  std::vector<std::string> sinks;
-  std::string document;  // the trigger, for its resolve
-};
-
-std::vector<RaisedProblem> read_raised(Store& store, const std::string& target) {
-  std::vector<RaisedProblem> out;
-  const nlohmann::json j = json_checkpoint(store, target, kHealthCheckpoint);
-  if (!j.contains("raised")) return out;
-  try {
-    for (const auto& p : j.at("raised")) {
-      out.push_back({p.at("kind").get<std::string>(), p.at("sinks").get<std::vector<std::string>>(),
-                     p.at("document").get<std::string>()});
-    }
-  } catch (const nlohmann::json::exception&) {
-    out.clear();  // unreadable: what it raised stays open at the receiver until it lapses
-  }
-  return out;
-}
-
-std::string write_raised(const std::vector<RaisedProblem>& raised) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const RaisedProblem& p : raised) {
-    list.push_back({{"kind", p.kind}, {"sinks", p.sinks}, {"document", p.document}});
-  }
-  return nlohmann::json{{"raised", std::move(list)}}.dump();
+         health == CollectorHealth::kLogMissing || health == CollectorHealth::kStalled;
 }
 
 }  // namespace
@@ -67,37 +39,83 @@ AlertSeverity health_severity(CollectorHealth health) {
   }
 }
 
-HealthAlerts::HealthAlerts(std::string target, const AlertRouting& routing, int cycles)
-    : target_(std::move(target)), routing_(routing), cycles_(std::max(1, cycles)) {}
+HealthAlerts::HealthAlerts(std::string target, const AlertRouting& routing, int cycles,
+                           std::string_view checkpoint)
+    : target_(std::move(target)),
+      routing_(routing),
+      cycles_(std::max(1, cycles)),
+      checkpoint_(checkpoint) {}
+
+void HealthAlerts::load(Store& store) {
+  problem_.clear();
+  in_a_row_ = 0;
+  raised_.clear();
+  const nlohmann::json j = json_checkpoint(store, target_, checkpoint_);
+  try {
+    if (j.contains("raised")) {
+      for (const auto& p : j.at("raised")) {
+        raised_.push_back({p.at("kind").get<std::string>(),
+                           p.at("sinks").get<std::vector<std::string>>(),
+                           p.at("document").get<std::string>()});
+      }
+    }
+    if (j.contains("problem")) {
+      const nlohmann::json& p = j.at("problem");
+      problem_ = p.at("kind").get<std::string>();
+      in_a_row_ = p.at("cycles").get<int>();
+      since_ = StoreTime(std::chrono::seconds(p.at("since").get<int64_t>()));
+    }
+  } catch (const nlohmann::json::exception&) {
+    // Unreadable: start afresh; what it raised stays open at the receiver until it lapses.
+    problem_.clear();
+    in_a_row_ = 0;
+    raised_.clear();
+  }
+  loaded_ = true;
+}
+
+std::string HealthAlerts::checkpoint_text() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Raised& p : raised_) {
+    list.push_back({{"kind", p.kind}, {"sinks", p.sinks}, {"document", p.document}});
+  }
+  nlohmann::json j = {{"raised", std::move(list)}};
+  if (!problem_.empty()) {
+    j["problem"] = {
+        {"kind", problem_}, {"cycles", in_a_row_}, {"since", since_.time_since_epoch().count()}};
+  }
+  return j.dump();
+}
 
 bool HealthAlerts::after_cycle(Store& store, CollectorHealth health, std::string_view message,
                                StoreTime now) {
-  if (health != last_ || in_a_row_ == 0) {
-    last_ = health;
+  if (!loaded_) load(store);
+  const std::string kind = health == CollectorHealth::kOk ? "" : health_alert_kind(health);
+  const bool changed = kind != problem_;
+  if (changed) {
+    problem_ = kind;
     in_a_row_ = 0;
     since_ = now;
   }
-  ++in_a_row_;
-  const bool raise =
-      health != CollectorHealth::kOk && (raised_at_once(health) || in_a_row_ >= cycles_);
-  if (!raise && health != CollectorHealth::kOk) return false;  // not yet: keep what is open
-  if (!raise && nothing_raised_) return false;  // well, and known to have nothing open
+  if (!kind.empty()) ++in_a_row_;
+  const bool raise = !kind.empty() && (raised_at_once(health) || in_a_row_ >= cycles_);
 
-  std::vector<RaisedProblem> raised = read_raised(store, target_);
-  const std::string kind = raise ? health_alert_kind(health) : "";
   std::vector<OutboxAlert> alerts;
-  std::vector<RaisedProblem> still;
   const int64_t at = now.time_since_epoch().count();
   // What was raised ends when the target is well, or has another problem now.
-  for (RaisedProblem& p : raised) {
-    if (p.kind == kind) {
-      still.push_back(std::move(p));
+  bool open = false;
+  bool ended = false;
+  for (auto p = raised_.begin(); p != raised_.end();) {
+    if (p->kind == kind) {
+      open = true;
+      ++p;
       continue;
     }
-    if (auto resolve = resolve_alert(p.document, p.sinks, at))
-      alerts.push_back(std::move(*resolve));
+    if (auto resolve = resolve_alert(p->document, p->sinks, at)) alerts.push_back(std::move(*resolve));
+    p = raised_.erase(p);
+    ended = true;
   }
-  if (raise && still.empty()) {
+  if (raise && !open) {
     AlertEvent e;
     e.kind = kind;
     e.dedup_key = alert_dedup_key(target_, "", kind);
@@ -117,14 +135,16 @@ bool HealthAlerts::after_cycle(Store& store, CollectorHealth health, std::string
     if (!routing_.report_url.empty()) e.links.push_back({routing_.report_url, "slowscope report"});
     const std::vector<std::string> sinks = routing_.sinks_for(e.severity);
     if (!sinks.empty()) {
-      still.push_back({kind, sinks, alert_document(e).dump()});
+      raised_.push_back({kind, sinks, alert_document(e).dump()});
       alerts.push_back(outbox_alert(e, sinks));
     }
   }
-  nothing_raised_ = still.empty();
-  if (alerts.empty()) return false;
-  store.queue_alerts(target_, alerts, {{std::string(kHealthCheckpoint), write_raised(still)}}, now);
-  return true;
+  // The checkpoint changes with each cycle of a problem (its count), and when one ends.
+  if (alerts.empty() && kind.empty() && !changed && !ended) return false;
+  loaded_ = false;  // until written: should the write fail, the next cycle reads it again
+  store.queue_alerts(target_, alerts, {{checkpoint_, checkpoint_text()}}, now);
+  loaded_ = true;
+  return !alerts.empty();
 }
 
 }  // namespace slowscope

@@ -1,6 +1,7 @@
 // Health alerts over a real SQLite store: a target down for fewer cycles than the bar raises
 // nothing, at the bar one trigger, clean again one resolve; a refused login is raised at
-// once; another problem replaces the first; a restart resolves what an earlier run raised.
+// once; another problem replaces the first; a restart resolves what an earlier run raised;
+// one-cycle runs (`collect --once` from cron) count as cycles in a row.
 #include "app/health_alerts.h"
 
 #include <gtest/gtest.h>
@@ -93,6 +94,34 @@ TEST_F(HealthAlertsTest, ARestartResolvesWhatAnEarlierRunRaised) {
   EXPECT_TRUE(restarted.after_cycle(store_, CollectorHealth::kOk, "", at(kStart + 60)));
   EXPECT_EQ(queued(), (std::vector<std::string>{"trigger health/coverage_lost warning",
                                                 "resolve health/coverage_lost warning"}));
+}
+
+TEST_F(HealthAlertsTest, OneCycleRunsCountAsCyclesInARow) {
+  const std::string down = "orders: connection to server at \"db1\" failed: Connection refused";
+  // Each run is a new process: only the store remembers.
+  const auto run = [&](CollectorHealth health, int64_t t) {
+    HealthAlerts once("orders", routing_, 3);
+    return once.after_cycle(store_, health, health == CollectorHealth::kOk ? "" : down, at(t));
+  };
+  EXPECT_FALSE(run(CollectorHealth::kUnreachable, kStart));
+  EXPECT_FALSE(run(CollectorHealth::kUnreachable, kStart + 300));
+  EXPECT_FALSE(run(CollectorHealth::kOk, kStart + 600));  // a clean run starts the count again
+  EXPECT_FALSE(run(CollectorHealth::kUnreachable, kStart + 900));
+  EXPECT_FALSE(run(CollectorHealth::kUnreachable, kStart + 1200));
+  EXPECT_TRUE(queued().empty());
+  EXPECT_TRUE(run(CollectorHealth::kUnreachable, kStart + 1500));
+  EXPECT_EQ(queued(), std::vector<std::string>{"trigger health/unreachable critical"});
+  const nlohmann::json doc =
+      nlohmann::json::parse(store_.deliveries({"log", {}, {}, 10}).at(0).alert.document);
+  EXPECT_EQ(doc["details"]["cycles"], 3);
+  EXPECT_EQ(doc["details"]["since"], "2023-11-15T00:15:00Z");
+  EXPECT_FALSE(run(CollectorHealth::kUnreachable, kStart + 1800));  // raised already
+  EXPECT_TRUE(run(CollectorHealth::kOk, kStart + 2100));
+  EXPECT_EQ(queued(), (std::vector<std::string>{"trigger health/unreachable critical",
+                                                "resolve health/unreachable critical"}));
+  // Nothing open and no problem under way is left in the store.
+  const nlohmann::json state = nlohmann::json::parse(*store_.checkpoint("orders", kHealthCheckpoint));
+  EXPECT_EQ(state, nlohmann::json::parse(R"({"raised": []})"));
 }
 
 }  // namespace
