@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "app/store_alerts.h"
 #include "reports/visible_text.h"
 
 namespace slowscope {
@@ -243,6 +244,8 @@ void AlertSender::run(AlertSink& sink) {
   uint64_t seen_wakes = 0;
   int store_failures = 0;
   bool last_round = false;
+  StoreAlertDelivery store_alert;
+  const std::string user = "sink " + sink.name();
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -258,10 +261,20 @@ void AlertSender::run(AlertSink& sink) {
         last_refresh = Clock::now();
       }
       store_failures = 0;
+      if (options_.store_health) options_.store_health->worked(user);
     } catch (const std::exception& e) {
       // The store is shared with collection, which reports its problems; say it once.
       if (store_failures++ == 0) spdlog::warn("sink {}: {}; retrying", sink.name(), e.what());
+      if (options_.store_health) {
+        options_.store_health->failed(user, e.what(), store_now(),
+                                      dynamic_cast<const StoreUnusableError*>(&e) != nullptr);
+      }
       store.reset();
+    }
+    // The store's own alert cannot wait in the store: it goes from memory.
+    if (options_.store_health && options_.routing) {
+      store_alert.step(sink, *options_.store_health, *options_.routing, options_.retry,
+                       options_.refresh_every, store_now());
     }
     if (last_round) return;
     std::unique_lock lock(mutex_);

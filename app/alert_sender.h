@@ -26,6 +26,8 @@
 
 namespace slowscope {
 
+class StoreHealth;
+
 struct SenderOptions {
   RetryPolicy retry;
   std::chrono::seconds claim_hold{120};  // how long a claim lasts: longer than an attempt
@@ -37,6 +39,9 @@ struct SenderOptions {
   // health/alert_delivery on every other sink that takes errors, resolved by the sink's
   // next delivery of the target); null: nobody is told.
   const AlertRouting* routing = nullptr;
+  // The store's health, which each sink's thread reports its store work to and delivers
+  // the store's own alert from (store_alerts.h; needs `routing`); null: neither.
+  StoreHealth* store_health = nullptr;
 };
 
 // What one round did.

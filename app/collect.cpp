@@ -21,8 +21,10 @@
 #include "analyzer/time/utc_time.h"
 #include "app/alert_sender.h"
 #include "app/alert_setup.h"
+#include "app/cycle_watchdog.h"
 #include "app/finding_alerts.h"
 #include "app/health_alerts.h"
+#include "app/store_alerts.h"
 #include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
@@ -31,6 +33,10 @@ namespace slowscope {
 namespace {
 
 using Clock = std::chrono::system_clock;
+
+StoreTime store_time(Clock::time_point t) {
+  return std::chrono::time_point_cast<std::chrono::seconds>(t);
+}
 
 // Daily rollups and pruning run every this many cycles, from the first target's thread.
 constexpr int kRollupEveryCycles = 15;
@@ -191,7 +197,7 @@ void record_health(std::optional<HealthAlerts>& health, std::optional<Store>& st
   if (!health || !store) return;
   try {
     if (health->after_cycle(*store, state, problem,
-                            std::chrono::time_point_cast<std::chrono::seconds>(now)) &&
+                            store_time(now)) &&
         run.sender) {
       run.sender->wake();
     }
@@ -219,7 +225,7 @@ std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
 // ends. A store that cannot be used stops every target (through `stop`); a target whose
 // login is refused is retried once an interval (with --once: reported as such).
 TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collector,
-                         const CollectorMaker& make, StopSignal& stop) {
+                         const CollectorMaker& make, StopSignal& stop, CycleClock& clock) {
   const std::string& name = run.target->name;
   const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
@@ -249,7 +255,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
         store->ensure_target(name, run.target->engine);
       }
       try {
-        store->take_lease(name, me, std::chrono::time_point_cast<std::chrono::seconds>(now),
+        store->take_lease(name, me, store_time(now),
                           lease_ttl(run.interval));
       } catch (const LeaseHeld& e) {
         holding = false;
@@ -265,11 +271,13 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
           // Whoever wrote the target meanwhile (another process, or a cycle whose commit
           // failed or seemed to) moved its state on: read it afresh.
           if (collector_used) collector = make(run);
+          if (health) health->reload();
           if (!standing_by.empty()) spdlog::info("{}: took over collecting it", name);
           standing_by.clear();
           holding = true;
         }
         collector_used = true;
+        clock.began(store_time(now));
         const CycleReport report = collector->run_cycle(*store, now, run.interval);
         for (const CycleNote& note : report.notes)
           spdlog::log(note.level, "{}: {}", name, note.text);
@@ -285,12 +293,15 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       }
       if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
-            std::chrono::time_point_cast<std::chrono::seconds>(now), run.config->retention);
+            store_time(now), run.config->retention);
         spdlog::debug("rollup: {} day buckets over {} targets", rolled.days_rolled, rolled.targets);
       }
+      if (run.store_health) run.store_health->worked(name);
     } catch (const StoreUnusableError& e) {
       // Every target shares the store: the whole process stops, whatever the mode.
       spdlog::error("{}; stopping: retrying cannot help", e.what());
+      clock.ended();
+      if (run.store_health) run.store_health->failed(name, e.what(), store_time(now), true);
       stop.request();
       return TargetOutcome::kStoreUnusable;
     } catch (const CollectorError& e) {
@@ -321,12 +332,14 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       ++failures;
       outcome = TargetOutcome::kFailed;
       spdlog::error("{}: {}", name, e.what());
+      if (run.store_health) run.store_health->failed(name, e.what(), store_time(now));
       reconnect();
     } catch (const std::exception& e) {
       ++failures;
       outcome = TargetOutcome::kFailed;
       spdlog::error("{}: {}", name, e.what());
     }
+    if (clock.in_cycle_since()) clock.ended();
     if (stop.requested()) break;
     if (more) continue;  // a backlog: read on at once, each part in its own transaction
     if (run.once) break;
@@ -357,6 +370,38 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
     }
   }
   return outcome;
+}
+
+// The watchdog's thread: checks the targets' cycles every few seconds until `stop`, with a
+// store connection of its own for the alerts.
+void watch_cycles(const std::vector<TargetRun>& runs, const std::vector<CycleClock>& clocks,
+                  StopSignal& stop) {
+  std::vector<WatchedTarget> targets;
+  for (size_t i = 0; i < runs.size(); ++i) targets.push_back({runs[i].target->name, &clocks[i]});
+  const TargetRun& first = runs.front();
+  const std::chrono::seconds limit =
+      first.stalled_after.count() > 0 ? first.stalled_after : stalled_after(first.interval);
+  CycleWatchdog watchdog(std::move(targets), limit, first.alerts);
+  const auto every = std::clamp<std::chrono::seconds>(first.interval / 4, std::chrono::seconds(1),
+                                                      std::chrono::seconds(15));
+  std::optional<Store> store;
+  bool said = false;  // a store failure, said once until it works again
+  while (!stop.wait_until(Clock::now() + every)) {
+    const StoreTime now = store_time(Clock::now());
+    if (!first.alerts) {
+      watchdog.check_log_only(now);
+      continue;
+    }
+    try {
+      if (!store) store.emplace(Store::open(first.config->store, StoreOpen::kCreate));
+      if (watchdog.check(*store, now) && first.sender) first.sender->wake();
+      said = false;
+    } catch (const std::exception& e) {
+      if (!said) spdlog::warn("watchdog: queueing its alerts: {}", e.what());
+      said = true;
+      store.reset();
+    }
+  }
 }
 
 // A --detect-* duration (checked while parsing), or `configured` when not given.
@@ -416,13 +461,23 @@ int run_targets(const std::vector<TargetRun>& runs,
                 std::vector<std::unique_ptr<Collector>> collectors, const CollectorMaker& make,
                 StopSignal& stop) {
   std::vector<TargetOutcome> outcomes(runs.size(), TargetOutcome::kFailed);
+  std::vector<CycleClock> clocks(runs.size());
   {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < runs.size(); ++i) {
-      threads.emplace_back(
-          [&, i] { outcomes[i] = run_target(runs[i], std::move(collectors[i]), make, stop); });
+      threads.emplace_back([&, i] {
+        outcomes[i] = run_target(runs[i], std::move(collectors[i]), make, stop, clocks[i]);
+      });
+    }
+    std::thread watchdog;
+    if (!runs.empty() && !runs.front().once) {
+      watchdog = std::thread([&] { watch_cycles(runs, clocks, stop); });
     }
     for (auto& t : threads) t.join();
+    // Every target's thread ended: so does the watchdog (its stop was requested, or the
+    // store was unusable and that requested it).
+    stop.request();
+    if (watchdog.joinable()) watchdog.join();
   }
   const auto any = [&](TargetOutcome o) {
     return std::find(outcomes.begin(), outcomes.end(), o) != outcomes.end();
@@ -502,15 +557,19 @@ int run_collect(const CollectSettings& settings) {
     spdlog::info("{}: regression detection {}", run.target->name,
                  run.detection.settings.to_string());
   }
-  std::unique_ptr<AlertSender> sender;
+  // A store failure that lasts as long as three cycles is raised, as a target's would be.
+  StoreHealth store_health(config.store.redacted(), 3 * interval);
+  std::unique_ptr<AlertSender> sender;  // after store_health, which its threads use
   if (alerts) {
     spdlog::info("alerts go to {} sink(s)", sinks.size());
     SenderOptions sending = sender_options(*config.alerts);
     sending.routing = &*alerts;
+    sending.store_health = &store_health;
     sender = std::make_unique<AlertSender>(config.store, std::move(sinks), sending);
     for (TargetRun& run : runs) {
       run.alerts = &*alerts;
       run.sender = sender.get();
+      run.store_health = &store_health;
     }
   }
   StopSignal stop;

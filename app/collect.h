@@ -27,6 +27,7 @@
 namespace slowscope {
 
 class AlertSender;
+class StoreHealth;
 
 // Overrides of a target's `detection:` settings; empty/0/false: as configured. The spans
 // are read by the rules of the keys they override (setting_rules.h).
@@ -88,6 +89,12 @@ struct TargetRun {
   // null when the configuration has no `alerts:` section.
   const AlertRouting* alerts = nullptr;
   AlertSender* sender = nullptr;
+  // Told how the target's store work went, for the store's own alert (store_alerts.h);
+  // null: nobody.
+  StoreHealth* store_health = nullptr;
+  // How long a cycle may run before the watchdog reports it (the first run's counts for
+  // all); 0: stalled_after(interval).
+  std::chrono::seconds stalled_after{0};
 };
 
 // The collector of a run's target (connectors/collector_factory.h): null for a source this
@@ -107,7 +114,8 @@ enum class TargetOutcome {
 };
 
 // Runs every target's loop in its own thread until each is done (once) or `stop` is
-// requested, and returns the exit status: 0 done or stopped; 1 (once) a target failed; 2 a
+// requested — with a watchdog that reports a cycle that does not end (cycle_watchdog.h)
+// unless once — and returns the exit status: 0 done or stopped; 1 (once) a target failed; 2 a
 // store that cannot be used, or (once) a target whose login was refused. `collectors[i]` is
 // the first collector of `runs[i]`, each logs what its cycles did (CycleReport::notes), and
 // a failing target is retried with backoff (once an interval when a person must act).

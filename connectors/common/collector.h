@@ -38,6 +38,7 @@ enum class CollectorHealth {
   kExtensionMissing,  // PostgreSQL: pg_stat_statements is not installed
   kCoverageLost,      // the cycle ran, but some of what ran since the last is not counted
   kLogMissing,        // the slow-log file is not there (waited for; with --once a failure)
+  kStalled,           // a cycle has not ended long after it began (collect's watchdog says)
   kFailed,            // anything else
 };
 

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -97,6 +100,36 @@ class FailingCollector final : public Collector {
   Tally& tally_;
   CollectorHealth failure_;
   CollectorHealth health_ = CollectorHealth::kOk;
+};
+
+// A source whose first cycle hangs until released, as a server that stops answering in the
+// middle of a query (with no timeout) does.
+class HangingCollector final : public Collector {
+ public:
+  explicit HangingCollector(Tally& tally) : tally_(tally) {}
+
+  CycleReport run_cycle(Store&, Clock::time_point, std::chrono::seconds) override {
+    if (tally_.count() == 1) {
+      std::unique_lock lock(mutex_);
+      released_.wait(lock, [&] { return free_; });
+    }
+    return {};
+  }
+  CollectorHealth health() const override { return CollectorHealth::kOk; }
+
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      free_ = true;
+    }
+    released_.notify_all();
+  }
+
+ private:
+  Tally& tally_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  bool free_ = false;
 };
 
 class CollectLoopTest : public ::testing::Test {
@@ -223,6 +256,65 @@ TEST_F(CollectLoopTest, OnceReadsABacklogToItsEnd) {
       1);
   EXPECT_EQ(working_.seen(), 4);
   EXPECT_EQ(stored_cycles(), 4);
+}
+
+TEST_F(CollectLoopTest, ACycleThatDoesNotEndIsRaisedAndResolvedWhenItEnds) {
+  config_.targets.pop_back();  // only one target, whose first cycle hangs
+  AlertRouting routing;
+  routing.sinks = {{"log", AlertSeverity::kInfo}};
+  std::vector<TargetRun> plan = runs(/*once=*/false);
+  plan[0].alerts = &routing;
+  plan[0].stalled_after = 2s;
+  std::vector<std::unique_ptr<Collector>> first;
+  auto hanging = std::make_unique<HangingCollector>(working_);
+  HangingCollector& cycle = *hanging;
+  first.push_back(std::move(hanging));
+
+  // The queued events of sink "log", oldest first: "trigger health/not_completing_cycles".
+  const auto queued = [&] {
+    std::vector<std::string> out;
+    Store store = Store::open(config_.store, StoreOpen::kMustExist);
+    std::vector<AlertDelivery> all = store.deliveries({"log", {}, {}, 100});
+    std::reverse(all.begin(), all.end());
+    for (const AlertDelivery& d : all) {
+      out.push_back(d.alert.action + " " +
+                    nlohmann::json::parse(d.alert.document)["kind"].get<std::string>());
+    }
+    return out;
+  };
+  const auto wait_for_events = [&](size_t n) {
+    const auto deadline = Clock::now() + 60s;
+    while (Clock::now() < deadline) {
+      if (std::filesystem::exists(dir_ / "store.db") && queued().size() >= n) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+
+  StopSignal stop;
+  int status = -1;
+  std::thread loop([&] { status = run_targets(plan, std::move(first), maker(), stop); });
+  const bool raised = wait_for_events(1);
+  const std::vector<std::string> while_stuck = queued();
+  cycle.release();
+  const bool resolved = raised && wait_for_events(2);
+  stop.request();
+  loop.join();
+
+  ASSERT_TRUE(raised) << "no alert for a cycle stuck past the limit";
+  EXPECT_EQ(while_stuck, std::vector<std::string>{"trigger health/not_completing_cycles"});
+  ASSERT_TRUE(resolved) << "the alert was not resolved when the cycle ended";
+  EXPECT_EQ(queued(), (std::vector<std::string>{"trigger health/not_completing_cycles",
+                                                "resolve health/not_completing_cycles"}));
+  EXPECT_EQ(status, 0);
+  Store store = Store::open(config_.store, StoreOpen::kMustExist);
+  const nlohmann::json doc =
+      nlohmann::json::parse(store.deliveries({"log", {}, {}, 100}).back().alert.document);
+  EXPECT_EQ(doc["target"], "working");
+  EXPECT_NE(doc["summary"].get<std::string>().find("collector not completing cycles: its cycle "
+                                                   "that began at "),
+            std::string::npos)
+      << doc["summary"];
 }
 
 }  // namespace
