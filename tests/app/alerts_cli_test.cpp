@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/regression/continuous_detection.h"
+#include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store.h"
 #include "tests/digest/digest_cli.h"
 #include "tests/regression/history_writer.h"
@@ -186,6 +187,29 @@ TEST_F(AlertsCli, TestSendsATriggerAndItsResolveToEachSink) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no alert sink called 'nosuch' (configured: hook, log)"), std::string::npos)
       << r.err;
+}
+
+TEST_F(AlertsCli, CollectPagesAStoreItCannotUseBeforeItStops) {
+  // A store that a newer slowscope migrated: this one must not write to it, and stops.
+  SqliteConnection(dir_.file("store.db"))
+      .exec_script("newer schema",
+                   "INSERT INTO schema_version VALUES (99, 'from the future', 0)");
+  const auto r = run_slowscope("collect --once" + config_);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("newer than this slowscope understands"), std::string::npos) << r.err;
+  // The outbox is in that store: the event went from memory, to every sink.
+  const std::vector<nlohmann::json> got = received();
+  ASSERT_EQ(got.size(), 1u) << r.err;
+  EXPECT_EQ(got[0]["kind"], "health/store_errors");
+  EXPECT_EQ(got[0]["action"], "trigger");
+  EXPECT_EQ(got[0]["severity"], "critical");
+  EXPECT_NE(got[0]["summary"].get<std::string>().find("cannot be used, collect stopped"),
+            std::string::npos)
+      << got[0]["summary"];
+  std::ifstream file(dir_.file("alerts.jsonl"));
+  std::string line;
+  ASSERT_TRUE(std::getline(file, line)) << "nothing in the file sink";
+  EXPECT_EQ(nlohmann::json::parse(line)["dedup_key"], got[0]["dedup_key"]);
 }
 
 }  // namespace
