@@ -11,10 +11,11 @@ namespace {
 
 constexpr size_t kMessageChars = 300;
 
-// Problems no retry cures: raised at their first cycle.
+// Problems no retry cures: raised at their first cycle. A slow log not growing is found
+// only on evidence that waited an interval already (slow_log_growth_check.h).
 bool raised_at_once(CollectorHealth health) {
   return needs_a_person(health) || health == CollectorHealth::kExtensionMissing ||
-         health == CollectorHealth::kLogMissing;
+         health == CollectorHealth::kLogMissing || health == CollectorHealth::kLogNotGrowing;
 }
 
 struct RaisedProblem {
