@@ -284,7 +284,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
         more = report.more_waiting;
         failures = 0;
         outcome = TargetOutcome::kOk;
-        record_health(health, store, run, report.health, "", now);
+        record_health(health, store, run, report.health, report.problem, now);
         // A backlog is judged once it is read, not part way.
         if (more) detection.kept.forget();
         if (run.detection.settings.enabled && !more) {

@@ -11,11 +11,13 @@ namespace {
 
 constexpr size_t kMessageChars = 300;
 
-// Problems no retry cures, and a stalled cycle (the watchdog waited already): raised at
-// their first cycle.
+// Problems no retry cures, a stalled cycle (the watchdog waited already) and a slow log not
+// growing (found only on evidence that waited an interval already, slow_log_growth_check.h):
+// raised at their first cycle.
 bool raised_at_once(CollectorHealth health) {
   return needs_a_person(health) || health == CollectorHealth::kExtensionMissing ||
-         health == CollectorHealth::kLogMissing || health == CollectorHealth::kStalled;
+         health == CollectorHealth::kLogMissing || health == CollectorHealth::kLogNotGrowing ||
+         health == CollectorHealth::kStalled;
 }
 
 }  // namespace

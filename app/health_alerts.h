@@ -1,10 +1,11 @@
 // Health alerts: a target's collector in trouble — the server unreachable, the login
-// refused, pg_stat_statements missing or losing entries, the slow log gone — as alert
-// events (kind "health/<problem>", alertname SlowscopeHealth), so that a silent collector is
-// noticed as surely as a slow query. A problem that a retry may cure (unreachable, failed,
-// coverage lost) is raised after `cycles` cycles in a row with it; one a person must
-// cure (login refused, misconfigured, extension missing, log missing) at once. Each
-// resolves at the first clean cycle.
+// refused, pg_stat_statements missing or losing entries, the slow log gone or not growing
+// while the server is up — as alert events (kind "health/<problem>", alertname
+// SlowscopeHealth), so that a silent collector is noticed as surely as a slow query. A
+// problem that a retry may cure (unreachable, failed, coverage lost) is raised after
+// `cycles` cycles in a row with it; one a person must cure (login refused, misconfigured,
+// extension missing, log missing, log not growing) at once, and so is a cycle that does not
+// end (the watchdog's, cycle_watchdog.h). Each resolves at the first clean cycle.
 //
 // What was raised, and the problem under way with its count of cycles in a row, are kept as
 // a checkpoint of the target, written with the events: a restart resolves what an earlier

@@ -22,6 +22,8 @@ std::string_view to_string(CollectorHealth health) {
       return "coverage lost";
     case CollectorHealth::kLogMissing:
       return "log missing";
+    case CollectorHealth::kLogNotGrowing:
+      return "log not growing";
     case CollectorHealth::kStalled:
       return "not completing cycles";
     case CollectorHealth::kFailed:

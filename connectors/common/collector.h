@@ -38,6 +38,7 @@ enum class CollectorHealth {
   kExtensionMissing,  // PostgreSQL: pg_stat_statements is not installed
   kCoverageLost,      // the cycle ran, but some of what ran since the last is not counted
   kLogMissing,        // the slow-log file is not there (waited for; with --once a failure)
+  kLogNotGrowing,     // the server is up, but its slow queries do not reach the followed file
   kStalled,           // a cycle has not ended long after it began (collect's watchdog says)
   kFailed,            // anything else
 };
@@ -62,6 +63,9 @@ struct CycleReport {
   bool written = false;       // something was committed to the store
   bool more_waiting = false;  // a backlog not caught up: run the next cycle at once
   CollectorHealth health = CollectorHealth::kOk;
+  // For a health other than kOk, what the cycle found, as the health alert says it (never
+  // a secret); may be empty.
+  std::string problem;
   uint64_t entries = 0;  // what the source delivered: log entries, rows, moved counters
   size_t samples = 0;
   size_t new_statements = 0;

@@ -24,7 +24,11 @@ SlowLogFileTargetCollector::SlowLogFileTargetCollector(const TargetConfig& targe
       collector_(
           target.name, target.mysql.slow_log,
           SlowLogFileCollector::Options{
-              .from_end = from_end, .take_last_entry = once, .keep_examples = target.examples}) {}
+              .from_end = from_end, .take_last_entry = once, .keep_examples = target.examples}) {
+  if (!target.mysql.socket.empty() || !target.mysql.host.empty()) {
+    growth_.emplace(target, target.mysql.slow_log);
+  }
+}
 
 CycleReport SlowLogFileTargetCollector::run_cycle(Store& store,
                                                   std::chrono::system_clock::time_point now,
@@ -84,6 +88,18 @@ CycleReport SlowLogFileTargetCollector::run_cycle(Store& store,
   out.read_ms = r.read_ms;
   out.store_ms = r.store_ms;
   out.health = missing_now ? CollectorHealth::kLogMissing : health_of_events(r.events);
+  if (growth_ && !missing_now) {
+    if (r.bytes > 0) {
+      if (auto note = growth_->file_grew()) out.notes.push_back(std::move(*note));
+    } else if (r.caught_up) {
+      SlowLogGrowth g = growth_->check(std::chrono::time_point_cast<std::chrono::seconds>(now));
+      for (CycleNote& note : g.notes) out.notes.push_back(std::move(note));
+      if (g.verdict == SlowLogGrowth::Verdict::kNotGrowing) {
+        out.health = CollectorHealth::kLogNotGrowing;
+        out.problem = std::move(g.problem);
+      }
+    }
+  }
   health_ = out.health;
   return out;
 }

@@ -5,7 +5,10 @@
 //
 //  - SlowLogFileTargetCollector: a slow-log file followed across rotations. A missing file
 //    is waited for (health kLogMissing, said when that changes, not every cycle); in a
-//    --once run it fails the cycle. A backlog reports more_waiting.
+//    --once run it fails the cycle. A backlog reports more_waiting. When the target gives
+//    `socket` or `host`, each cycle that read nothing new asks the server whether its slow
+//    queries still reach the file (SlowLogGrowthCheck): health kLogNotGrowing when they
+//    do not, with `problem` saying what was found.
 //  - MysqlTargetCollector<Source>: the mysql.slow_log table or performance_schema digests,
 //    through a session opened at the first cycle.
 //
@@ -13,12 +16,14 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "analyzer/config/config.h"
 #include "connectors/common/collector.h"
 #include "connectors/mysql/mysql_collectors.h"
 #include "connectors/mysql/slow_log_collector.h"
+#include "connectors/mysql/slow_log_growth_check.h"
 
 namespace slowscope {
 
@@ -36,7 +41,8 @@ class SlowLogFileTargetCollector final : public Collector {
   std::string target_;
   bool once_ = false;
   SlowLogFileCollector collector_;
-  bool missing_ = false;  // the file was missing at the last cycle
+  bool missing_ = false;                      // the file was missing at the last cycle
+  std::optional<SlowLogGrowthCheck> growth_;  // without socket or host: none
   CollectorHealth health_ = CollectorHealth::kOk;
 };
 

@@ -1,7 +1,8 @@
 // Health alerts over a real SQLite store: a target down for fewer cycles than the bar raises
 // nothing, at the bar one trigger, clean again one resolve; a refused login is raised at
-// once; another problem replaces the first; a restart resolves what an earlier run raised;
-// one-cycle runs (`collect --once` from cron) count as cycles in a row.
+// once, and so is a slow log not growing; another problem replaces the first; a restart
+// resolves what an earlier run raised; one-cycle runs (`collect --once` from cron) count as
+// cycles in a row.
 #include "app/health_alerts.h"
 
 #include <gtest/gtest.h>
@@ -81,6 +82,25 @@ TEST_F(HealthAlertsTest, ARefusedLoginIsRaisedAtOnceAndAnotherProblemReplacesIt)
   EXPECT_EQ(queued(), (std::vector<std::string>{"trigger health/login_refused error",
                                                 "resolve health/login_refused error",
                                                 "trigger health/extension_missing error"}));
+}
+
+TEST_F(HealthAlertsTest, ASlowLogNotGrowingIsRaisedAtOnceSayingWhatWasFound) {
+  HealthAlerts health("orders", routing_, 3);
+  const std::string found =
+      "the server counted 42 slow queries since 2023-11-15T00:00:00Z but "
+      "/var/log/mysql/slow.log did not grow; slow_query_log_file is /var/lib/mysql/other.log";
+  EXPECT_TRUE(health.after_cycle(store_, CollectorHealth::kLogNotGrowing, found, at(kStart)));
+  EXPECT_EQ(queued(), std::vector<std::string>{"trigger health/log_not_growing error"});
+  const nlohmann::json doc =
+      nlohmann::json::parse(store_.deliveries({"oncall", {}, {}, 10}).at(0).alert.document);
+  EXPECT_EQ(doc["summary"], "orders: collector log not growing: " + found);
+  EXPECT_EQ(doc["details"]["health"], "log not growing");
+  // Still not growing, with a higher count: nothing more; growing again: resolved.
+  EXPECT_FALSE(
+      health.after_cycle(store_, CollectorHealth::kLogNotGrowing, found + ".", at(kStart + 60)));
+  EXPECT_TRUE(health.after_cycle(store_, CollectorHealth::kOk, "", at(kStart + 120)));
+  EXPECT_EQ(queued(), (std::vector<std::string>{"trigger health/log_not_growing error",
+                                                "resolve health/log_not_growing error"}));
 }
 
 TEST_F(HealthAlertsTest, ARestartResolvesWhatAnEarlierRunRaised) {
