@@ -1,6 +1,7 @@
 #include "reports/alerts/incident_event.h"
 
 #include <algorithm>
+#include <map>
 
 #include "reports/text/units.h"
 #include "reports/visible_text.h"
@@ -18,6 +19,23 @@ const Finding& worst_member(const IncidentSnapshot& incident) {
                            });
 }
 
+// The database time each query of `incident` adds, per hour: a query with several findings
+// (slower, and more rows per call) adds its time once, the most any of them says.
+std::map<std::string, double> added_by_query(const IncidentSnapshot& incident) {
+  std::map<std::string, double> added;
+  for (const Finding& f : incident.members) {
+    double& query = added[f.key.shape_hash];
+    query = std::max(query, std::max(0.0, f.added_seconds_per_hour));
+  }
+  return added;
+}
+
+double added_together(const std::map<std::string, double>& by_query) {
+  double total = 0;
+  for (const auto& [query, added] : by_query) total += added;
+  return total;
+}
+
 }  // namespace
 
 std::string incident_dedup_key(std::string_view target, std::string_view key) {
@@ -27,22 +45,18 @@ std::string incident_dedup_key(std::string_view target, std::string_view key) {
 AlertSeverity incident_severity(const IncidentSnapshot& incident,
                                 const AlertThresholds& thresholds) {
   AlertSeverity worst = AlertSeverity::kInfo;
+  for (const Finding& f : incident.members) worst = std::max(worst, finding_severity(f, thresholds));
   Finding together = worst_member(incident);
-  together.added_seconds_per_hour = 0;
-  for (const Finding& f : incident.members) {
-    worst = std::max(worst, finding_severity(f, thresholds));
-    together.added_seconds_per_hour += std::max(0.0, f.added_seconds_per_hour);
-  }
+  together.added_seconds_per_hour = added_together(added_by_query(incident));
   return std::max(worst, finding_severity(together, thresholds));
 }
 
 std::string incident_summary(const IncidentSnapshot& incident) {
   const Finding& worst = worst_member(incident);
-  if (incident.members.size() == 1) return finding_summary(worst);
-  double added = 0;
-  for (const Finding& f : incident.members) added += std::max(0.0, f.added_seconds_per_hour);
+  const std::map<std::string, double> by_query = added_by_query(incident);
+  if (by_query.size() == 1) return finding_summary(worst);
   std::string summary =
-      incident.target + ": " + std::to_string(incident.members.size()) + " queries regressed";
+      incident.target + ": " + std::to_string(by_query.size()) + " queries regressed";
   if (!incident.release.empty()) summary += " since " + incident.release;
   if (!incident.shared_tables.empty()) {
     summary += incident.shared_tables.size() == 1 ? " (table " : " (tables ";
@@ -56,7 +70,7 @@ std::string incident_summary(const IncidentSnapshot& incident) {
     }
     summary += ")";
   }
-  summary += ", " + format_added_time(added) + " of database time; worst: ";
+  summary += ", " + format_added_time(added_together(by_query)) + " of database time; worst: ";
   // The worst member's own summary, without the target it repeats.
   std::string headline = finding_summary(worst);
   const std::string prefix = incident.target + ": ";

@@ -30,11 +30,12 @@ std::string incident_dedup_key(std::string_view target, std::string_view key);
 // How urgent the incident is under `thresholds`: its most urgent member's severity, or more
 // when the members' added time together reaches a higher bar (at the ratio of the member
 // that adds most), since twelve shapes each a little slower can cost as much as one far
-// slower.
+// slower. A query with several findings adds its time once.
 AlertSeverity incident_severity(const IncidentSnapshot& incident,
                                 const AlertThresholds& thresholds);
 
-// One line: a lone member's finding_summary(); for several, "orders: 12 queries regressed
+// One line: the worst member's finding_summary() when all are of one query; for several
+// queries, "orders: 12 queries regressed
 // since v2.4.1 (tables orders, order_items), +2.1 h/h of database time; worst: `select …`
 // 14.2x slower". At most kMaxAlertSummaryBytes.
 std::string incident_summary(const IncidentSnapshot& incident);

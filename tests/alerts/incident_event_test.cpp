@@ -1,6 +1,7 @@
 // Incident events: a lone finding's incident reads as the finding; several read as one
 // regression with its release, shared tables, total cost and worst member; the severity
-// counts the members' time together; the key is the incident's, whoever its members are.
+// counts the members' time together, each query's once; the key is the incident's, whoever
+// its members are.
 #include "reports/alerts/incident_event.h"
 
 #include <gtest/gtest.h>
@@ -54,6 +55,22 @@ TEST(IncidentEvent, SeveralMembersReadAsOneRegression) {
   EXPECT_EQ(
       incident_event(many, AlertAction::kTrigger, AlertSeverity::kCritical, 0, {}, "").dedup_key,
       e.dedup_key);
+}
+
+TEST(IncidentEvent, AQueryWithSeveralFindingsCountsOnce) {
+  // One query, slower and reading more rows per call: its time is added once.
+  Finding rows = slower("a", 494, 3);
+  rows.key.kind = FindingKind::kRowsPerCall;
+  const IncidentSnapshot one_query{
+      "orders/a/latency", "orders", {slower("a", 494, 3), rows}, {"orders"}, "v2.4.1"};
+  EXPECT_EQ(incident_summary(one_query), finding_summary(one_query.members[0]));
+  EXPECT_EQ(incident_severity(one_query, AlertThresholds{}), AlertSeverity::kWarning);  // < 10 min/h
+  // With another query beside it: two queries, each counted once.
+  IncidentSnapshot two = one_query;
+  two.members.push_back(slower("b", 200, 2));
+  EXPECT_EQ(incident_summary(two).substr(0, 80),
+            "orders: 2 queries regressed since v2.4.1 (table orders), +11.6 min/h of database");
+  EXPECT_EQ(incident_severity(two, AlertThresholds{}), AlertSeverity::kError);
 }
 
 }  // namespace
