@@ -21,7 +21,7 @@ def main() -> int:
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     known = {}
-    for path in pathlib.Path(schema_path).parent.glob("*.schema.json"):
+    for path in pathlib.Path(schema_path).resolve().parent.glob("*.schema.json"):
         with open(path, encoding="utf-8") as f:
             other = json.load(f)
         known[other.get("$id", path.as_uri())] = other
