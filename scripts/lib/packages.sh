@@ -9,6 +9,14 @@ SLOWSCOPE_BUILD_PACKAGES=(
   libboost-graph-dev libpg-query-dev libprotobuf-c-dev libcurl4-openssl-dev
 )
 
+# Additionally, for scripts/quickstart's demo: the servers it starts for itself, throwaway
+# ones in a temporary folder (scripts/lib/postgres.sh, mariadb.sh). Installing them may
+# also set up the distribution's own services; the demo uses none of them.
+SLOWSCOPE_QUICKSTART_SERVER_PACKAGES=(
+  postgresql-15
+  mariadb-server mariadb-client
+)
+
 # Additionally, to run the test suite: test framework, sanitizer and fuzzer runtimes,
 # the JSON Schema validator the tests check reports with, the PostgreSQL server (with
 # pg_stat_statements) and MariaDB server that the tests start for themselves,
@@ -27,13 +35,17 @@ SLOWSCOPE_TEST_PACKAGES=(
   chromium
 )
 
+# package_installed PKG: whether dpkg has PKG installed.
+package_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
 # ensure_packages PKG...: apt-get installs those not installed yet; prints nothing when
 # everything is present so that repeated runs stay quiet and fast.
 ensure_packages() {
   local missing=() pkg
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
-      missing+=("$pkg")
+    package_installed "$pkg" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
