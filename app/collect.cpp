@@ -502,6 +502,10 @@ int run_collect(const CollectSettings& settings) {
     spdlog::info("{}: regression detection {}", run.target->name,
                  run.detection.settings.to_string());
   }
+  // Before any thread starts, the alert sender's included: a thread that does not block
+  // SIGINT/SIGTERM would take them, and die of them, instead of the watcher.
+  StopSignal stop;
+  SignalWatcher watcher(stop);
   std::unique_ptr<AlertSender> sender;
   if (alerts) {
     spdlog::info("alerts go to {} sink(s)", sinks.size());
@@ -513,8 +517,6 @@ int run_collect(const CollectSettings& settings) {
       run.sender = sender.get();
     }
   }
-  StopSignal stop;
-  SignalWatcher watcher(stop);
   const int status = run_targets(runs, std::move(collectors), collector_for, stop);
   // What the last cycles queued goes out before the process ends (a --once job has no
   // next run soon).
