@@ -23,6 +23,7 @@
 #include "app/alert_setup.h"
 #include "app/finding_alerts.h"
 #include "app/health_alerts.h"
+#include "app/run_metrics.h"
 #include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
 #include "reports/text/finding_text.h"
@@ -240,6 +241,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
   };
   while (true) {
     const Clock::time_point now = Clock::now();
+    CycleMeter meter(run.metrics, name, failures);
     bool more = false;
     bool stand_by = false;
     bool refused = false;
@@ -271,6 +273,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
         }
         collector_used = true;
         const CycleReport report = collector->run_cycle(*store, now, run.interval);
+        meter.ran(report);
         for (const CycleNote& note : report.notes)
           spdlog::log(note.level, "{}: {}", name, note.text);
         more = report.more_waiting;
@@ -327,6 +330,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       outcome = TargetOutcome::kFailed;
       spdlog::error("{}: {}", name, e.what());
     }
+    meter.end(failures, store ? &*store : nullptr);
     if (stop.requested()) break;
     if (more) continue;  // a backlog: read on at once, each part in its own transaction
     if (run.once) break;
@@ -436,7 +440,9 @@ int run_targets(const std::vector<TargetRun>& runs,
   return 0;
 }
 
-int run_collect(const CollectSettings& settings) {
+namespace {
+
+int collect_with_metrics(const CollectSettings& settings, RunMetrics* metrics) {
   Config config;
   std::chrono::seconds interval;
   std::vector<CollectDetection> detections;  // per target
@@ -502,6 +508,25 @@ int run_collect(const CollectSettings& settings) {
     spdlog::info("{}: regression detection {}", run.target->name,
                  run.detection.settings.to_string());
   }
+  if (metrics) {
+    std::vector<std::string> targets;
+    for (TargetRun& run : runs) {
+      run.metrics = metrics;
+      targets.push_back(run.target->name);
+    }
+    metrics->add_targets(targets);
+    if (config.alerts) {
+      std::vector<std::string> names;
+      for (const AlertSinkConfig& sink : config.alerts->sinks) names.push_back(sink.name);
+      metrics->add_sinks(names);
+    }
+    try {
+      metrics->write();  // a path that cannot be written is a bad setting: said at once
+    } catch (const std::exception& e) {
+      spdlog::error("--metrics-file: {}", e.what());
+      return 2;
+    }
+  }
   // Before any thread starts, the alert sender's included: a thread that does not block
   // SIGINT/SIGTERM would take them, and die of them, instead of the watcher.
   StopSignal stop;
@@ -521,6 +546,22 @@ int run_collect(const CollectSettings& settings) {
   // What the last cycles queued goes out before the process ends (a --once job has no
   // next run soon).
   if (sender) sender->finish();
+  // The outbox as the sender left it, for the file's last write.
+  if (metrics) metrics->read_store(config.store);
+  return status;
+}
+
+}  // namespace
+
+int run_collect(const CollectSettings& settings) {
+  if (settings.metrics_file.empty()) return collect_with_metrics(settings, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  RunMetrics metrics("collect", settings.metrics_file);
+  const int status = collect_with_metrics(settings, &metrics);
+  metrics.command_ended(
+      status, status == 0, Clock::now(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  metrics.write_or_warn();
   return status;
 }
 
