@@ -23,6 +23,7 @@
 #include "app/alert_setup.h"
 #include "app/finding_alerts.h"
 #include "app/health_alerts.h"
+#include "app/log_format.h"
 #include "app/run_metrics.h"
 #include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
@@ -222,6 +223,7 @@ std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
 TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collector,
                          const CollectorMaker& make, StopSignal& stop) {
   const std::string& name = run.target->name;
+  const LogTarget log_target(name);  // named in this thread's JSON log lines
   const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
   int failures = 0;
