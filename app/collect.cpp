@@ -24,6 +24,8 @@
 #include "app/cycle_watchdog.h"
 #include "app/finding_alerts.h"
 #include "app/health_alerts.h"
+#include "app/log_format.h"
+#include "app/run_metrics.h"
 #include "app/store_alerts.h"
 #include "connectors/collector_factory.h"
 #include "reports/text/digest_text.h"
@@ -227,6 +229,7 @@ std::chrono::seconds lease_ttl(std::chrono::seconds interval) {
 TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collector,
                          const CollectorMaker& make, StopSignal& stop, CycleClock& clock) {
   const std::string& name = run.target->name;
+  const LogTarget log_target(name);  // named in this thread's JSON log lines
   const LeaseHolder& me = LeaseHolder::this_process();
   std::optional<Store> store;
   int failures = 0;
@@ -246,6 +249,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
   };
   while (true) {
     const Clock::time_point now = Clock::now();
+    CycleMeter meter(run.metrics, name, failures);
     bool more = false;
     bool stand_by = false;
     bool refused = false;
@@ -279,6 +283,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
         collector_used = true;
         clock.began(store_time(now));
         const CycleReport report = collector->run_cycle(*store, now, run.interval);
+        meter.ran(report);
         for (const CycleNote& note : report.notes)
           spdlog::log(note.level, "{}: {}", name, note.text);
         more = report.more_waiting;
@@ -340,6 +345,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
       spdlog::error("{}: {}", name, e.what());
     }
     if (clock.in_cycle_since()) clock.ended();
+    meter.end(failures, store ? &*store : nullptr);
     if (stop.requested()) break;
     if (more) continue;  // a backlog: read on at once, each part in its own transaction
     if (run.once) break;
@@ -491,7 +497,9 @@ int run_targets(const std::vector<TargetRun>& runs,
   return 0;
 }
 
-int run_collect(const CollectSettings& settings) {
+namespace {
+
+int collect_with_metrics(const CollectSettings& settings, RunMetrics* metrics) {
   Config config;
   std::chrono::seconds interval;
   std::vector<CollectDetection> detections;  // per target
@@ -557,6 +565,29 @@ int run_collect(const CollectSettings& settings) {
     spdlog::info("{}: regression detection {}", run.target->name,
                  run.detection.settings.to_string());
   }
+  if (metrics) {
+    std::vector<std::string> targets;
+    for (TargetRun& run : runs) {
+      run.metrics = metrics;
+      targets.push_back(run.target->name);
+    }
+    metrics->add_targets(targets);
+    if (config.alerts) {
+      std::vector<std::string> names;
+      for (const AlertSinkConfig& sink : config.alerts->sinks) names.push_back(sink.name);
+      metrics->add_sinks(names);
+    }
+    try {
+      metrics->write();  // a path that cannot be written is a bad setting: said at once
+    } catch (const std::exception& e) {
+      spdlog::error("--metrics-file: {}", e.what());
+      return 2;
+    }
+  }
+  // Before any thread starts, the alert sender's included: a thread that does not block
+  // SIGINT/SIGTERM would take them, and die of them, instead of the watcher.
+  StopSignal stop;
+  SignalWatcher watcher(stop);
   // A store failure that lasts as long as three cycles is raised, as a target's would be.
   StoreHealth store_health(config.store.redacted(), 3 * interval);
   std::unique_ptr<AlertSender> sender;  // after store_health, which its threads use
@@ -572,12 +603,26 @@ int run_collect(const CollectSettings& settings) {
       run.store_health = &store_health;
     }
   }
-  StopSignal stop;
-  SignalWatcher watcher(stop);
   const int status = run_targets(runs, std::move(collectors), collector_for, stop);
   // What the last cycles queued goes out before the process ends (a --once job has no
   // next run soon).
   if (sender) sender->finish();
+  // The outbox as the sender left it, for the file's last write.
+  if (metrics) metrics->read_store(config.store);
+  return status;
+}
+
+}  // namespace
+
+int run_collect(const CollectSettings& settings) {
+  if (settings.metrics_file.empty()) return collect_with_metrics(settings, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  RunMetrics metrics("collect", settings.metrics_file);
+  const int status = collect_with_metrics(settings, &metrics);
+  metrics.command_ended(
+      status, status == 0, Clock::now(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  metrics.write_or_warn();
   return status;
 }
 

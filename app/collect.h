@@ -27,6 +27,7 @@
 namespace slowscope {
 
 class AlertSender;
+class RunMetrics;
 class StoreHealth;
 
 // Overrides of a target's `detection:` settings; empty/0/false: as configured. The spans
@@ -48,6 +49,7 @@ struct CollectSettings {
   bool once = false;      // one cycle per target (any slow-log backlog read to its end)
   bool from_end = false;  // slow-log files seen for the first time start at their end
   DetectionOverrides detection;
+  std::string metrics_file;  // Prometheus metrics rewritten after each cycle; empty: none
 };
 
 // The configuration's detection settings with `overrides` applied. Throws
@@ -92,6 +94,7 @@ struct TargetRun {
   // Told how the target's store work went, for the store's own alert (store_alerts.h);
   // null: nobody.
   StoreHealth* store_health = nullptr;
+  RunMetrics* metrics = nullptr;  // told of each pass of the loop; null without --metrics-file
   // How long a cycle may run before the watchdog reports it (the first run's counts for
   // all); 0: stalled_after(interval).
   std::chrono::seconds stalled_after{0};
@@ -125,7 +128,9 @@ int run_targets(const std::vector<TargetRun>& runs,
 
 // The whole collect run: reads the configuration, applies the overrides, and collects until
 // SIGINT/SIGTERM (SIGHUP is logged and ignored) or, with `once`, one cycle per target.
-// Returns the exit status of run_targets, or 2 for bad configuration or settings.
+// Returns the exit status of run_targets, or 2 for bad configuration or settings (a metrics
+// file that cannot be written among them). With a metrics file, it is written before the
+// first cycle, after each cycle of any target and at the end (app/run_metrics.h).
 int run_collect(const CollectSettings& settings);
 
 }  // namespace slowscope

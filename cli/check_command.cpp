@@ -14,6 +14,7 @@
 #include "cli/command_errors.h"
 #include "cli/history_options.h"
 #include "cli/json_output.h"
+#include "cli/metrics_option.h"
 #include "cli/output_file.h"
 #include "cli/rule_option.h"
 #include "reports/html/check_html.h"
@@ -39,6 +40,7 @@ struct CheckCommandOptions {
   std::string baseline_mode = "previous";
   DetectionOptions detection;
   bool alert = false;
+  std::string metrics_file;
 };
 
 std::string baseline_text(const CheckResult& r) {
@@ -86,7 +88,7 @@ std::string to_text(const CheckResult& r, int code) {
   return out.str();
 }
 
-int run_check(const CheckCommandOptions& o) {
+int run_check(const CheckCommandOptions& o, RunMetrics* metrics) {
   return run_command(3, [&] {
     const StoreLocation location = resolve_store(o.store, o.config);
     const Severity fail_on = o.fail_on == "critical" ? Severity::kCritical : Severity::kWarning;
@@ -127,6 +129,7 @@ int run_check(const CheckCommandOptions& o) {
         store, *release, options,
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     const int code = result.exit_code(fail_on);
+    if (metrics) metrics->check_findings(result);
     const std::string page =
         o.html.empty() ? ""
                        : html::render_check_html(result, code, check_charts(store, result), zone);
@@ -248,6 +251,7 @@ void add_check_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--store", c->store, "The store: sqlite:PATH or postgresql://...")
       ->type_name("URL");
+  add_metrics_file_option(cmd, &c->metrics_file, "at its end, with the verdict");
   cmd->footer(
       "Compares each query shape's calls after the release (--window) with the span before\n"
       "it (--baseline): per-call latency (Welch's t-test, or p50/p95 exceedance tests on\n"
@@ -259,7 +263,12 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "  error (also no store there, which check never creates, or an --output that is the\n"
       "  store's file), 3 could not evaluate (no samples since the release, or pruned past\n"
       "  the raw retention; no baseline; store error).");
-  cmd->callback([c, exit_code] { *exit_code = run_check(*c); });
+  // A verdict (0 or 1) is a check that did its job, whatever it found.
+  cmd->callback([c, exit_code] {
+    *exit_code = run_with_metrics(
+        "check", c->metrics_file, [&](RunMetrics* metrics) { return run_check(*c, metrics); },
+        [](int status) { return status == 0 || status == 1; });
+  });
 }
 
 }  // namespace slowscope

@@ -7,6 +7,7 @@
 #include "analyzer/config/setting_rules.h"
 #include "app/collect.h"
 #include "cli/history_options.h"
+#include "cli/metrics_option.h"
 #include "cli/rule_option.h"
 
 namespace slowscope {
@@ -54,6 +55,8 @@ void add_collect_command(CLI::App& app, int* exit_code) {
                   "Clean detections in a row that resolve a finding (default: "
                   "detection.resolve_after, 5)")
       ->type_name("M");
+  add_metrics_file_option(cmd, &options->metrics_file,
+                          "before the first cycle, after each cycle of any target and at exit");
   cmd->footer(
       "PostgreSQL: the first cycle of a target takes a baseline; deltas are stored from the\n"
       "second cycle on. MySQL slow-log files are followed across rotations from a position\n"

@@ -1,7 +1,4 @@
 // slowscope command-line entry point: one CLI11 subcommand per job.
-#include <spdlog/cfg/env.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -13,6 +10,7 @@
 #include "cli/config_command.h"
 #include "cli/digest_command.h"
 #include "cli/findings_command.h"
+#include "cli/log_options.h"
 #include "cli/release_command.h"
 #include "cli/report_command.h"
 #include "cli/show_command.h"
@@ -21,10 +19,7 @@
 
 int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("slowscope"));
-  spdlog::set_pattern("slowscope: %^%l%$: %v");
-  // SPDLOG_LEVEL=debug shows the debug lines (e.g. what detection costs per cycle).
-  spdlog::cfg::load_env_levels();
+  slowscope::start_logging();
 
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
   app.set_version_flag("--version", "slowscope 0.1.0");
@@ -42,6 +37,7 @@ int main(int argc, char** argv) {
   slowscope::add_alerts_command(app, &exit_code);
   slowscope::add_report_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
+  slowscope::add_log_format_option(app);  // after the commands: each of them takes it
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

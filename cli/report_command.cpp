@@ -10,6 +10,7 @@
 #include "cli/command_errors.h"
 #include "cli/history_options.h"
 #include "cli/json_output.h"
+#include "cli/metrics_option.h"
 #include "cli/output_file.h"
 #include "reports/html/report_html.h"
 #include "reports/html/time_zone.h"
@@ -33,6 +34,7 @@ struct ReportOptions {
   int limit = 20;
   bool examples = false;
   bool alert = false;
+  std::string metrics_file;
 };
 
 ComparisonMode comparison_mode(const std::string& text) {
@@ -146,6 +148,7 @@ void add_report_command(CLI::App& app, int* exit_code) {
   cmd->add_flag("--examples", o->examples,
                 "Include a literal statement of each detailed shape where the target keeps "
                 "them (`examples: true`); they can hold personal data");
+  add_metrics_file_option(cmd, &o->metrics_file, "at its end");
   cmd->footer(
       "The period defaults to the last 24 hours (--since 24h), compared with the 24 hours\n"
       "before. Both files come from one read of the store and say the same things. The page\n"
@@ -156,7 +159,11 @@ void add_report_command(CLI::App& app, int* exit_code) {
       "Exit status: 0 written, 1 store error, 2 bad arguments or configuration, or no store\n"
       "there (read commands never create one), 3 nothing to report (no samples in the period;\n"
       "the message says why).");
-  cmd->callback([o, exit_code] { *exit_code = run_report(*o); });
+  cmd->callback([o, exit_code] {
+    *exit_code = run_with_metrics(
+        "report", o->metrics_file, [&](RunMetrics*) { return run_report(*o); },
+        [](int status) { return status == 0; });
+  });
 }
 
 }  // namespace slowscope

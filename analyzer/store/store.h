@@ -392,6 +392,14 @@ struct FindingQuery {
   StoreTime active_since;               // open, or resolved at or after this
 };
 
+// How many findings of one target, kind and severity are open.
+struct OpenFindingCount {
+  std::string target;
+  std::string kind;
+  std::string severity;
+  int64_t count = 0;
+};
+
 // A finding's shape hash and kind: what identifies it within one target.
 struct FindingShapeKind {
   std::string shape_hash;
@@ -444,6 +452,13 @@ struct DeliveryAttempt {
   StoreTime at;               // when the attempt ended
   StoreTime next_attempt_at;  // for kPending: when to try again
   std::string error;          // for a failed attempt: why, never a secret
+};
+
+// How many of one sink's deliveries are in one state.
+struct DeliveryCount {
+  std::string sink;
+  DeliveryState state = DeliveryState::kPending;
+  int64_t count = 0;
 };
 
 struct OutboxQuery {
@@ -646,6 +661,10 @@ class Store {
   // The finding whose id is `id` ("target/shape_hash/kind"), if stored.
   std::optional<FindingRecord> finding(std::string_view id);
 
+  // The open findings of `target` (every target when empty), counted by target, kind and
+  // severity; one aggregate query, for monitoring after every cycle. Throws StoreError.
+  std::vector<OpenFindingCount> open_finding_counts(std::string_view target = "");
+
   // Queues `alerts` with `checkpoints` of `target` (e.g. the state they were judged from),
   // in one transaction: each alert pending for each of its sinks. Throws StoreError.
   void queue_alerts(std::string_view target, const std::vector<OutboxAlert>& alerts,
@@ -668,6 +687,10 @@ class Store {
 
   // Deliveries matching `query`, newest event first (then by sink). Throws StoreError.
   std::vector<AlertDelivery> deliveries(const OutboxQuery& query);
+
+  // The outbox's backlog: deliveries not delivered — pending, or failed (kept until pruned) —
+  // counted by sink and state; one aggregate query, for monitoring. Throws StoreError.
+  std::vector<DeliveryCount> undelivered_counts();
 
   // The events still firing at `sink`: each dedup key's latest event, where it is a trigger
   // delivered to the sink; oldest first. For receivers whose alerts lapse unless re-sent.

@@ -155,6 +155,23 @@ std::vector<AlertDelivery> Store::deliveries(const OutboxQuery& query) {
   }
 }
 
+std::vector<DeliveryCount> Store::undelivered_counts() {
+  Impl& s = *impl_;
+  try {
+    auto& counts = s.sql("alert_deliveries_undelivered");
+    std::vector<DeliveryCount> out;
+    while (counts.step()) {
+      const std::optional<DeliveryState> state = delivery_state_from_string(counts.get_text(1));
+      if (!state) continue;  // a state this version does not know: not its backlog to count
+      out.push_back({counts.get_text(0), *state, counts.get_int(2)});
+    }
+    counts.reset();
+    return out;
+  } catch (const SqlError& e) {
+    s.fail("counting the alert outbox's backlog", e.what());
+  }
+}
+
 std::vector<OutboxAlert> Store::firing_alerts(std::string_view sink) {
   Impl& s = *impl_;
   try {

@@ -121,6 +121,23 @@ std::vector<FindingRecord> Store::findings(const FindingQuery& query) {
   }
 }
 
+std::vector<OpenFindingCount> Store::open_finding_counts(std::string_view target) {
+  Impl& s = *impl_;
+  try {
+    auto& counts = s.sql("findings_open_counts");
+    counts.bind_text(1, target);
+    std::vector<OpenFindingCount> out;
+    while (counts.step()) {
+      out.push_back(
+          {counts.get_text(0), counts.get_text(1), counts.get_text(2), counts.get_int(3)});
+    }
+    counts.reset();
+    return out;
+  } catch (const SqlError& e) {
+    s.fail("counting open findings", e.what());
+  }
+}
+
 std::optional<FindingRecord> Store::finding(std::string_view id) {
   // Target names and kinds have no '/'; a shape hash might, so it is what lies between.
   const size_t first = id.find('/');

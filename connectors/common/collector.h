@@ -75,6 +75,9 @@ struct CycleReport {
   double read_ms = 0;            // reading the source
   double store_ms = 0;           // writing the cycle
   double flush_ms = 0;           // the store's WAL flush after a written cycle
+  // PostgreSQL: pg_stat_statements_info.dealloc as the cycle read it — how often entries
+  // were evicted since the server's statistics reset (14+), for monitoring; nullopt else.
+  std::optional<int64_t> pgss_dealloc;
   std::vector<CycleNote> notes;  // in order; say nothing twice across cycles
 };
 

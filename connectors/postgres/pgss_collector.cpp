@@ -154,6 +154,7 @@ PgssCycleReport PgssCollector::run_cycle(Store& store, std::chrono::system_clock
   report.poll_ms = ms_since(lap);
   lap = std::chrono::steady_clock::now();
   report.hidden_entries = snapshot.hidden_entries;
+  report.dealloc = snapshot.dealloc;
 
   known_.load(store, target_, snapshot.server);
 

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct PgssCycleReport {
   size_t own_statements = 0;  // found this cycle and excluded from now on
   size_t texts_deferred = 0;  // text fetch failed: retried next cycle
   int64_t hidden_entries = 0;
+  // pg_stat_statements_info.dealloc as polled: evictions since the server's statistics
+  // reset (PostgreSQL 14+; nullopt before).
+  std::optional<int64_t> dealloc;
   std::vector<CollectorEvent> events;
   std::vector<std::string> warnings;  // to log; never contain a password
   // Where the cycle's time went, in milliseconds.

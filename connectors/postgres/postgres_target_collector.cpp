@@ -60,6 +60,7 @@ CycleReport PostgresTargetCollector::run_cycle(Store& store,
   out.warnings = r.warnings;
   out.read_ms = r.poll_ms + r.texts_ms;
   out.store_ms = r.store_ms;
+  out.pgss_dealloc = r.dealloc;
   std::set<std::string> said;
   for (const auto& e : r.events) {
     out.notes.push_back({spdlog::level::warn, e.message});

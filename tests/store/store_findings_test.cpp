@@ -114,6 +114,37 @@ TEST_P(StoreFindingsTest, ListsByTargetStatusAndTime) {
   EXPECT_FALSE(store.finding("orders/latency"));
 }
 
+TEST_P(StoreFindingsTest, CountsOpenFindingsByTargetKindAndSeverity) {
+  Store store = open_with_shapes();
+  EXPECT_TRUE(store.open_finding_counts().empty());
+  const FindingRecord a = record("orders", 1, kDay0 + 100);
+  FindingRecord b = record("orders", 2, kDay0 + 200);
+  FindingRecord c = record("orders", 3, kDay0 + 300);
+  c.severity = "critical";
+  FindingRecord resolved = record("orders", 1, kDay0 + 50);
+  resolved.kind = "call_surge";
+  resolved.status = FindingStatus::kResolved;
+  resolved.resolved_at = T(kDay0 + 1000);
+  FindingRecord d = record("shop", 1, kDay0 + 10);
+  d.kind = "vanished";
+  write(store, "orders", {a, b, c, resolved});
+  write(store, "shop", {d});
+
+  const auto as_text = [](const std::vector<OpenFindingCount>& counts) {
+    std::vector<std::string> out;
+    for (const OpenFindingCount& n : counts) {
+      out.push_back(n.target + " " + n.kind + " " + n.severity + " " + std::to_string(n.count));
+    }
+    return out;
+  };
+  EXPECT_EQ(as_text(store.open_finding_counts()),
+            (std::vector<std::string>{"orders latency critical 1", "orders latency warning 2",
+                                      "shop vanished warning 1"}));
+  EXPECT_EQ(as_text(store.open_finding_counts("shop")),
+            std::vector<std::string>{"shop vanished warning 1"});
+  EXPECT_TRUE(store.open_finding_counts("nope").empty());
+}
+
 TEST_P(StoreFindingsTest, AFailingPassWritesNothing) {
   Store store = open_with_shapes();
   const FindingRecord good = record("orders", 1, kDay0 + 100);

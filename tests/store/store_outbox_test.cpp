@@ -238,6 +238,33 @@ TEST_P(StoreOutboxTest, RetentionForgetsSettledEventsButEachKeysLatest) {
   EXPECT_EQ(query_int(*db, "SELECT COUNT(*) FROM alert_events"), 3);
 }
 
+TEST_P(StoreOutboxTest, CountsTheUndeliveredBySinkAndState) {
+  Store store = open_with_target();
+  EXPECT_TRUE(store.undelivered_counts().empty());
+  store.queue_alerts("orders",
+                     {alert("a", "trigger", kNow, {"oncall", "chat"}), alert("b", "trigger", kNow),
+                      alert("c", "trigger", kNow)},
+                     {}, T(kNow));
+  for (const AlertDelivery& d : store.claim_deliveries("oncall", "s", T(kNow), kHold, 10)) {
+    if (d.alert.dedup_key == "a") {
+      store.record_attempt(d.alert.id, "oncall", "s", delivered(kNow + 1));
+    } else if (d.alert.dedup_key == "b") {
+      store.record_attempt(d.alert.id, "oncall", "s",
+                           {DeliveryState::kFailed, T(kNow + 1), T(kNow + 1), "HTTP 400"});
+    }
+  }
+  const auto as_text = [](const std::vector<DeliveryCount>& counts) {
+    std::vector<std::string> out;
+    for (const DeliveryCount& n : counts) {
+      out.push_back(n.sink + " " + std::string(to_string(n.state)) + " " + std::to_string(n.count));
+    }
+    return out;
+  };
+  // oncall: a delivered (not counted), b failed, c pending (claimed, and still pending).
+  EXPECT_EQ(as_text(store.undelivered_counts()),
+            (std::vector<std::string>{"chat pending 1", "oncall failed 1", "oncall pending 1"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOutboxTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 
