@@ -29,7 +29,10 @@ int main(int argc, char** argv) {
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
   app.set_version_flag("--version", "slowscope 0.1.0");
   app.require_subcommand(1);
-  app.footer("Run 'slowscope COMMAND --help' for what a command does and its options.");
+  app.footer(
+      "Run 'slowscope COMMAND --help' for what a command does and its options.\n"
+      "Exit status: the command's (0 when it succeeded; its --help lists the others), 2 for a\n"
+      "usage error (no or an unknown command, an unknown option, a missing argument).");
   int exit_code = 0;
   slowscope::add_digest_command(app, &exit_code);
   slowscope::add_collect_command(app, &exit_code);
