@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "cli/alerts_command.h"
 #include "cli/check_command.h"
@@ -16,8 +17,27 @@
 #include "cli/release_command.h"
 #include "cli/report_command.h"
 #include "cli/show_command.h"
+#include "cli/source_revision.h"
 #include "cli/top_command.h"
 #include "cli/trends_command.h"
+#include "reports/tool_version.h"
+
+namespace {
+
+// "slowscope 0.1.0 (revision af08b55c1d2e)": the version and the commit it was built from,
+// which the build looks up (cmake/SourceRevision.cmake).
+std::string version_text() {
+  std::string text =
+      std::string(slowscope::kToolName) + " " + std::string(slowscope::tool_version()) + " (";
+  if (*slowscope::kSourceRevision == '\0') {
+    return text + "unknown revision: not built from a git checkout)";
+  }
+  text += "revision " + std::string(slowscope::kSourceRevision);
+  if (slowscope::kSourceRevisionDirty) text += ", with uncommitted changes";
+  return text + ")";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Diagnostics go to stderr so that stdout carries only the report.
@@ -27,7 +47,7 @@ int main(int argc, char** argv) {
   spdlog::cfg::load_env_levels();
 
   CLI::App app{"slowscope: find the query shapes that make a database slow"};
-  app.set_version_flag("--version", "slowscope 0.1.0");
+  app.set_version_flag("--version", version_text(), "Print the version and source revision");
   app.require_subcommand(1);
   app.footer(
       "Run 'slowscope COMMAND --help' for what a command does and its options.\n"
