@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli/alerts_command.h"
@@ -14,6 +15,7 @@
 #include "cli/config_command.h"
 #include "cli/digest_command.h"
 #include "cli/findings_command.h"
+#include "cli/man_page.h"
 #include "cli/release_command.h"
 #include "cli/report_command.h"
 #include "cli/show_command.h"
@@ -53,6 +55,15 @@ int main(int argc, char** argv) {
       "Run 'slowscope COMMAND --help' for what a command does and its options.\n"
       "Exit status: the command's (0 when it succeeded; its --help lists the others), 2 for a\n"
       "usage error (no or an unknown command, an unknown option, a missing argument).");
+  // Hidden: the build writes the manual page with it (cli/man_page.h).
+  app.add_flag_callback(
+         "--man-page",
+         [&app] {
+           std::cout << slowscope::render_man_page(app, version_text());
+           throw CLI::Success();
+         },
+         "Print the manual page (roff) and exit")
+      ->group("");
   int exit_code = 0;
   slowscope::add_digest_command(app, &exit_code);
   slowscope::add_collect_command(app, &exit_code);
