@@ -57,7 +57,8 @@ void add_config_command(CLI::App& app, int* exit_code) {
   config->require_subcommand(1);
   config->footer(
       "Exit status: that of the subcommand (see `slowscope config check --help`): 0 valid,\n"
-      "2 invalid or unreadable, or no subcommand.");
+      "1 valid but a target's slow log cannot be read now, 2 invalid or unreadable, or no\n"
+      "subcommand.");
   auto path = std::make_shared<std::string>(kDefaultConfigPath);
   CLI::App* check = config->add_subcommand(
       "check",

@@ -23,7 +23,10 @@ SLOWSCOPE_QUICKSTART_SERVER_PACKAGES=(
 # pt-query-digest, the reference the fingerprint and slow-log parity tests compare with
 # (they skip without it), Chromium, the browser the HTML report tests drive (headless,
 # tests/support/headless_chromium.h; they fail without it), and cpp-httplib, the loopback
-# HTTP server that stands in for alert receivers (tests/support/http_receiver.h).
+# HTTP server that stands in for alert receivers (tests/support/http_receiver.h), and what
+# the install tests (tests/install/) run: systemd-analyze (systemd; no running systemd
+# needed) on the example units, man (man-db) on the manual page; dpkg-deb and
+# dpkg-shlibdeps for the package come with build-essential.
 SLOWSCOPE_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
@@ -33,6 +36,7 @@ SLOWSCOPE_TEST_PACKAGES=(
   percona-toolkit
   prometheus-alertmanager
   chromium
+  systemd man-db
 )
 
 # package_installed PKG: whether dpkg has PKG installed.
