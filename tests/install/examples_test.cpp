@@ -6,12 +6,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -60,6 +60,42 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 void write_private(const fs::path& path, const std::string& content) {
   std::ofstream(path) << content << "\n";
   ::chmod(path.c_str(), 0600);
+}
+
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// `text` with the whole word `word` (not part of a longer one) replaced by `to`.
+std::string word_replaced(const std::string& text, const std::string& word, const std::string& to) {
+  std::string out;
+  size_t from = 0;
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const size_t end = at + word.size();
+    if ((at > 0 && is_word_char(text[at - 1])) || (end < text.size() && is_word_char(text[end]))) {
+      continue;
+    }
+    out += text.substr(from, at - from) + to;
+    from = end;
+  }
+  return out + text.substr(from);
+}
+
+// The word characters of `text` from `at` on.
+std::string word_at(const std::string& text, size_t at) {
+  size_t end = at;
+  while (end < text.size() && is_word_char(text[end])) ++end;
+  return text.substr(at, end - at);
+}
+
+// The value of `key` in a libpq key=value connection string ("" when it has none).
+std::string conninfo_value(const std::string& conninfo, const std::string& key) {
+  std::istringstream words(conninfo);
+  std::string word;
+  while (words >> word) {
+    if (word.starts_with(key + "=")) return word.substr(key.size() + 1);
+  }
+  return "";
 }
 
 // The example files people copy, without the sample slow logs and generators.
@@ -119,19 +155,28 @@ TEST(ExamplesTest, ConfigCheckAcceptsTheExampleConfiguration) {
   std::ofstream(dir.file("log/mysql-slow.log")).flush();
   std::ofstream(dir.file("slowscope.yaml")) << yaml;
 
-  const std::regex secret_file(R"((\w+_file):\s*(\S+))");
+  // KEY_file: PATH
   int files = 0;
-  for (std::sregex_iterator m(yaml.begin(), yaml.end(), secret_file), end; m != end; ++m) {
-    const std::string key = (*m)[1];
+  std::istringstream lines(yaml);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const size_t colon = line.find("_file:");
+    if (colon == std::string::npos || line.find('#') < colon) continue;
+    size_t key_start = colon;
+    while (key_start > 0 && is_word_char(line[key_start - 1])) --key_start;
+    const std::string key = line.substr(key_start, colon - key_start);
+    std::istringstream value(line.substr(colon + 6));
+    std::string path;
+    value >> path;
     const bool url = key.find("url") != std::string::npos;
-    write_private(dir.path() / (*m)[2].str(), url ? "https://hooks.example.invalid/k" : "s3cret");
+    write_private(dir.path() / path, url ? "https://hooks.example.invalid/k" : "s3cret");
     ++files;
   }
   EXPECT_GE(files, 5);
-  const std::regex secret_env(R"(:\s*env:(\w+))");
+  // KEY: env:NAME
   std::string environment;
-  for (std::sregex_iterator m(yaml.begin(), yaml.end(), secret_env), end; m != end; ++m) {
-    environment += (*m)[1].str() + "=https://hooks.example.invalid/e ";
+  for (size_t at = yaml.find(": env:"); at != std::string::npos; at = yaml.find(": env:", at + 1)) {
+    environment += word_at(yaml, at + 6) + "=https://hooks.example.invalid/e ";
   }
   EXPECT_FALSE(environment.empty());
 
@@ -239,7 +284,7 @@ bool any_contains(const std::vector<std::string>& texts, const std::string& part
 // The test server's superuser is called slowscope, as the example's role is: the example
 // runs with its role renamed (whole words only; slowscope_store is another name).
 std::string renamed_role(const std::string& sql, const std::string& name) {
-  return std::regex_replace(sql, std::regex(R"(\bslowscope\b)"), name);
+  return word_replaced(sql, "slowscope", name);
 }
 
 Output psql(const std::string& conninfo, const std::string& args) {
@@ -259,7 +304,7 @@ TEST(PostgresExamplesTest, TheRoleReadsEveryRolesStatements) {
 
   // The target connects as that role; the workload runs as another (the superuser).
   const std::string dsn =
-      std::regex_replace(admin, std::regex(R"(user=\S+)"), "user=example_watcher");
+      replaced(admin, "user=" + conninfo_value(admin, "user"), "user=example_watcher");
   std::ofstream(dir.file("slowscope.yaml"))
       << "store: sqlite:" << dir.file("store.db") << "\ninterval: 1s\ntargets:\n"
       << "  - name: orders\n    engine: postgres\n    dsn: \"" << dsn << "\"\n";
@@ -295,12 +340,11 @@ TEST(PostgresExamplesTest, TheStoreRoleCreatesAndUsesTheStore) {
   const Output created = psql(admin, "-f '" + dir.file("store.sql") + "'");
   ASSERT_EQ(created.exit_code, 0) << created.err;
 
-  std::smatch host;
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(admin, host, std::regex(R"(host=(\S+))")));
-  ASSERT_TRUE(std::regex_search(admin, port, std::regex(R"(port=(\d+))")));
-  const std::string store = "postgresql://slowscope_store@/example_history?host=" + host[1].str() +
-                            "&port=" + port[1].str();
+  const std::string host = conninfo_value(admin, "host");
+  const std::string port = conninfo_value(admin, "port");
+  ASSERT_FALSE(host.empty() || port.empty()) << admin;
+  const std::string store =
+      "postgresql://slowscope_store@/example_history?host=" + host + "&port=" + port;
   std::ofstream(dir.file("slowscope.yaml"))
       << "store: " << store << "\ninterval: 1s\ntargets:\n"
       << "  - name: orders\n    engine: postgres\n    dsn: \"" << admin << "\"\n";
@@ -322,9 +366,11 @@ TEST(MariadbExamplesTest, TheUserReadsTheSlowLogTableAndPerformanceSchema) {
   testing::TempDir dir;
   const std::string sql = testing::read_file(kExamples / "sql/mysql-user.sql");
   server->sql(sql);
-  std::smatch password;
-  ASSERT_TRUE(std::regex_search(sql, password, std::regex(R"(IDENTIFIED BY '([^']+)')")));
-  write_private(dir.path() / "shop.pw", password[1]);
+  const std::string identified = "IDENTIFIED BY '";
+  const size_t at = sql.find(identified);
+  ASSERT_NE(at, std::string::npos);
+  const size_t start = at + identified.size();
+  write_private(dir.path() / "shop.pw", sql.substr(start, sql.find('\'', start) - start));
 
   const std::string connection =
       "    socket: " + server->socket() + "\n    user: slowscope\n    password_file: shop.pw\n";
