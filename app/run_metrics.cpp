@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "analyzer/regression/finding.h"
+#include "reports/file_replace.h"
 
 namespace slowscope {
 namespace {
@@ -45,44 +46,6 @@ std::map<std::pair<std::string, std::string>, int64_t> zero_per_kind() {
     }
   }
   return counts;
-}
-
-void write_all(int fd, std::string_view content, const std::string& path) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    content.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-// Replaces `path` with `content`: written to a temporary file in the same folder (named
-// after `path` and this process, so that a textfile collector reading *.prom skips it),
-// flushed, made 0644 — the exporter reading it runs as another user; metrics hold no query
-// text — and renamed over `path`, so that a reader sees the old file or the new one.
-void replace_file(const std::string& path, std::string_view content) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + temp + ": " + std::strerror(errno));
-  try {
-    if (::fchmod(fd, 0644) != 0) {
-      throw std::runtime_error("cannot set the mode of " + temp + ": " + std::strerror(errno));
-    }
-    write_all(fd, content, temp);
-    if (::fsync(fd) != 0) {
-      throw std::runtime_error("cannot flush " + temp + ": " + std::strerror(errno));
-    }
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(err));
-  }
 }
 
 std::string label(const std::map<std::string, std::string>& labels, const std::string& name) {
@@ -353,7 +316,8 @@ void RunMetrics::write() {
   std::lock_guard lock(write_mutex_);
   if (generation < written_generation_) return;  // another thread wrote a newer state
   try {
-    replace_file(path_, content);
+    // 0644: the exporter reading it runs as another user; metrics hold no query text.
+    replace_file(path_, content, {.mode = 0644});
   } catch (const std::exception& e) {
     last_failure_ = e.what();  // the caller says it; write_or_warn does not repeat it
     throw;

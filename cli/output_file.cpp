@@ -10,21 +10,9 @@
 #include <stdexcept>
 
 #include "analyzer/error/errors.h"
+#include "reports/file_replace.h"
 
 namespace slowscope {
-namespace {
-
-void write_all(int fd, std::string_view content, const std::string& what) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error("cannot write " + what + ": " + std::strerror(errno));
-    content.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-}  // namespace
-
 void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs,
                                std::string_view what) {
   if (output.empty() || output == "-") return;
@@ -63,35 +51,13 @@ void write_output(const std::string& path, std::string_view content) {
     ::close(fd);
     return;
   }
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
   // A report holds what ran on the servers: readable by its owner only, unless it replaces
   // a file whose owner chose its mode.
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
-  try {
-    if (exists) {
-      if (::fchown(fd, st.st_uid, st.st_gid) != 0) {
-        // Not ours to give away (not root): the new file stays ours, with the old mode.
-      }
-      if (::fchmod(fd, st.st_mode & 07777) != 0) {
-        throw std::runtime_error("cannot set the mode of " + path + ": " + std::strerror(errno));
-      }
-    }
-    write_all(fd, content, path);
-    if (::fsync(fd) != 0)
-      throw std::runtime_error("cannot flush " + path + ": " + std::strerror(errno));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
+  ReplaceMode mode;
+  if (exists) {
+    mode = {.mode = static_cast<mode_t>(st.st_mode & 07777), .owner = st.st_uid, .group = st.st_gid};
   }
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(err));
-  }
+  replace_file(path, content, mode);
 }
 
 }  // namespace slowscope
