@@ -20,6 +20,12 @@ void write_all(int fd, std::string_view content, const std::string& what) {
 }
 
 void replace_file(const std::string& path, std::string_view content, const ReplaceMode& mode) {
+  replace_file_with(path, mode,
+                    [&](int fd, const std::string& temp) { write_all(fd, content, temp); });
+}
+
+void replace_file_with(const std::string& path, const ReplaceMode& mode,
+                       const std::function<void(int fd, const std::string& temp_path)>& fill) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   const int fd =
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode.mode);
@@ -31,7 +37,7 @@ void replace_file(const std::string& path, std::string_view content, const Repla
     if (::fchmod(fd, mode.mode) != 0) {
       throw std::runtime_error("cannot set the mode of " + temp + ": " + std::strerror(errno));
     }
-    write_all(fd, content, temp);
+    fill(fd, temp);
     if (::fsync(fd) != 0) {
       throw std::runtime_error("cannot flush " + temp + ": " + std::strerror(errno));
     }

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,11 @@ struct ReplaceMode {
 // Replaces the regular file `path` (or creates it) with `content`. Throws
 // std::runtime_error naming the path and the system error; the temporary file is removed.
 void replace_file(const std::string& path, std::string_view content, const ReplaceMode& mode);
+
+// As replace_file, for content too big to hold in memory: `fill` writes it into the
+// temporary file, created empty with `mode`, through `fd` or by its path `temp_path`
+// (e.g. SQLite's VACUUM INTO). What `fill` throws propagates, the temporary file removed.
+void replace_file_with(const std::string& path, const ReplaceMode& mode,
+                       const std::function<void(int fd, const std::string& temp_path)>& fill);
 
 }  // namespace slowscope
