@@ -486,6 +486,24 @@ struct RollupReport {
   int64_t days_rolled = 0;  // day buckets (summed over targets) rolled up
 };
 
+// One table of the store in StoreStats: its rows and, for the sample tiers, the buckets
+// they span.
+struct StoreTableStats {
+  std::string name;
+  int64_t rows = 0;
+  std::optional<int64_t> bytes;          // with its indexes; PostgreSQL only
+  std::optional<StoreTime> oldest, newest;  // bucket_start range: samples, hourly, daily
+};
+
+// What the store holds and how big it is (Store::stats), for `slowscope store stats`.
+struct StoreStats {
+  std::string location;  // as describe()
+  int schema_version = 0;
+  int64_t bytes = 0;       // SQLite: the file with its WAL; PostgreSQL: the store's tables
+  int64_t free_bytes = 0;  // SQLite: free pages a vacuum would return; PostgreSQL: 0
+  std::vector<StoreTableStats> tables;  // every table of store_table_names(), in that order
+};
+
 // What Store::open does when `location` holds no store. Only writers that fill a store
 // (collect, digest --store) create one: a reader pointed at a mistyped path must say so
 // rather than answer from a new, empty store.
@@ -593,6 +611,20 @@ class Store {
   // are settled and not their dedup key's latest, after retention.daily). Run it every few
   // cycles; safe to run from several collectors at once, each target in its own transaction.
   RollupReport rollup_and_prune(StoreTime now, const Retention& retention);
+
+  // Row counts, sample ranges and sizes of the store's tables. Counts every row: seconds
+  // on a store of many millions. Throws StoreError.
+  StoreStats stats();
+
+  // Gives the space of deleted rows back: SQLite rewrites the file (VACUUM: writers wait
+  // for it, readers go on), PostgreSQL runs VACUUM (ANALYZE) on the store's tables.
+  // Outside a transaction. Throws StoreError.
+  void vacuum();
+
+  // Writes a consistent copy of an SQLite store into `path`, an empty file that exists
+  // (SQLite's VACUUM INTO: a read transaction, so collectors go on writing meanwhile).
+  // Throws StoreError, also for a PostgreSQL store (pg_dump backs those up).
+  void copy_into(const std::string& path);
 
   // The shapes that cost most over [since, until), by `order`, at most `limit` rows.
   std::vector<ShapeTotals> top(const TopQuery& query);
