@@ -178,7 +178,10 @@ std::string render_prometheus_text(const std::vector<MetricFamily>& families) {
         }
         out += '}';
       }
-      out += " " + format_value(sample.value) + "\n";
+      // Appended piece by piece: `" " + std::string` trips GCC 12's -Wrestrict at -O3.
+      out += ' ';
+      out += format_value(sample.value);
+      out += '\n';
     }
   }
   return out;
