@@ -196,6 +196,11 @@ inline constexpr int kLiteralFreeSchema = 6;
 // others. Throws StoreError.
 void scrub_literal_text(Store::Impl& s);
 
+// SQLite: rebuilds the database file and empties its write-ahead log (sqlite/vacuum.sql),
+// giving free pages back; when that fails, the session's settings are restored (the script
+// changes temp_store for its VACUUM). Outside a transaction. Throws SqlError.
+void rewrite_sqlite_file(Store::Impl& s);
+
 // Sets the sketch of each day in [from, to) (days, 86400-aligned) of `target` that
 // rollup_daily.sql has just built to the merge of its hours' sketches.
 void roll_sketches_into_days(Store::Impl& s, int64_t target, int64_t from, int64_t to);

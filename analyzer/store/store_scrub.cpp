@@ -9,7 +9,6 @@
 #include "analyzer/fingerprint/literal_free_text.h"
 #include "analyzer/store/sqlite_connection.h"
 #include "analyzer/store/store_impl.h"
-#include "sql/embedded.h"
 
 namespace slowscope {
 namespace {
@@ -55,7 +54,7 @@ void scrub_literal_text(Store::Impl& s) {
     return;
   }
   try {
-    s.db->exec_script("store/sqlite/rewrite_file", sql::text("store/sqlite/rewrite_file"));
+    rewrite_sqlite_file(s);
   } catch (const SqlError& e) {
     spdlog::warn("store {}: literal statement texts removed, but the file could not be rebuilt "
                  "to clear its free pages (run VACUUM on it): {}",
