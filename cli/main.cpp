@@ -18,6 +18,7 @@
 #include "cli/report_command.h"
 #include "cli/show_command.h"
 #include "cli/source_revision.h"
+#include "cli/store_command.h"
 #include "cli/top_command.h"
 #include "cli/trends_command.h"
 #include "reports/tool_version.h"
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   slowscope::add_alerts_command(app, &exit_code);
   slowscope::add_report_command(app, &exit_code);
   slowscope::add_config_command(app, &exit_code);
+  slowscope::add_store_command(app, &exit_code);
   slowscope::add_log_format_option(app);  // after the commands: each of them takes it
   try {
     app.parse(argc, argv);

@@ -27,6 +27,7 @@
 #include "reports/json/release_json.h"
 #include "reports/json/report_json.h"
 #include "reports/json/show_json.h"
+#include "reports/json/store_stats_json.h"
 #include "reports/json/top_json.h"
 #include "reports/json/trends_json.h"
 #include "tests/digest/digest_cli.h"
@@ -47,7 +48,7 @@ using testing::TempDir;
 const std::vector<std::string> kSchemaIds = {
     kDigestSchemaId,   kTopSchemaId,      kShowSchemaId,    kCheckSchemaId,  kTrendsSchemaId,
     kFindingsSchemaId, kReleasesSchemaId, kFindingSchemaId, kReportSchemaId, kAlertSchemaId,
-    kOutboxSchemaId,
+    kOutboxSchemaId,   kStoreStatsSchemaId,
 };
 
 const std::string kSchemaDir = "reports/json/schemas";
@@ -137,7 +138,8 @@ TEST(JsonSchemaFiles, AlertEventsMatchTheirSchema) {
 
 // The commands below whose output EveryCommandsJsonMatchesItsSchema validates.
 const std::set<std::string> kJsonCommands = {"digest",   "top",          "show",   "check", "trends",
-                                             "findings", "release list", "report", "alerts"};
+                                             "findings", "release list", "report", "alerts",
+                                             "store stats"};
 
 // The subcommands a --help text lists, each prefixed with `parent`.
 std::vector<std::string> subcommands(const std::string& help, const std::string& parent) {
@@ -310,6 +312,14 @@ TEST_F(JsonDocuments, EveryCommandsJsonMatchesItsSchema) {
   EXPECT_EQ(outbox["deliveries"][0]["state"], "delivered");
   EXPECT_EQ(outbox["deliveries"][1]["state"], "pending");
   EXPECT_TRUE(matches_schema(outbox["deliveries"][0]["event"], schema_file(kAlertSchemaId)));
+
+  const nlohmann::json store = document("store stats", kStoreStatsSchemaId);
+  for (const auto& table : store["tables"]) {
+    if (table["name"] == "samples") {
+      EXPECT_GT(table["rows"], 0) << store.dump(2);
+      EXPECT_TRUE(table["oldest"].is_string()) << store.dump(2);
+    }
+  }
 
   const nlohmann::json releases = document("release list --since 1d", kReleasesSchemaId);
   ASSERT_EQ(releases["releases"].size(), 1u);

@@ -22,10 +22,12 @@ namespace {
 constexpr size_t npos = std::string::npos;
 
 // Every command that only reads the store (release add writes a marker into an existing
-// one), with the arguments it needs.
-const std::vector<std::string> kReaders = {"top",         "show 0123456789ABCDEF", "findings",
-                                           "trends",      "check --release v1",    "release add v1",
-                                           "release list"};
+// one, and the store commands maintain one), with the arguments it needs.
+const std::vector<std::string> kReaders = {
+    "top",          "show 0123456789ABCDEF", "findings",
+    "trends",       "check --release v1",    "release add v1",
+    "release list", "store stats",           "store prune",
+    "store vacuum"};
 
 TEST(ReadCommandsCli, RefuseAStoreThatDoesNotExistAndCreateNone) {
   TempDir dir;
