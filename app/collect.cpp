@@ -40,7 +40,9 @@ StoreTime store_time(Clock::time_point t) {
   return std::chrono::time_point_cast<std::chrono::seconds>(t);
 }
 
-// Daily rollups and pruning run every this many cycles, from the first target's thread.
+// Daily rollups and pruning run at the first cycle — so that `collect --once`, run from
+// cron, applies the retention too — then every this many cycles, from the first target's
+// thread.
 constexpr int kRollupEveryCycles = 15;
 // Retry delays after failures: 5 s, 10 s, 20 s, ... never more than the interval.
 constexpr std::chrono::seconds kFirstRetry{5};
@@ -296,7 +298,7 @@ TargetOutcome run_target(const TargetRun& run, std::unique_ptr<Collector> collec
           detect_after_cycle(*store, run, now, detection);
         }
       }
-      if (run.runs_rollups && ++cycles % kRollupEveryCycles == 0) {
+      if (run.runs_rollups && cycles++ % kRollupEveryCycles == 0) {
         const auto rolled = store->rollup_and_prune(
             store_time(now), run.config->retention);
         spdlog::debug("rollup: {} day buckets over {} targets", rolled.days_rolled, rolled.targets);

@@ -248,6 +248,52 @@ TEST_F(CollectLoopTest, OnceExitsZeroWhenEveryTargetRan) {
   EXPECT_EQ(stored_cycles(), 1);
 }
 
+// Retention applies at the first cycle, so that `collect --once` from cron prunes too.
+TEST_F(CollectLoopTest, OnceRollsUpAndPrunesTheStore) {
+  config_.targets.pop_back();  // only the working target
+  const int64_t old = std::chrono::duration_cast<std::chrono::seconds>(
+                          (Clock::now() - config_.retention.raw - 3 * 24h).time_since_epoch())
+                          .count() /
+                      3600 * 3600;
+  {
+    Store store = Store::open(config_.store, StoreOpen::kCreate);
+    store.ensure_target("working", Engine::kPostgres);
+    const StatementKey key{"16384", "10", "-1001", true};
+    CycleWrite cycle{"working",
+                     {"7301234567890123456", "15"},
+                     StoreTime(std::chrono::seconds(old + 600)),
+                     {{key, {"shape-1", "SELECT 1", {}}, ""}},
+                     {},
+                     {},
+                     {}};
+    Sample sample;
+    sample.key = key;
+    sample.bucket_start = StoreTime(std::chrono::seconds(old));
+    sample.interval = 600s;
+    sample.measures.calls = 7;
+    cycle.samples.push_back(sample);
+    store.write_cycle(cycle);
+  }
+  const auto rows = [&](std::string_view table) {
+    const StoreStats stats = Store::open(config_.store, StoreOpen::kMustExist).stats();
+    for (const StoreTableStats& t : stats.tables) {
+      if (t.name == table) return t.rows;
+    }
+    return int64_t{-1};
+  };
+  ASSERT_EQ(rows("samples"), 1);
+  ASSERT_EQ(rows("samples_daily"), 0);
+
+  StopSignal stop;
+  std::vector<std::unique_ptr<Collector>> first = collectors();
+  first.pop_back();
+  EXPECT_EQ(run_targets(runs(/*once=*/true), std::move(first), maker(), stop), 0);
+  EXPECT_EQ(working_.seen(), 1);
+  EXPECT_EQ(rows("samples"), 0) << "the raw sample older than retention.raw is still there";
+  EXPECT_EQ(rows("samples_daily"), 1) << "its day was not rolled up";
+  EXPECT_EQ(rows("samples_hourly"), 1);
+}
+
 TEST_F(CollectLoopTest, OnceReadsABacklogToItsEnd) {
   StopSignal stop;
   // Three cycles say more is waiting: the run goes on at once until one says it is not.
