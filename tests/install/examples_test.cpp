@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/digest/digest_cli.h"
+#include "tests/install/shell_command.h"
 #include "tests/install/cli_commands.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/postgres_server.h"
@@ -30,32 +31,11 @@ using testing::CommandPath;
 
 const fs::path kExamples = fs::path(SLOWSCOPE_SOURCE_DIR) / "examples";
 
-struct Output {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Output = testing::ShellOutput;
 
-// `command` run through the shell, its output and errors apart.
-Output run(const std::string& command) {
-  testing::TempDir dir;
-  const int status =
-      std::system((command + " >'" + dir.file("out") + "' 2>'" + dir.file("err") + "'").c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::read_file(dir.file("out")),
-          testing::read_file(dir.file("err"))};
-}
+Output run(const std::string& command) { return testing::run_shell(command); }
 
-// `text` with every `from` replaced by `to`; *count (when given) gets how many.
-std::string replaced(std::string text, const std::string& from, const std::string& to,
-                     int* count = nullptr) {
-  int n = 0;
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-    ++n;
-  }
-  if (count != nullptr) *count = n;
-  return text;
-}
+using testing::replaced;
 
 void write_private(const fs::path& path, const std::string& content) {
   std::ofstream(path) << content << "\n";

@@ -12,23 +12,14 @@
 #include <string>
 
 #include "tests/digest/digest_cli.h"
+#include "tests/install/shell_command.h"
 
 namespace slowscope {
 namespace {
 
-struct Output {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Output = testing::ShellOutput;
 
-Output run(const std::string& command) {
-  testing::TempDir dir;
-  const int status =
-      std::system((command + " >'" + dir.file("out") + "' 2>'" + dir.file("err") + "'").c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::read_file(dir.file("out")),
-          testing::read_file(dir.file("err"))};
-}
+Output run(const std::string& command) { return testing::run_shell(command); }
 
 // The package names in a Depends field: "libc6 (>= 2.34), tzdata" -> {libc6, tzdata}.
 std::set<std::string> package_names(const std::string& field) {
