@@ -1,7 +1,7 @@
 // SampleConflict::kAdd: log sources add what a cycle read to samples stored by earlier
 // cycles. Sums add up in SQL easily, but the sketches must be merged here, so each stored
-// sample is read, summed with the new one and written back; the hour gets only the
-// increment (sums and sketch). A cycle of a log source touches few (bucket, statement) pairs that
+// sample is read, summed with the new one and written back; the hour (and a day already
+// rolled up) gets only the increment (sums and sketch). A cycle of a log source touches few (bucket, statement) pairs that
 // already exist (those of the interval in progress), so one statement per row is cheap enough.
 #include <set>
 #include <utility>
@@ -11,7 +11,8 @@
 #include "analyzer/store/tiers.h"
 
 namespace slowscope {
-void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows) {
+void add_to_stored_samples(Store::Impl& s, int64_t target, int64_t daily_through,
+                           std::vector<SampleRow>& rows) {
   std::set<std::pair<int64_t, int64_t>> keys;
   std::vector<SampleRow> fresh;
   fresh.reserve(rows.size());
@@ -51,11 +52,14 @@ void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow
     }
     replace.run();
 
-    // The raw sample was counted in its hour when it was first stored.
-    auto& hourly = s.batch("hourly_add", 1);
-    bind_hourly_add(hourly, 1, target, row, 0);
-    hourly.run();
-    add_sketch_to_hour(s, target, row);
+    // The raw sample was counted in its hour (and its day) when it was first stored.
+    for (const RollupTier* tier : {&kHourlyTier, &kDailyTier}) {
+      if (tier == &kDailyTier && bucket_of(sample, kDailyTier) >= daily_through) continue;
+      auto& add = s.batch(tier->add, 1);
+      bind_rollup_add(add, 1, target, *tier, row, 0);
+      add.run();
+      add_sketch_to_rollup(s, target, *tier, row);
+    }
   }
   rows = std::move(fresh);
 }

@@ -1,8 +1,8 @@
 // Quantile sketches in the rollups: each hour holds the merge of its raw samples' sketches
-// and each day the merge of its hours', so a slow-log baseline of a week has its quantiles
-// after the raw samples are pruned. Sums add up in SQL; sketches are merged here, one hour
-// row per sample that carries a sketch (log sources write a few hundred a cycle) and one
-// day row per statement in the daily rollup.
+// and each day the merge of its hours' (a late sample's goes into its day directly), so a
+// slow-log baseline of a week has its quantiles after the raw samples are pruned. Sums add
+// up in SQL; sketches are merged here, one hour row per sample that carries a sketch (log
+// sources write a few hundred a cycle) and one day row per statement in the daily rollup.
 #include <map>
 #include <utility>
 
@@ -19,19 +19,20 @@ std::string merged_sketch(const std::string& stored, const std::string& added) {
   return sum.serialize();
 }
 
-void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row) {
+void add_sketch_to_rollup(Store::Impl& s, int64_t target, const RollupTier& tier,
+                          const SampleRow& row) {
   const Sample& sample = *row.sample;
   if (sample.sketch.empty()) return;
-  const int64_t hour = hour_of(sample);
-  auto& get = s.sql("hourly_sketch_get");
+  const int64_t bucket = bucket_of(sample, tier);
+  auto& get = s.sql(tier.sketch_get);
   get.bind_int(1, target);
-  get.bind_int(2, hour);
+  get.bind_int(2, bucket);
   get.bind_int(3, row.statement_id);
   const std::string stored = get.step() && !get.is_null(0) ? get.get_blob(0) : std::string();
   get.reset();
-  auto& set = s.sql("hourly_sketch_set");
+  auto& set = s.sql(tier.sketch_set);
   set.bind_int(1, target);
-  set.bind_int(2, hour);
+  set.bind_int(2, bucket);
   set.bind_int(3, row.statement_id);
   set.bind_blob(4, merged_sketch(stored, sample.sketch));
   set.run();

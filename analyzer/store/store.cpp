@@ -112,23 +112,43 @@ void require_schema_ledger(SqlConnection& db) {
 
 }  // namespace
 
-int64_t hour_of(const Sample& sample) {
-  return floor_to(epoch_seconds(sample.bucket_start), kSecondsPerHour);
+int64_t bucket_of(const Sample& sample, const RollupTier& tier) {
+  return floor_to(epoch_seconds(sample.bucket_start), tier.seconds);
 }
 
 Engine engine_from_text(std::string_view text) {
   return text == "mysql" ? Engine::kMysql : Engine::kPostgres;
 }
 
-void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const SampleRow& row,
-                     int64_t samples) {
+void bind_rollup_add(SqlStatement& statement, int first, int64_t target, const RollupTier& tier,
+                     const SampleRow& row, int64_t samples) {
   statement.bind_int(first + 0, target);
-  statement.bind_int(first + 1, hour_of(*row.sample));
+  statement.bind_int(first + 1, bucket_of(*row.sample, tier));
   statement.bind_int(first + 2, row.statement_id);
   statement.bind_int(first + 3, row.shape_id);
   statement.bind_int(first + 4, samples);
   statement.bind_int(first + 5, row.sample->flags);
   bind_measures(statement, first + 6, row.sample->measures);
+}
+
+void add_to_rollup(Store::Impl& s, int64_t target, const RollupTier& tier,
+                   const std::vector<const SampleRow*>& rows) {
+  // One statement may change each (statement, bucket) once, so a statement's later samples
+  // of the same bucket (a backlog) go into later rounds.
+  std::vector<std::vector<const SampleRow*>> rounds;
+  std::unordered_map<std::pair<int64_t, int64_t>, size_t, PairHash> per_bucket;
+  per_bucket.reserve(rows.size());
+  for (const SampleRow* row : rows) {
+    size_t& count = per_bucket[{row->statement_id, bucket_of(*row->sample, tier)}];
+    if (count == rounds.size()) rounds.emplace_back();
+    rounds[count++].push_back(row);
+  }
+  for (const auto& round : rounds) {
+    s.write_batches(tier.add, round, [&](SqlStatement& add, int p, const SampleRow* row) {
+      bind_rollup_add(add, p, target, tier, *row, 1);
+    });
+  }
+  for (const SampleRow* row : rows) add_sketch_to_rollup(s, target, tier, *row);
 }
 
 SqlStatement& Store::Impl::sql(std::string_view name) {
@@ -397,18 +417,17 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
   std::map<StatementKey, std::pair<int64_t, int64_t>> new_statements;
 
   s.in_transaction(operation, [&] {
-    int64_t earliest = std::numeric_limits<int64_t>::max();
     int64_t latest_end = 0;
     for (const Sample& sample : cycle.samples) {
-      earliest = std::min(earliest, epoch_seconds(sample.bucket_start));
       latest_end = std::max(latest_end, epoch_seconds(sample.bucket_start) + sample.interval.count());
     }
     auto& touch = s.sql("target_state_touch");
     touch.bind_int(1, target);
     touch.bind_int(2, epoch_seconds(cycle.collected_at));
-    touch.bind_int(3, cycle.samples.empty() ? earliest : floor_to(earliest, kSecondsPerDay));
-    touch.bind_int(4, latest_end);
-    touch.run();
+    touch.bind_int(3, latest_end);
+    if (!touch.step()) throw StoreError("target state row missing");
+    const int64_t daily_through = touch.get_int(0);
+    touch.reset();
     // Under the target's row lock: no other writer of the target can change these before
     // this cycle commits.
     s.renew_held_lease(target, cycle.target, cycle.collected_at);
@@ -512,7 +531,9 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
       const auto [statement_id, shape_id] = resolve(sample.key);
       rows.push_back({&sample, statement_id, shape_id});
     }
-    if (cycle.on_conflict == SampleConflict::kAdd) add_to_stored_samples(s, target, rows);
+    if (cycle.on_conflict == SampleConflict::kAdd) {
+      add_to_stored_samples(s, target, daily_through, rows);
+    }
     // In key order, a cycle's samples are appended to the end of the primary key (and their
     // hours visited in order) instead of split into its middle. The sort is stable, so a
     // statement's samples keep their order: an earlier duplicate still wins (kKeepStored;
@@ -545,22 +566,14 @@ void Store::Impl::write_cycle_attempt(const CycleWrite& cycle, const std::string
           for (size_t i = first; i < first + count; ++i) inserted.push_back(&rows[i]);
         });
     if (!row_by_row && changed != static_cast<int64_t>(rows.size())) throw SamplesNotAllNew();
-    // One hourly statement may change each (statement, hour) once, so a statement's later
-    // samples of the same hour in this cycle (a backlog) go into later rounds.
-    std::vector<std::vector<const Row*>> rounds;
-    std::unordered_map<std::pair<int64_t, int64_t>, size_t, PairHash> per_hour;
-    per_hour.reserve(inserted.size());
+    add_to_rollup(s, target, kHourlyTier, inserted);
+    // Days the rollup has done (before daily_through) take their late samples now: the
+    // rollup does not come back to them, and their hours may be pruned before it would.
+    std::vector<const Row*> late;
     for (const Row* row : inserted) {
-      size_t& count = per_hour[{row->statement_id, hour_of(*row->sample)}];
-      if (count == rounds.size()) rounds.emplace_back();
-      rounds[count++].push_back(row);
+      if (bucket_of(*row->sample, kDailyTier) < daily_through) late.push_back(row);
     }
-    for (const auto& round : rounds) {
-      s.write_batches("hourly_add", round, [&](SqlStatement& hourly, int p, const Row* row) {
-        bind_hourly_add(hourly, p, target, *row, 1);
-      });
-    }
-    for (const Row* row : inserted) add_sketch_to_hour(s, target, *row);
+    add_to_rollup(s, target, kDailyTier, late);
 
     for (const Checkpoint& checkpoint : cycle.checkpoints) {
       put_checkpoint_row(s, target, checkpoint, cycle.collected_at);
@@ -596,8 +609,6 @@ RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retent
   RollupReport report;
   const int64_t now = epoch_seconds(now_time);
   const int64_t day_end = floor_to(now, kSecondsPerDay);
-  // Hourly rows older than their retention may already be partly pruned: never rebuild a
-  // day from such incomplete data.
   const int64_t oldest_complete_day = ceil_to(now - retention.hourly.count(), kSecondsPerDay);
 
   for (const TargetInfo& target : targets()) {
@@ -611,7 +622,30 @@ RollupReport Store::rollup_and_prune(StoreTime now_time, const Retention& retent
       const int64_t daily_through = get.get_int(0);
       get.reset();
 
-      const int64_t days_from = std::max(daily_through, oldest_complete_day);
+      // Every hour from daily_through on is whole: hours are pruned only once their day is
+      // rolled up, and a late sample of an earlier day goes into its day as it is stored.
+      // So the days from there are built from their hours, however old (a target never
+      // rolled up, an old slow log stored with `digest --store`), starting at the first
+      // hour that holds rows.
+      auto& first = s.sql("hourly_first_from");
+      first.bind_int(1, target.id);
+      first.bind_int(2, daily_through);
+      int64_t days_from = day_end;
+      if (first.step() && !first.is_null(0)) {
+        days_from = std::min(day_end, floor_to(first.get_int(0), kSecondsPerDay));
+      }
+      first.reset();
+      // A store written before that kept pulling daily_through back to a late sample's
+      // day instead: a day it pulled back over may have lost hours to pruning but still
+      // has its daily rows, which a rebuild would replace with less. Those days keep them.
+      if (days_from < oldest_complete_day) {
+        auto& rows = s.sql("daily_rows_within");
+        rows.bind_int(1, target.id);
+        rows.bind_int(2, days_from);
+        rows.bind_int(3, oldest_complete_day);
+        if (rows.step()) days_from = oldest_complete_day;
+        rows.reset();
+      }
       const int64_t new_daily = std::max(daily_through, day_end);
       if (day_end > days_from) {
         auto& roll = s.sql("rollup_daily");

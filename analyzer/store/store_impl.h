@@ -13,6 +13,7 @@
 #include "analyzer/store/sql_batch.h"
 #include "analyzer/store/sql_connection.h"
 #include "analyzer/store/store.h"
+#include "analyzer/store/tiers.h"
 
 namespace slowscope {
 
@@ -154,28 +155,48 @@ struct SampleRow {
   int64_t shape_id;
 };
 
-// The start of the hour `sample` is rolled up into.
-int64_t hour_of(const Sample& sample);
+// A rollup tier that write_cycle adds samples to as it stores them: every hour, and the
+// days before the target's daily_through (later days are built by rollup_and_prune).
+struct RollupTier {
+  std::string_view add;         // batch template (hourly_add.sql, daily_add.sql)
+  std::string_view sketch_get;  // one bucket's sketch, and its replacement
+  std::string_view sketch_set;
+  int64_t seconds;              // bucket length
+};
+inline constexpr RollupTier kHourlyTier{"hourly_add", "hourly_sketch_get", "hourly_sketch_set",
+                                        kSecondsPerHour};
+inline constexpr RollupTier kDailyTier{"daily_add", "daily_sketch_get", "daily_sketch_set",
+                                       kSecondsPerDay};
 
-// Binds one row of the batch template hourly_add.sql from parameter `first` on: the sample
-// of `row` added to its hour, counting as `samples` raw samples (1 when new, 0 when it was
-// added to a stored sample).
-void bind_hourly_add(SqlStatement& statement, int first, int64_t target, const SampleRow& row,
-                     int64_t samples);
+// The start of the bucket of `tier` that `sample` is rolled up into.
+int64_t bucket_of(const Sample& sample, const RollupTier& tier);
+
+// Binds one row of tier.add from parameter `first` on: the sample of `row` added to its
+// bucket, counting as `samples` raw samples (1 when new, 0 when it was added to a stored
+// sample).
+void bind_rollup_add(SqlStatement& statement, int first, int64_t target, const RollupTier& tier,
+                     const SampleRow& row, int64_t samples);
+
+// Adds the samples of `rows`, just inserted, to their buckets of `tier` (sums and sketches),
+// inside the caller's transaction; each row exactly once.
+void add_to_rollup(Store::Impl& s, int64_t target, const RollupTier& tier,
+                   const std::vector<const SampleRow*>& rows);
 
 // For SampleConflict::kAdd: adds each row whose sample is already stored to it (and its
-// increment to the hour), inside the caller's transaction, and removes those rows from
-// `rows`; what remains is new and goes through the usual insert. Throws StoreError when a
-// key comes twice in `rows`.
-void add_to_stored_samples(Store::Impl& s, int64_t target, std::vector<SampleRow>& rows);
+// increment to the hour, and to the day when the day is before `daily_through`), inside the
+// caller's transaction, and removes those rows from `rows`; what remains is new and goes
+// through the usual insert. Throws StoreError when a key comes twice in `rows`.
+void add_to_stored_samples(Store::Impl& s, int64_t target, int64_t daily_through,
+                           std::vector<SampleRow>& rows);
 
 // The sum of two serialized quantile sketches; either may be empty (no sketch). Throws
 // CorruptData for an unreadable one.
 std::string merged_sketch(const std::string& stored, const std::string& added);
 
-// Merges the sketch of `row`'s sample, if it has one, into its hour's, inside the caller's
-// transaction and after hourly_add has written the hour row.
-void add_sketch_to_hour(Store::Impl& s, int64_t target, const SampleRow& row);
+// Merges the sketch of `row`'s sample, if it has one, into its bucket's of `tier`, inside
+// the caller's transaction and after tier.add has written the bucket's row.
+void add_sketch_to_rollup(Store::Impl& s, int64_t target, const RollupTier& tier,
+                          const SampleRow& row);
 
 // Writes checkpoint `checkpoint` of target id `target` as of `at`, inside the caller's
 // transaction. Throws SqlError.

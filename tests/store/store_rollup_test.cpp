@@ -164,20 +164,79 @@ TEST_P(StoreRollupTest, RollingUpAgainChangesNothing) {
   for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(before[i].measures, after[i].measures);
 }
 
-TEST_P(StoreRollupTest, ALateSampleIsRolledUpAgain) {
+TEST_P(StoreRollupTest, ALateSampleGoesIntoItsRolledUpDayAtOnce) {
   // Into an hour and a day that are already rolled up.
   Sample late = test_sample(test_key(1), kEnd - 1500, 99, 300);
   store_->write_cycle({"orders", kServer, T(kEnd + 400), {}, {late}, {}, {}});
   ledger_.add("orders", shape1_, late);
   const auto state = store_->targets()[0];
   EXPECT_EQ(state.samples_through, T(kEnd));
-  EXPECT_EQ(state.daily_through, T(kEnd - kDay));
+  EXPECT_EQ(state.daily_through, T(kEnd));
   EXPECT_EQ(top_of_shape1(kDay0, kEnd), expected(kDay0, kEnd));
+  EXPECT_EQ(top_of_shape1(kEnd - kHour, kEnd), expected(kEnd - kHour, kEnd));
 
-  EXPECT_EQ(store_->rollup_and_prune(T(kEnd + 500), kRetention).days_rolled, 1);
+  EXPECT_EQ(store_->rollup_and_prune(T(kEnd + 500), kRetention).days_rolled, 0);
   EXPECT_EQ(store_->targets()[0].daily_through, T(kEnd));
   EXPECT_EQ(top_of_shape1(kDay0, kEnd), expected(kDay0, kEnd));
   EXPECT_EQ(top_of_shape1(kEnd - kHour, kEnd), expected(kEnd - kHour, kEnd));
+}
+
+TEST_P(StoreRollupTest, ASampleOlderThanTheHourlyRetentionStaysInItsDay) {
+  // The first day's hours are pruned (hourly retention: 2 days); its daily rows stay, and
+  // a sample arriving for it now (an old slow log stored late) must join them, not vanish
+  // with its hour at the next prune.
+  Sample late = test_sample(test_key(1), kDay0 + 1200, 77, 300);
+  store_->write_cycle({"orders", kServer, T(kEnd + 400), {}, {late}, {}, {}});
+  ledger_.add("orders", shape1_, late);
+  store_->rollup_and_prune(T(kEnd + 500), kRetention);
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT COUNT(*) FROM samples_hourly WHERE bucket_start < " +
+                                 std::to_string(kDay0 + kDay)),
+            0);
+  EXPECT_EQ(top_of_shape1(kDay0, kDay0 + kDay), expected(kDay0, kDay0 + kDay));
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_daily WHERE bucket_start = " +
+                                 std::to_string(kDay0)),
+            2 * 144 + 1);
+}
+
+TEST_P(StoreRollupTest, OldHoursOfATargetNeverRolledUpReachTheirDays) {
+  // A target whose whole history is older than the hourly retention (a slow log of last
+  // month stored with `digest --store`) and that no rollup has seen yet.
+  store_->ensure_target("archive", Engine::kMysql);
+  CycleWrite cycle{"archive", kServer, T(kEnd), {{test_key(7), test_shape(7), "g"}}, {}, {}, {}};
+  for (int64_t t = kDay0; t < kDay0 + kDay; t += kHour) {
+    cycle.samples.push_back(test_sample(test_key(7), t, t % 31, 3600));
+  }
+  store_->write_cycle(cycle);
+  const int64_t shape = shape_of(*store_, "archive", test_key(7));
+  for (const Sample& s : cycle.samples) ledger_.add("archive", shape, s);
+
+  store_->rollup_and_prune(T(kEnd + 300), kRetention);
+  auto conn = db_->connect();
+  EXPECT_EQ(query_int(*conn, "SELECT SUM(sample_count) FROM samples_daily WHERE bucket_start = " +
+                                 std::to_string(kDay0) + " AND statement_id IN (SELECT id FROM "
+                                 "statements WHERE query_key = '" + test_key(7).query_id + "')"),
+            24);
+  Measures stored;
+  for (const auto& row : store_->top({"archive", T(kDay0), T(kEnd), TopOrder::kTotal, 10})) {
+    if (row.shape_id == shape) stored = row.measures;
+  }
+  EXPECT_EQ(stored, ledger_.total("archive", shape, kDay0, kEnd));
+}
+
+TEST_P(StoreRollupTest, ADayAnEarlierVersionPulledBackKeepsItsDailyRows) {
+  // Earlier versions pulled daily_through back to a late sample's day to rebuild it from
+  // its hours. For a day whose hours are pruned, that rebuild would replace the day's
+  // rows with the late sample alone; the day keeps its rows instead.
+  const Measures day0 = expected(kDay0, kDay0 + kDay);
+  auto conn = db_->connect();
+  conn->exec_script("pull back", "UPDATE target_state SET daily_through = " +
+                                      std::to_string(kDay0));
+  store_->write_cycle({"orders", kServer, T(kEnd + 400),
+                       {}, {test_sample(test_key(1), kDay0 + 1200, 77, 300)}, {}, {}});
+  store_->rollup_and_prune(T(kEnd + 500), kRetention);
+  EXPECT_EQ(top_of_shape1(kDay0, kDay0 + kDay), day0);
+  EXPECT_EQ(store_->targets()[0].daily_through, T(kEnd));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreRollupTest,
