@@ -84,10 +84,7 @@ void add_findings_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store, "The store: sqlite:PATH or postgresql://...")
-      ->type_name("URL");
+  add_store_location_options(cmd, &o->config, &o->store);
   cmd->footer(
       "A finding opens when detection after a collect cycle first finds it, and resolves after\n"
       "detection.resolve_after evaluations in a row without it (see docs/REGRESSION.md).\n"

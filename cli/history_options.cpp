@@ -53,6 +53,14 @@ TimeWindow resolve_window(const std::string& since, const std::string& from,
   return {seconds(from_us), seconds(until_us + 999'999)};
 }
 
+void add_store_location_options(CLI::App* cmd, std::string* config, std::string* store) {
+  cmd->add_option("--config", *config, "Configuration file (for the store's location)")
+      ->capture_default_str();
+  cmd->add_option("--store", *store,
+                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
+      ->type_name("URL");
+}
+
 void add_window_options(CLI::App* cmd, std::string* since, std::string* from, std::string* until) {
   cmd->add_option("--since", *since, "Range start: a duration ago (30m, 12h, 7d) or a time")
       ->type_name("WHEN");

@@ -31,6 +31,9 @@ TimeWindow resolve_window(const std::string& since, const std::string& from,
                           const std::string& until, const std::string& default_since,
                           std::chrono::system_clock::time_point now);
 
+// Adds --config and --store (where the store is: resolve_store's arguments) to `cmd`.
+void add_store_location_options(CLI::App* cmd, std::string* config, std::string* store);
+
 // Adds --since/--from/--until to `cmd`, bound to the given strings.
 void add_window_options(CLI::App* cmd, std::string* since, std::string* from, std::string* until);
 

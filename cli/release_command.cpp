@@ -101,14 +101,6 @@ int run_list(const ReleaseOptions& o) {
   });
 }
 
-void add_store_options(CLI::App* cmd, ReleaseOptions* o) {
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store,
-                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
-      ->type_name("URL");
-}
-
 }  // namespace
 
 void add_release_command(CLI::App& app, int* exit_code) {
@@ -133,7 +125,7 @@ void add_release_command(CLI::App& app, int* exit_code) {
       ->type_name("NAME...");
   add->add_option("--meta", o->meta, "Extra facts shown with it: KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE...");
-  add_store_options(add, o.get());
+  add_store_location_options(add, &o->config, &o->store);
   add->footer(
       "Example:\n"
       "  slowscope release add v2.4.1 --target orders --meta commit=$GIT_SHA\n"
@@ -149,7 +141,7 @@ void add_release_command(CLI::App& app, int* exit_code) {
   list->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  add_store_options(list, o.get());
+  add_store_location_options(list, &o->config, &o->store);
   list->footer(
       "The range defaults to the last 30 days (--since 30d). JSON: {\"schema\":\n"
       "\"" +

@@ -116,11 +116,7 @@ void add_report_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand(
       "report", "The report of a period (the last 24 hours by default) for people and machines");
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store,
-                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
-      ->type_name("URL");
+  add_store_location_options(cmd, &o->config, &o->store);
   cmd->add_option("--target", o->targets, "Only these targets (default: all)")->type_name("NAME");
   add_window_options(cmd, &o->since, &o->from, &o->until);
   cmd->add_option("--compare", o->compare,

@@ -83,11 +83,7 @@ void add_show_command(CLI::App& app, int* exit_code) {
                   "at least 8 characters, any case; pt-query-digest's 0x forms too")
       ->required()
       ->type_name("QUERY_ID");
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store,
-                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
-      ->type_name("URL");
+  add_store_location_options(cmd, &o->config, &o->store);
   cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
   add_window_options(cmd, &o->since, &o->from, &o->until);
   cmd->add_flag("--examples", o->examples,

@@ -198,14 +198,6 @@ int run_backup(const StoreOptions& o) {
   });
 }
 
-void add_store_options(CLI::App* cmd, StoreOptions* o) {
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store,
-                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
-      ->type_name("URL");
-}
-
 }  // namespace
 
 void add_store_command(CLI::App& app, int* exit_code) {
@@ -224,7 +216,7 @@ void add_store_command(CLI::App& app, int* exit_code) {
   stats->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  add_store_options(stats, o.get());
+  add_store_location_options(stats, &o->config, &o->store);
   stats->footer(
       "Counts every row: seconds on a store of many millions. JSON:\n"
       "reports/json/schemas/store_stats-1.schema.json (\"schema\": \"" +
@@ -236,7 +228,7 @@ void add_store_command(CLI::App& app, int* exit_code) {
 
   CLI::App* prune = cmd->add_subcommand(
       "prune", "Roll complete days up and drop what is older than the retention, now");
-  add_store_options(prune, o.get());
+  add_store_location_options(prune, &o->config, &o->store);
   prune->footer(
       "What `collect` does by itself at its first cycle and every 15 cycles after, with the\n"
       "`retention:` of the configuration file (with --store alone: the defaults, raw 7d,\n"
@@ -252,7 +244,7 @@ void add_store_command(CLI::App& app, int* exit_code) {
 
   CLI::App* vacuum =
       cmd->add_subcommand("vacuum", "Give the space of deleted rows back (after a retention cut)");
-  add_store_options(vacuum, o.get());
+  add_store_location_options(vacuum, &o->config, &o->store);
   vacuum->footer(
       "SQLite: rewrites the file, with up to twice its new size in free disk meanwhile (a\n"
       "temporary copy in $SQLITE_TMPDIR or $TMPDIR, else /var/tmp, and the write-ahead log);\n"
@@ -268,7 +260,7 @@ void add_store_command(CLI::App& app, int* exit_code) {
   backup->add_option("path", o->path, "The backup file (replaced whole if it exists)")
       ->required()
       ->type_name("PATH");
-  add_store_options(backup, o.get());
+  add_store_location_options(backup, &o->config, &o->store);
   backup->footer(
       "Example:\n"
       "  slowscope store backup /backups/slowscope-$(date +%F).db\n"

@@ -75,11 +75,7 @@ void add_top_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<TopOptions>();
   CLI::App* cmd = app.add_subcommand(
       "top", "The query shapes that cost most over a time range (from the store)");
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store,
-                  "The store: sqlite:PATH or postgresql://... (overrides --config)")
-      ->type_name("URL");
+  add_store_location_options(cmd, &o->config, &o->store);
   cmd->add_option("--target", o->target, "Only this target")->type_name("NAME");
   add_window_options(cmd, &o->since, &o->from, &o->until);
   cmd->add_option("--by", o->by,

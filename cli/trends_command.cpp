@@ -120,10 +120,7 @@ void add_trends_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--output,-o", o->output, "Write the report here (replaced atomically)")
       ->type_name("PATH");
-  cmd->add_option("--config", o->config, "Configuration file (for the store's location)")
-      ->capture_default_str();
-  cmd->add_option("--store", o->store, "The store: sqlite:PATH or postgresql://...")
-      ->type_name("URL");
+  add_store_location_options(cmd, &o->config, &o->store);
   cmd->footer(
       "Takes each query shape's mean latency per day over the last --days whole days (today\n"
       "is not complete and left out), tests it for a rising trend with Mann-Kendall\n"
