@@ -149,19 +149,6 @@ TEST(ReadCommandsCli, CheckNeverWritesItsReportOverTheStore) {
   EXPECT_TRUE(store.release("v1").has_value());
 }
 
-// "host=/tmp/x port=5432 user=u dbname=u" as a postgresql:// URI naming `database`.
-std::string uri_of(const std::string& conninfo, const std::string& database) {
-  std::map<std::string, std::string> fields;
-  std::istringstream words(conninfo);
-  for (std::string word; words >> word;) {
-    if (const size_t eq = word.find('='); eq != std::string::npos) {
-      fields[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-  }
-  return "postgresql:///" + database + "?host=" + fields["host"] + "&port=" + fields["port"] +
-         "&user=" + fields["user"];
-}
-
 TEST(ReadCommandsCli, RefuseAPostgresDatabaseWithoutTheSchemaAndCreateNoTables) {
   PostgresServer* server = PostgresEnvironment::server();
   ASSERT_NE(server, nullptr);
@@ -169,7 +156,7 @@ TEST(ReadCommandsCli, RefuseAPostgresDatabaseWithoutTheSchemaAndCreateNoTables) 
   const std::string database = "empty_" + std::to_string(::getpid());
   PostgresConnection(server->conninfo())
       .exec_script("create database", "CREATE DATABASE " + database);
-  const std::string uri = uri_of(server->conninfo(), database);
+  const std::string uri = server->uri(database);
   for (const std::string& command : kReaders) {
     const RunResult r = run_slowscope(command + " --store '" + uri + "'");
     EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;

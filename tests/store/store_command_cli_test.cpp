@@ -249,19 +249,6 @@ TEST_F(StoreCommandCli, BackupUsageErrorsExitTwoAndWriteNothing) {
   EXPECT_EQ(rows_of(stats(), "samples"), kStatements);
 }
 
-// "host=/tmp/x port=5432 user=u dbname=u" as a postgresql:// URI naming `database`.
-std::string uri_of(const std::string& conninfo, const std::string& database) {
-  std::map<std::string, std::string> fields;
-  std::istringstream words(conninfo);
-  for (std::string word; words >> word;) {
-    if (const size_t eq = word.find('='); eq != std::string::npos) {
-      fields[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-  }
-  return "postgresql:///" + database + "?host=" + fields["host"] + "&port=" + fields["port"] +
-         "&user=" + fields["user"];
-}
-
 TEST(StoreCommandPostgresCli, StatsVacuumAndABackupRefusedNamingPgDump) {
   PostgresServer* server = PostgresEnvironment::server();
   ASSERT_NE(server, nullptr);
@@ -269,7 +256,7 @@ TEST(StoreCommandPostgresCli, StatsVacuumAndABackupRefusedNamingPgDump) {
   const std::string database = "store_command_" + std::to_string(::getpid());
   PostgresConnection(server->conninfo())
       .exec_script("create database", "CREATE DATABASE " + database);
-  const std::string uri = uri_of(server->conninfo(), database);
+  const std::string uri = server->uri(database);
   const int64_t now = now_seconds() / 600 * 600;
   {
     Store store = Store::open(StoreLocation::parse(uri));

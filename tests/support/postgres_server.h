@@ -14,7 +14,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -83,6 +85,19 @@ class PostgresServer {
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
   const std::string& conninfo() const { return conninfo_; }
+
+  // The server as a postgresql:// URI (a store location) naming `database`.
+  std::string uri(const std::string& database) const {
+    std::map<std::string, std::string> fields;
+    std::istringstream words(conninfo_);
+    for (std::string word; words >> word;) {
+      if (const size_t eq = word.find('='); eq != std::string::npos) {
+        fields[word.substr(0, eq)] = word.substr(eq + 1);
+      }
+    }
+    return "postgresql:///" + database + "?host=" + fields["host"] + "&port=" + fields["port"] +
+           "&user=" + fields["user"];
+  }
 
  private:
   std::filesystem::path dir_;
