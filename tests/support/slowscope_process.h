@@ -34,6 +34,9 @@ class SlowscopeProcess {
   SlowscopeProcess(const SlowscopeProcess&) = delete;
   SlowscopeProcess& operator=(const SlowscopeProcess&) = delete;
 
+  // The process id (the shell execs slowscope, so it is slowscope's); -1 once it ended.
+  pid_t pid() const { return pid_; }
+
   // Sends `signal` and waits; returns the raw wait status.
   int stop(int signal) {
     if (pid_ <= 0) return -1;
