@@ -8,7 +8,8 @@
 // incompressible bytes) upserted in every cycle. Run by bench/store-write-rate.
 //
 // Prints one `result` line (key=value) and a line for people: samples per second over the
-// timed cycles of all writers together, each cycle's wall and client CPU time.
+// timed cycles of all writers together, each cycle's wall and client CPU time, and the
+// median cycle of the first and of the last fifth (a store that slows as it fills).
 //
 // Usage: store-write-rate STORE [options]; --help lists them. STORE is sqlite:PATH or a
 // postgresql:// URI; the targets it writes (writer-1..N) must be new to it.
@@ -217,6 +218,8 @@ int main(int argc, char** argv) {
   for (int w = 0; w < writers; ++w) threads.emplace_back(writer, w);
   for (auto& t : threads) t.join();
 
+  // Whether a store slows down as it fills: the cycles of the first and of the last fifth.
+  std::vector<double> early_ms, late_ms;
   std::vector<double> all_ms, all_cpu, first_ms, warm_ms;
   Clock::time_point last_end = timed_start;
   for (int w = 0; w < writers; ++w) {
@@ -226,6 +229,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     all_ms.insert(all_ms.end(), r.cycle_ms.begin(), r.cycle_ms.end());
+    const size_t fifth = std::max<size_t>(1, r.cycle_ms.size() / 5);
+    early_ms.insert(early_ms.end(), r.cycle_ms.begin(), r.cycle_ms.begin() + fifth);
+    late_ms.insert(late_ms.end(), r.cycle_ms.end() - fifth, r.cycle_ms.end());
     all_cpu.insert(all_cpu.end(), r.cpu_ms.begin(), r.cpu_ms.end());
     first_ms.push_back(r.first_ms);
     warm_ms.push_back(r.warm_ms);
@@ -257,10 +263,11 @@ int main(int argc, char** argv) {
   std::printf(
       "result backend=%s writers=%d statements=%d cycles=%d samples_per_s=%.0f wall_s=%.2f "
       "cycle_median_ms=%.1f cycle_p90_ms=%.1f cycle_max_ms=%.1f cpu_median_ms=%.1f "
-      "register_ms=%.0f first_samples_ms=%.0f\n",
+      "register_ms=%.0f first_samples_ms=%.0f early_median_ms=%.1f late_median_ms=%.1f\n",
       backend, writers, statements, cycles, rate, wall, percentile(all_ms, 0.5),
       percentile(all_ms, 0.9), percentile(all_ms, 1.0), percentile(all_cpu, 0.5),
-      percentile(first_ms, 0.5), percentile(warm_ms, 0.5));
+      percentile(first_ms, 0.5), percentile(warm_ms, 0.5), percentile(early_ms, 0.5),
+      percentile(late_ms, 0.5));
   std::printf(
       "%s, %d writer(s) x %d cycles of %d samples: %.0f samples/s over %.2f s; a cycle %.1f ms "
       "median, %.1f ms p90 (client CPU %.1f ms)\n",
