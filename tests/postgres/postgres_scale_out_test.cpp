@@ -53,17 +53,6 @@ std::string own_table(const std::string& target) {
   return name;
 }
 
-// The key=value pairs of a libpq conninfo without quoting (as the harness writes them).
-std::map<std::string, std::string> conninfo_fields(const std::string& conninfo) {
-  std::map<std::string, std::string> fields;
-  std::istringstream words(conninfo);
-  for (std::string word; words >> word;) {
-    const size_t eq = word.find('=');
-    if (eq != std::string::npos) fields[word.substr(0, eq)] = word.substr(eq + 1);
-  }
-  return fields;
-}
-
 // One target's workload: a query every target runs (one shape shared by all four) and an
 // update of its own table, counted once both returned — pg_stat_statements has counted
 // them by then.
@@ -152,9 +141,7 @@ class PostgresScaleOut : public ::testing::Test {
       tx.exec("DROP DATABASE IF EXISTS scale_out WITH (FORCE)");
       tx.exec("CREATE DATABASE scale_out");
     }
-    const auto fields = conninfo_fields(server->conninfo());
-    store_url_ =
-        "postgresql://" + fields.at("user") + "@127.0.0.1:" + fields.at("port") + "/scale_out";
+    store_url_ = server->uri("scale_out");
     // Each target a server of its own: pg_stat_statements covers a whole server, so two
     // targets on one server would each see the other's workload.
     for (const auto& collector : kCollectors) {
@@ -368,9 +355,7 @@ TEST_F(PostgresScaleOut, TwoCollectorsWriteOneStoreWhileReportsRead) {
   // The store agrees with itself: the hourly rollup, kept by each cycle, holds the raw
   // samples' calls; the shared query is one shape for the four targets.
   {
-    const auto fields = conninfo_fields(testing::PostgresEnvironment::server()->conninfo());
-    pqxx::connection c("host=" + fields.at("host") + " port=" + fields.at("port") +
-                       " user=" + fields.at("user") + " dbname=scale_out");
+    pqxx::connection c(store_url_);
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec(
         "SELECT t.name, (SELECT coalesce(sum(calls), 0) FROM samples s WHERE s.target_id = t.id), "
