@@ -232,7 +232,22 @@ TEST_F(PostgresScaleOut, TwoCollectorsWriteOneStoreWhileReportsRead) {
     running.start(*w);
   }
   const auto stop_workloads = [&] { running.stop(); };
-  if (!wait_for_lines(" samples for ", 1, seconds(60))) {
+  // Until every target has stored samples: the store is asked, since a cycle that ran
+  // before a workload's first statement logs "0 samples for".
+  const std::set<std::string> all_targets = {"east-1", "east-2", "west-1", "west-2"};
+  const auto targets_with_samples = [&] {
+    std::set<std::string> found;
+    const auto r = read("top --since 1h --limit 1000 --format json");
+    if (r.exit_code != 0) return found;
+    const nlohmann::json top = nlohmann::json::parse(r.out);
+    for (const auto& shape : top["shapes"]) found.insert(shape["target"].get<std::string>());
+    return found;
+  };
+  const auto sampled_by = Clock::now() + seconds(60);
+  while (targets_with_samples() != all_targets && Clock::now() < sampled_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (targets_with_samples() != all_targets) {
     stop_workloads();
     FAIL() << "not every target stored samples\n"
            << testing::read_file(dir_.path() / "east.log")
@@ -241,7 +256,6 @@ TEST_F(PostgresScaleOut, TwoCollectorsWriteOneStoreWhileReportsRead) {
 
   // Reads while both collectors write, for 16 s; a release is recorded half way, for
   // `check` to judge later.
-  const std::set<std::string> all_targets = {"east-1", "east-2", "west-1", "west-2"};
   const auto reads_began = Clock::now();
   int report_rounds = 0;
   bool release_added = false;
